@@ -1,0 +1,129 @@
+//! The command line: argument types (clap derive), validation into typed inputs, and the
+//! exit-code contract every subcommand keeps.
+//!
+//! Exit codes: `0` success or a positive verdict; `1` a negative verdict (an invalid
+//! signature, a schema violation, a vector mismatch); `2` a usage or input error (clap's own
+//! usage errors already exit 2). Malformed input never panics: every decoder returns a typed
+//! error that names the input, and [`CliError`] carries it to `main`.
+
+pub mod ontology;
+pub mod qr;
+pub mod schema;
+pub mod vectors;
+
+use std::io::Read;
+use std::path::Path;
+
+use clap::{Parser, Subcommand};
+
+/// Largest input a command reads from a file or standard input. QR payloads and protocol
+/// messages are a few kilobytes; the bound keeps a stray `cat /dev/zero |` from exhausting
+/// memory.
+pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Conformance suite and mock wallet/dApp harness for scan-to-sign wallet protocols.
+#[derive(Debug, Parser)]
+#[command(name = "qrconform", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 1 negative verdict, 2 usage or input error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ontology keys, addresses, signatures and verification.
+    #[command(subcommand)]
+    Ontology(ontology::OntologyCommand),
+    /// Decode, encode and render QR code text (plain JSON and deep-link forms).
+    #[command(subcommand)]
+    Qr(qr::QrCommand),
+    /// List the embedded JSON Schemas and validate messages against them.
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
+    /// Check or regenerate the golden vectors.
+    #[command(subcommand)]
+    Vectors(vectors::VectorsCommand),
+}
+
+/// How a command that ran to the end judged its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Exit 0.
+    Positive,
+    /// Exit 1: the input was well-formed and the answer is "no".
+    Negative,
+}
+
+/// A usage or input error: exit 2. The message names the input that is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError(message.into())
+    }
+}
+
+/// Every subcommand's result.
+pub type CmdResult = Result<Verdict, CliError>;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> CmdResult {
+    match cli.command {
+        Command::Ontology(cmd) => ontology::run(cmd),
+        Command::Qr(cmd) => qr::run(cmd),
+        Command::Schema(cmd) => schema::run(cmd),
+        Command::Vectors(cmd) => vectors::run(cmd),
+    }
+}
+
+/// Reads a whole input named on the command line: a file path, or `-`/nothing for standard
+/// input, bounded by [`MAX_INPUT_BYTES`] and required to be UTF-8.
+pub fn read_input(source: Option<&str>) -> Result<String, CliError> {
+    let (name, bytes) = match source {
+        None | Some("-") => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::new(format!("failed to read standard input: {e}")))?;
+            ("standard input".to_string(), bytes)
+        }
+        Some(path) => {
+            let file = std::fs::File::open(Path::new(path))
+                .map_err(|e| CliError::new(format!("failed to open input file `{path}`: {e}")))?;
+            let mut bytes = Vec::new();
+            file.take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::new(format!("failed to read input file `{path}`: {e}")))?;
+            (format!("input file `{path}`"), bytes)
+        }
+    };
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(CliError::new(format!(
+            "{name} is larger than {MAX_INPUT_BYTES} bytes; refusing to read it"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::new(format!(
+            "{name} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Parses JSON text read from `name`, naming the input and the position on failure.
+pub fn parse_json(name: &str, text: &str) -> Result<serde_json::Value, CliError> {
+    serde_json::from_str(text).map_err(|e| CliError::new(format!("{name} is not valid JSON: {e}")))
+}
+
+/// Prints a JSON value, pretty, followed by a newline.
+pub fn print_json(value: &serde_json::Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialize")
+    );
+}

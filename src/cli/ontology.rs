@@ -1,0 +1,199 @@
+//! `qrconform ontology …`: keys, addresses, signing and verification as an integrator uses
+//! them to answer "why does my back end reject this login?".
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{print_json, CliError, CmdResult, Verdict};
+use crate::protocol::ontology::crypto::{
+    message_bytes, sign, verify, Address, OntId, OntSignature, PrivateKey, PublicKey, VerifyError,
+};
+
+#[derive(Debug, Subcommand)]
+pub enum OntologyCommand {
+    /// Generate a key pair and print {privateKey, publicKey, address, ontid, wif} as JSON.
+    Keygen {
+        /// Derive the key from this text instead of the operating system's randomness;
+        /// the same seed always gives the same key.
+        #[arg(long, value_name = "TEXT")]
+        seed: Option<String>,
+    },
+    /// Print the base58 address of a compressed public key.
+    Address {
+        /// 33-byte compressed P-256 public key, hex.
+        #[arg(long, value_name = "HEX")]
+        public_key: String,
+    },
+    /// Sign a message as a wallet does for login and signMessage (SHA-256, RFC 6979, low S,
+    /// 65-byte 01‖r‖s) and print the signature hex.
+    Sign {
+        /// Private key: 64 hex characters, or WIF.
+        #[arg(long, value_name = "HEX|WIF")]
+        private_key: String,
+        #[command(flatten)]
+        message: MessageArg,
+    },
+    /// Verify a signature as a dApp back end must (65- or 64-byte, high S accepted).
+    /// Prints `valid` (exit 0) or `invalid: <reason>` (exit 1).
+    Verify {
+        /// 33-byte compressed P-256 public key, hex.
+        #[arg(long, value_name = "HEX")]
+        public_key: String,
+        /// Signature hex as the callback carries it.
+        #[arg(long, value_name = "HEX")]
+        signature: String,
+        #[command(flatten)]
+        message: MessageArg,
+    },
+}
+
+/// The signed message: text (UTF-8 bytes are signed) or hex (the decoded bytes are signed,
+/// as with `ishex: true`).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MessageArg {
+    /// The message text; its UTF-8 bytes are signed.
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
+    /// The message as hex (`ishex: true`); the decoded bytes are signed.
+    #[arg(long, value_name = "HEX")]
+    message_hex: Option<String>,
+}
+
+impl MessageArg {
+    fn bytes(&self) -> Result<Vec<u8>, CliError> {
+        match (&self.message, &self.message_hex) {
+            (Some(text), _) => Ok(text.as_bytes().to_vec()),
+            (None, Some(hex_text)) => message_bytes(hex_text, true)
+                .map_err(|e| CliError::new(format!("--message-hex `{hex_text}`: {e}"))),
+            (None, None) => Err(CliError::new("give --message or --message-hex")),
+        }
+    }
+}
+
+pub fn run(cmd: OntologyCommand) -> CmdResult {
+    match cmd {
+        OntologyCommand::Keygen { seed } => {
+            let key = match seed {
+                Some(seed) => PrivateKey::from_seed(&seed),
+                None => random_key()?,
+            };
+            let public = key.public_key();
+            let address = Address::from_public_key(&public);
+            print_json(&json!({
+                "privateKey": key.to_hex(),
+                "publicKey": public.to_hex(),
+                "address": address.to_base58(),
+                "ontid": OntId(address).to_string(),
+                "wif": key.to_wif(),
+            }));
+            Ok(Verdict::Positive)
+        }
+        OntologyCommand::Address { public_key } => {
+            let key = parse_public_key(&public_key)?;
+            println!("{}", Address::from_public_key(&key).to_base58());
+            Ok(Verdict::Positive)
+        }
+        OntologyCommand::Sign {
+            private_key,
+            message,
+        } => {
+            let key = parse_private_key(&private_key)?;
+            println!("{}", sign(&key, &message.bytes()?).to_hex());
+            Ok(Verdict::Positive)
+        }
+        OntologyCommand::Verify {
+            public_key,
+            signature,
+            message,
+        } => {
+            let key = parse_public_key(&public_key)?;
+            let bytes = message.bytes()?;
+            let signature_bytes = hex::decode(&signature).map_err(|e| {
+                CliError::new(format!(
+                    "--signature `{}` is not hex: {e}",
+                    abbreviate(&signature)
+                ))
+            })?;
+            let outcome = OntSignature::from_bytes(&signature_bytes)
+                .map_err(VerifyError::Malformed)
+                .and_then(|sig| verify(&key, &bytes, &sig).map(|()| sig));
+            match outcome {
+                Ok(sig) => {
+                    // A valid signature can still miss a SHOULD; say so without failing.
+                    let mut notes = Vec::new();
+                    if !sig.is_low_s() {
+                        notes.push("high S");
+                    }
+                    if sig.form == crate::protocol::ontology::crypto::SignatureForm::Plain {
+                        notes.push("64-byte form without scheme byte");
+                    }
+                    if notes.is_empty() {
+                        println!("valid");
+                    } else {
+                        println!("valid ({})", notes.join(", "));
+                    }
+                    Ok(Verdict::Positive)
+                }
+                Err(reason) => {
+                    println!("invalid: {reason}");
+                    Ok(Verdict::Negative)
+                }
+            }
+        }
+    }
+}
+
+fn random_key() -> Result<PrivateKey, CliError> {
+    // Almost every 32-byte string is a valid scalar; retry on the rare one that is not.
+    for _ in 0..16 {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| {
+            CliError::new(format!(
+                "failed to read the operating system's randomness: {e}"
+            ))
+        })?;
+        if let Ok(key) = PrivateKey::from_bytes(&bytes) {
+            return Ok(key);
+        }
+    }
+    Err(CliError::new(
+        "failed to draw a valid private key from the operating system's randomness",
+    ))
+}
+
+fn parse_public_key(text: &str) -> Result<PublicKey, CliError> {
+    PublicKey::from_hex(text)
+        .map_err(|e| CliError::new(format!("--public-key `{}`: {e}", abbreviate(text))))
+}
+
+fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
+    let looks_hex = text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let parsed = if looks_hex {
+        PrivateKey::from_hex(text)
+    } else {
+        PrivateKey::from_wif(text)
+    };
+    // Never echo what may be a secret key back in full.
+    parsed.map_err(|e| {
+        CliError::new(format!(
+            "--private-key ({} characters): {e}",
+            text.chars().count()
+        ))
+    })
+}
+
+/// Inputs are echoed in errors so the user sees which one is wrong, but a megabyte of hex
+/// helps nobody.
+fn abbreviate(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!(
+            "{}… ({} characters)",
+            text.chars().take(MAX).collect::<String>(),
+            text.chars().count()
+        )
+    }
+}

@@ -1,0 +1,265 @@
+//! `qrconform qr`: decode, encode and render the text of dAPI-mobile QR codes.
+//!
+//! The codec itself is [`crate::protocol::ontology::transport`]; this module reads the
+//! input, prints the result and turns transport errors into exit code 2.
+
+use clap::{Subcommand, ValueEnum};
+use qrcode::render::svg;
+use qrcode::{Color, EcLevel, QrCode};
+use serde_json::{json, Value};
+
+use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
+use crate::protocol::ontology::transport::{self, QrForm};
+
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Decode QR text into its form, its quirks and the request it carries.
+    ///
+    /// Accepts plain JSON (ONT-T1), `ontprovider://ont.io?param=…` and `?params=…` deep links
+    /// (ONT-T2) and http(s) URLs (ONT-T3, returned as the "message" string, not fetched).
+    /// Prints `{"form": "json|deeplink|webview|url", "quirks": [...], "message": ...}`;
+    /// each quirk (a tolerated deviation from the documented encoding) is also named as a
+    /// warning on standard error. Exits 2 when the text is not decodable.
+    Decode {
+        /// The QR text; `-` or nothing reads it from standard input (one trailing newline
+        /// is dropped).
+        #[arg(value_name = "TEXT|-")]
+        text: Option<String>,
+    },
+    /// Encode a JSON request as QR text, in exactly the documented encoding.
+    ///
+    /// `deeplink` and `webview` give `ontprovider://ont.io?param=` (or `params=`) followed by
+    /// standard padded Base64 of encodeURIComponent(compact JSON).
+    Encode {
+        /// The form of the QR text to produce.
+        #[arg(long, value_enum)]
+        form: EncodeForm,
+        /// A file holding the JSON request object; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE|-")]
+        file: Option<String>,
+    },
+    /// Draw QR text as a scannable QR code.
+    ///
+    /// Error correction level M, or L when the text only fits at L.
+    Render {
+        /// A file holding the QR text; `-` or nothing reads standard input (one trailing
+        /// newline is dropped).
+        #[arg(value_name = "FILE|-")]
+        file: Option<String>,
+        /// Where the code is meant to be seen.
+        #[arg(long, value_enum, default_value_t = RenderFormat::Terminal)]
+        format: RenderFormat,
+    },
+}
+
+/// The forms `qr encode` produces from a JSON request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodeForm {
+    /// The compact JSON text itself (what dApps put in QR codes).
+    Json,
+    /// `ontprovider://ont.io?param=<base64>` (wake-up deep link).
+    Deeplink,
+    /// `ontprovider://ont.io?params=<base64>` (in-wallet WebView message).
+    Webview,
+}
+
+impl From<EncodeForm> for QrForm {
+    fn from(form: EncodeForm) -> QrForm {
+        match form {
+            EncodeForm::Json => QrForm::Json,
+            EncodeForm::Deeplink => QrForm::DeepLink,
+            EncodeForm::Webview => QrForm::Webview,
+        }
+    }
+}
+
+/// How `qr render` draws the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// Unicode half blocks with ANSI colours forcing black modules on white, so the code
+    /// scans on dark- and light-themed terminals alike.
+    Terminal,
+    /// A standalone SVG document.
+    Svg,
+}
+
+/// Runs a `qr` subcommand.
+pub fn run(cmd: QrCommand) -> CmdResult {
+    match cmd {
+        QrCommand::Decode { text } => decode(text),
+        QrCommand::Encode { form, file } => encode(form.into(), file),
+        QrCommand::Render { file, format } => render(file, format),
+    }
+}
+
+fn decode(text: Option<String>) -> CmdResult {
+    let text = match text.as_deref() {
+        None | Some("-") => without_trailing_newline(read_input(None)?),
+        Some(text) => text.to_string(),
+    };
+    let decoded = transport::decode(&text).map_err(|e| CliError::new(e.to_string()))?;
+    for quirk in &decoded.quirks {
+        eprintln!("qrconform: warning: {quirk}: {}", quirk.description());
+    }
+    let quirks: Vec<&str> = decoded.quirks.iter().map(|q| q.name()).collect();
+    print_json(&json!({
+        "form": decoded.form.name(),
+        "quirks": quirks,
+        "message": decoded.message,
+    }));
+    Ok(Verdict::Positive)
+}
+
+fn encode(form: QrForm, file: Option<String>) -> CmdResult {
+    let name = input_name(file.as_deref());
+    let message: Value = parse_json(&name, &read_input(file.as_deref())?)?;
+    let text = transport::encode(&message, form)
+        .map_err(|e| CliError::new(format!("cannot encode {name}: {e}")))?;
+    println!("{text}");
+    Ok(Verdict::Positive)
+}
+
+fn render(file: Option<String>, format: RenderFormat) -> CmdResult {
+    let text = without_trailing_newline(read_input(file.as_deref())?);
+    let code = build_code(&text)?;
+    match format {
+        RenderFormat::Terminal => print!("{}", render_terminal(&code)),
+        RenderFormat::Svg => println!("{}", render_svg(&code)),
+    }
+    Ok(Verdict::Positive)
+}
+
+/// How [`read_input`] names its source in messages.
+fn input_name(file: Option<&str>) -> String {
+    match file {
+        None | Some("-") => "standard input".to_string(),
+        Some(path) => format!("input file `{path}`"),
+    }
+}
+
+/// Drops the one newline `echo` and editors leave at the end of a file; anything more is
+/// part of the text (and `decode` reports it as a quirk).
+fn without_trailing_newline(mut text: String) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    text
+}
+
+/// Largest byte payload of a QR code: version 40 at error-correction level L.
+const MAX_QR_BYTES: usize = 2953;
+
+/// Builds the smallest code at level M, falling back to L for long deep links: a screen
+/// or paper code scanned up close rarely needs M's extra redundancy.
+fn build_code(text: &str) -> Result<QrCode, CliError> {
+    if text.is_empty() {
+        return Err(CliError::new("the QR text to render is empty"));
+    }
+    QrCode::with_error_correction_level(text, EcLevel::M)
+        .or_else(|_| QrCode::with_error_correction_level(text, EcLevel::L))
+        .map_err(|e| {
+            CliError::new(format!(
+                "the QR text ({} bytes) does not fit in a QR code ({e}); the largest holds \
+                 {MAX_QR_BYTES} bytes",
+                text.len()
+            ))
+        })
+}
+
+/// The quiet zone ISO/IEC 18004 asks for, in modules.
+const QUIET_ZONE: usize = 4;
+
+/// Renders with `▀`/`▄`/`█`, two module rows per line, inside a quiet zone.
+///
+/// Each line sets black foreground on white background explicitly (SGR 30;47) and resets
+/// at its end. Drawing only the dark modules in the terminal's own colours would invert
+/// the code on a dark theme (light modules on black), which many phone scanners refuse;
+/// the explicit white background is also what makes the quiet zone visible.
+fn render_terminal(code: &QrCode) -> String {
+    let width = code.width();
+    let colors = code.to_colors();
+    let side = width + 2 * QUIET_ZONE;
+    let dark = |x: usize, y: usize| {
+        x >= QUIET_ZONE
+            && y >= QUIET_ZONE
+            && x < QUIET_ZONE + width
+            && y < QUIET_ZONE + width
+            && colors[(y - QUIET_ZONE) * width + (x - QUIET_ZONE)] == Color::Dark
+    };
+    let mut out = String::new();
+    for y in (0..side).step_by(2) {
+        out.push_str("\x1b[30;47m");
+        for x in 0..side {
+            out.push(match (dark(x, y), dark(x, y + 1)) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            });
+        }
+        out.push_str("\x1b[0m\n");
+    }
+    out
+}
+
+/// A standalone SVG document, 8 px per module with the standard quiet zone.
+fn render_svg(code: &QrCode) -> String {
+    code.render::<svg::Color<'_>>()
+        .quiet_zone(true)
+        .module_dimensions(8, 8)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_newline_is_trimmed_once() {
+        assert_eq!(without_trailing_newline("abc\n".into()), "abc");
+        assert_eq!(without_trailing_newline("abc\r\n".into()), "abc");
+        assert_eq!(without_trailing_newline("abc\n\n".into()), "abc\n");
+        assert_eq!(without_trailing_newline("abc".into()), "abc");
+    }
+
+    #[test]
+    fn terminal_rendering_has_two_rows_per_line_and_a_quiet_zone() {
+        let code = build_code("{}").unwrap();
+        let side = code.width() + 2 * QUIET_ZONE;
+        let text = render_terminal(&code);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), side.div_ceil(2));
+        for line in &lines {
+            let cells = line
+                .trim_start_matches("\x1b[30;47m")
+                .trim_end_matches("\x1b[0m");
+            assert_eq!(cells.chars().count(), side);
+        }
+        // The first two lines are all quiet zone; the finder pattern's top edge follows.
+        assert!(lines[0].contains(&" ".repeat(side)));
+        assert!(lines[2].contains('▄') || lines[2].contains('█'));
+    }
+
+    #[test]
+    fn svg_is_a_standalone_document() {
+        let svg = render_svg(&build_code("https://dapp.example/q").unwrap());
+        assert!(svg.starts_with("<?xml"));
+        assert!(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn too_long_text_is_an_input_error() {
+        let Err(err) = build_code(&"~".repeat(MAX_QR_BYTES + 1)) else {
+            panic!("a text over {MAX_QR_BYTES} bytes rendered");
+        };
+        assert!(err.to_string().contains("does not fit"), "{err}");
+        assert!(build_code(&"~".repeat(MAX_QR_BYTES)).is_ok());
+        assert!(build_code("").is_err());
+    }
+}

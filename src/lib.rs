@@ -1,0 +1,11 @@
+//! qrconform: a conformance test suite and mock wallet/dApp harness for scan-to-sign
+//! wallet protocols (Ontology dAPI mobile; EOS SimpleWallet).
+//!
+//! The library owns everything; the binary (`src/main.rs`) only parses the command line,
+//! calls into [`cli`] and maps the outcome to an exit code. See `ARCHITECTURE.md` for the
+//! code map and the invariants each module keeps.
+
+pub mod cli;
+pub mod protocol;
+pub mod schema;
+pub mod vectors;

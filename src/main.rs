@@ -1,0 +1,30 @@
+//! The `qrconform` binary: parse the command line, run it, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use qrconform::cli::{self, Cli, Verdict};
+
+fn main() -> ExitCode {
+    restore_default_sigpipe();
+    let cli = Cli::parse();
+    match cli::run(cli) {
+        Ok(Verdict::Positive) => ExitCode::SUCCESS,
+        Ok(Verdict::Negative) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("qrconform: error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`qrconform … | head`) would panic.
+/// A command-line filter should end quietly instead, as other Unix tools do.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any other thread exists; resetting a signal
+    // disposition to its default has no other effect on the process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

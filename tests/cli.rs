@@ -1,0 +1,405 @@
+//! The command-line contract: exit codes (0 ok, 1 negative verdict, 2 usage or input error),
+//! error messages that name the bad input, and no panic on any input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn qrconform(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // A command that does not read stdin may close it early; that is not a failure here.
+    let _ = child.stdin.take().expect("piped stdin").write_all(stdin);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory under the system temp dir, unique per test process and call.
+fn scratch_dir(label: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "qrconform-test-{label}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+const PUBLIC_KEY: &str = "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61";
+const SIGNATURE: &str = "01abd7ea9d79c857cd838cabbbaad3efb44a6fc4f5a5ef52ea8461d6c055b8a7cf324d1a58962988709705cefe40df5b26e88af3ca387ec5036ec7f5e6640a1754";
+
+#[test]
+fn garbage_into_every_command_exits_2_naming_the_input_without_panicking() {
+    let missing = "/nonexistent/qrconform-input.json";
+    let not_json = scratch_dir("garbage").join("not-json.txt");
+    std::fs::write(&not_json, "this is {not json").expect("write");
+    let not_json = not_json.to_str().expect("utf-8 path");
+    let huge_qr_text = "x".repeat(8000);
+    let zero_key = "00".repeat(32);
+    let some_key = "11".repeat(32);
+    // (arguments, stdin, a fragment the error must contain)
+    let cases: Vec<(Vec<&str>, &[u8], &str)> = vec![
+        (
+            vec!["ontology", "address", "--public-key", "zz"],
+            b"",
+            "--public-key `zz`",
+        ),
+        (
+            vec!["ontology", "address", "--public-key", "04aa"],
+            b"",
+            "--public-key",
+        ),
+        (
+            vec![
+                "ontology",
+                "sign",
+                "--private-key",
+                "not-a-key",
+                "--message",
+                "m",
+            ],
+            b"",
+            "--private-key",
+        ),
+        (
+            vec![
+                "ontology",
+                "sign",
+                "--private-key",
+                &zero_key,
+                "--message",
+                "m",
+            ],
+            b"",
+            "--private-key",
+        ),
+        (
+            vec![
+                "ontology",
+                "sign",
+                "--private-key",
+                &some_key,
+                "--message-hex",
+                "xyz",
+            ],
+            b"",
+            "--message-hex `xyz`",
+        ),
+        (
+            vec![
+                "ontology",
+                "verify",
+                "--public-key",
+                PUBLIC_KEY,
+                "--signature",
+                "not hex",
+                "--message",
+                "m",
+            ],
+            b"",
+            "--signature `not hex`",
+        ),
+        (
+            vec![
+                "ontology",
+                "verify",
+                "--public-key",
+                "",
+                "--signature",
+                SIGNATURE,
+                "--message",
+                "m",
+            ],
+            b"",
+            "--public-key",
+        ),
+        (
+            vec![
+                "ontology",
+                "verify",
+                "--public-key",
+                PUBLIC_KEY,
+                "--signature",
+                SIGNATURE,
+            ],
+            b"",
+            "--message",
+        ),
+        (vec!["ontology", "keygen", "--seed"], b"", "--seed"),
+        (
+            vec!["qr", "decode", "ontprovider://ont.io?param=%%%"],
+            b"",
+            "param",
+        ),
+        (
+            vec!["qr", "decode", "garbage that is no QR text"],
+            b"",
+            "QR text",
+        ),
+        (
+            vec!["qr", "decode", "-"],
+            b"\xff\xfe\x00binary",
+            "standard input",
+        ),
+        (
+            vec!["qr", "encode", "--form", "deeplink", missing],
+            b"",
+            missing,
+        ),
+        (
+            vec!["qr", "encode", "--form", "deeplink", not_json],
+            b"",
+            not_json,
+        ),
+        (
+            vec!["qr", "encode", "--form", "carrier-pigeon", "-"],
+            b"{}",
+            "carrier-pigeon",
+        ),
+        (
+            vec!["qr", "render", "--format", "svg", "-"],
+            huge_qr_text.as_bytes(),
+            "QR",
+        ),
+        (
+            vec!["qr", "render", "--format", "svg", missing],
+            b"",
+            missing,
+        ),
+        (
+            vec!["schema", "validate", "--kind", "no.such.kind", "-"],
+            b"{}",
+            "no.such.kind",
+        ),
+        (
+            vec!["schema", "validate", "--kind", "login.request", missing],
+            b"",
+            missing,
+        ),
+        (
+            vec!["schema", "validate", "--kind", "login.request", not_json],
+            b"",
+            not_json,
+        ),
+        (
+            vec!["schema", "validate", "--kind", "login.request", "-"],
+            b"\x00\x01\x02",
+            "standard input",
+        ),
+        (vec!["vectors", "check", "--dir", missing], b"", missing),
+        (vec!["no-such-command"], b"", "no-such-command"),
+    ];
+    for (args, stdin, names) in cases {
+        let out = qrconform(&args, stdin);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} should exit 2; stderr: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert!(
+            stderr.contains(names),
+            "{args:?}: the error should name `{names}`; stderr: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn verify_says_valid_or_invalid_with_a_reason() {
+    let valid = qrconform(
+        &[
+            "ontology",
+            "verify",
+            "--public-key",
+            PUBLIC_KEY,
+            "--signature",
+            SIGNATURE,
+            "--message",
+            "helloworld",
+        ],
+        b"",
+    );
+    assert_eq!(valid.status.code(), Some(0));
+    assert_eq!(text(&valid.stdout).trim(), "valid");
+
+    let other_message = qrconform(
+        &[
+            "ontology",
+            "verify",
+            "--public-key",
+            PUBLIC_KEY,
+            "--signature",
+            SIGNATURE,
+            "--message",
+            "hello world",
+        ],
+        b"",
+    );
+    assert_eq!(other_message.status.code(), Some(1));
+    assert_eq!(
+        text(&other_message.stdout).trim(),
+        "invalid: signature does not verify for this public key and message"
+    );
+
+    let seventy_bytes = "ab".repeat(70);
+    let truncated = qrconform(
+        &[
+            "ontology",
+            "verify",
+            "--public-key",
+            PUBLIC_KEY,
+            "--signature",
+            &seventy_bytes,
+            "--message",
+            "helloworld",
+        ],
+        b"",
+    );
+    assert_eq!(truncated.status.code(), Some(1));
+    assert!(
+        text(&truncated.stdout).starts_with("invalid: signature is 70 bytes"),
+        "{}",
+        text(&truncated.stdout)
+    );
+}
+
+#[test]
+fn keygen_with_a_seed_is_reproducible_and_sign_round_trips() {
+    let first = qrconform(&["ontology", "keygen", "--seed", "cli-test"], b"");
+    let second = qrconform(&["ontology", "keygen", "--seed", "cli-test"], b"");
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(first.stdout, second.stdout);
+    let keys: serde_json::Value =
+        serde_json::from_slice(&first.stdout).expect("keygen prints JSON");
+    let field = |name: &str| keys[name].as_str().expect(name).to_string();
+    let address = qrconform(
+        &["ontology", "address", "--public-key", &field("publicKey")],
+        b"",
+    );
+    assert_eq!(text(&address.stdout).trim(), field("address"));
+    assert_eq!(field("ontid"), format!("did:ont:{}", field("address")));
+    for private_key in [field("privateKey"), field("wif")] {
+        let signature = qrconform(
+            &[
+                "ontology",
+                "sign",
+                "--private-key",
+                &private_key,
+                "--message-hex",
+                "aabbcc",
+            ],
+            b"",
+        );
+        assert_eq!(
+            signature.status.code(),
+            Some(0),
+            "{}",
+            text(&signature.stderr)
+        );
+        let verdict = qrconform(
+            &[
+                "ontology",
+                "verify",
+                "--public-key",
+                &field("publicKey"),
+                "--signature",
+                text(&signature.stdout).trim(),
+                "--message-hex",
+                "aabbcc",
+            ],
+            b"",
+        );
+        assert_eq!(text(&verdict.stdout).trim(), "valid");
+    }
+}
+
+#[test]
+fn vectors_check_passes_on_the_committed_files_and_regen_is_byte_identical() {
+    let check = qrconform(&["vectors", "check"], b"");
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let dir = scratch_dir("regen");
+    let regen = qrconform(
+        &["vectors", "regen", "--dir", dir.to_str().expect("utf-8")],
+        b"",
+    );
+    assert_eq!(regen.status.code(), Some(0));
+    for recipe in qrconform::vectors::recipes::all() {
+        let committed = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("vectors")
+                .join(recipe.path),
+        )
+        .expect("committed file");
+        let regenerated = std::fs::read(dir.join(recipe.path)).expect("regenerated file");
+        assert!(
+            committed == regenerated,
+            "{} differs after regen",
+            recipe.path
+        );
+    }
+}
+
+#[test]
+fn a_flipped_byte_makes_vectors_check_exit_1_naming_the_vector() {
+    let dir = scratch_dir("flip");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"), &dir);
+    let path = dir.join("ontology/signatures.json");
+    let mut file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    // Flip one bit of the signature of tcId 17, keeping the file well-formed JSON.
+    let case = file["testGroups"][0]["tests"]
+        .as_array_mut()
+        .expect("tests")
+        .iter_mut()
+        .find(|case| case["tcId"] == 17)
+        .expect("tcId 17 exists");
+    let signature = case["signature"].as_str().expect("signature").to_string();
+    let last = signature.chars().last().expect("non-empty");
+    let flipped = format!(
+        "{}{}",
+        &signature[..signature.len() - 1],
+        if last == '0' { '1' } else { '0' }
+    );
+    case["signature"] = serde_json::Value::String(flipped);
+    let mut text_out = serde_json::to_string_pretty(&file).expect("serialize");
+    text_out.push('\n');
+    std::fs::write(&path, text_out).expect("write");
+
+    let out = qrconform(
+        &["vectors", "check", "--dir", dir.to_str().expect("utf-8")],
+        b"",
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("ontology/signatures.json: tcId 17"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("field `signature`"), "{stdout}");
+}
