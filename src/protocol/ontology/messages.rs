@@ -265,7 +265,8 @@ macro_rules! deserialize_via_from_json {
     )*};
 }
 
-fn json_type_name(value: &Value) -> &'static str {
+/// "a string", "an object", …: how error messages name the JSON type found.
+pub(crate) fn json_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -421,7 +421,7 @@ pub fn encode(message: &Value, form: QrForm) -> Result<String, TransportError> {
                 return Err(TransportError::InvalidUrl {
                     reason: format!(
                         "the url form carries the URL as a JSON string, not {}",
-                        json_kind(other)
+                        super::messages::json_type_name(other)
                     ),
                 })
             }
@@ -446,7 +446,7 @@ fn compact_object(message: &Value) -> Result<String, TransportError> {
     if !message.is_object() {
         return Err(TransportError::NotAnObject {
             part: "message",
-            found: json_kind(message),
+            found: super::messages::json_type_name(message),
         });
     }
     // `Value`'s Display is the compact serializer, which cannot fail.
@@ -747,7 +747,7 @@ fn parse_object(text: &str, part: &'static str) -> Result<Value, TransportError>
     } else {
         Err(TransportError::NotAnObject {
             part,
-            found: json_kind(&value),
+            found: super::messages::json_type_name(&value),
         })
     }
 }
@@ -802,17 +802,6 @@ fn describe_char(c: char) -> String {
         ' ' => "a space".to_string(),
         c if c.is_control() || c.is_whitespace() => format!("character U+{:04X}", u32::from(c)),
         c => format!("character `{c}`"),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
