@@ -212,6 +212,11 @@ fn garbage_into_every_command_exits_2_naming_the_input_without_panicking() {
             "standard input",
         ),
         (vec!["vectors", "check", "--dir", missing], b"", missing),
+        (vec!["ontology", "tx", "decode", "00d1ff"], b"", "`00d1ff`"),
+        (vec!["ontology", "tx", "decode", "-"], b"zz", "standard input"),
+        (vec!["ontology", "tx", "hash", "not hex"], b"", "`not hex`"),
+        (vec!["ontology", "tx", "build", "--config", not_json, "--private-key", &some_key], b"", not_json),
+        (vec!["ontology", "tx", "build", "--config", "-", "--private-key", &some_key], b"{\"contractHash\":\"16edbe366d1337eb510c2ff61099424c94aeef02\",\"functions\":[{\"operation\":\"m\",\"args\":[{\"name\":\"a\",\"value\":\"Int:5\"}]}],\"gasLimit\":20000,\"gasPrice\":500}", "args[0]"),
         (vec!["no-such-command"], b"", "no-such-command"),
     ];
     for (args, stdin, names) in cases {
@@ -402,4 +407,100 @@ fn a_flipped_byte_makes_vectors_check_exit_1_naming_the_vector() {
         "{stdout}"
     );
     assert!(stdout.contains("field `signature`"), "{stdout}");
+}
+
+/// The transaction of the digest's section 6 (an ONG transfer published with the
+/// TypeScript SDK's parse test).
+const PUBLISHED_TX: &str = "00d102b56210f401000000000000400d0300000000004f4b954b7057611c02384f5756f6a34f56fc0a597500c66b144f4b954b7057611c02384f5756f6a34f56fc0a596a7cc8145ff0e5382aed9982f2137e1293256a6e9ab1e00c6a7cc80480c3c9016a7cc86c51c1087472616e736665721400000000000000000000000000000000000000020068164f6e746f6c6f67792e4e61746976652e496e766f6b6500014241018ab6942903d54ec88c42d0230b3ce405cd45cca1b9a1faf528b62ecc3f5b3041f2461d37b66e26cfae31ffa688c86206aed725ca7e84c1609890a0f2caebde2f232102981da02fcd82a1647f76935c377f00d5c6d541f346d3abdbb172cf6b9300adc7ac";
+
+#[test]
+fn tx_decode_of_the_published_transaction_gives_its_hash_payer_and_call() {
+    let out = qrconform(&["ontology", "tx", "decode", PUBLISHED_TX], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let tx: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        tx["hash"],
+        "88b99240f707f362e1189f99694b0c63a3868485faa199cf2c7be7bac92a9378"
+    );
+    assert_eq!(tx["payer"], "AP19aGJ4GWs2qKv3PCt37r6HgM1v7EhgEM");
+    assert_eq!(tx["nonce"], 274904322);
+    assert_eq!(
+        tx["invoke"]["contractHash"],
+        "0200000000000000000000000000000000000000"
+    );
+    assert_eq!(tx["invoke"]["operation"], "transfer");
+    assert_eq!(tx["verification"], "valid");
+    let hash = qrconform(&["ontology", "tx", "hash", "-"], PUBLISHED_TX.as_bytes());
+    assert_eq!(
+        text(&hash.stdout).trim(),
+        "88b99240f707f362e1189f99694b0c63a3868485faa199cf2c7be7bac92a9378"
+    );
+}
+
+#[test]
+fn tx_build_pays_with_the_wallet_and_refuses_a_foreign_payer() {
+    let dir = scratch_dir("tx-build");
+    let config = |payer: &str| {
+        serde_json::json!({"params": {"invokeConfig": {
+            "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+            "functions": [{"operation": "transferOng", "args": [
+                {"name": "to", "value": "Address:%address"}, {"name": "amount", "value": "Long:100000000000"}]}],
+            "payer": payer, "gasLimit": 20000, "gasPrice": 500}}})
+        .to_string()
+    };
+    let own = dir.join("own.json");
+    std::fs::write(&own, config("%address")).expect("write");
+    let key = "0fdbd5d046997da9959b1931c727c96d83dff19e8ec0244952c1e72d1cdb5bf4";
+    let built = qrconform(
+        &[
+            "ontology",
+            "tx",
+            "build",
+            "--config",
+            own.to_str().expect("utf-8"),
+            "--private-key",
+            key,
+            "--nonce",
+            "7",
+        ],
+        b"",
+    );
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let decoded = qrconform(
+        &["ontology", "tx", "decode", text(&built.stdout).trim()],
+        b"",
+    );
+    let tx: serde_json::Value = serde_json::from_slice(&decoded.stdout).expect("JSON");
+    assert_eq!(tx["payer"], "AUEKhXNsoAT27HJwwqFGbpRy8QLHUMBMPz");
+    assert_eq!(tx["nonce"], 7);
+    assert_eq!(tx["verification"], "valid");
+    assert_eq!(
+        tx["invoke"]["args"][0],
+        "ByteArray:88a2125932c9eeff270858dc9e9b49600365601f"
+    );
+
+    let foreign = dir.join("foreign.json");
+    std::fs::write(&foreign, config("AUr5QUfeBADq6BMY6Tp5yuMsUNGpsD7nLZ")).expect("write");
+    let refused = qrconform(
+        &[
+            "ontology",
+            "tx",
+            "build",
+            "--config",
+            foreign.to_str().expect("utf-8"),
+            "--private-key",
+            key,
+        ],
+        b"",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("payer AUr5QUfeBADq6BMY6Tp5yuMsUNGpsD7nLZ"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(
+        refused.stdout.is_empty(),
+        "nothing is built for a foreign payer"
+    );
 }

@@ -4,10 +4,12 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{print_json, CliError, CmdResult, Verdict};
+use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::crypto::{
     message_bytes, sign, verify, Address, OntId, OntSignature, PrivateKey, PublicKey, VerifyError,
 };
+use crate::protocol::ontology::invoke;
+use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
 
 #[derive(Debug, Subcommand)]
 pub enum OntologyCommand {
@@ -44,6 +46,42 @@ pub enum OntologyCommand {
         signature: String,
         #[command(flatten)]
         message: MessageArg,
+    },
+    /// Decode, hash and build transactions.
+    #[command(subcommand)]
+    Tx(TxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TxCommand {
+    /// Decode a transaction: header, payer, display hash, the call its script performs
+    /// (NeoVM or native form, either SDK's integer encoding) and its signatures, each
+    /// verified.
+    Decode {
+        /// Transaction hex (signed or unsigned form), or `-` to read it from standard input.
+        #[arg(value_name = "HEX|-")]
+        tx: String,
+    },
+    /// Print a transaction's hash in display order (the form nodes and callbacks use).
+    Hash {
+        /// Transaction hex, or `-` to read it from standard input.
+        #[arg(value_name = "HEX|-")]
+        tx: String,
+    },
+    /// Build and sign the transaction a wallet makes from an invokeConfig: placeholders
+    /// substituted, payer defaulted to the key's address, Java-SDK script encoding,
+    /// signed by the payer. Prints the signed transaction hex.
+    Build {
+        /// JSON file with an `invokeConfig` object, or the whole qrcodeUrl payload that
+        /// holds one under `params`; `-` for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        config: String,
+        /// The wallet's private key (64 hex characters or WIF); it must be the payer's.
+        #[arg(long, value_name = "HEX|WIF")]
+        private_key: String,
+        /// The transaction nonce; random when absent.
+        #[arg(long, value_name = "N")]
+        nonce: Option<u32>,
     },
 }
 
@@ -141,7 +179,137 @@ pub fn run(cmd: OntologyCommand) -> CmdResult {
                 }
             }
         }
+        OntologyCommand::Tx(cmd) => run_tx(cmd),
     }
+}
+
+fn run_tx(cmd: TxCommand) -> CmdResult {
+    match cmd {
+        TxCommand::Decode { tx } => {
+            let tx = read_transaction(&tx)?;
+            print_json(&describe_transaction(&tx));
+            Ok(Verdict::Positive)
+        }
+        TxCommand::Hash { tx } => {
+            println!("{}", read_transaction(&tx)?.display_hash());
+            Ok(Verdict::Positive)
+        }
+        TxCommand::Build {
+            config,
+            private_key,
+            nonce,
+        } => {
+            let key = parse_private_key(&private_key)?;
+            let name = if config == "-" {
+                "standard input".to_string()
+            } else {
+                format!("--config `{config}`")
+            };
+            let document = parse_json(&name, &read_input(Some(&config))?)?;
+            let invoke_config = document
+                .pointer("/params/invokeConfig")
+                .or_else(|| document.get("invokeConfig"))
+                .unwrap_or(&document);
+            let address = Address::from_public_key(&key.public_key());
+            let ontid = OntId(address).to_string();
+            // ONT-I4: placeholders are replaced before anything else reads the config.
+            let substituted =
+                invoke::substitute_placeholders(invoke_config, &address.to_base58(), &ontid);
+            let call = invoke::parse_config(&substituted)
+                .map_err(|e| CliError::new(format!("{name}: {e}")))?;
+            // ONT-I5: a wallet pays only for itself.
+            let payer = match call.payer {
+                None => address,
+                Some(payer) if payer == address => payer,
+                Some(payer) => {
+                    return Err(CliError::new(format!(
+                        "{name}: payer {payer} is not the signing key's address {address}; a wallet refuses to pay for another account"
+                    )))
+                }
+            };
+            let nonce = match nonce {
+                Some(nonce) => nonce,
+                None => random_nonce()?,
+            };
+            let mut tx = Transaction {
+                version: 0,
+                tx_type: TxType::InvokeNeo,
+                nonce,
+                gas_price: call.gas_price,
+                gas_limit: call.gas_limit,
+                payer,
+                payload: Payload::Invoke {
+                    code: invoke::build_script(&call),
+                },
+                signatures: Vec::new(),
+            };
+            tx.sign_single(&key)
+                .map_err(|e| CliError::new(format!("failed to sign the transaction: {e}")))?;
+            println!("{}", tx.to_hex());
+            Ok(Verdict::Positive)
+        }
+    }
+}
+
+fn read_transaction(source: &str) -> Result<Transaction, CliError> {
+    let (name, text) = if source == "-" {
+        ("standard input".to_string(), read_input(None)?)
+    } else {
+        (
+            format!("transaction `{}`", abbreviate(source)),
+            source.to_string(),
+        )
+    };
+    Transaction::from_hex(text.trim()).map_err(|e| CliError::new(format!("{name}: {e}")))
+}
+
+/// The JSON `tx decode` prints.
+fn describe_transaction(tx: &Transaction) -> serde_json::Value {
+    let call = match &tx.payload {
+        Payload::Invoke { code } => match invoke::decode_script(code) {
+            Ok(call) => call.to_notation(),
+            Err(e) => json!({ "error": e.to_string(), "code": hex::encode(code) }),
+        },
+        Payload::Deploy { .. } => json!(null),
+    };
+    let signatures: Vec<_> = tx
+        .signatures
+        .iter()
+        .map(|sig| {
+            json!({
+                "publicKeys": sig.public_keys().map(|keys| keys.iter().map(PublicKey::to_hex).collect::<Vec<_>>()).unwrap_or_default(),
+                "m": sig.m().ok(),
+                "address": sig.address().to_base58(),
+                "signatures": sig.invocation.iter().map(hex::encode).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let verification = match tx.check_payer_signed() {
+        Ok(()) => "valid".to_string(),
+        Err(e) => format!("invalid: {e}"),
+    };
+    json!({
+        "version": tx.version,
+        "txType": format!("0x{:02x}", tx.tx_type.byte()),
+        "nonce": tx.nonce,
+        "gasPrice": tx.gas_price,
+        "gasLimit": tx.gas_limit,
+        "payer": tx.payer.to_base58(),
+        "hash": tx.display_hash(),
+        "invoke": call,
+        "signatures": signatures,
+        "verification": verification,
+    })
+}
+
+fn random_nonce() -> Result<u32, CliError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        CliError::new(format!(
+            "failed to read the operating system's randomness: {e}"
+        ))
+    })?;
+    Ok(u32::from_le_bytes(bytes))
 }
 
 fn random_key() -> Result<PrivateKey, CliError> {

@@ -7,10 +7,12 @@
 //! sit unchecked. Besides the per-vector trials, `vectors::check` runs as one more trial so
 //! `cargo test` also fails when the generated files drift from their recipes.
 
+mod invoke;
 mod keys;
 mod messages;
 mod signatures;
 mod transport;
+mod tx;
 mod wycheproof;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,8 @@ fn family(file: &VectorFile) -> Option<Check> {
         "ONTOLOGY-SIGNATURES" => Some(signatures::check),
         "ONTOLOGY-TRANSPORT" => Some(transport::check),
         "ONTOLOGY-MESSAGES" => Some(messages::check),
+        "ONTOLOGY-INVOKE" => Some(invoke::check),
+        "ONTOLOGY-TX" => Some(tx::check),
         "ECDSA" => match file.extra.get("schema").and_then(|s| s.as_str()) {
             Some("ecdsa_p1363_verify_schema_v1.json") => Some(wycheproof::check_p1363),
             Some("ecdsa_verify_schema_v1.json") => Some(wycheproof::check_der),

@@ -3,10 +3,12 @@
 //! Each family lives in its own module; [`all`] lists every generated file in the order
 //! `vectors check` examines them.
 
+pub mod invoke;
 pub mod keys;
 pub mod messages;
 pub mod signatures;
 pub mod transport;
+pub mod tx;
 
 use super::Recipe;
 
@@ -28,6 +30,14 @@ pub fn all() -> Vec<Recipe> {
         Recipe {
             path: "ontology/messages.json",
             build: messages::build,
+        },
+        Recipe {
+            path: "ontology/invoke.json",
+            build: invoke::build,
+        },
+        Recipe {
+            path: "ontology/transactions.json",
+            build: tx::build,
         },
     ]
 }
