@@ -100,6 +100,20 @@ impl VectorFile {
 }
 
 impl TestCase {
+    /// An input by name; the error names the missing field, for check functions to return.
+    pub fn input(&self, key: &str) -> Result<&Value, String> {
+        self.inputs
+            .get(key)
+            .ok_or_else(|| format!("missing field `{key}`"))
+    }
+
+    /// A string input by name; the error names the field that is missing or not a string.
+    pub fn input_str(&self, key: &str) -> Result<&str, String> {
+        self.input(key)?
+            .as_str()
+            .ok_or_else(|| format!("field `{key}` is not a string"))
+    }
+
     /// A case whose `tcId` is assigned later by [`VectorFile::numbered`].
     pub fn new(
         comment: impl Into<String>,

@@ -6,20 +6,20 @@ use qrconform::protocol::ontology::crypto::{
 };
 use qrconform::vectors::{TestCase, TestGroup};
 
-use crate::{expect_outcome, input_str, optional_str};
+use crate::{expect_outcome, optional_str};
 
 pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
     match group.kind.as_str() {
         "OntologyKeyDerivation" => derivation(case),
         "OntologyAddressDecode" => {
-            let outcome = Address::from_base58(input_str(case, "address")?);
+            let outcome = Address::from_base58(case.input_str("address")?);
             if let (Ok(address), Some(hex)) = (&outcome, optional_str(case, "addressHex")) {
                 same("addressHex", hex, &address.to_hex())?;
             }
             expect_outcome(case, outcome.map(|_| ()).map_err(|e| e.kind()))
         }
         "OntologyWifDecode" => {
-            let outcome = PrivateKey::from_wif(input_str(case, "wif")?);
+            let outcome = PrivateKey::from_wif(case.input_str("wif")?);
             if let (Ok(key), Some(hex)) = (&outcome, optional_str(case, "privateKey")) {
                 same("privateKey", hex, &key.to_hex())?;
             }
@@ -27,12 +27,12 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
         }
         "OntologyPublicKeyDecode" => expect_outcome(
             case,
-            PublicKey::from_hex(input_str(case, "publicKey")?)
+            PublicKey::from_hex(case.input_str("publicKey")?)
                 .map(|_| ())
                 .map_err(|e| e.kind()),
         ),
         "OntologyOntIdParse" => {
-            let outcome = OntId::parse(input_str(case, "ontid")?);
+            let outcome = OntId::parse(case.input_str("ontid")?);
             if let (Ok(ontid), Some(address)) = (&outcome, optional_str(case, "address")) {
                 same("address", address, &ontid.0.to_base58())?;
             }
@@ -40,14 +40,14 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
         }
         "OntologyMultisig" => multisig(case),
         "OntologyAddressEncode" => {
-            let address = Address::from_display_hex(input_str(case, "addressDisplayHex")?)
+            let address = Address::from_display_hex(case.input_str("addressDisplayHex")?)
                 .map_err(|e| e.to_string())?;
-            same("address", input_str(case, "address")?, &address.to_base58())?;
+            same("address", case.input_str("address")?, &address.to_base58())?;
             let decoded =
-                Address::from_base58(input_str(case, "address")?).map_err(|e| e.to_string())?;
+                Address::from_base58(case.input_str("address")?).map_err(|e| e.to_string())?;
             same(
                 "addressDisplayHex",
-                input_str(case, "addressDisplayHex")?,
+                case.input_str("addressDisplayHex")?,
                 &decoded.to_display_hex(),
             )
         }
@@ -105,7 +105,7 @@ fn derivation(case: &TestCase) -> Result<(), String> {
             &hex::encode(single_key_program(&public)),
         )?;
     }
-    same("address", input_str(case, "address")?, &address.to_base58())?;
+    same("address", case.input_str("address")?, &address.to_base58())?;
     if let Some(hex) = optional_str(case, "addressHex") {
         same("addressHex", hex, &address.to_hex())?;
     }
@@ -155,13 +155,9 @@ fn multisig(case: &TestCase) -> Result<(), String> {
                 "sorted keys: expected {expected:?}, computed {sorted_hex:?}"
             ));
         }
-        same(
-            "program",
-            input_str(case, "program")?,
-            &hex::encode(program),
-        )?;
+        same("program", case.input_str("program")?, &hex::encode(program))?;
         let address = Address::from_program(program);
-        same("address", input_str(case, "address")?, &address.to_base58())?;
+        same("address", case.input_str("address")?, &address.to_base58())?;
         if let Some(hex) = optional_str(case, "addressHex") {
             same("addressHex", hex, &address.to_hex())?;
         }

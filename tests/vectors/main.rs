@@ -148,14 +148,6 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
-/// Reads a string input of a case, naming it when absent.
-pub fn input_str<'a>(case: &'a TestCase, key: &str) -> Result<&'a str, String> {
-    case.inputs
-        .get(key)
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| format!("input `{key}` missing or not a string"))
-}
-
 /// Reads an optional string input (absent or null → None).
 pub fn optional_str<'a>(case: &'a TestCase, key: &str) -> Option<&'a str> {
     case.inputs.get(key).and_then(|v| v.as_str())

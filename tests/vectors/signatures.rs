@@ -6,12 +6,12 @@ use qrconform::protocol::ontology::crypto::{
 };
 use qrconform::vectors::{TestCase, TestGroup};
 
-use crate::{expect_outcome, group_str, input_str};
+use crate::{expect_outcome, group_str};
 
 pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
     let public_key = group_str(group, "publicKey").ok_or("group has no publicKey")?;
-    let message = input_str(case, "message")?;
-    let signature = input_str(case, "signature")?;
+    let message = case.input_str("message")?;
+    let signature = case.input_str("signature")?;
     let ishex = case
         .inputs
         .get("ishex")

@@ -5,8 +5,6 @@
 use qrconform::protocol::ontology::crypto::{verify, OntSignature, PublicKey, SignatureError};
 use qrconform::vectors::{TestCase, TestGroup, TestResult};
 
-use crate::input_str;
-
 pub fn check_p1363(group: &TestGroup, case: &TestCase) -> Result<(), String> {
     check_with(group, case, OntSignature::from_p1363)
 }
@@ -27,8 +25,8 @@ fn check_with(
         .and_then(|k| k.as_str())
         .ok_or("group has no publicKey.uncompressed")?;
     let key = PublicKey::from_sec1_bytes(&hex::decode(uncompressed).map_err(|e| e.to_string())?);
-    let message = hex::decode(input_str(case, "msg")?).map_err(|e| format!("msg: {e}"))?;
-    let signature = hex::decode(input_str(case, "sig")?).map_err(|e| format!("sig: {e}"))?;
+    let message = hex::decode(case.input_str("msg")?).map_err(|e| format!("msg: {e}"))?;
+    let signature = hex::decode(case.input_str("sig")?).map_err(|e| format!("sig: {e}"))?;
     let outcome = match key {
         // Wycheproof's public keys are all valid points; a rejection would be our bug and
         // shows up as a failed valid case.

@@ -723,18 +723,6 @@ fn placeholder_group() -> TestGroup {
 // verdict
 // ---------------------------------------------------------------------------------------
 
-fn input<'a>(case: &'a TestCase, key: &str) -> Result<&'a Value, String> {
-    case.inputs
-        .get(key)
-        .ok_or_else(|| format!("missing field `{key}`"))
-}
-
-fn string_input<'a>(case: &'a TestCase, key: &str) -> Result<&'a str, String> {
-    input(case, key)?
-        .as_str()
-        .ok_or_else(|| format!("field `{key}` is not a string"))
-}
-
 /// Reads a decode case's `call` into an [`InvokeCall`] (gas and payer play no part).
 fn read_call(call: &Value) -> Result<InvokeCall, String> {
     let contract = call["contractHash"]
@@ -784,13 +772,13 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
                 .get("argPath")
                 .and_then(Value::as_str)
                 .unwrap_or(ARG_PATH);
-            match parse_arg(input(case, "value")?, path) {
+            match parse_arg(case.input("value")?, path) {
                 Ok(parsed) => {
                     if case.result == Invalid {
                         return Err(format!("accepted as {parsed:?}, expected a rejection"));
                     }
                     let notation = parsed.to_notation();
-                    if &notation != input(case, "notation")? {
+                    if &notation != case.input("notation")? {
                         return Err(format!(
                             "notation {notation}, expected {}",
                             case.inputs["notation"]
@@ -811,8 +799,8 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
             }
         }
         "InvokeScriptBuild" => {
-            let call = parse_config(input(case, "config")?).map_err(|e| e.to_string())?;
-            let want = string_input(case, "code")?;
+            let call = parse_config(case.input("config")?).map_err(|e| e.to_string())?;
+            let want = case.input_str("code")?;
             let built = hex::encode(build_script(&call));
             if built != want {
                 return Err(format!("built {built}, expected {want}"));
@@ -827,7 +815,7 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
             Ok(())
         }
         "InvokeScriptDecode" => {
-            let code = hex::decode(string_input(case, "code")?)
+            let code = hex::decode(case.input_str("code")?)
                 .map_err(|e| format!("field `code` is not hex: {e}"))?;
             let decoded = match decode_script(&code) {
                 Ok(decoded) => decoded,
@@ -859,11 +847,11 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
         }
         "InvokePlaceholders" => {
             let out = substitute_placeholders(
-                input(case, "config")?,
-                string_input(case, "address")?,
-                string_input(case, "ontid")?,
+                case.input("config")?,
+                case.input_str("address")?,
+                case.input_str("ontid")?,
             );
-            if &out != input(case, "expected")? {
+            if &out != case.input("expected")? {
                 return Err(format!("substituted to {out}"));
             }
             Ok(())

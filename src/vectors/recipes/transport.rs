@@ -789,10 +789,10 @@ fn decode_invalid_group() -> TestGroup {
 /// `decode` case must give `form`, `quirks` (in order) and `message`; an invalid one must
 /// fail with the error kind `error`. Returns why not otherwise.
 pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
-    let text = string_input(case, "text")?;
+    let text = case.input_str("text")?;
     match group.kind.as_str() {
         "encode" => {
-            let message = input(case, "message")?;
+            let message = case.input("message")?;
             let form = form_input(case)?;
             let encoded =
                 encode(message, form).map_err(|e| format!("encode failed ({}): {e}", e.kind()))?;
@@ -805,18 +805,14 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
         }
         "decode" => match (case.result, decode(text)) {
             (Valid | TestResult::Acceptable, Ok(decoded)) => {
-                let quirks = input(case, "quirks")?
+                let quirks = case
+                    .input("quirks")?
                     .as_array()
                     .ok_or("field `quirks` is not an array")?
                     .iter()
                     .map(|q| q.as_str().ok_or("field `quirks` holds a non-string"))
                     .collect::<Result<Vec<_>, _>>()?;
-                compare_decoded(
-                    &decoded,
-                    form_input(case)?,
-                    &quirks,
-                    input(case, "message")?,
-                )
+                compare_decoded(&decoded, form_input(case)?, &quirks, case.input("message")?)
             }
             (Valid, Err(err)) => Err(format!("decode failed ({}): {err}", err.kind())),
             (Invalid, Ok(decoded)) => Err(format!(
@@ -863,20 +859,8 @@ fn compare_decoded(
     Ok(())
 }
 
-fn input<'a>(case: &'a TestCase, key: &str) -> Result<&'a Value, String> {
-    case.inputs
-        .get(key)
-        .ok_or_else(|| format!("missing field `{key}`"))
-}
-
-fn string_input<'a>(case: &'a TestCase, key: &str) -> Result<&'a str, String> {
-    input(case, key)?
-        .as_str()
-        .ok_or_else(|| format!("field `{key}` is not a string"))
-}
-
 fn form_input(case: &TestCase) -> Result<QrForm, String> {
-    let name = string_input(case, "form")?;
+    let name = case.input_str("form")?;
     QrForm::from_name(name).ok_or_else(|| format!("unknown form `{name}`"))
 }
 

@@ -595,20 +595,8 @@ fn verify_group() -> TestGroup {
     )
 }
 
-fn input<'a>(case: &'a TestCase, key: &str) -> Result<&'a Value, String> {
-    case.inputs
-        .get(key)
-        .ok_or_else(|| format!("input `{key}` missing"))
-}
-
-fn input_str<'a>(case: &'a TestCase, key: &str) -> Result<&'a str, String> {
-    input(case, key)?
-        .as_str()
-        .ok_or_else(|| format!("input `{key}` is not a string"))
-}
-
 fn input_u64(case: &TestCase, key: &str) -> Result<u64, String> {
-    input(case, key)?
+    case.input(key)?
         .as_u64()
         .ok_or_else(|| format!("input `{key}` is not an unsigned integer"))
 }
@@ -623,7 +611,7 @@ fn compare<T: PartialEq + std::fmt::Debug>(field: &str, got: T, want: T) -> Resu
 
 /// Judges one case of `ontology/transactions.json`.
 pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
-    let text = input_str(case, "tx")?;
+    let text = case.input_str("tx")?;
     let parsed = Transaction::from_hex(text);
     let outcome: Result<(), TxError> = match group.kind.as_str() {
         "TxParse" => match (case.result, parsed) {
@@ -636,7 +624,7 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
             compare(
                 "payer",
                 tx.payer.to_base58().as_str(),
-                input_str(case, "payer")?,
+                case.input_str("payer")?,
             )?;
             tx.check_payer_signed()
         }
@@ -666,7 +654,7 @@ fn compare_fields(case: &TestCase, text: &str, tx: &Transaction) -> Result<(), S
     compare(
         "txType",
         format!("0x{:02x}", tx.tx_type.byte()).as_str(),
-        input_str(case, "txType")?,
+        case.input_str("txType")?,
     )?;
     compare("nonce", tx.nonce as u64, input_u64(case, "nonce")?)?;
     compare("gasPrice", tx.gas_price, input_u64(case, "gasPrice")?)?;
@@ -674,19 +662,20 @@ fn compare_fields(case: &TestCase, text: &str, tx: &Transaction) -> Result<(), S
     compare(
         "payer",
         tx.payer.to_base58().as_str(),
-        input_str(case, "payer")?,
+        case.input_str("payer")?,
     )?;
     compare(
         "hash",
         hex::encode(tx.hash()).as_str(),
-        input_str(case, "hash")?,
+        case.input_str("hash")?,
     )?;
     compare(
         "displayHash",
         tx.display_hash().as_str(),
-        input_str(case, "displayHash")?,
+        case.input_str("displayHash")?,
     )?;
-    let want_signers = input(case, "signers")?
+    let want_signers = case
+        .input("signers")?
         .as_array()
         .ok_or("input `signers` is not an array")?
         .iter()
@@ -703,7 +692,8 @@ fn compare_fields(case: &TestCase, text: &str, tx: &Transaction) -> Result<(), S
         signers.iter().map(String::as_str).collect(),
         want_signers,
     )?;
-    let payer_signed = input(case, "payerSigned")?
+    let payer_signed = case
+        .input("payerSigned")?
         .as_bool()
         .ok_or("input `payerSigned` is not a boolean")?;
     match tx.check_payer_signed() {
