@@ -288,18 +288,12 @@ fn describe_transaction(tx: &Transaction) -> serde_json::Value {
         Ok(()) => "valid".to_string(),
         Err(e) => format!("invalid: {e}"),
     };
-    json!({
-        "version": tx.version,
-        "txType": format!("0x{:02x}", tx.tx_type.byte()),
-        "nonce": tx.nonce,
-        "gasPrice": tx.gas_price,
-        "gasLimit": tx.gas_limit,
-        "payer": tx.payer.to_base58(),
-        "hash": tx.display_hash(),
-        "invoke": call,
-        "signatures": signatures,
-        "verification": verification,
-    })
+    let mut description = tx.header_json();
+    description.insert("hash".into(), tx.display_hash().into());
+    description.insert("invoke".into(), call);
+    description.insert("signatures".into(), signatures.into());
+    description.insert("verification".into(), verification.into());
+    description.into()
 }
 
 fn random_nonce() -> Result<u32, CliError> {

@@ -377,6 +377,22 @@ impl Transaction {
     }
 
     /// The hash as the node's API and the wallet's callback show it: reversed, hex.
+    /// The header as JSON, in the order `tx decode` and the vectors print it:
+    /// `version`, `txType` (`0xd1`), `nonce`, `gasPrice`, `gasLimit`, `payer` (base58).
+    pub fn header_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut header = serde_json::Map::new();
+        header.insert("version".into(), self.version.into());
+        header.insert(
+            "txType".into(),
+            format!("0x{:02x}", self.tx_type.byte()).into(),
+        );
+        header.insert("nonce".into(), self.nonce.into());
+        header.insert("gasPrice".into(), self.gas_price.into());
+        header.insert("gasLimit".into(), self.gas_limit.into());
+        header.insert("payer".into(), self.payer.to_base58().into());
+        header
+    }
+
     pub fn display_hash(&self) -> String {
         let mut hash = self.hash();
         hash.reverse();

