@@ -5,7 +5,9 @@
 //! calls into [`cli`] and maps the outcome to an exit code. See `ARCHITECTURE.md` for the
 //! code map and the invariants each module keeps.
 
+pub mod chain;
 pub mod cli;
+pub mod net;
 pub mod protocol;
 pub mod schema;
 pub mod vectors;

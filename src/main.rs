@@ -6,8 +6,10 @@ use clap::Parser;
 use qrconform::cli::{self, Cli, Verdict};
 
 fn main() -> ExitCode {
-    restore_default_sigpipe();
     let cli = Cli::parse();
+    if !cli.command.is_long_running() {
+        restore_default_sigpipe();
+    }
     match cli::run(cli) {
         Ok(Verdict::Positive) => ExitCode::SUCCESS,
         Ok(Verdict::Negative) => ExitCode::from(1),

@@ -65,6 +65,28 @@ fn garbage_into_every_command_exits_2_naming_the_input_without_panicking() {
     // (arguments, stdin, a fragment the error must contain)
     let cases: Vec<(Vec<&str>, &[u8], &str)> = vec![
         (
+            vec!["serve", "node", "--rest", "127.0.0.1:0", "--identity", "zz"],
+            b"",
+            "--identity `zz`",
+        ),
+        (
+            vec![
+                "serve",
+                "node",
+                "--rest",
+                "127.0.0.1:0",
+                "--identity",
+                "did:ont:nope=02aa",
+            ],
+            b"",
+            "ONT ID `did:ont:nope`",
+        ),
+        (
+            vec!["serve", "node", "--rest", "localhost-ish"],
+            b"",
+            "localhost-ish",
+        ),
+        (
             vec!["ontology", "address", "--public-key", "zz"],
             b"",
             "--public-key `zz`",
@@ -502,5 +524,21 @@ fn tx_build_pays_with_the_wallet_and_refuses_a_foreign_payer() {
     assert!(
         refused.stdout.is_empty(),
         "nothing is built for a foreign payer"
+    );
+}
+
+#[test]
+fn serve_node_on_a_port_in_use_exits_2_naming_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = qrconform(
+        &["serve", "node", "--rest", &addr, "--rpc", "127.0.0.1:0"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("failed to listen on {addr}")),
+        "{}",
+        text(&out.stderr)
     );
 }

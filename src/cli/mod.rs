@@ -9,6 +9,7 @@
 pub mod ontology;
 pub mod qr;
 pub mod schema;
+pub mod serve;
 pub mod vectors;
 
 use std::io::Read;
@@ -41,6 +42,9 @@ pub enum Command {
     /// List the embedded JSON Schemas and validate messages against them.
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
+    /// Run the mock chain nodes as servers.
+    #[command(subcommand)]
+    Serve(serve::ServeCommand),
     /// Check or regenerate the golden vectors.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -75,7 +79,19 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Ontology(cmd) => ontology::run(cmd),
         Command::Qr(cmd) => qr::run(cmd),
         Command::Schema(cmd) => schema::run(cmd),
+        Command::Serve(cmd) => serve::run(cmd),
         Command::Vectors(cmd) => vectors::run(cmd),
+    }
+}
+
+impl Command {
+    /// Whether the command runs a server (which must survive peers closing connections
+    /// mid-answer, so keeps ignoring SIGPIPE).
+    pub fn is_long_running(&self) -> bool {
+        match self {
+            Command::Serve(cmd) => cmd.is_long_running(),
+            _ => false,
+        }
     }
 }
 

@@ -1,0 +1,503 @@
+//! The mock node's state and rules (ONT-N3, ONT-N4), without any IO: the transactions it
+//! accepted and their events, the block height, the ONT ID registry, the behaviours a suite
+//! switched on, and the record of requests. Time comes in as a parameter, so delayed events
+//! are tested without waiting.
+//!
+//! A send is checked in the real node's order: the hex (`42002`), the transaction bytes
+//! (`43001`), then a behaviour-forced failure, then every signature and the payer's
+//! (`45021`), then duplicates (`45002`). An accepted transaction is executed at once
+//! ([`super::exec`]) and sealed in its own block; its event becomes visible at once, or after
+//! the delay a suite asked for. Looking up a hash the node does not have (or whose event is
+//! not yet visible) answers "nothing", which the REST and RPC layers turn into the real
+//! node's not-found forms.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::exec::{execute, Effect, Execution, Registry};
+use super::NodeError;
+use crate::protocol::ontology::crypto::{OntId, PublicKey};
+use crate::protocol::ontology::tx::{parse_display_hash, Transaction, TxError};
+
+/// Node error codes used here (ontology-dapi.md §7.3).
+pub mod code {
+    pub const SUCCESS: i64 = 0;
+    pub const ILLEGAL_DATAFORMAT: i64 = 41003;
+    pub const INVALID_METHOD: i64 = 42001;
+    pub const INVALID_PARAMS: i64 = 42002;
+    pub const INVALID_TRANSACTION: i64 = 43001;
+    pub const UNKNOWN_TRANSACTION: i64 = 44001;
+    pub const INTERNAL_ERROR: i64 = 45001;
+    pub const DUPLICATED_TX: i64 = 45002;
+    pub const VERIFY_SIGNATURE: i64 = 45021;
+    pub const SMARTCODE_EXEC_ERROR: i64 = 47001;
+}
+
+/// The `Desc` the real node gives a code (its `ErrMap`); codes it has no entry for give
+/// `""`.
+pub fn error_desc(error: i64) -> &'static str {
+    match error {
+        0 => "SUCCESS",
+        41001 => "SESSION EXPIRED",
+        41002 => "SERVICE CEILING",
+        41003 => "ILLEGAL DATAFORMAT",
+        41004 => "INVALID VERSION",
+        42001 => "INVALID METHOD",
+        42002 => "INVALID PARAMS",
+        43001 => "INVALID TRANSACTION",
+        43002 => "INVALID ASSET",
+        43003 => "INVALID BLOCK",
+        44001 => "UNKNOWN TRANSACTION",
+        44002 => "UNKNOWN ASSET",
+        44003 => "UNKNOWN BLOCK",
+        44004 => "UNKNOWN CONTRACT",
+        45001 => "INTERNAL ERROR",
+        47001 => "SMARTCODE EXEC ERROR",
+        47002 => "SMARTCODE PREPARE EXEC ERROR",
+        -2 => "INTERNAL ERROR, ErrNoCode",
+        -1 => "INTERNAL ERROR, ErrUnknown",
+        45002 => "INTERNAL ERROR, ErrDuplicatedTx",
+        45003 => "INTERNAL ERROR, ErrDuplicateInput",
+        45004 => "INTERNAL ERROR, ErrAssetPrecision",
+        45005 => "INTERNAL ERROR, ErrTransactionBalance",
+        45006 => "INTERNAL ERROR, ErrAttributeProgram",
+        45007 => "INTERNAL ERROR, ErrTransactionContracts",
+        45008 => "INTERNAL ERROR, ErrTransactionPayload",
+        45009 => "INTERNAL ERROR, ErrDoubleSpend",
+        45010 => "INTERNAL ERROR, ErrTxHashDuplicate",
+        45011 => "INTERNAL ERROR, ErrStateUpdaterVaild",
+        45012 => "INTERNAL ERROR, ErrSummaryAsset",
+        45013 => "INTERNAL ERROR, ErrXmitFail",
+        45014 => "INTERNAL ERROR, ErrNoAccount",
+        _ => "",
+    }
+}
+
+/// Which API a request came in on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    Rest,
+    Rpc,
+}
+
+/// What a request asked, in the node's own words, whichever API carried it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Send a transaction for inclusion.
+    SendRawTransaction,
+    /// Pre-execute a transaction (`?preExec=1` or `[hex, 1]`).
+    PreExec,
+    /// Ask for the event of a hash (`getsmartcodeevent`).
+    GetEvent,
+    /// Ask for a transaction by hash.
+    GetTransaction,
+    /// Ask for the height or block count.
+    GetHeight,
+    /// Anything the node does not serve.
+    Unknown,
+}
+
+/// One request as the node saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedRequest {
+    /// Arrival order, from 0.
+    pub seq: u64,
+    pub api: Api,
+    pub action: Action,
+    /// `GET /api/v1/…` for REST; the JSON-RPC method name for RPC.
+    pub target: String,
+    /// The transaction hash the request is about, in lower-case display hex: the hash
+    /// asked for, or the hash of the transaction sent.
+    pub tx_hash: Option<String>,
+    /// The node error code of the answer (0 for success).
+    pub error: i64,
+    /// The request body, at most [`RECORDED_BODY_BYTES`] of it.
+    pub body: String,
+}
+
+/// How much of a request body the record keeps.
+pub const RECORDED_BODY_BYTES: usize = 16 * 1024;
+
+/// One accepted transaction.
+#[derive(Debug, Clone)]
+pub struct StoredTx {
+    pub tx: Transaction,
+    pub height: u32,
+    /// Position among the block's transactions (always 0: one transaction per block).
+    pub index: u32,
+    pub execution: Execution,
+    /// When its event becomes visible.
+    pub visible_at: Instant,
+}
+
+impl StoredTx {
+    /// The event (`ExecuteNotify`) as the node reports it.
+    pub fn event_json(&self) -> Value {
+        let run = &self.execution;
+        json!({
+            "TxHash": self.tx.display_hash(),
+            "State": run.state(),
+            "GasConsumed": run.gas.saturating_mul(self.tx.gas_price),
+            "Notify": notify_json(&run.notify),
+            "GasStepUsed": run.gas,
+            "TxIndex": self.index,
+            "CreatedContract": "0000000000000000000000000000000000000000",
+        })
+    }
+}
+
+/// `Notify` is `null` when empty, as the node's nil slice serializes.
+fn notify_json(notify: &[Value]) -> Value {
+    if notify.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(notify.to_vec())
+    }
+}
+
+/// What a suite switched on for the next request of its kind.
+#[derive(Debug, Clone, Default)]
+pub struct Behaviours {
+    /// Refuse the next send with this error code.
+    pub fail_next_send: Option<i64>,
+    /// Record the next accepted transaction's event with `State: 0`.
+    pub fail_next_execution: bool,
+    /// Make the next accepted transaction's event visible only after this long.
+    pub delay_next_event: Option<Duration>,
+}
+
+/// A send's answer: the display hash, or a pre-execution result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendReply {
+    Hash(String),
+    PreExec(Value),
+}
+
+/// The whole node state.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    txs: HashMap<[u8; 32], StoredTx>,
+    /// Internal hashes in acceptance order.
+    order: Vec<[u8; 32]>,
+    height: u32,
+    registry: Registry,
+    pub behaviours: Behaviours,
+    requests: Vec<RecordedRequest>,
+}
+
+impl Ledger {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers (or replaces) an identity's keys.
+    pub fn register_identity(&mut self, ontid: &OntId, keys: Vec<PublicKey>) {
+        self.registry.insert(ontid.to_string(), keys);
+    }
+
+    /// The keys of a registered identity.
+    pub fn identity_keys(&self, ontid: &str) -> Option<&[PublicKey]> {
+        self.registry.get(ontid).map(Vec::as_slice)
+    }
+
+    /// The current block height (0 before the first accepted transaction).
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Handles `sendrawtransaction`: pre-executes, or checks and accepts, `data` (hex).
+    /// The `String` beside an accepted hash is only for the record.
+    pub fn send(
+        &mut self,
+        data: &str,
+        pre_exec: bool,
+        now: Instant,
+    ) -> Result<SendReply, NodeError> {
+        let bytes = hex::decode(data.trim()).map_err(|e| {
+            NodeError::new(
+                code::INVALID_PARAMS,
+                format!("the transaction is not hex: {e}"),
+            )
+        })?;
+        let tx = Transaction::from_bytes(&bytes)
+            .map_err(|e| NodeError::new(code::INVALID_TRANSACTION, e.to_string()))?;
+        if pre_exec {
+            let run = execute(&tx, &self.registry, None);
+            return match run.failure {
+                None => Ok(SendReply::PreExec(json!({
+                    "State": 1,
+                    "Gas": run.gas,
+                    "Result": run.result,
+                    "Notify": notify_json(&run.notify),
+                }))),
+                Some(reason) => Err(NodeError::new(code::SMARTCODE_EXEC_ERROR, reason)),
+            };
+        }
+        if let Some(error) = self.behaviours.fail_next_send.take() {
+            return Err(NodeError::new(
+                error,
+                "the node was told to refuse this transaction",
+            ));
+        }
+        let witnesses = tx.verify_signatures().map_err(signature_error)?;
+        tx.check_payer_signed().map_err(signature_error)?;
+        let hash = tx.hash();
+        if self.txs.contains_key(&hash) {
+            return Err(NodeError::new(
+                code::DUPLICATED_TX,
+                "transaction is already in the ledger",
+            ));
+        }
+        let mut execution = execute(&tx, &self.registry, Some(&witnesses));
+        if std::mem::take(&mut self.behaviours.fail_next_execution) && execution.failure.is_none() {
+            execution = Execution {
+                failure: Some("the node was told to fail this execution".into()),
+                result: Value::String(String::new()),
+                notify: Vec::new(),
+                effect: None,
+                ..execution
+            };
+        }
+        if let Some(Effect::RegisterIdentity { ontid, key }) = execution.effect.clone() {
+            self.registry.insert(ontid, vec![key]);
+        }
+        let delay = self.behaviours.delay_next_event.take().unwrap_or_default();
+        self.height += 1;
+        let display = tx.display_hash();
+        self.txs.insert(
+            hash,
+            StoredTx {
+                tx,
+                height: self.height,
+                index: 0,
+                execution,
+                visible_at: now + delay,
+            },
+        );
+        self.order.push(hash);
+        Ok(SendReply::Hash(display))
+    }
+
+    /// The stored transaction with this display hash, whether or not its event is visible.
+    /// A hash that is not 64 hex characters is `42002`.
+    pub fn transaction(&self, display_hash: &str) -> Result<Option<&StoredTx>, NodeError> {
+        let hash = parse_hash(display_hash)?;
+        Ok(self.txs.get(&hash))
+    }
+
+    /// The event of a hash, when it exists and is visible at `now`.
+    pub fn event(&self, display_hash: &str, now: Instant) -> Result<Option<Value>, NodeError> {
+        Ok(self
+            .transaction(display_hash)?
+            .filter(|stored| stored.visible_at <= now)
+            .map(StoredTx::event_json))
+    }
+
+    /// The visible events of the transactions sealed at `height`.
+    pub fn events_at(&self, height: u32, now: Instant) -> Vec<Value> {
+        self.order
+            .iter()
+            .filter_map(|h| self.txs.get(h))
+            .filter(|s| s.height == height && s.visible_at <= now)
+            .map(StoredTx::event_json)
+            .collect()
+    }
+
+    /// Every accepted transaction, in acceptance order.
+    pub fn accepted(&self) -> impl Iterator<Item = &StoredTx> {
+        self.order.iter().filter_map(|h| self.txs.get(h))
+    }
+
+    /// Adds a request to the record, numbering it.
+    pub fn record(&mut self, mut request: RecordedRequest) {
+        request.seq = self.requests.len() as u64;
+        if request.body.len() > RECORDED_BODY_BYTES {
+            let mut end = RECORDED_BODY_BYTES;
+            while !request.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            request.body.truncate(end);
+        }
+        self.requests.push(request);
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> &[RecordedRequest] {
+        &self.requests
+    }
+}
+
+fn parse_hash(display_hash: &str) -> Result<[u8; 32], NodeError> {
+    parse_display_hash(display_hash)
+        .map_err(|e| NodeError::new(code::INVALID_PARAMS, e.to_string()))
+}
+
+fn signature_error(e: TxError) -> NodeError {
+    NodeError::new(code::VERIFY_SIGNATURE, format!("[Validator] {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::ontology::crypto::{Address, PrivateKey};
+    use crate::protocol::ontology::invoke::{build_script, ArgValue, BytesOrigin, InvokeCall};
+    use crate::protocol::ontology::tx::{Payload, TxType};
+
+    fn transfer(key: &PrivateKey, nonce: u32, payer: Option<&PrivateKey>) -> Transaction {
+        let from = Address::from_public_key(&key.public_key());
+        let mut ont = [0u8; 20];
+        ont[19] = 1;
+        let call = InvokeCall {
+            contract: Address(ont),
+            method: "transfer".into(),
+            args: vec![
+                ArgValue::Bytes {
+                    origin: BytesOrigin::Address,
+                    bytes: from.0.to_vec(),
+                },
+                ArgValue::Bytes {
+                    origin: BytesOrigin::Address,
+                    bytes: vec![7; 20],
+                },
+                ArgValue::Integer {
+                    value: 1,
+                    long: false,
+                },
+            ],
+            payer: None,
+            gas_limit: 20_000,
+            gas_price: 500,
+        };
+        let payer_key = payer.unwrap_or(key);
+        let mut tx = Transaction {
+            version: 0,
+            tx_type: TxType::InvokeNeo,
+            nonce,
+            gas_price: 500,
+            gas_limit: 20_000,
+            payer: Address::from_public_key(&payer_key.public_key()),
+            payload: Payload::Invoke {
+                code: build_script(&call),
+            },
+            signatures: Vec::new(),
+        };
+        tx.sign_single(key).expect("one signature fits");
+        tx
+    }
+
+    #[test]
+    fn sends_are_checked_in_the_node_order() {
+        let key = PrivateKey::from_seed("ledger");
+        let other = PrivateKey::from_seed("other");
+        let now = Instant::now();
+        let mut ledger = Ledger::new();
+        let err = |r: Result<SendReply, NodeError>| r.unwrap_err().error;
+        assert_eq!(err(ledger.send("zz", false, now)), code::INVALID_PARAMS);
+        assert_eq!(
+            err(ledger.send("00", false, now)),
+            code::INVALID_TRANSACTION
+        );
+        let tx = transfer(&key, 1, None);
+        let SendReply::Hash(hash) = ledger.send(&tx.to_hex(), false, now).unwrap() else {
+            panic!("a send answers a hash");
+        };
+        assert_eq!(hash, tx.display_hash());
+        assert_eq!(ledger.height(), 1);
+        assert_eq!(
+            err(ledger.send(&tx.to_hex(), false, now)),
+            code::DUPLICATED_TX
+        );
+        // Signed by `key`, but the payer is `other`.
+        let foreign = transfer(&key, 2, Some(&other));
+        assert_eq!(
+            err(ledger.send(&foreign.to_hex(), false, now)),
+            code::VERIFY_SIGNATURE
+        );
+        let event = ledger.event(&hash, now).unwrap().unwrap();
+        assert_eq!(event["State"], 1);
+        assert_eq!(event["GasConsumed"], 500 * 20_000);
+        assert_eq!(ledger.event(&"00".repeat(32), now).unwrap(), None);
+        assert_eq!(
+            ledger.event("xyz", now).unwrap_err().error,
+            code::INVALID_PARAMS
+        );
+    }
+
+    #[test]
+    fn behaviours_apply_to_the_next_send_only() {
+        let key = PrivateKey::from_seed("behaviours");
+        let now = Instant::now();
+        let mut ledger = Ledger::new();
+        ledger.behaviours.fail_next_send = Some(45013);
+        let first = transfer(&key, 1, None);
+        assert_eq!(
+            ledger.send(&first.to_hex(), false, now).unwrap_err().error,
+            45013
+        );
+        // The refused transaction was not kept: sending it again succeeds.
+        assert!(ledger.send(&first.to_hex(), false, now).is_ok());
+
+        ledger.behaviours.fail_next_execution = true;
+        let second = transfer(&key, 2, None);
+        ledger.send(&second.to_hex(), false, now).unwrap();
+        let event = ledger.event(&second.display_hash(), now).unwrap().unwrap();
+        assert_eq!(event["State"], 0);
+        assert_eq!(event["Notify"], Value::Null);
+
+        ledger.behaviours.delay_next_event = Some(Duration::from_secs(5));
+        let third = transfer(&key, 3, None);
+        ledger.send(&third.to_hex(), false, now).unwrap();
+        let hash = third.display_hash();
+        assert_eq!(ledger.event(&hash, now).unwrap(), None);
+        let later = now + Duration::from_secs(5);
+        assert_eq!(ledger.event(&hash, later).unwrap().unwrap()["State"], 1);
+
+        let fourth = transfer(&key, 4, None);
+        ledger.send(&fourth.to_hex(), false, now).unwrap();
+        assert_eq!(
+            ledger.event(&fourth.display_hash(), now).unwrap().unwrap()["State"],
+            1
+        );
+    }
+
+    #[test]
+    fn pre_execution_neither_stores_nor_checks_signatures() {
+        let key = PrivateKey::from_seed("preexec");
+        let other = PrivateKey::from_seed("other");
+        let now = Instant::now();
+        let mut ledger = Ledger::new();
+        let tx = transfer(&key, 1, Some(&other));
+        let SendReply::PreExec(result) = ledger.send(&tx.to_hex(), true, now).unwrap() else {
+            panic!("pre-execution answers a result");
+        };
+        assert_eq!(result["State"], 1);
+        assert_eq!(result["Notify"][0]["States"][0], "transfer");
+        assert_eq!(ledger.height(), 0);
+        assert_eq!(
+            ledger.transaction(&tx.display_hash()).unwrap().map(|_| ()),
+            None
+        );
+    }
+
+    #[test]
+    fn recorded_bodies_are_capped_on_a_character_boundary() {
+        let mut ledger = Ledger::new();
+        ledger.record(RecordedRequest {
+            seq: 99,
+            api: Api::Rest,
+            action: Action::Unknown,
+            target: "GET /".into(),
+            tx_hash: None,
+            error: 0,
+            body: "é".repeat(RECORDED_BODY_BYTES),
+        });
+        let kept = &ledger.requests()[0];
+        assert_eq!(kept.seq, 0);
+        assert!(kept.body.len() <= RECORDED_BODY_BYTES);
+    }
+}
