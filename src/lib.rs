@@ -7,7 +7,9 @@
 
 pub mod chain;
 pub mod cli;
+pub mod harness;
 pub mod net;
 pub mod protocol;
+pub mod reference;
 pub mod schema;
 pub mod vectors;

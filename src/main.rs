@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(Verdict::Positive) => ExitCode::SUCCESS,
         Ok(Verdict::Negative) => ExitCode::from(1),
+        Ok(Verdict::Vacuous) => ExitCode::from(3),
         Err(err) => {
             eprintln!("qrconform: error: {err}");
             ExitCode::from(2)

@@ -6,9 +6,8 @@
 //! resend it, send one signed by a key that is not the payer, query an unknown hash. The other
 //! tests run the node in-process to switch its behaviours and read its request record.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+mod common;
+
 use std::time::Duration;
 
 use qrconform::chain::ontology::client::{NodeApi, NodeClient, NodeClientError};
@@ -21,59 +20,29 @@ use serde_json::{json, Value};
 
 const ONT: &str = "0100000000000000000000000000000000000000";
 
-/// The binary running `serve node`; killed when dropped.
+/// The binary running `serve node`, and the two addresses it printed.
 struct ServedNode {
-    child: Child,
+    _served: common::Served,
     rest: String,
     rpc: String,
 }
 
-impl Drop for ServedNode {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve_node() -> ServedNode {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
-        .args([
+    let served = common::Served::start(
+        &[
             "serve",
             "node",
             "--rest",
             "127.0.0.1:0",
             "--rpc",
             "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (lines, received) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let (mut rest, mut rpc) = (None, None);
-    while rest.is_none() || rpc.is_none() {
-        let line = received
-            .recv_timeout(Duration::from_secs(30))
-            .expect("serve node prints both addresses within 30 s");
-        if let Some(url) = line.strip_prefix("REST listening on ") {
-            rest = Some(url.to_string());
-        }
-        if let Some(url) = line.strip_prefix("JSON-RPC listening on ") {
-            rpc = Some(url.to_string());
-        }
-    }
+        ],
+        "Ctrl-C",
+    );
     ServedNode {
-        child,
-        rest: rest.expect("REST address"),
-        rpc: rpc.expect("RPC address"),
+        rest: served.value("REST listening on "),
+        rpc: served.value("JSON-RPC listening on "),
+        _served: served,
     }
 }
 

@@ -2,14 +2,16 @@
 //! exit-code contract every subcommand keeps.
 //!
 //! Exit codes: `0` success or a positive verdict; `1` a negative verdict (an invalid
-//! signature, a schema violation, a vector mismatch); `2` a usage or input error (clap's own
-//! usage errors already exit 2). Malformed input never panics: every decoder returns a typed
+//! signature, a schema violation, a vector mismatch, a conformance failure); `2` a usage,
+//! input, harness or configuration error (clap's own usage errors already exit 2); `3` a
+//! suite run in which nothing ran or that stopped early. Malformed input never panics: every decoder returns a typed
 //! error that names the input, and [`CliError`] carries it to `main`.
 
 pub mod ontology;
 pub mod qr;
 pub mod schema;
 pub mod serve;
+pub mod test;
 pub mod vectors;
 
 use std::io::Read;
@@ -25,7 +27,10 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 /// Conformance suite and mock wallet/dApp harness for scan-to-sign wallet protocols.
 #[derive(Debug, Parser)]
 #[command(name = "qrconform", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 1 negative verdict, 2 usage or input error.")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 negative verdict (a conformance failure), 2 usage, input, \
+    harness or configuration error, 3 a suite run in which nothing ran or that stopped early."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -42,7 +47,10 @@ pub enum Command {
     /// List the embedded JSON Schemas and validate messages against them.
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
-    /// Run the mock chain nodes as servers.
+    /// Run a conformance suite against a dApp back end (or the reference dApp).
+    #[command(subcommand)]
+    Test(test::TestCommand),
+    /// Run the mock chain node or the reference dApp as a server.
     #[command(subcommand)]
     Serve(serve::ServeCommand),
     /// Check or regenerate the golden vectors.
@@ -57,6 +65,8 @@ pub enum Verdict {
     Positive,
     /// Exit 1: the input was well-formed and the answer is "no".
     Negative,
+    /// Exit 3: a suite run in which nothing ran, or that stopped early.
+    Vacuous,
 }
 
 /// A usage or input error: exit 2. The message names the input that is wrong.
@@ -80,6 +90,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Qr(cmd) => qr::run(cmd),
         Command::Schema(cmd) => schema::run(cmd),
         Command::Serve(cmd) => serve::run(cmd),
+        Command::Test(cmd) => test::run(cmd),
         Command::Vectors(cmd) => vectors::run(cmd),
     }
 }
@@ -134,6 +145,16 @@ pub fn read_input(source: Option<&str>) -> Result<String, CliError> {
 /// Parses JSON text read from `name`, naming the input and the position on failure.
 pub fn parse_json(name: &str, text: &str) -> Result<serde_json::Value, CliError> {
     serde_json::from_str(text).map_err(|e| CliError::new(format!("{name} is not valid JSON: {e}")))
+}
+
+/// The async runtime the network commands run on (two workers: the machine CI uses has two
+/// cores, and the servers and suites are IO-bound).
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(format!("failed to start the async runtime: {e}")))
 }
 
 /// Prints a JSON value, pretty, followed by a newline.

@@ -1,14 +1,19 @@
-//! `qrconform serve …`: the mock chain nodes as long-running servers, for trying a dApp back
-//! end or a wallet by hand, or for a CI job that starts the node before its back end.
+//! `qrconform serve …`: the mock chain nodes and the reference dApp back end as long-running
+//! servers, for trying a dApp back end or a wallet by hand, or for a CI job that starts them
+//! before the implementation under test.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::{CliError, CmdResult, Verdict};
+use super::{runtime, CliError, CmdResult, Verdict};
+use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PublicKey};
+use crate::reference::dapp::{self, DappConfig, DappFault};
 
 #[derive(Debug, Subcommand)]
 pub enum ServeCommand {
@@ -42,6 +47,83 @@ pub enum ServeCommand {
         #[arg(long)]
         no_demo_identities: bool,
     },
+    /// Run the reference dApp back end until interrupted (Ctrl-C or SIGTERM).
+    ///
+    /// A correct Ontology dApp back end: it serves QR codes (`GET /qr/login`,
+    /// `/qr/signMessage`, `/qr/signMultiMessage`, `/qr/invoke`), the invoke payload
+    /// (`/payload/{id}`), judges wallet callbacks (`POST /callback/{action}`: signatures,
+    /// address or on-chain ONT ID binding, unknown messages, replays, expiry, and the chain's
+    /// event for invocations) and reports each session at `/status/{id}`. Named faults make
+    /// it wrong in one realistic way each, to see a suite catch them.
+    #[command(after_help = dapp_after_help())]
+    Dapp {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Base URL of the Ontology node the dApp asks about events and ONT ID keys (for
+        /// example the one `qrconform serve node` runs).
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:20334")]
+        node: String,
+        /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
+        #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
+        node_api: NodeApiArg,
+        /// Switch on a named fault (repeatable); the list is below.
+        #[arg(long = "fault", value_name = "NAME")]
+        faults: Vec<String>,
+        /// How long each QR code stays valid, in seconds (its `expire`); at most a year.
+        #[arg(long, value_name = "SECS", default_value_t = 120,
+              value_parser = clap::value_parser!(u64).range(..=MAX_QR_LIFETIME_SECS))]
+        qr_lifetime: u64,
+        /// Base URL to put into QR codes (callbacks, icon, qrcodeUrl) instead of
+        /// `http://<listen address>`: for wallets that reach the server through a LAN address
+        /// or a tunnel.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+    },
+}
+
+/// The longest `--qr-lifetime`: a year keeps `expire` far inside the integers JSON peers
+/// read exactly.
+const MAX_QR_LIFETIME_SECS: u64 = 365 * 24 * 60 * 60;
+
+/// The node APIs the reference dApp can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NodeApiArg {
+    /// The REST API (`/api/v1/...`).
+    Rest,
+    /// JSON-RPC 2.0 (POST `/`).
+    Rpc,
+}
+
+impl From<NodeApiArg> for NodeApi {
+    fn from(api: NodeApiArg) -> Self {
+        match api {
+            NodeApiArg::Rest => NodeApi::Rest,
+            NodeApiArg::Rpc => NodeApi::Rpc,
+        }
+    }
+}
+
+/// `serve dapp --help`'s closing text: every fault with what it changes.
+fn dapp_after_help() -> String {
+    let mut text = String::from("Faults (--fault NAME, repeatable):\n");
+    let width = DappFault::ALL
+        .iter()
+        .map(|f| f.name().len())
+        .max()
+        .unwrap_or(0);
+    for fault in DappFault::ALL {
+        text.push_str(&format!(
+            "  {:width$}  {}\n",
+            fault.name(),
+            fault.description()
+        ));
+    }
+    text.push_str(
+        "\nExample: qrconform serve dapp --listen 127.0.0.1:0 --node http://127.0.0.1:20334 \
+         --fault skip-address-binding",
+    );
+    text
 }
 
 /// The chains a node can mock.
@@ -78,6 +160,54 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             }
             serve_ontology(config, rest, rpc)
         }
+        ServeCommand::Dapp {
+            listen,
+            node,
+            node_api,
+            faults,
+            qr_lifetime,
+            public_url,
+        } => {
+            let mut config = DappConfig::new(node_api.into(), check_url("--node", &node)?);
+            config.faults = parse_faults(&faults)?;
+            config.qr_lifetime = Duration::from_secs(qr_lifetime);
+            config.public_url = public_url
+                .as_deref()
+                .map(|url| check_url("--public-url", url))
+                .transpose()?;
+            serve_dapp(config, listen)
+        }
+    }
+}
+
+/// Reads `--fault` names; an unknown one lists the valid names.
+fn parse_faults(names: &[String]) -> Result<BTreeSet<DappFault>, CliError> {
+    names
+        .iter()
+        .map(|name| {
+            DappFault::from_name(name.trim()).ok_or_else(|| {
+                let known: Vec<&str> = DappFault::ALL.iter().map(|f| f.name()).collect();
+                CliError::new(format!(
+                    "--fault `{name}` is not a fault of the reference dApp; the faults are: {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// An `http://` or `https://` URL with a host, without a trailing slash.
+fn check_url(flag: &str, url: &str) -> Result<String, CliError> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {
+            Ok(url.trim_end_matches('/').to_string())
+        }
+        _ => Err(CliError::new(format!(
+            "{flag} `{url}` is not an http:// or https:// URL with a host"
+        ))),
     }
 }
 
@@ -101,36 +231,69 @@ fn parse_identity(spec: &str) -> Result<(OntId, Vec<PublicKey>), CliError> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::new(format!("failed to start the async runtime: {e}")))
-}
-
 fn serve_ontology(config: NodeConfig, rest: SocketAddr, rpc: SocketAddr) -> CmdResult {
     let identities = config.identities.clone();
     runtime()?.block_on(async move {
         let running = node::start(Node::new(config), rest, rpc)
             .await
             .map_err(CliError::new)?;
-        let mut out = std::io::stdout().lock();
-        // A closed stdout must not stop the node: write errors are ignored.
-        let _ = writeln!(out, "mock Ontology node");
-        let _ = writeln!(out, "REST listening on {}", running.rest_url());
-        let _ = writeln!(out, "JSON-RPC listening on {}", running.rpc_url());
+        let mut lines = vec![
+            "mock Ontology node".to_string(),
+            format!("REST listening on {}", running.rest_url()),
+            format!("JSON-RPC listening on {}", running.rpc_url()),
+        ];
         for (ontid, keys) in &identities {
             let keys: Vec<String> = keys.iter().map(PublicKey::to_hex).collect();
-            let _ = writeln!(out, "identity {ontid} keys {}", keys.join(","));
+            lines.push(format!("identity {ontid} keys {}", keys.join(",")));
         }
-        let _ = writeln!(out, "Ctrl-C stops it.");
-        let _ = out.flush();
-        drop(out);
+        announce(&lines);
         wait_for_stop_signal().await;
         running.shutdown().await;
         Ok(Verdict::Positive)
     })
+}
+
+fn serve_dapp(config: DappConfig, listen: SocketAddr) -> CmdResult {
+    let faults: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
+    let node = format!("{} {}", config.node_api.name(), config.node_url);
+    runtime()?.block_on(async move {
+        let running = dapp::start(config, listen).await.map_err(CliError::new)?;
+        let listening = running.listen_url();
+        let base = running.base_url();
+        let mut lines = vec![format!("reference dApp listening on {listening}")];
+        if base != listening {
+            lines.push(format!("QR codes send wallets to {base}"));
+        }
+        lines.push(format!("node {node}"));
+        lines.push(if faults.is_empty() {
+            "faults: none".to_string()
+        } else {
+            format!("faults: {}", faults.join(", "))
+        });
+        for path in [
+            "/qr/login",
+            "/qr/signMessage",
+            "/qr/signMultiMessage",
+            "/qr/invoke",
+        ] {
+            lines.push(format!("QR code: {listening}{path}"));
+        }
+        announce(&lines);
+        wait_for_stop_signal().await;
+        running.shutdown().await;
+        Ok(Verdict::Positive)
+    })
+}
+
+/// Prints what a server is and where, then how to stop it. A closed stdout must not stop the
+/// server, so write errors are ignored.
+fn announce(lines: &[String]) {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "Ctrl-C stops it.");
+    let _ = out.flush();
 }
 
 async fn wait_for_stop_signal() {

@@ -112,6 +112,17 @@ pub enum HttpError {
     Timeout { url: String, seconds: f64 },
     #[error("{url} answered with a body larger than {limit} bytes")]
     TooLarge { url: String, limit: usize },
+    #[error("`{url}` is not an http:// URL the harness can fetch: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("{url} is on host `{host}`, which the target does not declare")]
+    HostNotAllowed { url: String, host: String },
+}
+
+impl HttpError {
+    /// Whether the peer was too slow (a TIMEOUT verdict rather than an error).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, HttpError::Timeout { .. })
+    }
 }
 
 /// A response, read whole.
@@ -127,6 +138,8 @@ pub struct HttpReply {
 pub struct HttpClient {
     inner: reqwest::Client,
     limits: ClientLimits,
+    /// When set, only these hosts are contacted (H-5).
+    allowed_hosts: Option<Vec<String>>,
 }
 
 impl HttpClient {
@@ -144,7 +157,48 @@ impl HttpClient {
             .no_proxy()
             .build()
             .expect("a plain HTTP client builds");
-        HttpClient { inner, limits }
+        HttpClient {
+            inner,
+            limits,
+            allowed_hosts: None,
+        }
+    }
+
+    /// The same client, restricted to `hosts` (compared without case; IPv6 without
+    /// brackets).
+    pub fn with_allowed_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.allowed_hosts = Some(hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect());
+        self
+    }
+
+    /// Checks that `url` is an http URL on an allowed host.
+    pub fn check_url(&self, url: &str) -> Result<(), HttpError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::BadUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        if parsed.scheme() != "http" {
+            return Err(HttpError::BadUrl {
+                url: url.to_string(),
+                reason: format!(
+                    "the scheme is `{}`; this build speaks plain http (loopback and LAN targets)",
+                    parsed.scheme()
+                ),
+            });
+        }
+        let host = parsed
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        match &self.allowed_hosts {
+            Some(allowed) if !allowed.contains(&host) => Err(HttpError::HostNotAllowed {
+                url: url.to_string(),
+                host,
+            }),
+            _ => Ok(()),
+        }
     }
 
     pub fn limits(&self) -> ClientLimits {
@@ -166,11 +220,27 @@ impl HttpClient {
         self.exchange(url, request).await
     }
 
+    /// `POST url` with an arbitrary body and content type (for malformed-input cases).
+    pub async fn post_raw(
+        &self,
+        url: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<HttpReply, HttpError> {
+        let request = self
+            .inner
+            .post(url)
+            .header("content-type", content_type)
+            .body(body);
+        self.exchange(url, request).await
+    }
+
     async fn exchange(
         &self,
         url: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpReply, HttpError> {
+        self.check_url(url)?;
         let map = |e: reqwest::Error| {
             if e.is_timeout() {
                 HttpError::Timeout {

@@ -1,0 +1,272 @@
+//! The case catalogues (`suites/*.toml`), embedded in the binary, read and checked.
+//!
+//! A catalogue is data: each case names its clauses, the QR source it needs, what the harness
+//! plays, what it expects, its positive twin and the faults it must catch. Loading checks
+//! what the data can get wrong on its own: unique ids, known levels and expectations, every
+//! negative case with a twin that exists and expects acceptance, clause ids of the profile's
+//! form, and at least one fault per case. Whether a play or a fault name means anything is
+//! checked by the runner that knows them (see `harness::dapp`).
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+/// The embedded dApp suite for Ontology.
+pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
+
+/// How strictly a check is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Level {
+    MUST,
+    SHOULD,
+}
+
+/// What the peer's answer must say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Accept,
+    Reject,
+    /// Any well-formed answer; the case judges by other means (the status probe).
+    Any,
+}
+
+/// What a status probe must show after the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeExpect {
+    Confirmed,
+    NotConfirmed,
+}
+
+/// The catalogue's header.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteMeta {
+    pub id: String,
+    pub protocol: String,
+    pub role: String,
+    pub title: String,
+}
+
+/// One case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub clauses: Vec<String>,
+    pub action: String,
+    pub source: String,
+    pub level: Level,
+    pub play: String,
+    pub expect: Expect,
+    #[serde(default)]
+    pub expect_error: Option<i64>,
+    #[serde(default)]
+    pub expect_error_level: Option<Level>,
+    #[serde(default)]
+    pub twin: Option<String>,
+    pub faults: Vec<String>,
+    #[serde(default)]
+    pub require_event_query: bool,
+    #[serde(default)]
+    pub probe: Option<ProbeExpect>,
+    #[serde(default)]
+    pub needs_probe: bool,
+}
+
+impl Case {
+    /// A negative case: one whose play departs from the honest wallet.
+    pub fn is_negative(&self) -> bool {
+        self.twin.is_some()
+    }
+}
+
+/// A loaded and checked catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub suite: SuiteMeta,
+    #[serde(rename = "case")]
+    pub cases: Vec<Case>,
+}
+
+/// Why a catalogue is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("the catalogue `{name}` is not valid TOML for a catalogue: {reason}")]
+    Parse { name: String, reason: String },
+    #[error("case `{id}` in `{name}`: {reason}")]
+    Case {
+        name: String,
+        id: String,
+        reason: String,
+    },
+}
+
+fn is_clause_id(text: &str) -> bool {
+    // `ONT-L7`, `SW-X1`, `H-3`: a family, a dash, a letter-digit section.
+    let Some((family, rest)) = text.split_once('-') else {
+        return false;
+    };
+    let family_ok = !family.is_empty() && family.chars().all(|c| c.is_ascii_uppercase());
+    let letters = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &rest[letters.len()..];
+    family_ok && !digits.is_empty() && letters.chars().all(|c| c.is_ascii_uppercase())
+}
+
+impl Catalogue {
+    /// Parses and checks the catalogue text; `name` names it in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Self, CatalogueError> {
+        let catalogue: Catalogue = toml::from_str(text).map_err(|e| CatalogueError::Parse {
+            name: name.to_string(),
+            reason: e.to_string(),
+        })?;
+        catalogue.check(name)?;
+        Ok(catalogue)
+    }
+
+    fn check(&self, name: &str) -> Result<(), CatalogueError> {
+        let fail = |id: &str, reason: String| CatalogueError::Case {
+            name: name.to_string(),
+            id: id.to_string(),
+            reason,
+        };
+        let mut ids = BTreeSet::new();
+        for case in &self.cases {
+            if case.id.is_empty() || case.id.contains(char::is_whitespace) {
+                return Err(fail(&case.id, "the id is empty or contains spaces".into()));
+            }
+            if !ids.insert(case.id.as_str()) {
+                return Err(fail(&case.id, "the id is used twice".into()));
+            }
+            if case.clauses.is_empty() {
+                return Err(fail(&case.id, "no clauses".into()));
+            }
+            if let Some(bad) = case.clauses.iter().find(|c| !is_clause_id(c)) {
+                return Err(fail(&case.id, format!("`{bad}` is not a clause id")));
+            }
+            if case.faults.is_empty() {
+                return Err(fail(
+                    &case.id,
+                    "no faults: every case must catch at least one named fault".into(),
+                ));
+            }
+            if case.expect != Expect::Accept && case.twin.is_none() {
+                return Err(fail(
+                    &case.id,
+                    "a negative case needs a positive twin".into(),
+                ));
+            }
+            if case.expect_error.is_some() != case.expect_error_level.is_some() {
+                return Err(fail(
+                    &case.id,
+                    "expect_error and expect_error_level go together".into(),
+                ));
+            }
+        }
+        for case in &self.cases {
+            if let Some(twin) = &case.twin {
+                let Some(found) = self.cases.iter().find(|c| &c.id == twin) else {
+                    return Err(fail(&case.id, format!("the twin `{twin}` does not exist")));
+                };
+                if found.expect != Expect::Accept || found.twin.is_some() {
+                    return Err(fail(
+                        &case.id,
+                        format!("the twin `{twin}` is not a positive case"),
+                    ));
+                }
+                if found.action != case.action {
+                    return Err(fail(
+                        &case.id,
+                        format!("the twin `{twin}` starts from another action"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The case with this id.
+    pub fn case(&self, id: &str) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+}
+
+/// The embedded Ontology dApp catalogue.
+///
+/// # Panics
+///
+/// If the embedded file is broken; `cargo test` checks it, so a release never is.
+pub fn ontology_dapp() -> Catalogue {
+    Catalogue::parse("suites/ontology-dapp.toml", ONTOLOGY_DAPP)
+        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalogue_loads() {
+        let catalogue = ontology_dapp();
+        assert_eq!(catalogue.suite.role, "dapp");
+        assert!(catalogue.cases.len() >= 30);
+    }
+
+    #[test]
+    fn clause_ids_have_the_profile_form() {
+        for good in ["ONT-L7", "SW-X1", "H-3", "ONT-T10"] {
+            assert!(is_clause_id(good), "{good}");
+        }
+        for bad in ["ont-L7", "ONTL7", "ONT-L", "-L7", "ONT-L7a"] {
+            assert!(!is_clause_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn broken_catalogues_are_refused_naming_the_case() {
+        let base = r#"
+[suite]
+id = "s"
+protocol = "ontology"
+role = "dapp"
+title = "t"
+
+[[case]]
+id = "a.honest"
+title = "t"
+clauses = ["ONT-L2"]
+action = "login"
+source = "login.address"
+level = "MUST"
+play = "honest"
+expect = "accept"
+faults = ["no-id-echo"]
+"#;
+        assert!(Catalogue::parse("x", base).is_ok());
+        let negative = |extra: &str| {
+            format!(
+                "{base}\n[[case]]\nid = \"a.bad\"\ntitle = \"t\"\nclauses = [\"ONT-L5\"]\naction = \"login\"\nsource = \"login.address\"\nlevel = \"MUST\"\nplay = \"sig-der\"\nexpect = \"reject\"\nfaults = [\"accept-any-signature\"]\n{extra}"
+            )
+        };
+        let err = Catalogue::parse("x", &negative("")).unwrap_err();
+        assert!(err.to_string().contains("a.bad"), "{err}");
+        assert!(err.to_string().contains("twin"), "{err}");
+        assert!(Catalogue::parse("x", &negative("twin = \"a.honest\"")).is_ok());
+        let err = Catalogue::parse("x", &negative("twin = \"nope\"")).unwrap_err();
+        assert!(err.to_string().contains("`nope` does not exist"), "{err}");
+        let err = Catalogue::parse("x", &format!("{base}\n[[case]]\nid = \"a.honest\"\ntitle = \"t\"\nclauses = [\"ONT-L2\"]\naction = \"login\"\nsource = \"s\"\nlevel = \"MUST\"\nplay = \"honest\"\nexpect = \"accept\"\nfaults = [\"f\"]\n")).unwrap_err();
+        assert!(err.to_string().contains("used twice"), "{err}");
+        let err = Catalogue::parse(
+            "x",
+            &base.replace("faults = [\"no-id-echo\"]", "faults = []"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("no faults"), "{err}");
+        let err = Catalogue::parse("x", &base.replace("level = \"MUST\"", "level = \"MAYBE\""))
+            .unwrap_err();
+        assert!(matches!(err, CatalogueError::Parse { .. }), "{err}");
+    }
+}

@@ -1,0 +1,1081 @@
+//! The dApp suite's runner: the harness plays the wallet against a dApp back end.
+//!
+//! For each case: fetch a fresh QR code from the target's source, decode it and check it
+//! against its schema, play the case (an honest wallet or one named defect), POST the
+//! callback, and judge the reply, then what the mock node saw and, when the target has one,
+//! what its status probe says. Every step has the target's timeout and body cap, only
+//! declared hosts are contacted, redirects are never followed, and nothing the peer sends can
+//! make the runner panic: each case ends with a verdict and a reason.
+//!
+//! The plays (the `play` field of a case) are the wallet behaviours below; a catalogue naming
+//! any other play is refused before anything runs.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Map, Value};
+
+use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
+use super::target::{DappTarget, Limits, QrSource, DAPP_SOURCES};
+use super::wallet::{signature_hex, HarnessWallet, SigForm};
+use super::{CaseOutcome, Verdict};
+use crate::chain::ontology::client::NodeApi;
+use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
+use crate::net::{ClientLimits, HttpClient, HttpError, HttpReply};
+use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
+use crate::protocol::ontology::invoke::{
+    build_script, parse_config, substitute_placeholders, ArgValue, BytesOrigin,
+};
+use crate::protocol::ontology::transport;
+use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
+use crate::reference;
+use crate::reference::dapp::{DappConfig, DappFault, RunningDapp};
+
+/// Every play the runner knows.
+pub const PLAYS: [&str; 32] = [
+    "honest",
+    "sig-64-byte",
+    "sig-high-s",
+    "sig-bad-length",
+    "sig-bad-scheme",
+    "sig-r-zero",
+    "sig-s-order",
+    "sig-der",
+    "sig-other-key",
+    "user-other-address",
+    "ontid-foreign-key",
+    "message-unknown",
+    "replay",
+    "expired",
+    "action-unknown",
+    "missing-user",
+    "missing-message",
+    "missing-publickey",
+    "missing-signature",
+    "missing-type",
+    "signature-number",
+    "params-string",
+    "not-json",
+    "sign-text-bytes",
+    "multi-reversed",
+    "multi-bad-second",
+    "multi-short",
+    "invoke-honest",
+    "invoke-unknown-hash",
+    "invoke-state-0",
+    "invoke-other-payment",
+    "invoke-send-error",
+];
+
+/// An early end of a case: its verdict and reason.
+type Stop = (Verdict, String);
+type Step<T> = Result<T, Stop>;
+
+fn fail<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Fail, reason.into()))
+}
+
+fn error<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Error, reason.into()))
+}
+
+fn skip<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Skipped, reason.into()))
+}
+
+/// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
+/// configuration ERROR; anything else the peer did (refused connection, huge body) is FAIL.
+fn network(step: &str, e: HttpError) -> Stop {
+    match e {
+        HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
+        HttpError::HostNotAllowed { .. } | HttpError::BadUrl { .. } => {
+            (Verdict::Error, format!("{step}: {e}"))
+        }
+        HttpError::Transport { .. } => (Verdict::Error, format!("{step}: {e}")),
+        HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e}")),
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn abbreviate(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.chars().count() > 160 {
+        format!("{}…", text.chars().take(160).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// A decoded QR request.
+#[derive(Debug, Clone)]
+struct Request {
+    action: String,
+    version: String,
+    id: Option<String>,
+    params: Map<String, Value>,
+}
+
+impl Request {
+    fn str_param(&self, key: &str) -> Option<&str> {
+        self.params.get(key).and_then(Value::as_str)
+    }
+}
+
+/// The knobs of a login or signMessage result.
+#[derive(Debug, Clone, Copy)]
+struct Signing {
+    form: SigForm,
+    /// The signature is made by another key; `publickey` still names the wallet's.
+    other_signer: bool,
+    /// Both the signature and `publickey` are another key's (a key the user does not own).
+    foreign_key: bool,
+    other_user: bool,
+    /// Sign the UTF-8 bytes of the text even when `ishex` is true.
+    text_bytes: bool,
+}
+
+impl Signing {
+    fn honest() -> Self {
+        Signing {
+            form: SigForm::Scheme65,
+            other_signer: false,
+            foreign_key: false,
+            other_user: false,
+            text_bytes: false,
+        }
+    }
+}
+
+/// The reply to one callback, checked for the envelope.
+#[derive(Debug)]
+struct Reply {
+    error: i64,
+    desc: String,
+    result: Value,
+}
+
+/// Runs dApp cases against one target, with the harness's own mock node.
+pub struct DappSuite {
+    target: DappTarget,
+    http: HttpClient,
+    running: RunningNode,
+    wallet: HarnessWallet,
+    nonce: AtomicU32,
+}
+
+impl std::fmt::Debug for DappSuite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DappSuite")
+            .field("target", &self.target.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks that a catalogue uses only known plays and sources.
+pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    for case in &catalogue.cases {
+        if !PLAYS.contains(&case.play.as_str()) {
+            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
+        }
+        if !DAPP_SOURCES.iter().any(|(s, _)| *s == case.source) {
+            return Err(format!(
+                "case `{}`: unknown source `{}`",
+                case.id, case.source
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl DappSuite {
+    /// Starts the harness's mock node on the target's node addresses and registers the
+    /// harness wallet's identity there.
+    pub async fn start(target: DappTarget) -> Result<Self, String> {
+        let running = chain::start(
+            Node::new(NodeConfig::default()),
+            target.node_rest,
+            target.node_rpc,
+        )
+        .await
+        .map_err(|e| format!("failed to start the mock node for the target: {e}"))?;
+        Ok(Self::with_node(target, running))
+    }
+
+    /// Uses a node that is already running (its addresses replace the target's).
+    pub fn with_node(mut target: DappTarget, running: RunningNode) -> Self {
+        target.node_rest = running.rest.addr();
+        target.node_rpc = running.rpc.addr();
+        let wallet = HarnessWallet::new();
+        wallet.register(&running.node);
+        let http = HttpClient::new(ClientLimits {
+            connect: target.limits.timeout,
+            request: target.limits.timeout,
+            max_body: target.limits.max_body,
+        })
+        .with_allowed_hosts(target.allowed_hosts.clone());
+        DappSuite {
+            target,
+            http,
+            running,
+            wallet,
+            nonce: AtomicU32::new(1),
+        }
+    }
+
+    /// The mock node the dApp under test must use.
+    pub fn node(&self) -> &RunningNode {
+        &self.running
+    }
+
+    pub fn target(&self) -> &DappTarget {
+        &self.target
+    }
+
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
+    }
+
+    /// Runs one case to its verdict.
+    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
+        let started = Instant::now();
+        let mut warnings = Vec::new();
+        let (mut verdict, mut reason) = match self.judge(case, &mut warnings).await {
+            Ok(()) if warnings.is_empty() => (Verdict::Pass, String::new()),
+            Ok(()) => (Verdict::Warning, warnings.join("; ")),
+            Err((verdict, reason)) => (verdict, reason),
+        };
+        if verdict == Verdict::Fail && case.level == Level::SHOULD {
+            verdict = Verdict::Warning;
+            reason = format!("SHOULD: {reason}");
+        }
+        CaseOutcome {
+            id: case.id.clone(),
+            level: case.level,
+            clauses: case.clauses.clone(),
+            verdict,
+            reason,
+            duration: started.elapsed(),
+        }
+    }
+
+    async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
+        if case.needs_probe && self.target.status.is_none() {
+            return skip(
+                "this case is judged by the status probe, and the target declares no `status` URL",
+            );
+        }
+        let Some(source) = self.target.sources.get(&case.source) else {
+            let what = DAPP_SOURCES
+                .iter()
+                .find(|(s, _)| *s == case.source)
+                .map_or("", |(_, what)| *what);
+            return skip(format!(
+                "the target declares no QR source `{}` ({what})",
+                case.source
+            ));
+        };
+        let request = self.fetch_request(case, source).await?;
+        match case.action.as_str() {
+            "invoke" => self.play_invoke(case, &request, warnings).await,
+            _ => self.play_signed(case, &request, warnings).await,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // QR codes
+    // -----------------------------------------------------------------------------------
+
+    async fn qr_text(&self, source: &QrSource) -> Step<String> {
+        let bytes = match source {
+            QrSource::Url(url) => {
+                let reply = self
+                    .http
+                    .get(url)
+                    .await
+                    .map_err(|e| network("fetching the QR code", e))?;
+                if reply.status != 200 {
+                    return error(format!(
+                        "the QR source {url} answered HTTP {}: {}",
+                        reply.status,
+                        abbreviate(&reply.body)
+                    ));
+                }
+                reply.body
+            }
+            QrSource::Command(argv) => self.run_command(argv).await?,
+        };
+        String::from_utf8(bytes)
+            .map(|t| t.trim().to_string())
+            .or_else(|e| fail(format!("the QR text is not UTF-8 (ONT-T1): {e}")))
+    }
+
+    async fn run_command(&self, argv: &[String]) -> Step<Vec<u8>> {
+        use tokio::io::AsyncReadExt;
+        let mut child = tokio::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .or_else(|e| error(format!("the QR command `{}` cannot start: {e}", argv[0])))?;
+        let limit = self.target.limits.max_body;
+        let mut stdout = child.stdout.take().ok_or((
+            Verdict::Error,
+            "the QR command has no standard output".to_string(),
+        ))?;
+        let read = async {
+            let mut out = Vec::new();
+            (&mut stdout)
+                .take(limit as u64 + 1)
+                .read_to_end(&mut out)
+                .await
+                .map(|_| out)
+        };
+        let out = match tokio::time::timeout(self.target.limits.timeout, read).await {
+            Err(_) => {
+                return Err((
+                    Verdict::Timeout,
+                    format!(
+                        "the QR command `{}` did not finish within {:.1} s",
+                        argv[0],
+                        self.target.limits.timeout.as_secs_f64()
+                    ),
+                ))
+            }
+            Ok(Err(e)) => return error(format!("reading the QR command's output: {e}")),
+            Ok(Ok(out)) => out,
+        };
+        if out.len() > limit {
+            return fail(format!("the QR command printed more than {limit} bytes"));
+        }
+        let status = tokio::time::timeout(self.target.limits.timeout, child.wait())
+            .await
+            .map_err(|_| (Verdict::Timeout, "the QR command did not exit".to_string()))?
+            .or_else(|e| error(format!("waiting for the QR command: {e}")))?;
+        if !status.success() {
+            return error(format!("the QR command `{}` exited with {status}", argv[0]));
+        }
+        Ok(out)
+    }
+
+    async fn fetch_request(&self, case: &Case, source: &QrSource) -> Step<Request> {
+        let text = self.qr_text(source).await?;
+        let decoded = transport::decode(&text).or_else(|e| {
+            fail(format!(
+                "the QR text is not a protocol request (ONT-T1): {e}"
+            ))
+        })?;
+        let message = if decoded.message.is_object() {
+            decoded.message
+        } else {
+            return fail("the QR text is a URL, not the request JSON (ONT-T1)");
+        };
+        let action = message.get("action").and_then(Value::as_str).unwrap_or("");
+        if action != case.action {
+            return error(format!(
+                "the source `{}` gave a `{action}` QR code, not `{}`",
+                case.source, case.action
+            ));
+        }
+        let kind = format!("{action}.request");
+        let violations = crate::schema::validate(&kind, &message)
+            .or_else(|e| error(format!("no schema for `{kind}`: {e}")))?;
+        if let Some(v) = violations.first() {
+            let clause = match action {
+                "login" => "ONT-L1",
+                "invoke" => "ONT-I1",
+                _ => "ONT-S1",
+            };
+            return fail(format!(
+                "the QR request breaks its schema ({clause}): {}: {}",
+                v.instance_path, v.message
+            ));
+        }
+        let request = Request {
+            action: action.to_string(),
+            version: message
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("v1.0.0")
+                .to_string(),
+            id: message
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            params: message
+                .get("params")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        // The source's variant must be what the case needs.
+        let login_type = request.str_param("type").unwrap_or("address");
+        let ishex = request
+            .params
+            .get("ishex")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let variant_ok = match case.source.as_str() {
+            "login.address" => login_type == "address",
+            "login.account" => login_type == "account",
+            "login.ontid" => login_type == "ontid",
+            "signMessage.text" | "signMultiMessage.text" => !ishex,
+            "signMessage.hex" => ishex,
+            _ => true,
+        };
+        if !variant_ok {
+            return error(format!(
+                "the source `{}` gave a QR code of another kind (type `{login_type}`, ishex {ishex})",
+                case.source
+            ));
+        }
+        Ok(request)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // login, signMessage, signMultiMessage
+    // -----------------------------------------------------------------------------------
+
+    fn callback_url(&self, request: &Request) -> Step<String> {
+        let Some(url) = request.str_param("callback") else {
+            return skip("the QR code has no callback, so there is nothing to post to");
+        };
+        self.http
+            .check_url(url)
+            .map_err(|e| network("the QR code's callback", e))?;
+        Ok(url.to_string())
+    }
+
+    /// The signed object `{type, user, message, publickey, signature}` for one message.
+    fn signed_object(
+        &self,
+        login_type: &str,
+        message: &str,
+        ishex: bool,
+        knobs: Signing,
+    ) -> Step<Value> {
+        let signer = if knobs.other_signer || knobs.foreign_key {
+            &self.wallet.other_key
+        } else {
+            &self.wallet.key
+        };
+        let named = if knobs.foreign_key {
+            &self.wallet.other_key
+        } else {
+            &self.wallet.key
+        };
+        let bytes = if knobs.text_bytes {
+            message.as_bytes().to_vec()
+        } else {
+            message_bytes(message, ishex)
+                .or_else(|e| error(format!("the dApp's message cannot be signed: {e}")))?
+        };
+        let user = if login_type == "ontid" {
+            self.wallet.ontid.to_string()
+        } else if knobs.other_user {
+            crate::protocol::ontology::crypto::Address::from_public_key(
+                &self.wallet.other_key.public_key(),
+            )
+            .to_base58()
+        } else {
+            self.wallet.address().to_base58()
+        };
+        Ok(json!({
+            "type": login_type,
+            "user": user,
+            "message": message,
+            "publickey": named.public_key().to_hex(),
+            "signature": signature_hex(signer, &bytes, knobs.form),
+        }))
+    }
+
+    fn knobs(play: &str) -> Signing {
+        let mut knobs = Signing::honest();
+        match play {
+            "sig-64-byte" => knobs.form = SigForm::Plain64,
+            "sig-high-s" => knobs.form = SigForm::HighS,
+            "sig-bad-length" => knobs.form = SigForm::BadLength,
+            "sig-bad-scheme" => knobs.form = SigForm::BadScheme,
+            "sig-r-zero" => knobs.form = SigForm::RZero,
+            "sig-s-order" => knobs.form = SigForm::SOrder,
+            "sig-der" => knobs.form = SigForm::Der,
+            "sig-other-key" => knobs.other_signer = true,
+            "ontid-foreign-key" => knobs.foreign_key = true,
+            "user-other-address" => knobs.other_user = true,
+            "sign-text-bytes" => knobs.text_bytes = true,
+            _ => {}
+        }
+        knobs
+    }
+
+    /// The callback body for a login or a signed-message action.
+    fn signed_body(&self, case: &Case, request: &Request) -> Step<Value> {
+        let knobs = Self::knobs(&case.play);
+        let ishex = request
+            .params
+            .get("ishex")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut body = Map::new();
+        body.insert("action".into(), Value::from(request.action.clone()));
+        body.insert("version".into(), Value::from(request.version.clone()));
+        if let Some(id) = &request.id {
+            body.insert("id".into(), Value::from(id.clone()));
+        }
+        match request.action.as_str() {
+            "login" => {
+                let login_type = request.str_param("type").unwrap_or("address");
+                let mut message = request.str_param("message").unwrap_or("").to_string();
+                if case.play == "message-unknown" {
+                    message.push_str("-never-issued");
+                }
+                body.insert(
+                    "params".into(),
+                    self.signed_object(login_type, &message, false, knobs)?,
+                );
+            }
+            "signMessage" => {
+                let message = request.str_param("message").unwrap_or("");
+                body.insert("error".into(), Value::from(0));
+                body.insert("desc".into(), Value::from("SUCCESS"));
+                body.insert(
+                    "result".into(),
+                    self.signed_object("address", message, ishex, knobs)?,
+                );
+            }
+            "signMultiMessage" => {
+                let messages: Vec<&str> = request
+                    .params
+                    .get("message")
+                    .and_then(Value::as_array)
+                    .map(|items| items.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if messages.len() < 2 && case.play.starts_with("multi-") {
+                    return error("the signMultiMessage QR has fewer than two messages; this case needs two or more");
+                }
+                let mut results = Vec::new();
+                for (i, message) in messages.iter().enumerate() {
+                    let mut item_knobs = knobs;
+                    item_knobs.other_signer = case.play == "multi-bad-second" && i == 1;
+                    results.push(self.signed_object("address", message, ishex, item_knobs)?);
+                }
+                match case.play.as_str() {
+                    "multi-reversed" => results.reverse(),
+                    "multi-short" => {
+                        results.pop();
+                    }
+                    _ => {}
+                }
+                body.insert("error".into(), Value::from(0));
+                body.insert("desc".into(), Value::from("SUCCESS"));
+                body.insert("result".into(), Value::Array(results));
+            }
+            other => return error(format!("no signed body for action `{other}`")),
+        }
+        // Shape defects.
+        fn field(body: &mut Map<String, Value>) -> Option<&mut Map<String, Value>> {
+            let key = if body.contains_key("params") {
+                "params"
+            } else {
+                "result"
+            };
+            body.get_mut(key).and_then(Value::as_object_mut)
+        }
+        match case.play.as_str() {
+            "action-unknown" => {
+                body.insert("action".into(), Value::from("signIn"));
+            }
+            "missing-user" | "missing-message" | "missing-publickey" | "missing-signature"
+            | "missing-type" => {
+                let name = case.play.trim_start_matches("missing-");
+                if let Some(params) = field(&mut body) {
+                    params.remove(name);
+                }
+            }
+            "signature-number" => {
+                if let Some(params) = field(&mut body) {
+                    params.insert("signature".into(), Value::from(12345));
+                }
+            }
+            "params-string" => {
+                body.insert("params".into(), Value::from(request.action.clone()));
+            }
+            _ => {}
+        }
+        Ok(Value::Object(body))
+    }
+
+    async fn play_signed(
+        &self,
+        case: &Case,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let url = self.callback_url(request)?;
+        if case.play == "expired" {
+            self.wait_for_expiry(request).await?;
+        }
+        if case.play == "not-json" {
+            let reply = self
+                .http
+                .post_raw(&url, "application/json", b"this is { not JSON".to_vec())
+                .await
+                .map_err(|e| network("posting the callback", e))?;
+            let reply = self.read_reply(reply, request, false, warnings)?;
+            return self.expect(case, &reply, warnings);
+        }
+        let body = self.signed_body(case, request)?;
+        let echo = case.play != "action-unknown";
+        if case.play == "replay" {
+            let first = self.post(&url, &body, request, echo, warnings).await?;
+            if first.error != 0 || first.result != Value::Bool(true) {
+                return fail(format!(
+                    "the first, honest post was not accepted (error {}, {}), so the replay cannot be judged",
+                    first.error, first.desc
+                ));
+            }
+        }
+        let reply = self.post(&url, &body, request, echo, warnings).await?;
+        self.expect(case, &reply, warnings)?;
+        self.probe(case, request).await
+    }
+
+    async fn wait_for_expiry(&self, request: &Request) -> Step<()> {
+        let Some(expire) = request.params.get("expire").and_then(Value::as_u64) else {
+            return skip("the QR code has no `expire`, so it never expires");
+        };
+        let deadline = expire + self.target.limits.clock_skew_secs + 1;
+        let now = unix_now();
+        let wait = Duration::from_secs(deadline.saturating_sub(now));
+        if wait > self.target.limits.max_expiry_wait {
+            return skip(format!(
+                "the QR code expires in {} s (plus {} s of allowed clock skew), longer than the {} s the run may wait (limits.max_expiry_wait_secs)",
+                expire.saturating_sub(now),
+                self.target.limits.clock_skew_secs,
+                self.target.limits.max_expiry_wait.as_secs()
+            ));
+        }
+        // Waiting for a clock deadline, not for a peer: nothing else could wake this.
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    async fn post(
+        &self,
+        url: &str,
+        body: &Value,
+        request: &Request,
+        echo: bool,
+        warnings: &mut Vec<String>,
+    ) -> Step<Reply> {
+        let reply = self
+            .http
+            .post_json(url, body.to_string().into_bytes())
+            .await
+            .map_err(|e| network("posting the callback", e))?;
+        self.read_reply(reply, request, echo, warnings)
+    }
+
+    /// Checks the reply's HTTP status and envelope (ONT-T5…T8, ONT-L10).
+    fn read_reply(
+        &self,
+        reply: HttpReply,
+        request: &Request,
+        echo: bool,
+        warnings: &mut Vec<String>,
+    ) -> Step<Reply> {
+        let status = reply.status;
+        if (300..400).contains(&status) {
+            return fail(format!(
+                "the callback answered a redirect (HTTP {status}) instead of a reply; redirects are not followed (ONT-T7)"
+            ));
+        }
+        if status >= 500 {
+            return fail(format!(
+                "the callback answered HTTP {status}: {} (ONT-T7: replies are JSON envelopes)",
+                abbreviate(&reply.body)
+            ));
+        }
+        let envelope: Value = match serde_json::from_slice(&reply.body) {
+            Ok(value @ Value::Object(_)) => value,
+            _ => {
+                return fail(format!(
+                    "the reply (HTTP {status}) is not a JSON object (ONT-T7): {}",
+                    abbreviate(&reply.body)
+                ))
+            }
+        };
+        if status != 200 {
+            warnings.push(format!(
+                "the reply came with HTTP {status}; dApps SHOULD answer 200 and put the verdict in `error` (ONT-T8)"
+            ));
+        }
+        let error = match envelope.get("error") {
+            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+            Some(other) => {
+                return fail(format!(
+                    "the reply's `error` is {other}, not a JSON integer (ONT-T6)"
+                ))
+            }
+            None => return fail(format!("the reply has no `error` (ONT-L10): {envelope}")),
+        };
+        if echo {
+            match envelope.get("action").and_then(Value::as_str) {
+                Some(action) if action == request.action => {}
+                other => {
+                    return fail(format!(
+                        "the reply's `action` is {}, not the request's `{}` (ONT-T5)",
+                        other.map_or("missing".to_string(), |a| format!("`{a}`")),
+                        request.action
+                    ))
+                }
+            }
+            if let Some(id) = &request.id {
+                if envelope.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+                    return fail(format!(
+                        "the reply does not echo the request's id `{id}` (ONT-T5): id is {}",
+                        envelope
+                            .get("id")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+            }
+        }
+        let desc = match envelope.get("desc") {
+            Some(Value::String(desc)) => desc.clone(),
+            _ => {
+                return fail(format!(
+                    "the reply has no string `desc` (ONT-L10): {envelope}"
+                ))
+            }
+        };
+        Ok(Reply {
+            error,
+            desc,
+            result: envelope.get("result").cloned().unwrap_or(Value::Null),
+        })
+    }
+
+    fn expect(&self, case: &Case, reply: &Reply, warnings: &mut Vec<String>) -> Step<()> {
+        match case.expect {
+            Expect::Accept => {
+                if reply.error != 0 || reply.result != Value::Bool(true) {
+                    return fail(format!(
+                        "expected acceptance (error 0, result true); the dApp answered error {} ({}) with result {}",
+                        reply.error, reply.desc, reply.result
+                    ));
+                }
+                if reply.desc != "SUCCESS" {
+                    warnings.push(format!(
+                        "a success reply's desc is `{}`, not `SUCCESS` (ONT-L10)",
+                        reply.desc
+                    ));
+                }
+            }
+            Expect::Reject => {
+                if reply.error == 0 {
+                    return fail(format!(
+                        "expected rejection; the dApp accepted it (error 0, {}, result {})",
+                        reply.desc, reply.result
+                    ));
+                }
+                if let Some(code) = case.expect_error {
+                    if reply.error != code {
+                        let text = format!(
+                            "rejected with error {} ({}); the profile asks for {code} (ONT-T6)",
+                            reply.error, reply.desc
+                        );
+                        match case.expect_error_level {
+                            Some(Level::MUST) => return fail(text),
+                            _ => warnings.push(text),
+                        }
+                    }
+                }
+            }
+            Expect::Any => {}
+        }
+        Ok(())
+    }
+
+    /// Asks the status probe what the dApp concluded, when the case and the target have one.
+    async fn probe(&self, case: &Case, request: &Request) -> Step<()> {
+        let (Some(expect), Some(template), Some(id)) =
+            (case.probe, &self.target.status, &request.id)
+        else {
+            return Ok(());
+        };
+        let url = template.replace("{id}", id);
+        let reply = self
+            .http
+            .get(&url)
+            .await
+            .map_err(|e| network("asking the status probe", e))?;
+        let status = serde_json::from_slice::<Value>(&reply.body)
+            .ok()
+            .and_then(|v| v.get("status").and_then(Value::as_str).map(str::to_string));
+        let Some(status) = status else {
+            return fail(format!(
+                "the status probe {url} answered HTTP {} without a string `status`: {}",
+                reply.status,
+                abbreviate(&reply.body)
+            ));
+        };
+        let confirmed = status == "confirmed";
+        match expect {
+            ProbeExpect::Confirmed if !confirmed => fail(format!(
+                "the chain confirmed the transaction, but the dApp's status is `{status}` (ONT-I10)"
+            )),
+            ProbeExpect::NotConfirmed if confirmed => fail(
+                "the chain has no successful transaction for this invocation, but the dApp's status is `confirmed` (ONT-I10)",
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // invoke
+    // -----------------------------------------------------------------------------------
+
+    async fn play_invoke(
+        &self,
+        case: &Case,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let callback = self.callback_url(request)?;
+        let id = request.id.clone();
+        let hash = match case.play.as_str() {
+            "invoke-unknown-hash" => {
+                let mut bytes = [0u8; 32];
+                getrandom::fill(&mut bytes)
+                    .or_else(|e| error(format!("no randomness for a hash: {e}")))?;
+                Some(hex::encode(bytes))
+            }
+            "invoke-send-error" => None,
+            play => {
+                let mut tx = self.build_invoke(request).await?;
+                if play == "invoke-other-payment" {
+                    self.redirect_payment(&mut tx)?;
+                }
+                if play == "invoke-state-0" {
+                    self.running.node.fail_next_execution();
+                }
+                let hash = tx.display_hash();
+                self.running
+                    .node
+                    .send_raw(&tx.to_hex(), false)
+                    .or_else(|e| {
+                        error(format!(
+                            "the harness's own node refused the transaction: {e}"
+                        ))
+                    })?;
+                Some(hash)
+            }
+        };
+        let mut body = Map::new();
+        body.insert("action".into(), Value::from("invoke"));
+        body.insert("version".into(), Value::from(request.version.clone()));
+        if let Some(id) = &id {
+            body.insert("id".into(), Value::from(id.clone()));
+        }
+        match &hash {
+            Some(hash) => {
+                body.insert("error".into(), Value::from(0));
+                body.insert("desc".into(), Value::from("SUCCESS"));
+                body.insert("result".into(), Value::from(hash.clone()));
+            }
+            None => {
+                body.insert("error".into(), Value::from(80001));
+                body.insert("desc".into(), Value::from("SEND TX ERROR"));
+                body.insert("result".into(), Value::from(1));
+            }
+        }
+        let reply = self
+            .post(&callback, &Value::Object(body), request, true, warnings)
+            .await?;
+        self.expect(case, &reply, warnings)?;
+        if case.require_event_query {
+            if let Some(hash) = &hash {
+                if !self.running.node.event_queried(hash) {
+                    return fail(format!(
+                        "the dApp accepted the invocation without asking the chain for the event of {hash} (ONT-I10)"
+                    ));
+                }
+            }
+        }
+        self.probe(case, request).await
+    }
+
+    /// Fetches the payload and builds the transaction an honest wallet would send.
+    async fn build_invoke(&self, request: &Request) -> Step<Transaction> {
+        let Some(url) = request.str_param("qrcodeUrl") else {
+            return fail("the invoke QR has no qrcodeUrl (ONT-I1)");
+        };
+        let reply = self
+            .http
+            .get(url)
+            .await
+            .map_err(|e| network("fetching the invoke payload", e))?;
+        if reply.status != 200 {
+            return fail(format!(
+                "the qrcodeUrl answered HTTP {}: {} (ONT-I1)",
+                reply.status,
+                abbreviate(&reply.body)
+            ));
+        }
+        let payload: Value = serde_json::from_slice(&reply.body).or_else(|_| {
+            fail(format!(
+                "the invoke payload is not JSON (ONT-I1): {}",
+                abbreviate(&reply.body)
+            ))
+        })?;
+        let violations = crate::schema::validate("invoke.payload", &payload)
+            .or_else(|e| error(format!("no schema for the invoke payload: {e}")))?;
+        if let Some(v) = violations.first() {
+            return fail(format!(
+                "the invoke payload breaks its schema (ONT-I2): {}: {}",
+                v.instance_path, v.message
+            ));
+        }
+        let config = payload
+            .pointer("/params/invokeConfig")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let address = self.wallet.address();
+        let config = substitute_placeholders(
+            &config,
+            &address.to_base58(),
+            &self.wallet.ontid.to_string(),
+        );
+        let call = parse_config(&config)
+            .or_else(|e| fail(format!("the invokeConfig cannot be built (ONT-I3): {e}")))?;
+        if let Some(payer) = call.payer {
+            if payer != address {
+                return error(format!(
+                    "the invokeConfig names payer {}, which is not the harness wallet ({}); use `%address` or leave it out",
+                    payer.to_base58(),
+                    address.to_base58()
+                ));
+            }
+        }
+        let mut tx = Transaction {
+            version: 0,
+            tx_type: TxType::InvokeNeo,
+            nonce: self.nonce.fetch_add(1, Ordering::Relaxed),
+            gas_price: call.gas_price,
+            gas_limit: call.gas_limit,
+            payer: address,
+            payload: Payload::Invoke {
+                code: build_script(&call),
+            },
+            signatures: Vec::new(),
+        };
+        self.sign(&mut tx)?;
+        Ok(tx)
+    }
+
+    fn sign(&self, tx: &mut Transaction) -> Step<()> {
+        tx.signatures.clear();
+        tx.sign_single(&self.wallet.key)
+            .or_else(|e| error(format!("signing the transaction: {e}")))
+    }
+
+    /// Rebuilds a transfer so that it pays the harness wallet instead of whoever the dApp
+    /// asked for: a real, successful transaction that is not the payment.
+    fn redirect_payment(&self, tx: &mut Transaction) -> Step<()> {
+        let call = crate::protocol::ontology::invoke::decode_script(tx.payload.code())
+            .or_else(|e| error(format!("reading back the harness's own script: {e}")))?;
+        let is_transfer = call.method == "transfer" && call.args.len() == 3;
+        if !is_transfer {
+            return skip("the dApp's invocation is not a transfer, so the harness cannot forge another payment");
+        }
+        let elsewhere = crate::protocol::ontology::crypto::Address::from_public_key(
+            &PrivateKey::from_seed("qrconform/harness/elsewhere").public_key(),
+        );
+        let amount = call.args[2].as_integer().unwrap_or(0);
+        let rebuilt = crate::protocol::ontology::invoke::InvokeCall {
+            contract: call.contract,
+            method: call.method.clone(),
+            args: vec![
+                ArgValue::Bytes {
+                    origin: BytesOrigin::Address,
+                    bytes: self.wallet.address().0.to_vec(),
+                },
+                ArgValue::Bytes {
+                    origin: BytesOrigin::Address,
+                    bytes: elsewhere.0.to_vec(),
+                },
+                ArgValue::Integer {
+                    value: amount,
+                    long: false,
+                },
+            ],
+            payer: None,
+            gas_limit: tx.gas_limit,
+            gas_price: tx.gas_price,
+        };
+        tx.payload = Payload::Invoke {
+            code: build_script(&rebuilt),
+        };
+        self.sign(tx)
+    }
+}
+
+/// How long the reference dApp's QR codes live when the suite runs against it: short, so
+/// that the expiry cases run instead of being skipped, and long enough for every other case.
+pub const REFERENCE_QR_LIFETIME: Duration = Duration::from_secs(3);
+
+/// The reference dApp (with `faults`) and a suite pointed at it, both on ephemeral loopback
+/// ports, sharing one mock node.
+pub async fn against_reference(
+    faults: BTreeSet<DappFault>,
+) -> Result<(DappSuite, RunningDapp), String> {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)
+        .await
+        .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    let mut config = DappConfig::new(NodeApi::Rest, running.rest_url());
+    config.qr_lifetime = REFERENCE_QR_LIFETIME;
+    config.faults = faults;
+    let dapp = reference::dapp::start(config, loopback).await?;
+    let base = dapp.base_url();
+    let sources = [
+        ("login.address", "/qr/login?type=address"),
+        ("login.account", "/qr/login?type=account"),
+        ("login.ontid", "/qr/login?type=ontid"),
+        ("signMessage.text", "/qr/signMessage?ishex=false"),
+        ("signMessage.hex", "/qr/signMessage?ishex=true"),
+        ("signMultiMessage.text", "/qr/signMultiMessage?ishex=false"),
+        ("invoke", "/qr/invoke"),
+    ]
+    .into_iter()
+    .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
+    .collect();
+    let target = DappTarget {
+        name: "qrconform reference dApp".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        sources,
+        status: Some(format!("{base}/status/{{id}}")),
+        allowed_hosts: vec!["127.0.0.1".into()],
+        node_rest: loopback,
+        node_rpc: loopback,
+        limits: Limits {
+            timeout: Duration::from_secs(5),
+            max_body: 1024 * 1024,
+            // One machine, one clock.
+            clock_skew_secs: 0,
+            max_expiry_wait: Duration::from_secs(10),
+        },
+    };
+    Ok((DappSuite::with_node(target, running), dapp))
+}

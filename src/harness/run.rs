@@ -1,0 +1,218 @@
+//! Running a suite with the output cargo-test users know (libtest-mimic: `--filter`,
+//! `--exact`, `--skip`, `--list`, `--format pretty|terse|json`) and the exit codes a CI can
+//! trust:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | every selected MUST case passed (warnings and reasoned skips allowed) |
+//! | 1 | a conformance failure: a FAIL or a TIMEOUT |
+//! | 2 | a harness or configuration error (an ERROR verdict, a bad target file) |
+//! | 3 | nothing ran (no case selected, or every case skipped) or the run stopped early |
+//!
+//! Cases run one at a time: the mock node's behaviours apply to "the next send", and a
+//! sequential run is also what makes reports reproducible.
+
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
+use tokio::runtime::Handle;
+
+use super::catalogue::{Case, Level};
+use super::dapp::DappSuite;
+use super::{CaseOutcome, Verdict};
+
+/// Output style, as cargo test spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Pretty,
+    Terse,
+    Json,
+}
+
+/// Which cases run and how the run is shown.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Run only cases whose id contains this text (or equals it, with `exact`).
+    pub filter: Option<String>,
+    pub exact: bool,
+    /// Leave out cases whose id contains any of these.
+    pub skip: Vec<String>,
+    /// Print the selected cases instead of running them.
+    pub list: bool,
+    pub format: Option<OutputFormat>,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    /// The cases selected to run.
+    pub planned: usize,
+    /// The outcomes, in catalogue order.
+    pub outcomes: Vec<CaseOutcome>,
+    pub listed: bool,
+}
+
+impl RunSummary {
+    /// The exit code (see the module documentation).
+    pub fn exit_code(&self) -> u8 {
+        if self.listed {
+            return 0;
+        }
+        let count = |v: Verdict| self.outcomes.iter().filter(|o| o.verdict == v).count();
+        if self.planned == 0 || self.outcomes.len() < self.planned {
+            return 3;
+        }
+        if count(Verdict::Error) > 0 {
+            return 2;
+        }
+        if count(Verdict::Fail) + count(Verdict::Timeout) > 0 {
+            return 1;
+        }
+        if count(Verdict::Skipped) == self.outcomes.len() {
+            return 3;
+        }
+        0
+    }
+
+    /// `39 cases: 37 PASS, 1 WARNING, 1 SKIPPED` (verdicts that occurred, in a fixed order).
+    pub fn tally(&self) -> String {
+        let verdicts = [
+            Verdict::Pass,
+            Verdict::Fail,
+            Verdict::Warning,
+            Verdict::Skipped,
+            Verdict::Timeout,
+            Verdict::Error,
+        ];
+        let parts: Vec<String> = verdicts
+            .iter()
+            .map(|v| (v, self.outcomes.iter().filter(|o| o.verdict == *v).count()))
+            .filter(|(_, n)| *n > 0)
+            .map(|(v, n)| format!("{n} {v}"))
+            .collect();
+        format!(
+            "{} of {} cases ran: {}",
+            self.outcomes.len(),
+            self.planned,
+            if parts.is_empty() {
+                "none".to_string()
+            } else {
+                parts.join(", ")
+            }
+        )
+    }
+}
+
+fn arguments(options: &RunOptions) -> Arguments {
+    Arguments {
+        filter: options.filter.clone(),
+        exact: options.exact,
+        skip: options.skip.clone(),
+        list: options.list,
+        format: options.format.map(|f| match f {
+            OutputFormat::Pretty => FormatSetting::Pretty,
+            OutputFormat::Terse => FormatSetting::Terse,
+            OutputFormat::Json => FormatSetting::Json,
+        }),
+        test_threads: Some(1),
+        ..Arguments::default()
+    }
+}
+
+fn kind(case: &Case) -> &'static str {
+    match case.level {
+        Level::MUST => "MUST",
+        Level::SHOULD => "SHOULD",
+    }
+}
+
+/// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
+/// async runtime that `handle` belongs to (each case blocks on it).
+pub fn run_dapp_cases(
+    handle: &Handle,
+    suite: Arc<DappSuite>,
+    cases: &[Case],
+    options: &RunOptions,
+) -> RunSummary {
+    let args = arguments(options);
+    let results: Arc<Mutex<Vec<CaseOutcome>>> = Arc::new(Mutex::new(Vec::new()));
+    let trials: Vec<Trial> = cases
+        .iter()
+        .map(|case| {
+            let case = case.clone();
+            let suite = Arc::clone(&suite);
+            let handle = handle.clone();
+            let results = Arc::clone(&results);
+            let kind = kind(&case);
+            Trial::ignorable_test(case.id.clone(), move || {
+                let outcome = handle.block_on(suite.run_case(&case));
+                let verdict = outcome.verdict;
+                let reason = outcome.reason.clone();
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(outcome);
+                match verdict {
+                    Verdict::Pass => Ok(Completion::Completed),
+                    // A warning passes the build; its reason is in the summary after the run.
+                    Verdict::Warning => Ok(Completion::Completed),
+                    Verdict::Skipped => Ok(Completion::ignored_with(reason)),
+                    _ => Err(Failed::from(format!("{verdict}: {reason}"))),
+                }
+            })
+            .with_kind(kind)
+        })
+        .collect();
+    let planned = trials.iter().filter(|t| !args.is_filtered_out(t)).count();
+    let _conclusion = libtest_mimic::run(&args, trials);
+    let mut outcomes = results.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    // Keep catalogue order whatever order the trials finished in.
+    outcomes.sort_by_key(|o| cases.iter().position(|c| c.id == o.id));
+    RunSummary {
+        planned,
+        outcomes,
+        listed: options.list,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn outcome(verdict: Verdict) -> CaseOutcome {
+        CaseOutcome {
+            id: "x".into(),
+            level: Level::MUST,
+            clauses: vec![],
+            verdict,
+            reason: String::new(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn summary(planned: usize, verdicts: &[Verdict]) -> RunSummary {
+        RunSummary {
+            planned,
+            outcomes: verdicts.iter().map(|v| outcome(*v)).collect(),
+            listed: false,
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        use Verdict::*;
+        assert_eq!(summary(2, &[Pass, Warning]).exit_code(), 0);
+        assert_eq!(summary(2, &[Pass, Skipped]).exit_code(), 0);
+        assert_eq!(summary(2, &[Pass, Fail]).exit_code(), 1);
+        assert_eq!(summary(2, &[Pass, Timeout]).exit_code(), 1);
+        assert_eq!(summary(2, &[Fail, Error]).exit_code(), 2);
+        assert_eq!(summary(2, &[Skipped, Skipped]).exit_code(), 3);
+        assert_eq!(summary(0, &[]).exit_code(), 3);
+        assert_eq!(summary(3, &[Pass, Pass]).exit_code(), 3);
+        assert_eq!(
+            summary(2, &[Pass, Skipped]).tally(),
+            "2 of 2 cases ran: 1 PASS, 1 SKIPPED"
+        );
+    }
+}

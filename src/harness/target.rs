@@ -1,0 +1,315 @@
+//! Targets: what the harness is pointed at. A dApp target file (TOML, `docs/targets.md`)
+//! declares the back end's name and version, where fresh QR codes come from, the ports on
+//! which the harness starts the mock node, an optional status probe, the hosts the harness may
+//! contact, and the limits it runs under. Reading a file validates it into [`DappTarget`];
+//! every mistake is an error naming the field.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The QR sources a dApp target may declare, and what each must produce.
+pub const DAPP_SOURCES: [(&str, &str); 7] = [
+    ("login.address", "a login QR with type address (or no type)"),
+    ("login.account", "a login QR with type account"),
+    ("login.ontid", "a login QR with type ontid"),
+    ("signMessage.text", "a signMessage QR with ishex false"),
+    ("signMessage.hex", "a signMessage QR with ishex true"),
+    (
+        "signMultiMessage.text",
+        "a signMultiMessage QR with ishex false",
+    ),
+    ("invoke", "an invoke QR (with qrcodeUrl and callback)"),
+];
+
+/// Where a fresh QR code comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrSource {
+    /// GET this URL; the body is the QR text.
+    Url(String),
+    /// Run this program with these arguments (no shell); its standard output is the QR text.
+    Command(Vec<String>),
+}
+
+/// How long and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Every network step and every source command.
+    pub timeout: Duration,
+    /// The largest body read from the peer.
+    pub max_body: usize,
+    /// Allowed difference between the harness clock and the dApp's (profile: default 30 s).
+    pub clock_skew_secs: u64,
+    /// The longest the harness waits for a QR code to expire; longer lifetimes skip the
+    /// expiry cases.
+    pub max_expiry_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(5),
+            max_body: 1024 * 1024,
+            clock_skew_secs: 30,
+            max_expiry_wait: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A validated dApp target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DappTarget {
+    pub name: String,
+    pub version: String,
+    pub sources: BTreeMap<String, QrSource>,
+    /// `GET` with `{id}` replaced by the request id → `{"status": …}`.
+    pub status: Option<String>,
+    /// Lower-case host names or IP addresses the harness may contact.
+    pub allowed_hosts: Vec<String>,
+    pub node_rest: SocketAddr,
+    pub node_rpc: SocketAddr,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    name: String,
+    version: String,
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    node: RawNode,
+    #[serde(default)]
+    sources: BTreeMap<String, RawSource>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    allowed_hosts: Option<Vec<String>>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    rest: Option<String>,
+    rpc: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    url: Option<String>,
+    command: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    timeout_ms: Option<u64>,
+    max_body_bytes: Option<usize>,
+    clock_skew_secs: Option<u64>,
+    max_expiry_wait_secs: Option<u64>,
+}
+
+/// Why a target file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("target {origin}: {reason}")]
+pub struct TargetError {
+    pub origin: String,
+    pub reason: String,
+}
+
+fn host_of(url: &str) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    if parsed.scheme() != "http" {
+        return Err(format!(
+            "`{url}` is not http:// (this build speaks plain http to loopback and LAN targets)"
+        ));
+    }
+    Ok(parsed
+        .host_str()
+        .ok_or_else(|| format!("`{url}` has no host"))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase())
+}
+
+impl DappTarget {
+    /// Reads and validates a target file.
+    pub fn from_file(path: &Path) -> Result<Self, TargetError> {
+        let origin = format!("`{}`", path.display());
+        let text = std::fs::read_to_string(path).map_err(|e| TargetError {
+            origin: origin.clone(),
+            reason: format!("cannot be read: {e}"),
+        })?;
+        Self::parse(&origin, &text)
+    }
+
+    /// Validates target text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, TargetError> {
+        let fail = |reason: String| TargetError {
+            origin: origin.to_string(),
+            reason,
+        };
+        let raw: RawTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+        if let Some(protocol) = &raw.protocol {
+            if protocol != "ontology" {
+                return Err(fail(format!(
+                    "protocol `{protocol}` is not supported by the dApp suite (ontology)"
+                )));
+            }
+        }
+        let mut sources = BTreeMap::new();
+        let mut hosts = Vec::new();
+        for (key, source) in raw.sources {
+            if !DAPP_SOURCES.iter().any(|(known, _)| *known == key) {
+                let known: Vec<&str> = DAPP_SOURCES.iter().map(|(k, _)| *k).collect();
+                return Err(fail(format!(
+                    "sources.\"{key}\" is not a source the suite uses (known: {})",
+                    known.join(", ")
+                )));
+            }
+            let source = match (source.url, source.command) {
+                (Some(url), None) => {
+                    hosts.push(host_of(&url).map_err(|e| fail(format!("sources.\"{key}\": {e}")))?);
+                    QrSource::Url(url)
+                }
+                (None, Some(command)) if !command.is_empty() && !command[0].is_empty() => {
+                    QrSource::Command(command)
+                }
+                (None, Some(_)) => {
+                    return Err(fail(format!("sources.\"{key}\".command is empty")));
+                }
+                _ => {
+                    return Err(fail(format!(
+                        "sources.\"{key}\" needs exactly one of `url` and `command`"
+                    )));
+                }
+            };
+            sources.insert(key, source);
+        }
+        if let Some(status) = &raw.status {
+            if !status.contains("{id}") {
+                return Err(fail(format!(
+                    "status `{status}` has no `{{id}}` placeholder"
+                )));
+            }
+            hosts.push(
+                host_of(&status.replace("{id}", "x")).map_err(|e| fail(format!("status: {e}")))?,
+            );
+        }
+        let allowed_hosts = match raw.allowed_hosts {
+            Some(list) => list.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
+            None => {
+                hosts.sort();
+                hosts.dedup();
+                hosts
+            }
+        };
+        let addr = |field: &str,
+                    value: Option<String>,
+                    default: &str|
+         -> Result<SocketAddr, TargetError> {
+            let text = value.unwrap_or_else(|| default.to_string());
+            text.parse().map_err(|e| {
+                fail(format!(
+                    "node.{field} `{text}` is not an address like 127.0.0.1:20334: {e}"
+                ))
+            })
+        };
+        let defaults = Limits::default();
+        let limits = Limits {
+            timeout: raw
+                .limits
+                .timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(defaults.timeout),
+            max_body: raw.limits.max_body_bytes.unwrap_or(defaults.max_body),
+            clock_skew_secs: raw
+                .limits
+                .clock_skew_secs
+                .unwrap_or(defaults.clock_skew_secs),
+            max_expiry_wait: raw
+                .limits
+                .max_expiry_wait_secs
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.max_expiry_wait),
+        };
+        if limits.timeout.is_zero() || limits.max_body == 0 {
+            return Err(fail(
+                "limits.timeout_ms and limits.max_body_bytes must be positive".into(),
+            ));
+        }
+        Ok(DappTarget {
+            name: raw.name,
+            version: raw.version,
+            sources,
+            status: raw.status,
+            allowed_hosts,
+            node_rest: addr("rest", raw.node.rest, "127.0.0.1:20334")?,
+            node_rpc: addr("rpc", raw.node.rpc, "127.0.0.1:20336")?,
+            limits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+name = "shop"
+version = "1.2.3"
+status = "http://localhost:8080/status/{id}"
+[node]
+rest = "127.0.0.1:0"
+rpc = "127.0.0.1:0"
+[sources]
+"login.address" = { url = "http://127.0.0.1:8080/qr/login" }
+invoke = { command = ["./mint", "invoke"] }
+"#;
+
+    #[test]
+    fn a_good_file_resolves_with_hosts_from_its_urls() {
+        let t = DappTarget::parse("t", GOOD).unwrap();
+        assert_eq!(t.name, "shop");
+        assert_eq!(t.allowed_hosts, vec!["127.0.0.1", "localhost"]);
+        assert_eq!(t.sources.len(), 2);
+        assert_eq!(t.limits, Limits::default());
+        assert_eq!(t.node_rest.port(), 0);
+    }
+
+    #[test]
+    fn mistakes_name_the_field() {
+        let cases = [
+            (
+                GOOD.replace("\"login.address\"", "\"login.bogus\""),
+                "login.bogus",
+            ),
+            (GOOD.replace("{id}", ""), "placeholder"),
+            (
+                GOOD.replace("http://127.0.0.1:8080/qr/login", "https://x/qr"),
+                "plain http",
+            ),
+            (
+                GOOD.replace("[\"./mint\", \"invoke\"]", "[]"),
+                "command is empty",
+            ),
+            (
+                GOOD.replace("rest = \"127.0.0.1:0\"", "rest = \"localhost\""),
+                "node.rest",
+            ),
+            (GOOD.replace("name = \"shop\"", ""), "name"),
+            (GOOD.replace("version = ", "bogus = 1\nversion = "), "bogus"),
+        ];
+        for (text, needle) in cases {
+            let err = DappTarget::parse("t", &text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+    }
+}

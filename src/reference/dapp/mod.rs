@@ -1,0 +1,168 @@
+//! The reference dApp back end: a correct Ontology dApp server (profile ONT-T*, ONT-L*,
+//! ONT-S*, ONT-I*) that the wallet suites run against, and that the dApp suite proves
+//! itself on by switching on named [`DappFault`]s.
+//!
+//! - [`qr`] builds the QR texts and the invoke payload, and reads `GET /qr/...` options;
+//! - [`session`] owns what the back end remembers per QR code (bounded), its clock and its
+//!   randomness;
+//! - [`callback`] owns the callback pipeline: parse, action, shape, session, expiry, replay,
+//!   signatures, binding (address or on-chain ONT ID), and the invoke check against the
+//!   chain. Each fault changes exactly one step of it;
+//! - [`server`] is the HTTP face (axum): routes, status codes, content types, envelopes;
+//! - this module holds the configuration and starts and stops the server.
+//!
+//! The server must never panic on any input: every request-derived value goes through typed
+//! checks, and every failure becomes a reply.
+
+pub mod callback;
+mod faults;
+pub mod qr;
+pub mod server;
+pub mod session;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::chain::ontology::client::{NodeApi, NodeClient};
+use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
+use crate::protocol::ontology::crypto::{Address, PrivateKey};
+pub use faults::DappFault;
+use session::Sessions;
+
+/// The seed of the default payee: a fixed address, so that runs are comparable.
+pub const PAYEE_SEED: &str = "qrconform/reference-dapp/payee";
+/// How long a QR code lives unless configured.
+pub const DEFAULT_QR_LIFETIME: Duration = Duration::from_secs(120);
+
+/// How to run the reference dApp.
+#[derive(Debug, Clone)]
+pub struct DappConfig {
+    /// Which API of the node it asks (events, ONT ID keys).
+    pub node_api: NodeApi,
+    /// The node's base URL, e.g. `http://127.0.0.1:20334`.
+    pub node_url: String,
+    /// The base URL put into callbacks, `dappIcon` and `qrcodeUrl`; `None` means
+    /// `http://<bound address>`. Needed when wallets reach the server through another name
+    /// (a LAN address, a tunnel).
+    pub public_url: Option<String>,
+    /// `expire` = time of issue + this, in Unix seconds rounded up.
+    pub qr_lifetime: Duration,
+    /// The faults switched on; empty for the correct back end.
+    pub faults: BTreeSet<DappFault>,
+    /// Who invoke payments go to.
+    pub payee: Address,
+    /// The ONG amount each invoke asks for.
+    pub amount: u64,
+}
+
+impl DappConfig {
+    /// A correct back end on `node_url`: QR codes live 120 s, payments of 1 ONG go to the
+    /// address of [`PAYEE_SEED`].
+    pub fn new(node_api: NodeApi, node_url: impl Into<String>) -> Self {
+        DappConfig {
+            node_api,
+            node_url: node_url.into(),
+            public_url: None,
+            qr_lifetime: DEFAULT_QR_LIFETIME,
+            faults: BTreeSet::new(),
+            payee: Address::from_public_key(&PrivateKey::from_seed(PAYEE_SEED).public_key()),
+            amount: 1,
+        }
+    }
+}
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub faults: BTreeSet<DappFault>,
+    pub payee: Address,
+    pub amount: u64,
+    pub qr_lifetime: Duration,
+    pub sessions: Sessions,
+    pub node: NodeClient,
+    /// The base URL for QR texts, set once the listening address is known.
+    base: OnceLock<String>,
+    /// What the base would be if a request raced the start-up (the address asked for).
+    fallback_base: String,
+}
+
+impl Shared {
+    /// Whether `fault` is switched on.
+    pub fn has(&self, fault: DappFault) -> bool {
+        self.faults.contains(&fault)
+    }
+
+    /// The base URL for callbacks and `qrcodeUrl`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.base.get().map_or(&self.fallback_base, String::as_str)
+    }
+}
+
+/// A running reference dApp.
+#[derive(Debug)]
+pub struct RunningDapp {
+    server: ServerHandle,
+    shared: Arc<Shared>,
+}
+
+impl RunningDapp {
+    /// The base URL its QR codes use (the public URL when one was configured).
+    pub fn base_url(&self) -> String {
+        self.shared.base_url().to_string()
+    }
+
+    /// `http://ADDR` of the listening socket.
+    pub fn listen_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// The state the handlers share (sessions, faults), for tests that look inside.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}
+
+/// Limits on the dApp's own requests to the node: a stuck node must not hold a callback for
+/// longer than a wallet waits for its reply.
+const NODE_LIMITS: ClientLimits = ClientLimits {
+    connect: Duration::from_secs(5),
+    request: Duration::from_secs(10),
+    max_body: 4 * 1024 * 1024,
+};
+
+/// Serves the reference dApp on `listen` (port 0 picks a free port).
+pub async fn start(config: DappConfig, listen: SocketAddr) -> Result<RunningDapp, String> {
+    let node = NodeClient::new(
+        config.node_api,
+        &config.node_url,
+        HttpClient::new(NODE_LIMITS),
+    );
+    let public = config
+        .public_url
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').to_string());
+    let shared = Arc::new(Shared {
+        faults: config.faults,
+        payee: config.payee,
+        amount: config.amount,
+        qr_lifetime: config.qr_lifetime,
+        sessions: Sessions::default(),
+        node,
+        base: OnceLock::new(),
+        fallback_base: public.clone().unwrap_or_else(|| format!("http://{listen}")),
+    });
+    let server = serve(listen, server::router(shared.clone())).await?;
+    // Only now is the port known when 0 was asked for.
+    let _ = shared.base.set(public.unwrap_or_else(|| server.base_url()));
+    Ok(RunningDapp { server, shared })
+}

@@ -1,0 +1,162 @@
+//! The reference dApp's HTTP face (axum): routes, status codes and content types. The
+//! decisions live in [`qr`](super::qr) and [`callback`](super::callback); this file only
+//! translates them to HTTP.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /qr/login?type=address\|account\|ontid` | 200 `text/plain`, the QR text (ONT-T1) |
+//! | `GET /qr/signMessage?ishex=true\|false` | 200 `text/plain` |
+//! | `GET /qr/signMultiMessage?ishex=true\|false` | 200 `text/plain` |
+//! | `GET /qr/invoke` | 200 `text/plain` |
+//! | `GET /payload/{id}` | 200 JSON invoke payload; 404 for an unknown id |
+//! | `POST /callback/{kind}` | 200 JSON reply envelope (ONT-T8); 404 for another kind |
+//! | `GET /status/{id}` | 200 JSON session status; 404 JSON for an unknown id |
+//! | `GET /icon.png` | 204 |
+//!
+//! Anything else is a plain-text 404. A bad query option is a plain-text 400.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use super::callback::{self, Outcome};
+use super::qr::{self, Issuer};
+use super::session::{now, Kind, Session};
+use super::{DappFault, Shared};
+
+/// The largest callback body read: a signMultiMessage callback is a few kilobytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The router over the shared state.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/qr/{kind}", get(qr_code))
+        .route("/payload/{id}", get(payload))
+        .route("/callback/{kind}", post(callback_route))
+        .route("/status/{id}", get(status))
+        .route("/icon.png", get(icon))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(shared)
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
+}
+
+fn json_reply(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "not found")
+}
+
+async fn icon() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+async fn qr_code(
+    State(shared): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.as_deref();
+    let issuer = Issuer {
+        base: shared.base_url(),
+        now: now(),
+        lifetime: shared.qr_lifetime,
+    };
+    let issued: Result<(Session, Value), String> = match Kind::from_name(&kind) {
+        Some(Kind::Login) => match qr::login_type(query) {
+            Ok(login_type) => qr::login(&issuer, login_type),
+            Err(e) => return text(StatusCode::BAD_REQUEST, e),
+        },
+        Some(kind @ (Kind::SignMessage | Kind::SignMultiMessage)) => match qr::ishex(query) {
+            Ok(ishex) => qr::sign(&issuer, kind, ishex),
+            Err(e) => return text(StatusCode::BAD_REQUEST, e),
+        },
+        Some(Kind::Invoke) => qr::invoke(&issuer),
+        None => return text(StatusCode::NOT_FOUND, "not found"),
+    };
+    match issued {
+        Ok((session, qr)) => {
+            shared.sessions.insert(session);
+            text(StatusCode::OK, qr.to_string())
+        }
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+fn unknown_id() -> Response {
+    json_reply(StatusCode::NOT_FOUND, &json!({"error": "unknown id"}))
+}
+
+async fn payload(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    match shared.sessions.get(&id) {
+        Some(session) if session.kind == Kind::Invoke => json_reply(
+            StatusCode::OK,
+            &qr::payload(&session.id, &shared.payee, shared.amount),
+        ),
+        _ => unknown_id(),
+    }
+}
+
+async fn status(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    match shared.sessions.get(&id) {
+        Some(session) => json_reply(StatusCode::OK, &session.status_json()),
+        None => unknown_id(),
+    }
+}
+
+async fn callback_route(
+    State(shared): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(kind) = Kind::from_name(&kind) else {
+        return text(StatusCode::NOT_FOUND, "not found");
+    };
+    let body = body
+        .as_deref()
+        .map_err(|e| format!("the body cannot be read: {e}"));
+    match callback::handle(&shared, kind, body).await {
+        Outcome::Crash => text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+        Outcome::Reply {
+            id,
+            error,
+            desc,
+            result,
+        } => {
+            let mut reply = Map::new();
+            reply.insert("action".into(), kind.name().into());
+            // A callback without a string id has nothing to echo (ONT-T5 asks for the
+            // echo only where the request had one); `null` would break the reply schema.
+            if !shared.has(DappFault::NoIdEcho) && !id.is_null() {
+                reply.insert("id".into(), id);
+            }
+            reply.insert("error".into(), error.into());
+            reply.insert("desc".into(), desc.into());
+            reply.insert("result".into(), result);
+            json_reply(StatusCode::OK, &Value::Object(reply))
+        }
+    }
+}

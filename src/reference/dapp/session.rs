@@ -1,0 +1,283 @@
+//! The reference dApp's memory: one [`Session`] per QR code it issued, kept in a bounded
+//! store, plus the clock and the randomness the sessions are made from.
+//!
+//! A session is what the back end must remember to judge a callback later (ONT-L8): the
+//! message(s) it issued, how they are signed (`ishex`), when the QR code expires, and whether a
+//! callback was already accepted (so a replay can be refused). The store is bounded because
+//! anyone who can reach `/qr/...` can create sessions; when it is full the oldest session is
+//! forgotten, which only turns that session's late callback into an "unknown message".
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+
+/// The most sessions kept at once.
+pub const MAX_SESSIONS: usize = 10_000;
+
+/// The actions a QR code can ask for; also the callback kinds (`POST /callback/{kind}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Login,
+    SignMessage,
+    SignMultiMessage,
+    Invoke,
+}
+
+impl Kind {
+    /// The protocol's spelling, as `action` and the callback path use it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Login => "login",
+            Kind::SignMessage => "signMessage",
+            Kind::SignMultiMessage => "signMultiMessage",
+            Kind::Invoke => "invoke",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Kind::Login,
+            Kind::SignMessage,
+            Kind::SignMultiMessage,
+            Kind::Invoke,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+}
+
+/// Where a session stands, as `GET /status/{id}` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Issued; no callback settled it yet.
+    Pending,
+    /// A login or signature was accepted.
+    Accepted,
+    /// The last callback for a login or signature was refused.
+    Rejected,
+    /// The chain confirmed the invocation.
+    Confirmed,
+    /// The invocation failed: the wallet reported it, or the chain does not confirm it.
+    Failed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+            Status::Confirmed => "confirmed",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// Whether the session already reached its good end. A later bad callback (a replay, a
+    /// forgery) must not undo that: the status answers "did the user log in / pay?".
+    pub fn is_settled_good(self) -> bool {
+        matches!(self, Status::Accepted | Status::Confirmed)
+    }
+}
+
+/// One issued QR code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id: String,
+    pub kind: Kind,
+    /// The issued message(s): one for login and signMessage, several for signMultiMessage,
+    /// none for invoke.
+    pub messages: Vec<String>,
+    /// The login `type` asked for (`address` for the sign actions; unused for invoke).
+    pub login_type: String,
+    /// Whether the message(s) are hex to be decoded before signing (ONT-S2).
+    pub ishex: bool,
+    /// Unix seconds after which the QR code is void.
+    pub expire: u64,
+    pub status: Status,
+    /// Why the session was rejected or failed.
+    pub reason: Option<String>,
+    /// Whether a callback was accepted (the replay check's memory).
+    pub accepted: bool,
+}
+
+impl Session {
+    /// A pending session.
+    pub fn new(id: String, kind: Kind, messages: Vec<String>, expire: u64) -> Self {
+        Session {
+            id,
+            kind,
+            messages,
+            login_type: "address".into(),
+            ishex: false,
+            expire,
+            status: Status::Pending,
+            reason: None,
+            accepted: false,
+        }
+    }
+
+    /// The `GET /status/{id}` body.
+    pub fn status_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "action": self.kind.name(),
+            "status": self.status.name(),
+            "reason": self.reason,
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    map: HashMap<String, Session>,
+    /// Insertion order, oldest first, for eviction.
+    order: VecDeque<String>,
+}
+
+/// The bounded session store, shared by every request.
+#[derive(Debug)]
+pub struct Sessions {
+    inner: Mutex<Inner>,
+    capacity: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions::with_capacity(MAX_SESSIONS)
+    }
+}
+
+impl Sessions {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Sessions {
+            inner: Mutex::new(Inner::default()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // Every update below is a single assignment or insert, so a panic elsewhere cannot
+        // leave a session half-written; keep serving rather than failing every request.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stores a session, forgetting the oldest ones beyond the capacity.
+    pub fn insert(&self, session: Session) {
+        let mut inner = self.lock();
+        let id = session.id.clone();
+        if inner.map.insert(id.clone(), session).is_none() {
+            inner.order.push_back(id);
+        }
+        while inner.order.len() > self.capacity {
+            if let Some(oldest) = inner.order.pop_front() {
+                inner.map.remove(&oldest);
+            }
+        }
+    }
+
+    /// A copy of the session `id` (never held across a node query).
+    pub fn get(&self, id: &str) -> Option<Session> {
+        self.lock().map.get(id).cloned()
+    }
+
+    /// Runs `f` on the session `id` under the lock; `None` when it is gone.
+    pub fn update<T>(&self, id: &str, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        self.lock().map.get_mut(id).map(f)
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The time since the Unix epoch (zero if the clock is set before 1970).
+pub fn now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// `now + lifetime` in Unix seconds, rounded up: the QR code is valid for at least
+/// `lifetime`.
+pub fn expire_after(now: Duration, lifetime: Duration) -> u64 {
+    let at = now.saturating_add(lifetime);
+    at.as_secs()
+        .saturating_add(u64::from(at.subsec_nanos() > 0))
+}
+
+/// Whether `now` is past `expire` (Unix seconds).
+pub fn is_expired(now: Duration, expire: u64) -> bool {
+    now > Duration::from_secs(expire)
+}
+
+/// `n` random bytes from the operating system, as lower-case hex.
+pub fn random_hex(n: usize) -> Result<String, String> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| format!("failed to read the operating system's randomness: {e}"))?;
+    Ok(hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str) -> Session {
+        Session::new(id.into(), Kind::Login, vec!["m".into()], 0)
+    }
+
+    #[test]
+    fn the_store_forgets_the_oldest_beyond_its_capacity() {
+        let store = Sessions::with_capacity(2);
+        store.insert(session("a"));
+        store.insert(session("b"));
+        store.insert(session("c"));
+        assert_eq!(store.len(), 2);
+        assert!(store.get("a").is_none());
+        assert!(store.get("b").is_some() && store.get("c").is_some());
+        assert_eq!(
+            store.update("c", |s| {
+                s.status = Status::Accepted;
+                s.status
+            }),
+            Some(Status::Accepted)
+        );
+        assert_eq!(store.get("c").map(|s| s.status), Some(Status::Accepted));
+        assert!(store.update("a", |_| ()).is_none());
+    }
+
+    #[test]
+    fn expiry_rounds_up_and_compares_strictly() {
+        let now = Duration::new(100, 1);
+        assert_eq!(expire_after(now, Duration::from_secs(120)), 221);
+        assert_eq!(expire_after(Duration::from_secs(100), Duration::ZERO), 100);
+        assert!(!is_expired(Duration::from_secs(100), 100));
+        assert!(is_expired(Duration::new(100, 1), 100));
+    }
+
+    #[test]
+    fn kinds_round_trip_and_random_hex_has_the_asked_length() {
+        for kind in [
+            Kind::Login,
+            Kind::SignMessage,
+            Kind::SignMultiMessage,
+            Kind::Invoke,
+        ] {
+            assert_eq!(Kind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(Kind::from_name("Login"), None);
+        let hex = random_hex(8).expect("randomness");
+        assert_eq!(hex.len(), 16);
+        assert!(hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    }
+}

@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests that run the binary as a server.
+
+// Each test crate uses only part of this module.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// `qrconform ARGS` running as a server; killed when dropped, so a failing test never leaves
+/// it behind.
+pub struct Served {
+    child: Child,
+    /// What it printed up to and including the line the start waited for.
+    pub lines: Vec<String>,
+}
+
+impl Served {
+    /// Starts `qrconform ARGS` and reads its standard output until a line that starts with
+    /// `until`, for at most 30 seconds.
+    pub fn start(args: &[&str], until: &str) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let mut served = Served {
+            child,
+            lines: Vec::new(),
+        };
+        let stdout = served.child.stdout.take().expect("piped stdout");
+        let (lines, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        loop {
+            let line = received
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|e| {
+                    panic!("{args:?} printed {:?} then nothing: {e}", served.lines)
+                });
+            let done = line.starts_with(until);
+            served.lines.push(line);
+            if done {
+                return served;
+            }
+        }
+    }
+
+    /// The rest of the first printed line that starts with `prefix`.
+    pub fn value(&self, prefix: &str) -> String {
+        self.lines
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no line starts with `{prefix}` in {:?}", self.lines))
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,215 @@
+//! `qrconform test dapp` as a user runs it: against the built-in reference, against a target
+//! file describing a back end in another process, and the exit-code contract (0 conformant,
+//! 1 conformance failure, 2 configuration error, 3 nothing ran).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn qrconform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qrconform"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qrconform-test-dapp-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+#[test]
+fn the_reference_passes_every_case_and_exits_0() {
+    let out = qrconform(&["test", "dapp", "--target", "reference"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("test [MUST] login.address.honest"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 failed"), "{stdout}");
+    assert!(stderr.contains("39 of 39 cases ran: 39 PASS"), "{stderr}");
+}
+
+#[test]
+fn a_planted_fault_fails_the_run_with_exit_1_naming_the_case_and_the_reason() {
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        "reference",
+        "--fault",
+        "accept-replay",
+        "replay",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("login.message.replay ... FAILED"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FAIL: expected rejection; the dApp accepted it"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn list_and_json_output_work_like_cargo_test() {
+    let out = qrconform(&["test", "dapp", "--target", "reference", "--list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("[MUST] invoke.send-error: test"));
+
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        "reference",
+        "--format",
+        "json",
+        "--exact",
+        "login.address.honest",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for line in stdout.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+    }
+    assert!(
+        stdout.contains("\"passed\": 1") || stdout.contains("\"passed\":1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
+    let out = qrconform(&["test", "dapp", "--target", "reference", "no-such-case"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no case matched"));
+
+    let no_sources = scratch_file(
+        "no-sources.toml",
+        "name = \"empty\"\nversion = \"0\"\n[node]\nrest = \"127.0.0.1:0\"\nrpc = \"127.0.0.1:0\"\n",
+    );
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        no_sources.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("the target declares no QR source `login.address`"),
+        "{stdout}"
+    );
+
+    let broken = scratch_file(
+        "broken.toml",
+        "name = \"x\"\nversion = \"0\"\n[sources]\nlogin = { url = \"http://127.0.0.1/qr\" }\n",
+    );
+    let out = qrconform(&["test", "dapp", "--target", broken.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("sources.\"login\""),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = qrconform(&["test", "dapp", "--target", "/nonexistent/target.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/nonexistent/target.toml"));
+
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        "reference",
+        "--fault",
+        "nonsense",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`nonsense`"));
+
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        broken.to_str().expect("utf-8"),
+        "--fault",
+        "accept-replay",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A loopback port that was free a moment ago: the harness starts its node there, and the
+/// back end, started first, is told to use it.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn serve_dapp(node_port: u16) -> common::Served {
+    let node = format!("http://127.0.0.1:{node_port}");
+    common::Served::start(
+        &[
+            "serve",
+            "dapp",
+            "--listen",
+            "127.0.0.1:0",
+            "--node",
+            &node,
+            "--qr-lifetime",
+            "3",
+        ],
+        "Ctrl-C",
+    )
+}
+
+#[test]
+fn a_target_file_certifies_a_back_end_running_in_another_process() {
+    let rest = free_port();
+    let dapp = serve_dapp(rest);
+    let base = &dapp.value("reference dApp listening on ");
+    let target = format!(
+        r#"name = "reference dApp, served"
+version = "test"
+status = "{base}/status/{{id}}"
+
+[node]
+rest = "127.0.0.1:{rest}"
+rpc = "127.0.0.1:0"
+
+[sources]
+"login.address" = {{ url = "{base}/qr/login?type=address" }}
+"login.account" = {{ url = "{base}/qr/login?type=account" }}
+"login.ontid" = {{ url = "{base}/qr/login?type=ontid" }}
+"signMessage.text" = {{ url = "{base}/qr/signMessage" }}
+"signMessage.hex" = {{ url = "{base}/qr/signMessage?ishex=true" }}
+"signMultiMessage.text" = {{ url = "{base}/qr/signMultiMessage" }}
+invoke = {{ url = "{base}/qr/invoke" }}
+
+[limits]
+timeout_ms = 5000
+clock_skew_secs = 0
+max_expiry_wait_secs = 10
+"#
+    );
+    let path = scratch_file("served.toml", &target);
+    let out = qrconform(&["test", "dapp", "--target", path.to_str().expect("utf-8")]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("39 of 39 cases ran: 39 PASS"), "{stderr}");
+}
