@@ -259,7 +259,12 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
         .filter(|c| c.source == "login.address")
         .collect();
     let mut seen = 0;
+    eprintln!(
+        "| hostile behaviour | cases | verdict | slowest case | timeout |\n|---|---|---|---|---|"
+    );
     for (path, verdict, fragment) in behaviours {
+        let mut slowest = Duration::ZERO;
+        let mut judged = 0;
         let timeout = if verdict == Verdict::Timeout {
             short
         } else {
@@ -302,7 +307,10 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
                 case.id
             );
             seen += 1;
+            judged += 1;
+            slowest = slowest.max(elapsed);
         }
+        eprintln!("| {path} | {judged} | {verdict} | {slowest:.2?} | {timeout:?} |");
         suite.shutdown().await;
     }
     stub.abort();
