@@ -11,5 +11,6 @@ pub mod harness;
 pub mod net;
 pub mod protocol;
 pub mod reference;
+pub mod render;
 pub mod schema;
 pub mod vectors;

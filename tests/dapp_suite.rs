@@ -256,7 +256,7 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
     let login_cases: Vec<&Case> = catalogue
         .cases
         .iter()
-        .filter(|c| c.source == "login.address")
+        .filter(|c| c.source.as_deref() == Some("login.address"))
         .collect();
     let mut seen = 0;
     eprintln!(

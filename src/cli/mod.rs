@@ -50,7 +50,7 @@ pub enum Command {
     /// Run a conformance suite against a dApp back end (or the reference dApp).
     #[command(subcommand)]
     Test(test::TestCommand),
-    /// Run the mock chain node or the reference dApp as a server.
+    /// Run the mock chain node, the reference dApp or the reference wallet as a server.
     #[command(subcommand)]
     Serve(serve::ServeCommand),
     /// Check or regenerate the golden vectors.

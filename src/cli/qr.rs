@@ -4,12 +4,12 @@
 //! input, prints the result and turns transport errors into exit code 2.
 
 use clap::{Subcommand, ValueEnum};
-use qrcode::render::svg;
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::QrCode;
 use serde_json::{json, Value};
 
 use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::transport::{self, QrForm};
+use crate::render::{self, render_svg, render_terminal};
 
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
@@ -149,75 +149,14 @@ fn without_trailing_newline(mut text: String) -> String {
     text
 }
 
-/// Largest byte payload of a QR code: version 40 at error-correction level L.
-const MAX_QR_BYTES: usize = 2953;
-
-/// Builds the smallest code at level M, falling back to L for long deep links: a screen
-/// or paper code scanned up close rarely needs M's extra redundancy.
 fn build_code(text: &str) -> Result<QrCode, CliError> {
-    if text.is_empty() {
-        return Err(CliError::new("the QR text to render is empty"));
-    }
-    QrCode::with_error_correction_level(text, EcLevel::M)
-        .or_else(|_| QrCode::with_error_correction_level(text, EcLevel::L))
-        .map_err(|e| {
-            CliError::new(format!(
-                "the QR text ({} bytes) does not fit in a QR code ({e}); the largest holds \
-                 {MAX_QR_BYTES} bytes",
-                text.len()
-            ))
-        })
-}
-
-/// The quiet zone ISO/IEC 18004 asks for, in modules.
-const QUIET_ZONE: usize = 4;
-
-/// Renders with `▀`/`▄`/`█`, two module rows per line, inside a quiet zone.
-///
-/// Each line sets black foreground on white background explicitly (SGR 30;47) and resets
-/// at its end. Drawing only the dark modules in the terminal's own colours would invert
-/// the code on a dark theme (light modules on black), which many phone scanners refuse;
-/// the explicit white background is also what makes the quiet zone visible.
-fn render_terminal(code: &QrCode) -> String {
-    let width = code.width();
-    let colors = code.to_colors();
-    let side = width + 2 * QUIET_ZONE;
-    let dark = |x: usize, y: usize| {
-        x >= QUIET_ZONE
-            && y >= QUIET_ZONE
-            && x < QUIET_ZONE + width
-            && y < QUIET_ZONE + width
-            && colors[(y - QUIET_ZONE) * width + (x - QUIET_ZONE)] == Color::Dark
-    };
-    let mut out = String::new();
-    for y in (0..side).step_by(2) {
-        out.push_str("\x1b[30;47m");
-        for x in 0..side {
-            out.push(match (dark(x, y), dark(x, y + 1)) {
-                (true, true) => '█',
-                (true, false) => '▀',
-                (false, true) => '▄',
-                (false, false) => ' ',
-            });
-        }
-        out.push_str("\x1b[0m\n");
-    }
-    out
-}
-
-/// A standalone SVG document, 8 px per module with the standard quiet zone.
-fn render_svg(code: &QrCode) -> String {
-    code.render::<svg::Color<'_>>()
-        .quiet_zone(true)
-        .module_dimensions(8, 8)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build()
+    render::build_code(text).map_err(CliError::new)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::{MAX_QR_BYTES, QUIET_ZONE};
 
     #[test]
     fn trailing_newline_is_trimmed_once() {

@@ -1,6 +1,6 @@
-//! `qrconform serve …`: the mock chain nodes and the reference dApp back end as long-running
-//! servers, for trying a dApp back end or a wallet by hand, or for a CI job that starts them
-//! before the implementation under test.
+//! `qrconform serve …`: the mock chain nodes, the reference dApp back end and the reference
+//! wallet as long-running servers, for trying a dApp back end or a wallet by hand, or for a
+//! CI job that starts them before the implementation under test.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -12,8 +12,9 @@ use clap::{Subcommand, ValueEnum};
 use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
-use crate::protocol::ontology::crypto::{OntId, PublicKey};
+use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
 use crate::reference::dapp::{self, DappConfig, DappFault};
+use crate::reference::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
 
 #[derive(Debug, Subcommand)]
 pub enum ServeCommand {
@@ -80,6 +81,34 @@ pub enum ServeCommand {
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
     },
+    /// Run the reference wallet until interrupted (Ctrl-C or SIGTERM).
+    ///
+    /// A correct Ontology dAPI-mobile wallet behind the wallet driver protocol
+    /// (docs/wallet-driver.md): `GET /identity` says who it is, `POST /scan` with `{"qr":
+    /// TEXT, "approve": BOOL}` makes it act on a QR code (login, signMessage,
+    /// signMultiMessage, invoke: sign, post the callback, pre-execute and send the
+    /// transaction) and answers `{"outcome": "completed"|"refused", "reason"}` once it is
+    /// done. Named faults make it wrong in one realistic way each, to see a suite catch them.
+    #[command(after_help = wallet_after_help())]
+    Wallet {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        /// Base URL of the Ontology node the wallet pre-executes and sends transactions
+        /// through (for example the one `qrconform serve node` runs).
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:20334")]
+        node: String,
+        /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
+        #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
+        node_api: NodeApiArg,
+        /// The wallet's private key, 64 hex digits or WIF [default: the key seeded from
+        /// `qrconform/reference-wallet`].
+        #[arg(long, value_name = "HEX|WIF")]
+        key: Option<String>,
+        /// Switch on a named fault (repeatable); the list is below.
+        #[arg(long = "fault", value_name = "NAME")]
+        faults: Vec<String>,
+    },
 }
 
 /// The longest `--qr-lifetime`: a year keeps `expire` far inside the integers JSON peers
@@ -104,26 +133,83 @@ impl From<NodeApiArg> for NodeApi {
     }
 }
 
-/// `serve dapp --help`'s closing text: every fault with what it changes.
-fn dapp_after_help() -> String {
-    let mut text = String::from("Faults (--fault NAME, repeatable):\n");
-    let width = DappFault::ALL
-        .iter()
-        .map(|f| f.name().len())
-        .max()
-        .unwrap_or(0);
-    for fault in DappFault::ALL {
-        text.push_str(&format!(
-            "  {:width$}  {}\n",
-            fault.name(),
-            fault.description()
-        ));
+/// The reference implementations' named faults, as the command line reads and lists them.
+trait NamedFault: Copy + Ord + 'static {
+    const ALL: &'static [Self];
+    /// Who has these faults, for error messages.
+    const OWNER: &'static str;
+    fn name(self) -> &'static str;
+    fn description(self) -> &'static str;
+}
+
+impl NamedFault for DappFault {
+    const ALL: &'static [Self] = &DappFault::ALL;
+    const OWNER: &'static str = "the reference dApp";
+    fn name(self) -> &'static str {
+        DappFault::name(self)
     }
-    text.push_str(
-        "\nExample: qrconform serve dapp --listen 127.0.0.1:0 --node http://127.0.0.1:20334 \
-         --fault skip-address-binding",
-    );
+    fn description(self) -> &'static str {
+        DappFault::description(self)
+    }
+}
+
+impl NamedFault for WalletFault {
+    const ALL: &'static [Self] = WalletFault::ALL;
+    const OWNER: &'static str = "the reference wallet";
+    fn name(self) -> &'static str {
+        WalletFault::name(self)
+    }
+    fn description(self) -> &'static str {
+        WalletFault::description(self)
+    }
+}
+
+/// The width clap wraps help text at when it does not know the terminal's.
+const HELP_WIDTH: usize = 100;
+
+/// A `--help` closing text: every fault with what it changes, then `example`. Names and
+/// descriptions share a line when every line fits [`HELP_WIDTH`]; otherwise each description
+/// goes on its own indented line, since clap would wrap long lines to column 0.
+fn faults_after_help<F: NamedFault>(example: &str) -> String {
+    let mut text = String::from("Faults (--fault NAME, repeatable):\n");
+    let width = F::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
+    let fits = F::ALL
+        .iter()
+        .all(|f| 2 + width + 2 + f.description().chars().count() <= HELP_WIDTH);
+    for fault in F::ALL {
+        if fits {
+            text.push_str(&format!(
+                "  {:width$}  {}\n",
+                fault.name(),
+                fault.description()
+            ));
+        } else {
+            text.push_str(&format!(
+                "  {}\n      {}\n",
+                fault.name(),
+                fault.description()
+            ));
+        }
+    }
+    text.push_str("\nExample: ");
+    text.push_str(example);
     text
+}
+
+/// `serve dapp --help`'s closing text.
+fn dapp_after_help() -> String {
+    faults_after_help::<DappFault>(
+        "qrconform serve dapp --listen 127.0.0.1:0 --node http://127.0.0.1:20334 \
+         --fault skip-address-binding",
+    )
+}
+
+/// `serve wallet --help`'s closing text.
+fn wallet_after_help() -> String {
+    faults_after_help::<WalletFault>(
+        "qrconform serve wallet --listen 127.0.0.1:0 \
+         --fault sign-expired",
+    )
 }
 
 /// The chains a node can mock.
@@ -177,23 +263,61 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
                 .transpose()?;
             serve_dapp(config, listen)
         }
+        ServeCommand::Wallet {
+            listen,
+            node,
+            node_api,
+            key,
+            faults,
+        } => {
+            let key = match key {
+                Some(text) => parse_private_key(&text)?,
+                None => PrivateKey::from_seed(DEFAULT_KEY_SEED),
+            };
+            let mut config = WalletConfig::new(key, node_api.into(), check_url("--node", &node)?);
+            config.faults = parse_faults(&faults)?;
+            serve_wallet(config, listen)
+        }
     }
 }
 
 /// Reads `--fault` names; an unknown one lists the valid names.
-fn parse_faults(names: &[String]) -> Result<BTreeSet<DappFault>, CliError> {
+fn parse_faults<F: NamedFault>(names: &[String]) -> Result<BTreeSet<F>, CliError> {
     names
         .iter()
         .map(|name| {
-            DappFault::from_name(name.trim()).ok_or_else(|| {
-                let known: Vec<&str> = DappFault::ALL.iter().map(|f| f.name()).collect();
-                CliError::new(format!(
-                    "--fault `{name}` is not a fault of the reference dApp; the faults are: {}",
-                    known.join(", ")
-                ))
-            })
+            let wanted = name.trim();
+            F::ALL
+                .iter()
+                .copied()
+                .find(|f| f.name() == wanted)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
+                    CliError::new(format!(
+                        "--fault `{name}` is not a fault of {}; the faults are: {}",
+                        F::OWNER,
+                        known.join(", ")
+                    ))
+                })
         })
         .collect()
+}
+
+/// `--key`: 64 hex digits, else WIF. The error never echoes what may be a secret key.
+fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
+    let text = text.trim();
+    let looks_hex = text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let parsed = if looks_hex {
+        PrivateKey::from_hex(text)
+    } else {
+        PrivateKey::from_wif(text)
+    };
+    parsed.map_err(|e| {
+        CliError::new(format!(
+            "--key ({} characters) is neither 64 hex digits nor a WIF key: {e}",
+            text.chars().count()
+        ))
+    })
 }
 
 /// An `http://` or `https://` URL with a host, without a trailing slash.
@@ -278,6 +402,33 @@ fn serve_dapp(config: DappConfig, listen: SocketAddr) -> CmdResult {
         ] {
             lines.push(format!("QR code: {listening}{path}"));
         }
+        announce(&lines);
+        wait_for_stop_signal().await;
+        running.shutdown().await;
+        Ok(Verdict::Positive)
+    })
+}
+
+fn serve_wallet(config: WalletConfig, listen: SocketAddr) -> CmdResult {
+    let faults: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
+    let node = format!("{} {}", config.node_api.name(), config.node_url);
+    runtime()?.block_on(async move {
+        let running = wallet::start(config, listen).await.map_err(CliError::new)?;
+        let identity = running.identity();
+        let base = running.base_url();
+        let lines = vec![
+            format!("reference wallet listening on {base}"),
+            format!("address {}", identity.address),
+            format!("publicKey {}", identity.public_key),
+            format!("ontid {}", identity.ontid),
+            format!("node {node}"),
+            if faults.is_empty() {
+                "faults: none".to_string()
+            } else {
+                format!("faults: {}", faults.join(", "))
+            },
+            format!("driver: GET {base}/identity, POST {base}/scan"),
+        ];
         announce(&lines);
         wait_for_stop_signal().await;
         running.shutdown().await;

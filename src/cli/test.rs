@@ -1,19 +1,27 @@
 //! `qrconform test …`: run a conformance suite against an implementation under test.
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{runtime, CliError, CmdResult, Verdict};
+use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::harness::catalogue::{self, Catalogue};
 use crate::harness::dapp::{against_reference, check_catalogue, DappSuite};
-use crate::harness::run::{run_dapp_cases, OutputFormat, RunOptions, RunSummary};
-use crate::harness::target::DappTarget;
+use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
+use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
+use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
+use crate::harness::wallet_suite::{self, WalletLimits, WalletSuite};
 use crate::harness::Verdict as CaseVerdict;
+use crate::net::{ClientLimits, HttpClient};
+use crate::protocol::driver::Identity;
+use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::reference::dapp::DappFault;
+use crate::reference::wallet::WalletFault;
 
 #[derive(Debug, Subcommand)]
 pub enum TestCommand {
@@ -31,6 +39,78 @@ pub enum TestCommand {
         (with --fault to plant named defects); otherwise a target file, see docs/targets.md."
     )]
     Dapp(DappArgs),
+    /// Certify a wallet: the harness plays the dApp (and runs the mock node).
+    ///
+    /// For each case the harness mints a QR code (plain JSON or deep link), hands it to the
+    /// wallet through a driver with the user's decision (approve or reject), and judges what
+    /// the wallet did: its callbacks (content type, envelope, id echo, user, key, signatures
+    /// over the right bytes) and the transaction that reached the mock node (decoded back to
+    /// the requested call, payer, gas, pre-execution, the reported hash).
+    #[command(
+        after_help = "Drivers: `--target reference` drives the built-in reference \
+        wallet (with --fault to plant named defects); a target file names a driver URL \
+        (docs/wallet-driver.md), a driver command, or interactive mode; or give \
+        --driver URL, --driver-command CMD, or --interactive --wallet-public-key HEX.\n\n\
+        Interactive mode shows each QR code in the terminal and writes it as SVG, prints the \
+        text payload and the decision to take, and waits (with a deadline) for the wallet; \
+        give --listen 0.0.0.0:PORT and --callback-base http://<LAN address>:PORT so a phone \
+        can reach the harness.\n\nExit codes as for `test dapp`."
+    )]
+    Wallet(WalletArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WalletArgs {
+    /// The protocol under test.
+    #[arg(long, value_enum, default_value_t = Protocol::Ontology)]
+    pub protocol: Protocol,
+    /// `reference`, or a wallet target file (TOML). Not needed with --driver,
+    /// --driver-command or --interactive.
+    #[arg(long, value_name = "reference|FILE")]
+    pub target: Option<String>,
+    /// With `--target reference`: plant this named fault in the reference wallet.
+    /// Repeatable; `qrconform serve wallet --help` lists them.
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Drive a wallet through the driver protocol at this base URL.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["target", "driver_command", "interactive"])]
+    pub driver: Option<String>,
+    /// Drive a wallet through this command (split on spaces, run without a shell).
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["target", "interactive"])]
+    pub driver_command: Option<String>,
+    /// A person scans each QR code with the wallet.
+    #[arg(long, requires = "wallet_public_key", conflicts_with = "target")]
+    pub interactive: bool,
+    /// With --interactive: the wallet's public key (hex), which names it.
+    #[arg(long, value_name = "HEX")]
+    pub wallet_public_key: Option<String>,
+    /// Where the harness dApp listens (default 127.0.0.1 on a free port).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// The base URL QR codes send the wallet to (for a phone on the LAN).
+    #[arg(long, value_name = "URL")]
+    pub callback_base: Option<String>,
+    /// Where interactive mode writes the QR codes as SVG (default: a temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub svg_dir: Option<PathBuf>,
+    /// Run only the cases whose id contains this text.
+    #[arg(value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Match FILTER (and --skip) against whole case ids.
+    #[arg(long)]
+    pub exact: bool,
+    /// Leave out the cases whose id contains this text. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub skip: Vec<String>,
+    /// List the selected cases instead of running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Output style, as cargo test's.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Timeout for every driver step, overriding the target file's.
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +159,7 @@ pub enum Protocol {
 pub fn run(cmd: TestCommand) -> CmdResult {
     match cmd {
         TestCommand::Dapp(args) => run_dapp(args),
+        TestCommand::Wallet(args) => run_wallet(args),
     }
 }
 
@@ -156,22 +237,39 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         }
         (suite, None)
     };
-    let started = Instant::now();
-    let suite = Arc::new(suite);
-    let summary = run_dapp_cases(
-        runtime.handle(),
-        Arc::clone(&suite),
-        &catalogue.cases,
-        &options,
-    );
-    let elapsed = started.elapsed();
-    if let Ok(suite) = Arc::try_unwrap(suite) {
-        runtime.block_on(suite.shutdown());
-    }
+    let summary = execute(&runtime, suite, &catalogue, &options, quiet);
     if let Some(dapp) = reference {
         runtime.block_on(dapp.shutdown());
     }
+    conclude(&summary)
+}
+
+/// Runs the catalogue's cases against `suite`, stops it, and reports the tally.
+fn execute<S: Runner>(
+    runtime: &tokio::runtime::Runtime,
+    suite: S,
+    catalogue: &Catalogue,
+    options: &RunOptions,
+    quiet: bool,
+) -> RunSummary {
+    let started = Instant::now();
+    let suite = Arc::new(suite);
+    let summary = run_cases(
+        runtime.handle(),
+        Arc::clone(&suite),
+        &catalogue.cases,
+        options,
+    );
+    let elapsed = started.elapsed();
+    if let Ok(suite) = Arc::try_unwrap(suite) {
+        runtime.block_on(suite.stop());
+    }
     report(&summary, elapsed, quiet);
+    summary
+}
+
+/// Maps a run to the exit-code contract.
+fn conclude(summary: &RunSummary) -> CmdResult {
     match summary.exit_code() {
         0 => Ok(Verdict::Positive),
         1 => Ok(Verdict::Negative),
@@ -187,6 +285,196 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         ))),
         _ => Ok(Verdict::Vacuous),
     }
+}
+
+fn parse_wallet_faults(names: &[String]) -> Result<BTreeSet<WalletFault>, CliError> {
+    names
+        .iter()
+        .map(|name| {
+            WalletFault::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = WalletFault::ALL.iter().map(|f| f.name()).collect();
+                CliError::new(format!(
+                    "--fault `{name}` is not a fault of the reference wallet (known: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The wallet target the flags describe, when they describe one.
+fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, CliError> {
+    let driver = if let Some(url) = &args.driver {
+        DriverSpec::Url(url.trim_end_matches('/').to_string())
+    } else if let Some(command) = &args.driver_command {
+        let argv: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+        if argv.is_empty() {
+            return Err(CliError::new("--driver-command is empty"));
+        }
+        DriverSpec::Command(argv)
+    } else if args.interactive {
+        let key = args.wallet_public_key.clone().unwrap_or_default();
+        PublicKey::from_hex(&key)
+            .map_err(|e| CliError::new(format!("--wallet-public-key `{key}`: {e}")))?;
+        DriverSpec::Interactive { public_key: key }
+    } else {
+        return Ok(None);
+    };
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    Ok(Some(WalletTarget {
+        name: "wallet under test".into(),
+        version: "unknown".into(),
+        driver,
+        listen: loopback,
+        public_url: None,
+        node_rest: SocketAddr::from(([127, 0, 0, 1], 20334)),
+        node_rpc: SocketAddr::from(([127, 0, 0, 1], 20336)),
+        timeout: Duration::from_secs(15),
+        quiet: Duration::ZERO,
+        max_body: 1024 * 1024,
+        interactive_wait: Duration::from_secs(120),
+    }))
+}
+
+async fn start_wallet_suite(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<WalletSuite, String> {
+    let running = chain::start(
+        Node::new(NodeConfig::default()),
+        target.node_rest,
+        target.node_rpc,
+    )
+    .await
+    .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    let driver = match &target.driver {
+        DriverSpec::Url(base) => Driver::Http {
+            base: base.clone(),
+            client: HttpClient::new(ClientLimits {
+                connect: target.timeout,
+                request: target.timeout,
+                max_body: target.max_body,
+            }),
+        },
+        DriverSpec::Command(argv) => Driver::Command {
+            argv: argv.clone(),
+            timeout: target.timeout,
+            max_output: target.max_body,
+        },
+        DriverSpec::Interactive { public_key } => {
+            let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&svg_dir)
+                .map_err(|e| format!("cannot create {}: {e}", svg_dir.display()))?;
+            let console: Console = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+            Driver::Interactive {
+                identity: Identity {
+                    address: Address::from_public_key(&key).to_base58(),
+                    public_key: key.to_hex(),
+                    ontid: OntId::from_public_key(&key).to_string(),
+                },
+                svg_dir,
+                wait: target.interactive_wait,
+                console,
+                enter: tokio::sync::Mutex::new(stdin_lines()),
+            }
+        }
+    };
+    let limits = WalletLimits {
+        timeout: target.timeout,
+        quiet: target.quiet,
+        max_body: target.max_body,
+    };
+    WalletSuite::start(
+        driver,
+        running,
+        target.listen,
+        target.public_url.clone(),
+        limits,
+    )
+    .await
+}
+
+fn run_wallet(args: WalletArgs) -> CmdResult {
+    let Protocol::Ontology = args.protocol;
+    let catalogue: Catalogue = catalogue::ontology_wallet();
+    wallet_suite::check_catalogue(&catalogue).map_err(CliError::new)?;
+    let faults = parse_wallet_faults(&args.faults)?;
+    let runtime = runtime()?;
+    let options = RunOptions {
+        filter: args.filter.clone(),
+        exact: args.exact,
+        skip: args.skip.clone(),
+        list: args.list,
+        format: args.format,
+    };
+    let quiet = args.list || args.format == Some(OutputFormat::Json);
+    let (suite, reference) = if args.target.as_deref() == Some("reference") {
+        let (suite, wallet) = runtime
+            .block_on(wallet_suite::against_reference(faults.clone()))
+            .map_err(CliError::new)?;
+        if !quiet {
+            let planted: Vec<&str> = faults.iter().map(|f| f.name()).collect();
+            eprintln!(
+                "target: qrconform reference wallet at {} (faults: {})",
+                wallet.base_url(),
+                if planted.is_empty() {
+                    "none".to_string()
+                } else {
+                    planted.join(", ")
+                }
+            );
+        }
+        (suite, Some(wallet))
+    } else {
+        if !faults.is_empty() {
+            return Err(CliError::new(
+                "--fault plants faults in the reference wallet; it needs --target reference",
+            ));
+        }
+        let mut target = match (&args.target, wallet_target_from_flags(&args)?) {
+            (Some(path), None) => WalletTarget::from_file(Path::new(path))
+                .map_err(|e| CliError::new(e.to_string()))?,
+            (None, Some(target)) => target,
+            _ => return Err(CliError::new(
+                "give --target reference|FILE, --driver URL, --driver-command CMD or --interactive",
+            )),
+        };
+        if let Some(ms) = args.timeout_ms {
+            if ms == 0 {
+                return Err(CliError::new("--timeout-ms must be positive"));
+            }
+            target.timeout = Duration::from_millis(ms);
+        }
+        if let Some(listen) = args.listen {
+            target.listen = listen;
+        }
+        if let Some(base) = &args.callback_base {
+            target.public_url = Some(base.trim_end_matches('/').to_string());
+        }
+        let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
+        });
+        let suite = runtime
+            .block_on(start_wallet_suite(&target, svg_dir))
+            .map_err(CliError::new)?;
+        if !quiet {
+            eprintln!(
+                "target: {} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
+                target.name,
+                target.version,
+                suite.identity().address,
+                suite.harness_url(),
+                suite.node().rest_url(),
+                suite.node().rpc_url()
+            );
+        }
+        (suite, None)
+    };
+    let summary = execute(&runtime, suite, &catalogue, &options, quiet);
+    if let Some(wallet) = reference {
+        runtime.block_on(wallet.shutdown());
+    }
+    conclude(&summary)
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {

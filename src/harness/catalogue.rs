@@ -14,6 +14,9 @@ use serde::Deserialize;
 /// The embedded dApp suite for Ontology.
 pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
 
+/// The embedded wallet suite for Ontology.
+pub const ONTOLOGY_WALLET: &str = include_str!("../../suites/ontology-wallet.toml");
+
 /// How strictly a check is meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Level {
@@ -57,7 +60,15 @@ pub struct Case {
     pub title: String,
     pub clauses: Vec<String>,
     pub action: String,
-    pub source: String,
+    /// The target's QR source the case needs (dApp suite).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// How the harness writes the QR text (wallet suite): `json` or `deeplink`.
+    #[serde(default)]
+    pub form: Option<String>,
+    /// The decision the wallet's user takes (wallet suite).
+    #[serde(default = "yes")]
+    pub approve: bool,
     pub level: Level,
     pub play: String,
     pub expect: Expect,
@@ -74,6 +85,10 @@ pub struct Case {
     pub probe: Option<ProbeExpect>,
     #[serde(default)]
     pub needs_probe: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Case {
@@ -194,6 +209,16 @@ impl Catalogue {
     }
 }
 
+/// The embedded Ontology wallet catalogue.
+///
+/// # Panics
+///
+/// If the embedded file is broken; `cargo test` checks it, so a release never is.
+pub fn ontology_wallet() -> Catalogue {
+    Catalogue::parse("suites/ontology-wallet.toml", ONTOLOGY_WALLET)
+        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
+}
+
 /// The embedded Ontology dApp catalogue.
 ///
 /// # Panics
@@ -209,10 +234,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_catalogue_loads() {
+    fn the_embedded_catalogues_load() {
         let catalogue = ontology_dapp();
         assert_eq!(catalogue.suite.role, "dapp");
         assert!(catalogue.cases.len() >= 30);
+        let catalogue = ontology_wallet();
+        assert_eq!(catalogue.suite.role, "wallet");
+        assert!(catalogue.cases.len() >= 20);
     }
 
     #[test]

@@ -186,10 +186,11 @@ pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
         if !PLAYS.contains(&case.play.as_str()) {
             return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
         }
-        if !DAPP_SOURCES.iter().any(|(s, _)| *s == case.source) {
+        let source = case.source.as_deref().unwrap_or("");
+        if !DAPP_SOURCES.iter().any(|(s, _)| *s == source) {
             return Err(format!(
-                "case `{}`: unknown source `{}`",
-                case.id, case.source
+                "case `{}`: unknown or missing source `{source}`",
+                case.id
             ));
         }
     }
@@ -248,23 +249,8 @@ impl DappSuite {
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
         let started = Instant::now();
         let mut warnings = Vec::new();
-        let (mut verdict, mut reason) = match self.judge(case, &mut warnings).await {
-            Ok(()) if warnings.is_empty() => (Verdict::Pass, String::new()),
-            Ok(()) => (Verdict::Warning, warnings.join("; ")),
-            Err((verdict, reason)) => (verdict, reason),
-        };
-        if verdict == Verdict::Fail && case.level == Level::SHOULD {
-            verdict = Verdict::Warning;
-            reason = format!("SHOULD: {reason}");
-        }
-        CaseOutcome {
-            id: case.id.clone(),
-            level: case.level,
-            clauses: case.clauses.clone(),
-            verdict,
-            reason,
-            duration: started.elapsed(),
-        }
+        let judged = self.judge(case, &mut warnings).await;
+        CaseOutcome::conclude(case, judged, warnings, started)
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
@@ -273,14 +259,14 @@ impl DappSuite {
                 "this case is judged by the status probe, and the target declares no `status` URL",
             );
         }
-        let Some(source) = self.target.sources.get(&case.source) else {
+        let wanted = case.source.as_deref().unwrap_or("");
+        let Some(source) = self.target.sources.get(wanted) else {
             let what = DAPP_SOURCES
                 .iter()
-                .find(|(s, _)| *s == case.source)
+                .find(|(s, _)| *s == wanted)
                 .map_or("", |(_, what)| *what);
             return skip(format!(
-                "the target declares no QR source `{}` ({what})",
-                case.source
+                "the target declares no QR source `{wanted}` ({what})"
             ));
         };
         let request = self.fetch_request(case, source).await?;
@@ -384,7 +370,8 @@ impl DappSuite {
         if action != case.action {
             return error(format!(
                 "the source `{}` gave a `{action}` QR code, not `{}`",
-                case.source, case.action
+                case.source.as_deref().unwrap_or(""),
+                case.action
             ));
         }
         let kind = format!("{action}.request");
@@ -425,7 +412,7 @@ impl DappSuite {
             .get("ishex")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let variant_ok = match case.source.as_str() {
+        let variant_ok = match case.source.as_deref().unwrap_or("") {
             "login.address" => login_type == "address",
             "login.account" => login_type == "account",
             "login.ontid" => login_type == "ontid",
@@ -436,7 +423,7 @@ impl DappSuite {
         if !variant_ok {
             return error(format!(
                 "the source `{}` gave a QR code of another kind (type `{login_type}`, ishex {ishex})",
-                case.source
+                case.source.as_deref().unwrap_or("")
             ));
         }
         Ok(request)

@@ -5,6 +5,8 @@
 //! - [`target`]: what a run is pointed at, validated from a target file;
 //! - [`wallet`]: the harness wallet's keys and the signatures it makes, honest or broken;
 //! - [`dapp`]: the dApp suite's runner (the harness plays the wallet);
+//! - [`wallet_suite`]: the wallet suite's runner (the harness plays the dApp), its harness
+//!   dApp and its drivers;
 //! - [`run`]: running a set of cases with cargo-test-style output and the exit-code contract.
 
 pub mod catalogue;
@@ -12,13 +14,14 @@ pub mod dapp;
 pub mod run;
 pub mod target;
 pub mod wallet;
+pub mod wallet_suite;
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use catalogue::Level;
+use catalogue::{Case, Level};
 
 /// What one case concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -73,4 +76,33 @@ pub struct CaseOutcome {
     pub reason: String,
     #[serde(skip)]
     pub duration: Duration,
+}
+
+impl CaseOutcome {
+    /// A case's outcome from what its judge concluded: a clean run is PASS, or WARNING with
+    /// the warnings gathered on the way; a FAIL of a SHOULD case is a WARNING.
+    pub fn conclude(
+        case: &Case,
+        judged: Result<(), (Verdict, String)>,
+        warnings: Vec<String>,
+        started: Instant,
+    ) -> Self {
+        let (mut verdict, mut reason) = match judged {
+            Ok(()) if warnings.is_empty() => (Verdict::Pass, String::new()),
+            Ok(()) => (Verdict::Warning, warnings.join("; ")),
+            Err((verdict, reason)) => (verdict, reason),
+        };
+        if verdict == Verdict::Fail && case.level == Level::SHOULD {
+            verdict = Verdict::Warning;
+            reason = format!("SHOULD: {reason}");
+        }
+        CaseOutcome {
+            id: case.id.clone(),
+            level: case.level,
+            clauses: case.clauses.clone(),
+            verdict,
+            reason,
+            duration: started.elapsed(),
+        }
+    }
 }

@@ -12,6 +12,8 @@
 //! Cases run one at a time: the mock node's behaviours apply to "the next send", and a
 //! sequential run is also what makes reports reproducible.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
@@ -19,7 +21,36 @@ use tokio::runtime::Handle;
 
 use super::catalogue::{Case, Level};
 use super::dapp::DappSuite;
+use super::wallet_suite::WalletSuite;
 use super::{CaseOutcome, Verdict};
+
+/// A suite that can run one case to its verdict.
+pub trait Runner: Send + Sync + 'static {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>>;
+
+    /// Stops the servers the suite runs.
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
+impl Runner for DappSuite {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(self.run_case(case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
+    }
+}
+
+impl Runner for WalletSuite {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(self.run_case(case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
+    }
+}
 
 /// Output style, as cargo test spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -128,9 +159,9 @@ fn kind(case: &Case) -> &'static str {
 
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
 /// async runtime that `handle` belongs to (each case blocks on it).
-pub fn run_dapp_cases(
+pub fn run_cases<S: Runner>(
     handle: &Handle,
-    suite: Arc<DappSuite>,
+    suite: Arc<S>,
     cases: &[Case],
     options: &RunOptions,
 ) -> RunSummary {
@@ -145,7 +176,7 @@ pub fn run_dapp_cases(
             let results = Arc::clone(&results);
             let kind = kind(&case);
             Trial::ignorable_test(case.id.clone(), move || {
-                let outcome = handle.block_on(suite.run_case(&case));
+                let outcome = handle.block_on(suite.run(&case));
                 let verdict = outcome.verdict;
                 let reason = outcome.reason.clone();
                 results

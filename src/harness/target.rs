@@ -124,6 +124,16 @@ pub struct TargetError {
     pub reason: String,
 }
 
+/// A target file's text, and its name for errors.
+fn read_target(path: &Path) -> Result<(String, String), TargetError> {
+    let origin = format!("`{}`", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| TargetError {
+        origin: origin.clone(),
+        reason: format!("cannot be read: {e}"),
+    })?;
+    Ok((origin, text))
+}
+
 fn host_of(url: &str) -> Result<String, String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
     if parsed.scheme() != "http" {
@@ -142,11 +152,7 @@ fn host_of(url: &str) -> Result<String, String> {
 impl DappTarget {
     /// Reads and validates a target file.
     pub fn from_file(path: &Path) -> Result<Self, TargetError> {
-        let origin = format!("`{}`", path.display());
-        let text = std::fs::read_to_string(path).map_err(|e| TargetError {
-            origin: origin.clone(),
-            reason: format!("cannot be read: {e}"),
-        })?;
+        let (origin, text) = read_target(path)?;
         Self::parse(&origin, &text)
     }
 
@@ -309,6 +315,193 @@ invoke = { command = ["./mint", "invoke"] }
         ];
         for (text, needle) in cases {
             let err = DappTarget::parse("t", &text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+    }
+}
+
+/// How the wallet suite reaches the wallet under test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriverSpec {
+    /// The driver protocol at this base URL.
+    Url(String),
+    /// A driver command (no shell).
+    Command(Vec<String>),
+    /// A person scans; the wallet's public key (hex) names it.
+    Interactive { public_key: String },
+}
+
+/// A validated wallet target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletTarget {
+    pub name: String,
+    pub version: String,
+    pub driver: DriverSpec,
+    /// Where the harness dApp listens.
+    pub listen: SocketAddr,
+    /// The base URL QR codes send the wallet to (a LAN address for a phone).
+    pub public_url: Option<String>,
+    pub node_rest: SocketAddr,
+    pub node_rpc: SocketAddr,
+    /// Each driver step.
+    pub timeout: Duration,
+    /// Waiting for late callbacks after the driver's answer.
+    pub quiet: Duration,
+    pub max_body: usize,
+    /// How long interactive mode waits for the person.
+    pub interactive_wait: Duration,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWalletTarget {
+    name: String,
+    version: String,
+    #[serde(default)]
+    protocol: Option<String>,
+    driver: RawDriver,
+    #[serde(default)]
+    harness: RawHarness,
+    #[serde(default)]
+    node: RawNode,
+    #[serde(default)]
+    limits: RawWalletLimits,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDriver {
+    url: Option<String>,
+    command: Option<Vec<String>>,
+    #[serde(default)]
+    interactive: bool,
+    public_key: Option<String>,
+    quiet_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHarness {
+    listen: Option<String>,
+    public_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWalletLimits {
+    timeout_ms: Option<u64>,
+    max_body_bytes: Option<usize>,
+    interactive_wait_secs: Option<u64>,
+}
+
+impl WalletTarget {
+    /// Reads and validates a wallet target file.
+    pub fn from_file(path: &Path) -> Result<Self, TargetError> {
+        let (origin, text) = read_target(path)?;
+        Self::parse(&origin, &text)
+    }
+
+    /// Validates wallet target text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, TargetError> {
+        let fail = |reason: String| TargetError {
+            origin: origin.to_string(),
+            reason,
+        };
+        let raw: RawWalletTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+        if let Some(protocol) = &raw.protocol {
+            if protocol != "ontology" {
+                return Err(fail(format!(
+                    "protocol `{protocol}` is not supported by the wallet suite (ontology)"
+                )));
+            }
+        }
+        let driver = match (raw.driver.url, raw.driver.command, raw.driver.interactive) {
+            (Some(url), None, false) => {
+                host_of(&url).map_err(|e| fail(format!("driver.url: {e}")))?;
+                DriverSpec::Url(url.trim_end_matches('/').to_string())
+            }
+            (None, Some(command), false) if !command.is_empty() && !command[0].is_empty() => {
+                DriverSpec::Command(command)
+            }
+            (None, None, true) => {
+                let key = raw.driver.public_key.ok_or_else(|| {
+                    fail("driver.interactive needs driver.public_key (the wallet's key, hex)".into())
+                })?;
+                crate::protocol::ontology::crypto::PublicKey::from_hex(&key)
+                    .map_err(|e| fail(format!("driver.public_key: {e}")))?;
+                DriverSpec::Interactive { public_key: key }
+            }
+            _ => {
+                return Err(fail(
+                    "[driver] needs exactly one of `url`, a non-empty `command`, or `interactive = true`"
+                        .into(),
+                ))
+            }
+        };
+        let addr = |field: &str,
+                    value: Option<String>,
+                    default: &str|
+         -> Result<SocketAddr, TargetError> {
+            let text = value.unwrap_or_else(|| default.to_string());
+            text.parse().map_err(|e| {
+                fail(format!(
+                    "{field} `{text}` is not an address like 127.0.0.1:20334: {e}"
+                ))
+            })
+        };
+        if let Some(url) = &raw.harness.public_url {
+            host_of(url).map_err(|e| fail(format!("harness.public_url: {e}")))?;
+        }
+        let timeout = Duration::from_millis(raw.limits.timeout_ms.unwrap_or(15_000));
+        if timeout.is_zero() {
+            return Err(fail("limits.timeout_ms must be positive".into()));
+        }
+        Ok(WalletTarget {
+            name: raw.name,
+            version: raw.version,
+            driver,
+            listen: addr("harness.listen", raw.harness.listen, "127.0.0.1:0")?,
+            public_url: raw.harness.public_url,
+            node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
+            node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
+            timeout,
+            quiet: Duration::from_millis(raw.driver.quiet_ms.unwrap_or(0)),
+            max_body: raw.limits.max_body_bytes.unwrap_or(1024 * 1024),
+            interactive_wait: Duration::from_secs(raw.limits.interactive_wait_secs.unwrap_or(120)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod wallet_target_tests {
+    use super::*;
+
+    #[test]
+    fn each_driver_form_parses_and_mistakes_name_the_field() {
+        let url = WalletTarget::parse(
+            "t",
+            "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:8090/\"\n",
+        )
+        .unwrap();
+        assert_eq!(url.driver, DriverSpec::Url("http://127.0.0.1:8090".into()));
+        assert_eq!(url.node_rest.port(), 20334);
+        let cmd = WalletTarget::parse(
+            "t",
+            "name = \"w\"\nversion = \"1\"\n[driver]\ncommand = [\"./drive\"]\nquiet_ms = 200\n",
+        )
+        .unwrap();
+        assert_eq!(cmd.quiet, Duration::from_millis(200));
+        let key = "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61";
+        let person = WalletTarget::parse("t", &format!("name = \"w\"\nversion = \"1\"\n[driver]\ninteractive = true\npublic_key = \"{key}\"\n[harness]\nlisten = \"0.0.0.0:8099\"\npublic_url = \"http://192.168.1.20:8099\"\n")).unwrap();
+        assert!(matches!(person.driver, DriverSpec::Interactive { .. }));
+        for (text, needle) in [
+            ("name = \"w\"\nversion = \"1\"\n[driver]\n", "exactly one"),
+            ("name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://x\"\ncommand = [\"a\"]\n", "exactly one"),
+            ("name = \"w\"\nversion = \"1\"\n[driver]\ninteractive = true\n", "public_key"),
+            ("name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"ftp://x\"\n", "driver.url"),
+            ("name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://x\"\n[harness]\nlisten = \"nope\"\n", "harness.listen"),
+        ] {
+            let err = WalletTarget::parse("t", text).unwrap_err().to_string();
             assert!(err.contains(needle), "{needle}: {err}");
         }
     }

@@ -1,0 +1,846 @@
+//! The wallet suite's runner: the harness plays the dApp against a wallet under test.
+//!
+//! For each case the harness dApp ([`dapp`]) mints the case's QR code (plain JSON or deep
+//! link) under a fresh token, serves its invoke payload and receives its callbacks; the
+//! driver ([`driver`]) hands the QR text and the user's decision to the wallet and reports
+//! when the wallet is done. The case then judges what was observed: the callbacks (content
+//! type, envelope, id echo, user, key, signatures over the right bytes), and for invoke the
+//! transaction that reached the mock node (decoded back to the requested call, payer, gas,
+//! pre-execution, the hash the callback reports). Nothing waits for a fixed time: the driver
+//! answers when the wallet is done, and an optional quiet period waits for late callbacks
+//! with a deadline.
+
+pub mod dapp;
+pub mod driver;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Map, Value};
+
+use self::dapp::{HarnessDapp, Received};
+use self::driver::{Driver, Stop};
+use super::catalogue::{Case, Catalogue, Expect};
+use super::{CaseOutcome, Verdict};
+use crate::chain::ontology::client::NodeApi;
+use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
+use crate::net::{ClientLimits, HttpClient};
+use crate::protocol::driver::{Identity, Outcome};
+use crate::protocol::ontology::crypto::{
+    message_bytes, verify, Address, OntId, OntSignature, PrivateKey, PublicKey,
+};
+use crate::protocol::ontology::invoke::{
+    decode_script, matches, parse_config, substitute_placeholders,
+};
+use crate::protocol::ontology::transport::{self, QrForm};
+use crate::protocol::ontology::tx::{Transaction, TxType};
+use crate::reference;
+use crate::reference::wallet::{RunningWallet, WalletConfig, WalletFault};
+
+/// Every play the wallet runner knows.
+pub const PLAYS: [&str; 19] = [
+    "login-address",
+    "login-account",
+    "login-ontid",
+    "login-low-s",
+    "login-65-byte",
+    "login-publickey-name",
+    "login-expired",
+    "sign-text",
+    "sign-hex",
+    "sign-invalid-hex",
+    "multi-text",
+    "invoke-transfer",
+    "invoke-typed-args",
+    "invoke-payer-missing",
+    "invoke-payer-foreign",
+    "invoke-preexec",
+    "invoke-send-failure",
+    "invoke-unknown-prefix",
+    "invoke-expired",
+];
+
+type Step<T> = Result<T, Stop>;
+
+fn fail<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Fail, reason.into()))
+}
+
+fn error<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Error, reason.into()))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Checks that a catalogue uses only plays this runner knows.
+pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    for case in &catalogue.cases {
+        if !PLAYS.contains(&case.play.as_str()) {
+            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
+        }
+        match case.form.as_deref() {
+            None | Some("json") | Some("deeplink") => {}
+            Some(other) => return Err(format!("case `{}`: unknown form `{other}`", case.id)),
+        }
+    }
+    Ok(())
+}
+
+/// How long and how much, for a wallet run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletLimits {
+    /// Every driver step (a scan may take this long).
+    pub timeout: Duration,
+    /// After the driver's answer, how long to wait for callbacks that arrive late.
+    pub quiet: Duration,
+    /// The largest body read from the driver.
+    pub max_body: usize,
+}
+
+impl Default for WalletLimits {
+    fn default() -> Self {
+        WalletLimits {
+            timeout: Duration::from_secs(15),
+            quiet: Duration::ZERO,
+            max_body: 1024 * 1024,
+        }
+    }
+}
+
+/// What one case observed.
+struct Observed {
+    reply: Option<crate::protocol::driver::ScanReply>,
+    callbacks: Vec<Received>,
+    payload_fetched: bool,
+    /// Transactions the node accepted during the case.
+    transactions: Vec<Transaction>,
+    /// Every accepted transaction was pre-executed before it was sent.
+    preexec_before_send: bool,
+    /// Transactions submitted to the node (pre-executed or sent, accepted or not), as the
+    /// node's record names them.
+    submitted: Vec<String>,
+}
+
+/// A case's QR code and what it asked for.
+struct Minted {
+    token: String,
+    qr: String,
+    request: Value,
+    /// The invoke config, as served.
+    config: Option<Value>,
+}
+
+/// Runs wallet cases against one wallet, with the harness's own dApp and mock node.
+pub struct WalletSuite {
+    driver: Driver,
+    identity: Identity,
+    harness: HarnessDapp,
+    running: RunningNode,
+    limits: WalletLimits,
+    next: AtomicU64,
+}
+
+impl std::fmt::Debug for WalletSuite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalletSuite")
+            .field("driver", &self.driver)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WalletSuite {
+    /// Starts the harness dApp on `listen` (QR codes point at `public_url` when given) and
+    /// uses `running` as the node; asks the driver who the wallet is.
+    pub async fn start(
+        driver: Driver,
+        running: RunningNode,
+        listen: SocketAddr,
+        public_url: Option<String>,
+        limits: WalletLimits,
+    ) -> Result<Self, String> {
+        let identity = driver
+            .identity()
+            .await
+            .map_err(|e| format!("failed to learn the wallet's identity: {e}"))?;
+        let key = PublicKey::from_hex(&identity.public_key)
+            .map_err(|e| format!("the wallet's publicKey: {e}"))?;
+        if let Ok(ontid) = OntId::parse(&identity.ontid) {
+            running.node.register_identity(&ontid, vec![key]);
+        }
+        let harness = HarnessDapp::start(listen, public_url).await?;
+        Ok(WalletSuite {
+            driver,
+            identity,
+            harness,
+            running,
+            limits,
+            next: AtomicU64::new(1),
+        })
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub fn node(&self) -> &RunningNode {
+        &self.running
+    }
+
+    pub fn harness_url(&self) -> &str {
+        self.harness.public_url()
+    }
+
+    pub async fn shutdown(self) {
+        self.harness.shutdown().await;
+        self.running.shutdown().await;
+    }
+
+    /// Runs one case to its verdict.
+    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
+        let started = Instant::now();
+        let mut warnings = Vec::new();
+        let judged = self.judge(case, &mut warnings).await;
+        CaseOutcome::conclude(case, judged, warnings, started)
+    }
+
+    fn token(&self) -> String {
+        let mut bytes = [0u8; 6];
+        let _ = getrandom::fill(&mut bytes);
+        format!(
+            "{}{:04x}",
+            hex::encode(bytes),
+            self.next.fetch_add(1, Ordering::Relaxed) & 0xffff
+        )
+    }
+
+    async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
+        let minted = self.mint(case)?;
+        let before_txs = self.running.node.accepted_transactions().len();
+        let before_requests = self.running.node.requests().len();
+        if case.play == "invoke-send-failure" {
+            self.running.node.fail_next_send(45016);
+        }
+        let expect_callback = case.expect == Expect::Accept || case.play == "invoke-send-failure";
+        let arrived =
+            self.harness
+                .wait_for_callbacks(&minted.token, 1, Duration::from_secs(24 * 3600));
+        let reply = self
+            .driver
+            .scan(&case.id, &case.title, &minted.qr, case.approve, arrived)
+            .await?;
+        // A driver that answered before the wallet was done: wait for the callback, bounded
+        // by the quiet period.
+        if !self.limits.quiet.is_zero() {
+            if expect_callback {
+                self.harness
+                    .wait_for_callbacks(&minted.token, 1, self.limits.quiet)
+                    .await;
+            } else {
+                tokio::time::sleep(self.limits.quiet).await;
+            }
+        }
+        let received = self.harness.received(&minted.token);
+        let requests = self.running.node.requests();
+        let new_requests = &requests[before_requests.min(requests.len())..];
+        let transactions: Vec<Transaction> = self
+            .running
+            .node
+            .accepted_transactions()
+            .into_iter()
+            .skip(before_txs)
+            .collect();
+        let preexec_before_send = transactions.iter().all(|tx| {
+            let hash = tx.display_hash();
+            let pre = new_requests
+                .iter()
+                .position(|r| r.action == Action::PreExec && r.tx_hash.as_deref() == Some(&hash));
+            let sent = new_requests.iter().position(|r| {
+                r.action == Action::SendRawTransaction && r.tx_hash.as_deref() == Some(&hash)
+            });
+            matches!((pre, sent), (Some(p), Some(s)) if p < s)
+        });
+        let submitted = new_requests
+            .iter()
+            .filter(|r| matches!(r.action, Action::PreExec | Action::SendRawTransaction))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.target,
+                    r.tx_hash.as_deref().unwrap_or("(unparsable transaction)")
+                )
+            })
+            .collect();
+        let observed = Observed {
+            reply,
+            callbacks: received
+                .iter()
+                .filter(|r| r.method == "POST")
+                .cloned()
+                .collect(),
+            payload_fetched: received.iter().any(|r| r.method == "GET"),
+            transactions,
+            preexec_before_send,
+            submitted,
+        };
+        match case.expect {
+            Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
+            _ => self.judge_refused(case, &minted, &observed, warnings),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // QR codes
+    // -----------------------------------------------------------------------------------
+
+    fn mint(&self, case: &Case) -> Step<Minted> {
+        let token = self.token();
+        let callback = self.harness.callback_url(&token);
+        let now = unix_now();
+        let expire = if case.play.ends_with("-expired") {
+            now.saturating_sub(600)
+        } else {
+            now + 600
+        };
+        let dapp_icon = format!("{}/icon.png", self.harness.public_url());
+        let random = {
+            let mut bytes = [0u8; 16];
+            let _ = getrandom::fill(&mut bytes);
+            hex::encode(bytes)
+        };
+        let mut config = None;
+        let params = match case.action.as_str() {
+            "login" => {
+                let login_type = match case.play.as_str() {
+                    "login-account" => "account",
+                    "login-ontid" => "ontid",
+                    _ => "address",
+                };
+                json!({"type": login_type, "dappName": "qrconform harness", "dappIcon": dapp_icon,
+                    "message": format!("qrconform-login-{random}"), "expire": expire, "callback": callback})
+            }
+            "signMessage" => {
+                let (message, ishex) = match case.play.as_str() {
+                    "sign-hex" => (random.clone(), true),
+                    "sign-invalid-hex" => (format!("not hex: {random}"), true),
+                    _ => (format!("qrconform sign {random}"), false),
+                };
+                json!({"type": "address", "dappName": "qrconform harness", "dappIcon": dapp_icon,
+                    "message": message, "ishex": ishex, "expire": expire, "callback": callback})
+            }
+            "signMultiMessage" => {
+                let messages: Vec<String> = (1..=3)
+                    .map(|i| format!("qrconform multi {i} {random}"))
+                    .collect();
+                json!({"type": "address", "dappName": "qrconform harness", "dappIcon": dapp_icon,
+                    "message": messages, "ishex": false, "expire": expire, "callback": callback})
+            }
+            "invoke" => {
+                let invoke_config = invoke_config(&case.play);
+                self.harness.set_payload(
+                    &token,
+                    json!({"action": "invoke", "version": "v1.0.0", "id": token,
+                        "params": {"invokeConfig": invoke_config}}),
+                );
+                config = Some(invoke_config);
+                json!({"login": true, "qrcodeUrl": self.harness.payload_url(&token),
+                    "callback": callback, "expire": expire})
+            }
+            other => return error(format!("no QR code for action `{other}`")),
+        };
+        let request =
+            json!({"action": case.action, "version": "v1.0.0", "id": token, "params": params});
+        let form = match case.form.as_deref() {
+            Some("deeplink") => QrForm::DeepLink,
+            _ => QrForm::Json,
+        };
+        let qr = transport::encode(&request, form)
+            .or_else(|e| error(format!("cannot write the QR text: {e}")))?;
+        Ok(Minted {
+            token,
+            qr,
+            request,
+            config,
+        })
+    }
+
+    // -----------------------------------------------------------------------------------
+    // judging
+    // -----------------------------------------------------------------------------------
+
+    fn judge_refused(
+        &self,
+        case: &Case,
+        _minted: &Minted,
+        observed: &Observed,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        if let Some(tx) = observed.transactions.first() {
+            return fail(format!(
+                "a transaction ({}) reached the node; the wallet must not send one here",
+                tx.display_hash()
+            ));
+        }
+        // Sending is expected (and refused by the node) only when the case makes it fail.
+        if case.play != "invoke-send-failure" {
+            if let Some(request) = observed.submitted.first() {
+                return fail(format!(
+                    "the wallet built a transaction and submitted it to the node ({request}); it must not build one here"
+                ));
+            }
+        }
+        for callback in &observed.callbacks {
+            let body = callback.json().unwrap_or(Value::Null);
+            let error_code = body.get("error").and_then(Value::as_i64);
+            // A login callback has no `error`: any post is a signed login.
+            let success = case.action == "login" || error_code == Some(0) || error_code.is_none();
+            if success {
+                return fail(format!(
+                    "the wallet posted a success callback: {}",
+                    shorten(&String::from_utf8_lossy(&callback.body))
+                ));
+            }
+        }
+        if case.play == "invoke-send-failure" {
+            let reported = observed.callbacks.iter().any(|c| {
+                let body = c.json().unwrap_or(Value::Null);
+                body.get("error").and_then(Value::as_i64) == Some(80001)
+                    && body.get("desc").and_then(Value::as_str) == Some("SEND TX ERROR")
+            });
+            if !reported {
+                return fail("the node refused the transaction, and the wallet did not post {error: 80001, desc: \"SEND TX ERROR\"} (ONT-I8)");
+            }
+        } else if let Some(reply) = &observed.reply {
+            if reply.outcome != Outcome::Refused {
+                warnings.push(
+                    "the wallet did nothing, but its driver reported `completed` rather than `refused`"
+                        .into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn judge_accepted(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        observed: &Observed,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        if let Some(reply) = &observed.reply {
+            if reply.outcome == Outcome::Refused {
+                return fail(format!(
+                    "the wallet refused the QR code: {}",
+                    reply.reason.as_deref().unwrap_or("no reason given")
+                ));
+            }
+        }
+        let callback = match observed.callbacks.as_slice() {
+            [] => return fail("the wallet posted no callback"),
+            [one] => one,
+            many => {
+                return fail(format!(
+                    "the wallet posted {} callbacks for one QR code",
+                    many.len()
+                ))
+            }
+        };
+        let content_type = callback.content_type.as_deref().unwrap_or("");
+        if !content_type
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+        {
+            return fail(format!(
+                "the callback's Content-Type is `{content_type}`, not application/json (ONT-T7)"
+            ));
+        }
+        if callback.truncated {
+            return fail("the callback body is larger than the harness records");
+        }
+        let Some(Value::Object(body)) = callback.json() else {
+            return fail(format!(
+                "the callback body is not a JSON object (ONT-T7): {}",
+                shorten(&String::from_utf8_lossy(&callback.body))
+            ));
+        };
+        let action = body.get("action").and_then(Value::as_str).unwrap_or("");
+        if action != case.action {
+            return fail(format!(
+                "the callback's action is `{action}`, not `{}` (ONT-T5, ONT-S3)",
+                case.action
+            ));
+        }
+        let id = minted
+            .request
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if body.get("id").and_then(Value::as_str) != Some(id) {
+            return fail(format!(
+                "the callback does not echo the request's id `{id}` (ONT-T5): id is {}",
+                body.get("id")
+                    .map_or("missing".to_string(), Value::to_string)
+            ));
+        }
+        match case.action.as_str() {
+            "login" => {
+                let params = body.get("params").and_then(Value::as_object).ok_or((
+                    Verdict::Fail,
+                    "the login callback has no `params` object (ONT-L2)".to_string(),
+                ))?;
+                let qr_type = minted.request["params"]["type"]
+                    .as_str()
+                    .unwrap_or("address");
+                if params.get("type").and_then(Value::as_str) != Some(qr_type) {
+                    return fail(format!(
+                        "the callback's type is {}, not the QR code's `{qr_type}` (ONT-L2)",
+                        params
+                            .get("type")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+                let message = minted.request["params"]["message"].as_str().unwrap_or("");
+                self.check_signed(case, params, message, false, qr_type == "ontid", warnings)
+            }
+            "signMessage" | "signMultiMessage" => {
+                if body.get("error").and_then(Value::as_i64) != Some(0) {
+                    return fail(format!(
+                        "the callback's error is {}, not 0 (ONT-S3)",
+                        body.get("error")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+                let ishex = minted.request["params"]["ishex"].as_bool().unwrap_or(false);
+                if case.action == "signMessage" {
+                    let result = body.get("result").and_then(Value::as_object).ok_or((
+                        Verdict::Fail,
+                        "the signMessage callback has no `result` object (ONT-S3)".to_string(),
+                    ))?;
+                    let message = minted.request["params"]["message"].as_str().unwrap_or("");
+                    return self.check_signed(case, result, message, ishex, false, warnings);
+                }
+                let messages: Vec<&str> = minted.request["params"]["message"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let results = body.get("result").and_then(Value::as_array).ok_or((
+                    Verdict::Fail,
+                    "the signMultiMessage callback's result is not an array (ONT-S4)".to_string(),
+                ))?;
+                if results.len() != messages.len() {
+                    return fail(format!(
+                        "{} results for {} messages (ONT-S4)",
+                        results.len(),
+                        messages.len()
+                    ));
+                }
+                for (i, (result, message)) in results.iter().zip(&messages).enumerate() {
+                    let result = result.as_object().ok_or((
+                        Verdict::Fail,
+                        format!("result[{i}] is not an object (ONT-S4)"),
+                    ))?;
+                    self.check_signed(case, result, message, ishex, false, warnings)
+                        .map_err(|(v, r)| (v, format!("result[{i}]: {r}")))?;
+                }
+                Ok(())
+            }
+            "invoke" => self.check_invoke(case, minted, observed, &body, warnings),
+            other => error(format!("no checks for action `{other}`")),
+        }
+    }
+
+    /// Checks one `{type, user, message, publickey, signature}` object.
+    fn check_signed(
+        &self,
+        case: &Case,
+        object: &Map<String, Value>,
+        message: &str,
+        ishex: bool,
+        ontid: bool,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let user = object.get("user").and_then(Value::as_str).unwrap_or("");
+        let want_user = if ontid {
+            &self.identity.ontid
+        } else {
+            &self.identity.address
+        };
+        if user != want_user {
+            return fail(format!(
+                "user is `{user}`, not the wallet's `{want_user}` (ONT-L2)"
+            ));
+        }
+        if object.get("message").and_then(Value::as_str) != Some(message) {
+            return fail(format!(
+                "message is {}, not the QR code's (ONT-L2)",
+                object
+                    .get("message")
+                    .map_or("missing".to_string(), Value::to_string)
+            ));
+        }
+        let key = match (object.get("publickey"), object.get("publicKey")) {
+            (Some(Value::String(key)), _) => key.clone(),
+            (None, Some(Value::String(key))) => {
+                let text = "the key is named `publicKey`, not `publickey` (a quirk dApps tolerate; ONT-L2)";
+                if case.play == "login-publickey-name" {
+                    return fail(text);
+                }
+                warnings.push(text.into());
+                key.clone()
+            }
+            _ => return fail("no publickey (ONT-L2)"),
+        };
+        if !key.eq_ignore_ascii_case(&self.identity.public_key) {
+            return fail(format!(
+                "publickey {key} is not the wallet's {} (ONT-L2)",
+                self.identity.public_key
+            ));
+        }
+        let public_key = PublicKey::from_hex(&key).or_else(|e| fail(format!("publickey: {e}")))?;
+        let signature_hex = object
+            .get("signature")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let signature = OntSignature::from_hex(signature_hex)
+            .or_else(|e| fail(format!("the signature is not 01||r||s hex (ONT-L3): {e}")))?;
+        let bytes = message_bytes(message, ishex)
+            .or_else(|e| error(format!("the harness's own message: {e}")))?;
+        if verify(&public_key, &bytes, &signature).is_err() {
+            let what = if ishex {
+                "the hex-decoded message"
+            } else {
+                "the UTF-8 message"
+            };
+            return fail(format!(
+                "the signature does not verify over {what} with the wallet's key (ONT-L3, ONT-S2)"
+            ));
+        }
+        if signature.to_bytes().len() == 64 {
+            let text =
+                "the signature is 64-byte r||s; wallets SHOULD send 65-byte 01||r||s (ONT-L3)";
+            if case.play == "login-65-byte" {
+                return fail(text);
+            }
+            warnings.push(text.into());
+        }
+        if !signature.is_low_s() {
+            let text = "the signature has a high S; wallets SHOULD send low-S (ONT-L3)";
+            if case.play == "login-low-s" {
+                return fail(text);
+            }
+            warnings.push(text.into());
+        }
+        Ok(())
+    }
+
+    fn check_invoke(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        observed: &Observed,
+        body: &Map<String, Value>,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        if !observed.payload_fetched {
+            return fail("the wallet never fetched the qrcodeUrl payload (ONT-I1)");
+        }
+        if body.get("error").and_then(Value::as_i64) != Some(0) {
+            return fail(format!(
+                "the invoke callback reports error {} ({}), not success",
+                body.get("error")
+                    .map_or("missing".to_string(), Value::to_string),
+                body.get("desc")
+                    .map_or("no desc".to_string(), Value::to_string)
+            ));
+        }
+        let tx = match observed.transactions.as_slice() {
+            [] => return fail("no transaction reached the node"),
+            [tx] => tx,
+            many => {
+                return fail(format!(
+                    "{} transactions reached the node for one QR code",
+                    many.len()
+                ))
+            }
+        };
+        let hash = tx.display_hash();
+        let reported = body.get("result").and_then(Value::as_str).unwrap_or("");
+        if !reported.eq_ignore_ascii_case(&hash) {
+            let reversed = hex::decode(reported)
+                .map(|mut bytes| {
+                    bytes.reverse();
+                    hex::encode(bytes)
+                })
+                .unwrap_or_default();
+            let why = if reversed.eq_ignore_ascii_case(&hash) {
+                " (it is the hash in internal byte order, not display order)"
+            } else {
+                ""
+            };
+            return fail(format!(
+                "the callback reports `{reported}`, but the transaction's display hash is {hash}{why} (ONT-I7)"
+            ));
+        }
+        let wallet = Address::from_base58(&self.identity.address)
+            .or_else(|e| error(format!("the wallet's address: {e}")))?;
+        if tx.payer != wallet {
+            return fail(format!(
+                "the transaction's payer is {}, not the wallet's {} (ONT-I5)",
+                tx.payer.to_base58(),
+                self.identity.address
+            ));
+        }
+        if tx.version != 0 || tx.tx_type != TxType::InvokeNeo {
+            return fail(format!(
+                "the transaction is version {} type {:#04x}, not version 0 type 0xd1 (ONT-I6)",
+                tx.version,
+                tx.tx_type.byte()
+            ));
+        }
+        let config = minted.config.clone().unwrap_or(Value::Null);
+        let expected =
+            substitute_placeholders(&config, &self.identity.address, &self.identity.ontid);
+        let call = parse_config(&expected)
+            .or_else(|e| error(format!("the harness's own config does not parse: {e}")))?;
+        if tx.gas_limit != call.gas_limit || tx.gas_price != call.gas_price {
+            return fail(format!(
+                "gas limit/price are {}/{}, not the config's {}/{} (ONT-I6)",
+                tx.gas_limit, tx.gas_price, call.gas_limit, call.gas_price
+            ));
+        }
+        let decoded = decode_script(tx.payload.code()).or_else(|e| {
+            fail(format!(
+                "the transaction's script cannot be read (ONT-I6): {e}"
+            ))
+        })?;
+        if !matches(&call, &decoded) {
+            return fail(format!(
+                "the transaction performs {}, not the requested call {} (ONT-I3, ONT-I4, ONT-I6)",
+                decoded.to_notation(),
+                json!({"contractHash": call.contract.to_display_hex(), "operation": call.method,
+                    "args": call.args.iter().map(|a| a.to_notation()).collect::<Vec<_>>()})
+            ));
+        }
+        if !observed.preexec_before_send {
+            let text = "the wallet did not pre-execute the transaction before sending it (ONT-I7)";
+            if case.play == "invoke-preexec" {
+                return fail(text);
+            }
+            warnings.push(text.into());
+        }
+        Ok(())
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 160 {
+        format!("{}…", text.chars().take(160).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// The address every harness invoke pays.
+fn payee() -> Address {
+    Address::from_public_key(&PrivateKey::from_seed("qrconform/harness/payee").public_key())
+}
+
+/// The invokeConfig a play serves.
+fn invoke_config(play: &str) -> Value {
+    let payee = payee().to_base58();
+    let transfer = |amount: Value| {
+        json!([
+            {"name": "from", "value": "Address:%address"},
+            {"name": "to", "value": format!("Address:{payee}")},
+            {"name": "amount", "value": amount},
+        ])
+    };
+    let ong = "0200000000000000000000000000000000000000";
+    match play {
+        "invoke-typed-args" => json!({
+            "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+            "functions": [{"operation": "putAll", "args": [
+                {"name": "who", "value": "String:%ontid"},
+                {"name": "blob", "value": "ByteArray:0a0b0c"},
+                {"name": "beyondDouble", "value": "Long:9007199254740993"},
+                {"name": "max", "value": "Long:9223372036854775807"},
+                {"name": "min", "value": "Long:-9223372036854775808"},
+                {"name": "owner", "value": "Address:%address"},
+                {"name": "flag", "value": true},
+                {"name": "count", "value": 1000},
+                {"name": "list", "value": [1, "String:two", false]},
+                {"name": "map", "value": {"key": "String:value", "n": 7}},
+            ]}],
+            "payer": "%address",
+            "gasLimit": 30000,
+            "gasPrice": 500,
+        }),
+        "invoke-payer-missing" => json!({
+            "contractHash": ong,
+            "functions": [{"operation": "transfer", "args": transfer(json!(1))}],
+            "gasLimit": 20000,
+            "gasPrice": 500,
+        }),
+        "invoke-payer-foreign" => json!({
+            "contractHash": ong,
+            "functions": [{"operation": "transfer", "args": transfer(json!(1))}],
+            "payer": payee,
+            "gasLimit": 20000,
+            "gasPrice": 500,
+        }),
+        // A NeoVM call, so that a wallet reading the value as a String builds a transaction
+        // that executes: the refusal is then visible as a transaction that should not exist.
+        "invoke-unknown-prefix" => json!({
+            "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+            "functions": [{"operation": "putAll", "args": [
+                {"name": "count", "value": "Integer:5"},
+            ]}],
+            "payer": "%address",
+            "gasLimit": 30000,
+            "gasPrice": 500,
+        }),
+        _ => json!({
+            "contractHash": ong,
+            "functions": [{"operation": "transfer", "args": transfer(json!(1))}],
+            "payer": "%address",
+            "gasLimit": 20000,
+            "gasPrice": 500,
+        }),
+    }
+}
+
+/// The reference wallet (with `faults`) and a suite driving it over the driver protocol,
+/// both on ephemeral loopback ports, sharing one mock node.
+pub async fn against_reference(
+    faults: BTreeSet<WalletFault>,
+) -> Result<(WalletSuite, RunningWallet), String> {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)
+        .await
+        .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    let mut config = WalletConfig::new(
+        PrivateKey::from_seed("qrconform/reference-wallet"),
+        NodeApi::Rest,
+        running.rest_url(),
+    );
+    config.faults = faults;
+    let wallet = reference::wallet::start(config, loopback).await?;
+    let limits = WalletLimits::default();
+    let driver = Driver::Http {
+        base: wallet.base_url(),
+        client: HttpClient::new(ClientLimits {
+            connect: limits.timeout,
+            request: limits.timeout,
+            max_body: limits.max_body,
+        }),
+    };
+    let suite = WalletSuite::start(driver, running, loopback, None, limits).await?;
+    Ok((suite, wallet))
+}

@@ -1,0 +1,120 @@
+//! The wallet driver protocol (`docs/wallet-driver.md`): how the harness hands a QR code to a
+//! wallet under test and learns when the wallet is done with it. Like the shims conformance
+//! runners use to drive TLS stacks, it is small on purpose:
+//!
+//! - `GET /identity` → [`Identity`]: who the wallet is;
+//! - `POST /scan` with [`ScanRequest`] → [`ScanReply`], answered once the wallet has finished
+//!   acting on the QR code (every callback posted, every transaction sent) or has refused it.
+//!
+//! The JSON Schemas `driver.identity`, `driver.scan.request` and `driver.scan.reply` state the
+//! same shapes; the tests below hold the two together. Pure: serde types only.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /identity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Base58 address.
+    pub address: String,
+    /// 33-byte compressed P-256 key, hex.
+    #[serde(rename = "publicKey")]
+    pub public_key: String,
+    /// `did:ont:<base58>`.
+    pub ontid: String,
+}
+
+/// The body of `POST /scan`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// The QR code's text exactly as displayed.
+    pub qr: String,
+    /// The user's decision.
+    pub approve: bool,
+}
+
+/// What the wallet did with a QR code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Completed,
+    Refused,
+}
+
+/// The answer to `POST /scan`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanReply {
+    pub outcome: Outcome,
+    /// Why the wallet refused (required with `refused`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ScanReply {
+    pub fn completed() -> Self {
+        ScanReply {
+            outcome: Outcome::Completed,
+            reason: None,
+        }
+    }
+
+    pub fn refused(reason: impl Into<String>) -> Self {
+        ScanReply {
+            outcome: Outcome::Refused,
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::validate;
+    use serde_json::{json, Value};
+
+    fn valid(kind: &str, value: &Value) -> bool {
+        validate(kind, value).expect("known kind").is_empty()
+    }
+
+    #[test]
+    fn the_serde_types_and_the_schemas_agree() {
+        let identity = Identity {
+            address: "AUEKhXNsoAT27HJwwqFGbpRy8QLHUMBMPz".into(),
+            public_key: "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61".into(),
+            ontid: "did:ont:AUEKhXNsoAT27HJwwqFGbpRy8QLHUMBMPz".into(),
+        };
+        assert!(valid(
+            "driver.identity",
+            &serde_json::to_value(&identity).unwrap()
+        ));
+        let request = ScanRequest {
+            qr: "{}".into(),
+            approve: true,
+        };
+        assert!(valid(
+            "driver.scan.request",
+            &serde_json::to_value(&request).unwrap()
+        ));
+        for reply in [ScanReply::completed(), ScanReply::refused("expired")] {
+            let value = serde_json::to_value(&reply).unwrap();
+            assert!(valid("driver.scan.reply", &value), "{value}");
+            assert_eq!(serde_json::from_value::<ScanReply>(value).unwrap(), reply);
+        }
+        // What the schema refuses, the types refuse too, and the other way round.
+        for bad in [
+            json!({"qr": "x"}),
+            json!({"qr": "x", "approve": "yes"}),
+            json!({"qr": "x", "approve": true, "extra": 1}),
+        ] {
+            assert!(!valid("driver.scan.request", &bad), "{bad}");
+            assert!(serde_json::from_value::<ScanRequest>(bad).is_err());
+        }
+        for bad in [json!({"outcome": "done"}), json!({})] {
+            assert!(!valid("driver.scan.reply", &bad), "{bad}");
+            assert!(serde_json::from_value::<ScanReply>(bad).is_err());
+        }
+        // A refusal must say why: a rule only the schema states, checked by the harness.
+        assert!(!valid("driver.scan.reply", &json!({"outcome": "refused"})));
+    }
+}

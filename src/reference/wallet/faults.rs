@@ -1,0 +1,114 @@
+//! The reference wallet's named faults: each one a way real wallets depart from the profile
+//! (ontology-dapi.md §8.2). The wallet suite proves itself by catching every one of them.
+
+use std::fmt;
+
+macro_rules! faults {
+    ($( $variant:ident => $name:literal, $description:literal; )*) => {
+        /// One named fault of the reference wallet.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum WalletFault {
+            $(
+                #[doc = $description]
+                $variant,
+            )*
+        }
+
+        impl WalletFault {
+            /// Every fault, in a fixed order.
+            pub const ALL: &'static [WalletFault] = &[$(WalletFault::$variant),*];
+
+            /// The fault's name, as `--fault` and the case catalogue spell it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(WalletFault::$variant => $name,)*
+                }
+            }
+
+            /// One line for `--help` and reports.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(WalletFault::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+faults! {
+    SignExpired => "sign-expired",
+        "acts on QR codes whose `expire` has passed";
+    SignOnReject => "sign-on-reject",
+        "acts on a QR code the user rejected";
+    PlainJsonOnly => "plain-json-only",
+        "refuses QR text in the ontprovider:// deep-link form";
+    AccountTypeUnsupported => "account-type-unsupported",
+        "refuses login QR codes of type `account`";
+    OntidUserAddress => "ontid-user-address",
+        "posts the base58 address as `user` for an ontid login";
+    NoIdEcho => "no-id-echo",
+        "leaves `id` out of its callbacks";
+    PublickeyCamelCase => "publickey-camel-case",
+        "names the key `publicKey` instead of `publickey` (the iOS quirk)";
+    DerSignature => "der-signature",
+        "sends DER-encoded signatures";
+    HighSSignature => "high-s-signature",
+        "sends high-S signatures";
+    Plain64Signature => "plain-64-signature",
+        "sends 64-byte r||s signatures without the scheme byte";
+    SignMessageAsLogin => "sign-message-as-login",
+        "posts signMessage results as a login (action `login`, data under `params`)";
+    IgnoreIshex => "ignore-ishex",
+        "signs the UTF-8 text even when `ishex` is true";
+    SignInvalidHex => "sign-invalid-hex",
+        "signs the text when `ishex` is true but the message is not hex";
+    MultiMessageSingleResult => "multi-message-single-result",
+        "answers signMultiMessage with one result, for the first message";
+    MultiMessageReversed => "multi-message-reversed",
+        "answers signMultiMessage with the results in reverse order";
+    NoPlaceholderSubstitution => "no-placeholder-substitution",
+        "leaves `%address` and `%ontid` in the invokeConfig";
+    UnknownPrefixAsString => "unknown-prefix-as-string",
+        "reads an argument with an unknown prefix as a String";
+    TruncateLong => "truncate-long",
+        "reads `Long:` values through a 64-bit float, losing precision above 2^53";
+    ZeroPayerWhenMissing => "zero-payer-when-missing",
+        "uses the zero address as payer when the config names none";
+    IgnorePayerMismatch => "ignore-payer-mismatch",
+        "builds and sends the transaction when the payer is not its address";
+    SkipPreexec => "skip-preexec",
+        "sends without pre-executing first";
+    HashNotReversed => "hash-not-reversed",
+        "reports the transaction hash in internal byte order, not display order";
+    SuccessOnSendFailure => "success-on-send-failure",
+        "posts a success callback when the node refused the transaction";
+}
+
+impl WalletFault {
+    /// The fault named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for WalletFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WalletFault;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for fault in WalletFault::ALL {
+            assert_eq!(WalletFault::from_name(fault.name()), Some(*fault));
+        }
+        let mut names: Vec<_> = WalletFault::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), WalletFault::ALL.len());
+    }
+}

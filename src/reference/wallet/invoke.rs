@@ -1,0 +1,273 @@
+//! Invoke (ONT-I1…I9): from the QR code's `qrcodeUrl` to a transaction on the node and the
+//! outcome posted to `callback`, in this order:
+//!
+//! 1. GET `qrcodeUrl`; the payload must match the `invoke.payload` schema;
+//! 2. replace `%address` and `%ontid` in the invokeConfig (ONT-I4), before anything reads it;
+//! 3. parse the config (ONT-I2, ONT-I3): an unknown prefix or a malformed value refuses the
+//!    QR code, and no transaction is built;
+//! 4. the payer: none means the wallet; another address refuses the QR code, with no
+//!    transaction and no callback (ONT-I5; the profile allows an 80001 callback, this wallet
+//!    posts none, as the reference mobile wallets do);
+//! 5. build the transaction (version 0, type 0xd1, random nonce, the config's gas, the Java
+//!    SDK's script) and sign it as the payer (ONT-I6);
+//! 6. pre-execute it, then send it (ONT-I7); either refusal is a failed send;
+//! 7. POST `{error: 0, desc: "SUCCESS", result: <display hash>}`, or after a failed send
+//!    `{error: 80001, desc: "SEND TX ERROR", result: 1}` (ONT-I8); no `callback`, no POST.
+//!
+//! The faults on this path each change one of these steps (named at each step).
+
+use serde_json::Value;
+
+use super::scan::{conforms, envelope, http_reason, post_callback, success, Request};
+use super::{Shared, WalletFault};
+use crate::protocol::driver::ScanReply;
+use crate::protocol::ontology::crypto::Address;
+use crate::protocol::ontology::invoke::{build_script, parse_config, substitute_placeholders};
+use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
+
+/// The typed-value prefixes that exist (ONT-I3).
+const KNOWN_PREFIXES: [&str; 4] = ["String", "ByteArray", "Long", "Address"];
+
+/// Invoke, from the QR code to the callback.
+pub(super) async fn invoke(shared: &Shared, req: &Request) -> ScanReply {
+    match invoke_steps(shared, req).await {
+        Ok(()) => ScanReply::completed(),
+        Err(reason) => ScanReply::refused(reason),
+    }
+}
+
+async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
+    let url = req
+        .param_str("qrcodeUrl")
+        .ok_or_else(|| "the request has no `qrcodeUrl` text".to_string())?;
+    let payload = fetch_payload(shared, url).await?;
+    let config = payload
+        .get("params")
+        .and_then(|p| p.get("invokeConfig"))
+        .ok_or_else(|| "the invoke payload has no invokeConfig".to_string())?;
+    let tx = build(shared, config)?;
+    let sent = send(shared, &tx).await;
+    let Some(callback) = req.param_str("callback") else {
+        // Nobody to tell: the transaction (or its refusal) is on the node for the dApp to
+        // find.
+        return Ok(());
+    };
+    let hash = if shared.has(WalletFault::HashNotReversed) {
+        hex::encode(tx.hash())
+    } else {
+        tx.display_hash()
+    };
+    let body = match sent {
+        Ok(()) => success(envelope(shared, "invoke", req), hash.into()),
+        Err(_) if shared.has(WalletFault::SuccessOnSendFailure) => {
+            success(envelope(shared, "invoke", req), hash.into())
+        }
+        Err(_) => {
+            let mut body = envelope(shared, "invoke", req);
+            body.insert("error".into(), 80001.into());
+            body.insert("desc".into(), "SEND TX ERROR".into());
+            body.insert("result".into(), 1.into());
+            body
+        }
+    };
+    post_callback(shared, callback, body).await
+}
+
+/// Step 1: the payload served at `qrcodeUrl`.
+async fn fetch_payload(shared: &Shared, url: &str) -> Result<Value, String> {
+    let reply = shared
+        .http
+        .get(url)
+        .await
+        .map_err(|e| format!("the invoke payload cannot be fetched: {}", http_reason(&e)))?;
+    if reply.status != 200 {
+        return Err(format!(
+            "the invoke payload URL answered HTTP {}",
+            reply.status
+        ));
+    }
+    let payload: Value = serde_json::from_slice(&reply.body)
+        .map_err(|e| format!("the invoke payload is not JSON: {e}"))?;
+    conforms("invoke.payload", &payload, "the invoke payload")?;
+    Ok(payload)
+}
+
+/// Steps 2–5: the signed transaction the config describes.
+fn build(shared: &Shared, config: &Value) -> Result<Transaction, String> {
+    let address = shared.address.to_base58();
+    let mut config = if shared.has(WalletFault::NoPlaceholderSubstitution) {
+        config.clone()
+    } else {
+        substitute_placeholders(config, &address, &shared.ontid.to_string())
+    };
+    if shared.has(WalletFault::UnknownPrefixAsString) {
+        rewrite_arg_strings(&mut config, unknown_prefix_as_string);
+    }
+    if shared.has(WalletFault::TruncateLong) {
+        rewrite_arg_strings(&mut config, long_through_f64);
+    }
+    let call = parse_config(&config).map_err(|e| format!("the invokeConfig is not usable: {e}"))?;
+    let payer = match call.payer {
+        None if shared.has(WalletFault::ZeroPayerWhenMissing) => Address([0; 20]),
+        None => shared.address,
+        Some(payer) if payer == shared.address => payer,
+        Some(payer) if shared.has(WalletFault::IgnorePayerMismatch) => payer,
+        Some(payer) => {
+            return Err(format!(
+                "the payer is not this wallet: the invokeConfig names {payer}, this wallet is \
+                 {address}; nothing was sent"
+            ))
+        }
+    };
+    let mut tx = Transaction {
+        version: 0,
+        tx_type: TxType::InvokeNeo,
+        nonce: random_nonce()?,
+        gas_price: call.gas_price,
+        gas_limit: call.gas_limit,
+        payer,
+        payload: Payload::Invoke {
+            code: build_script(&call),
+        },
+        signatures: Vec::new(),
+    };
+    tx.sign_single(&shared.key)
+        .map_err(|e| format!("the transaction cannot be signed: {e}"))?;
+    Ok(tx)
+}
+
+/// Step 6: pre-execute (unless `skip-preexec`), then send. The error says which refused.
+async fn send(shared: &Shared, tx: &Transaction) -> Result<(), String> {
+    let tx_hex = tx.to_hex();
+    if !shared.has(WalletFault::SkipPreexec) {
+        let result = shared
+            .node
+            .pre_execute(&tx_hex)
+            .await
+            .map_err(|e| format!("the pre-execution failed: {e}"))?;
+        // A real node can answer a failed execution with `State: 0` rather than an error.
+        if result.get("State").and_then(Value::as_i64) == Some(0) {
+            return Err("the pre-execution failed: State 0".to_string());
+        }
+    }
+    shared
+        .node
+        .send_raw(&tx_hex)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("the node refused the transaction: {e}"))
+}
+
+/// A nonce from the operating system's randomness: two scans of one QR code must give two
+/// transactions, or the node refuses the second as a duplicate.
+fn random_nonce() -> Result<u32, String> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| format!("failed to read the operating system's randomness: {e}"))?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+/// Applies `rewrite` to every string inside every `functions[*].args[*].value` (nested
+/// arrays and map values included; map keys are names, not values).
+fn rewrite_arg_strings(config: &mut Value, rewrite: fn(&str) -> Option<String>) {
+    let Some(functions) = config.get_mut("functions").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for function in functions {
+        let Some(args) = function.get_mut("args").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for arg in args {
+            if let Some(value) = arg.get_mut("value") {
+                rewrite_strings(value, rewrite);
+            }
+        }
+    }
+}
+
+/// Depth is bounded by the JSON parser's own nesting limit.
+fn rewrite_strings(value: &mut Value, rewrite: fn(&str) -> Option<String>) {
+    match value {
+        Value::String(text) => {
+            if let Some(new) = rewrite(text) {
+                *text = new;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_strings(i, rewrite)),
+        Value::Object(map) => map.values_mut().for_each(|v| rewrite_strings(v, rewrite)),
+        _ => {}
+    }
+}
+
+/// `unknown-prefix-as-string`: a value whose prefix (the text before the first `:`, or the
+/// whole text) is not a known one becomes `String:<the whole text>`.
+fn unknown_prefix_as_string(text: &str) -> Option<String> {
+    let prefix = text.split_once(':').map_or(text, |(prefix, _)| prefix);
+    if KNOWN_PREFIXES.contains(&prefix) {
+        None
+    } else {
+        Some(format!("String:{text}"))
+    }
+}
+
+/// `truncate-long`: `Long:<n>` read as a 64-bit float, then cast to an integer, as a
+/// JavaScript wallet reads it (precision above 2^53 is lost).
+fn long_through_f64(text: &str) -> Option<String> {
+    let number = text.strip_prefix("Long:")?.parse::<f64>().ok()?;
+    // `as` saturates; only finite values are rewritten, so NaN never becomes 0.
+    number
+        .is_finite()
+        .then(|| format!("Long:{}", number as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_prefixes_become_strings_and_known_ones_stay() {
+        assert_eq!(
+            unknown_prefix_as_string("Integer:5").as_deref(),
+            Some("String:Integer:5")
+        );
+        assert_eq!(
+            unknown_prefix_as_string("plain").as_deref(),
+            Some("String:plain")
+        );
+        for known in ["String:a", "ByteArray:aa", "Long:1", "Address:A"] {
+            assert_eq!(unknown_prefix_as_string(known), None);
+        }
+    }
+
+    #[test]
+    fn longs_lose_precision_above_2_pow_53() {
+        assert_eq!(
+            long_through_f64("Long:9007199254740993").as_deref(),
+            Some("Long:9007199254740992")
+        );
+        assert_eq!(long_through_f64("Long:100").as_deref(), Some("Long:100"));
+        assert_eq!(long_through_f64("Long:x"), None);
+        assert_eq!(long_through_f64("Long:NaN"), None);
+        assert_eq!(long_through_f64("String:1"), None);
+    }
+
+    #[test]
+    fn rewrites_reach_nested_values_but_not_keys_or_other_fields() {
+        let mut config = json!({
+            "contractHash": "Integer:1",
+            "functions": [{"operation": "Integer:op", "args": [
+                {"name": "a", "value": ["Integer:1", {"Integer:k": "Integer:2"}]},
+                {"name": "b", "value": 7}
+            ]}]
+        });
+        rewrite_arg_strings(&mut config, unknown_prefix_as_string);
+        assert_eq!(config["contractHash"], "Integer:1");
+        assert_eq!(config["functions"][0]["operation"], "Integer:op");
+        assert_eq!(
+            config["functions"][0]["args"][0]["value"],
+            json!(["String:Integer:1", {"Integer:k": "String:Integer:2"}])
+        );
+        assert_eq!(config["functions"][0]["args"][1]["value"], 7);
+    }
+}

@@ -1,0 +1,314 @@
+//! What a scan does, up to the action: the steps every QR code goes through before anything
+//! is signed, fetched or sent, in this order:
+//!
+//! 1. decode the text (plain JSON, `ontprovider://` deep link or webview link; an http URL is
+//!    fetched and the JSON it serves is the request, ONT-T1…T3);
+//! 2. the action is one of login, signMessage, signMultiMessage, invoke, and the request
+//!    matches its schema (ONT-T4, ONT-L1, ONT-S1, ONT-I1);
+//! 3. the QR code has not expired (ONT-L9, ONT-I9);
+//! 4. the user approved.
+//!
+//! Then [`sign`](super::sign) or [`invoke`](super::invoke) acts. Every refusal is a
+//! [`ScanReply::refused`] with the reason in words; nothing here panics on any input.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+
+use super::{invoke, sign, Shared, WalletFault};
+use crate::net::HttpError;
+use crate::protocol::driver::{ScanReply, ScanRequest};
+use crate::protocol::ontology::transport::{self, QrForm};
+use crate::schema;
+
+/// The longest reason put into a refusal: schema violations quote the offending value, which
+/// can be as large as the QR text.
+const MAX_REASON_CHARS: usize = 400;
+
+/// The actions the wallet acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Action {
+    Login,
+    SignMessage,
+    SignMultiMessage,
+    Invoke,
+}
+
+impl Action {
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "login" => Some(Action::Login),
+            "signMessage" => Some(Action::SignMessage),
+            "signMultiMessage" => Some(Action::SignMultiMessage),
+            "invoke" => Some(Action::Invoke),
+            _ => None,
+        }
+    }
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::SignMessage => "signMessage",
+            Action::SignMultiMessage => "signMultiMessage",
+            Action::Invoke => "invoke",
+        }
+    }
+}
+
+/// A request that passed steps 1–4: its action and the request object.
+#[derive(Debug, Clone)]
+pub(super) struct Request {
+    pub action: Action,
+    pub message: Value,
+}
+
+impl Request {
+    /// `params`, which the schema requires to be an object.
+    pub fn params(&self) -> &Value {
+        &self.message["params"]
+    }
+
+    /// `params.<key>` as text, when it is text.
+    pub fn param_str(&self, key: &str) -> Option<&str> {
+        self.params().get(key).and_then(Value::as_str)
+    }
+
+    /// The request's `version`, echoed by every callback.
+    pub fn version(&self) -> Value {
+        self.message.get("version").cloned().unwrap_or(Value::Null)
+    }
+
+    /// The request's `id`, when it has one to echo (ONT-T5).
+    pub fn id(&self) -> Option<&Value> {
+        self.message.get("id").filter(|id| !id.is_null())
+    }
+}
+
+/// Handles one scan from start to end: the reply is sent only after every callback was
+/// posted and its answer read, and every transaction sent, or after a refusal.
+pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
+    match prepare(shared, request).await {
+        Ok(req) => match req.action {
+            Action::Login => sign::login(shared, &req).await,
+            Action::SignMessage => sign::sign_message(shared, &req).await,
+            Action::SignMultiMessage => sign::sign_multi_message(shared, &req).await,
+            Action::Invoke => invoke::invoke(shared, &req).await,
+        },
+        Err(reason) => ScanReply::refused(reason),
+    }
+}
+
+/// Steps 1–4.
+async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
+    let message = read_qr(shared, &request.qr).await?;
+    let request_json = check(&message)?;
+    if let Some(expire) = request_json.params().get("expire").and_then(Value::as_u64) {
+        // The QR code is void once its second has passed (ONT-L9): nothing is signed, posted,
+        // fetched or sent after this point.
+        if now_secs() > expire && !shared.has(WalletFault::SignExpired) {
+            return Err("the QR code expired".to_string());
+        }
+    }
+    if !request.approve && !shared.has(WalletFault::SignOnReject) {
+        return Err("rejected by the user".to_string());
+    }
+    Ok(request_json)
+}
+
+/// Step 1: the request object the QR text carries.
+async fn read_qr(shared: &Shared, text: &str) -> Result<Value, String> {
+    let decoded = transport::decode(text).map_err(|e| format!("the QR text is not usable: {e}"))?;
+    if decoded.form != QrForm::Json && shared.has(WalletFault::PlainJsonOnly) {
+        return Err(format!(
+            "the QR text is in the {} form; only plain JSON is read",
+            decoded.form
+        ));
+    }
+    let Some(url) = decoded.url() else {
+        return Ok(decoded.message);
+    };
+    // ONT-T3: the URL serves the request. What it serves must be the JSON itself: a URL that
+    // serves another URL or a link would let one QR code send the wallet on a chase.
+    let reply = shared
+        .http
+        .get(url)
+        .await
+        .map_err(|e| format!("the QR URL cannot be fetched: {}", http_reason(&e)))?;
+    if reply.status != 200 {
+        return Err(format!("the QR URL answered HTTP {}", reply.status));
+    }
+    let served = std::str::from_utf8(&reply.body)
+        .map_err(|e| format!("the QR URL served text that is not UTF-8: {e}"))?;
+    let served =
+        transport::decode(served).map_err(|e| format!("the QR URL served no request: {e}"))?;
+    if served.form != QrForm::Json {
+        return Err(format!(
+            "the QR URL served a {} text, not the request JSON",
+            served.form
+        ));
+    }
+    Ok(served.message)
+}
+
+/// Step 2: a supported action and a request that matches its schema.
+fn check(message: &Value) -> Result<Request, String> {
+    let name = match message.get("action") {
+        Some(Value::String(name)) => name.as_str(),
+        Some(other) => {
+            return Err(clip(format!(
+                "the request's action is {other}, not a string"
+            )))
+        }
+        None => return Err("the request has no action".to_string()),
+    };
+    let action =
+        Action::from_name(name).ok_or_else(|| clip(format!("unsupported action `{name}`")))?;
+    let mut checked = message.clone();
+    // The sign requests' schemas say a message must be hex when `ishex` is true. The wallet
+    // checks that itself when it reads the message (sign.rs), so that its refusal says "not
+    // hex" and the `sign-invalid-hex` fault can leave out exactly that check.
+    if matches!(action, Action::SignMessage | Action::SignMultiMessage) {
+        if let Some(ishex) = checked
+            .get_mut("params")
+            .and_then(|p| p.get_mut("ishex"))
+            .filter(|ishex| **ishex == Value::Bool(true))
+        {
+            *ishex = Value::Bool(false);
+        }
+    }
+    conforms(
+        &format!("{}.request", action.name()),
+        &checked,
+        &format!("the {} request", action.name()),
+    )?;
+    Ok(Request {
+        action,
+        message: message.clone(),
+    })
+}
+
+/// Checks `value` against the schema of `kind`; the refusal names `what`, the first
+/// violation and how many there are.
+pub(super) fn conforms(kind: &str, value: &Value, what: &str) -> Result<(), String> {
+    let violations = schema::validate(kind, value).map_err(|e| e.to_string())?;
+    match violations.first() {
+        None => Ok(()),
+        Some(first) => {
+            let at = if first.instance_path.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", first.instance_path)
+            };
+            Err(clip(format!(
+                "{what} does not match its schema{at}: {} ({} violation(s))",
+                first.message,
+                violations.len()
+            )))
+        }
+    }
+}
+
+/// The start of every callback body: `action`, the request's `version`, and its `id` (left
+/// out when the request had none, or under `no-id-echo`, ONT-T5).
+pub(super) fn envelope(shared: &Shared, action: &str, req: &Request) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("action".into(), action.into());
+    body.insert("version".into(), req.version());
+    if let Some(id) = req.id() {
+        if !shared.has(WalletFault::NoIdEcho) {
+            body.insert("id".into(), id.clone());
+        }
+    }
+    body
+}
+
+/// Completes an envelope as a success: `error: 0`, `desc: "SUCCESS"`, `result`.
+pub(super) fn success(mut body: Map<String, Value>, result: Value) -> Map<String, Value> {
+    body.insert("error".into(), 0.into());
+    body.insert("desc".into(), "SUCCESS".into());
+    body.insert("result".into(), result);
+    body
+}
+
+/// POSTs a callback body as JSON (ONT-T7) and reads the answer. Any answer will do: the
+/// dApp's verdict is for the harness to read; only an exchange that did not happen is a
+/// failure.
+pub(super) async fn post_callback(
+    shared: &Shared,
+    url: &str,
+    body: Map<String, Value>,
+) -> Result<(), String> {
+    let bytes = Value::Object(body).to_string().into_bytes();
+    shared
+        .http
+        .post_json(url, bytes)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("the callback failed: {}", http_reason(&e)))
+}
+
+/// Unix seconds by the wallet's clock (0 if the clock is before 1970).
+pub(super) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// An HTTP error in words, clipped.
+pub(super) fn http_reason(e: &HttpError) -> String {
+    clip(e.to_string())
+}
+
+/// `text` cut to [`MAX_REASON_CHARS`] characters (on a character boundary).
+pub(super) fn clip(text: String) -> String {
+    match text.char_indices().nth(MAX_REASON_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn check_reads_the_four_actions_and_refuses_others() {
+        let login = json!({"action": "login", "version": "v1.0.0", "params": {
+            "dappName": "d", "dappIcon": "i", "message": "m", "callback": "http://127.0.0.1:1/c"}});
+        assert_eq!(check(&login).map(|r| r.action).ok(), Some(Action::Login));
+        let other = json!({"action": "getAccount", "version": "v1.0.0", "params": {}});
+        assert!(check(&other).unwrap_err().contains("unsupported action"));
+        assert!(check(&json!({"version": "v1.0.0"}))
+            .unwrap_err()
+            .contains("no action"));
+        assert!(check(&json!({"action": 5}))
+            .unwrap_err()
+            .contains("not a string"));
+        let bad = json!({"action": "login", "version": "2", "params": {}});
+        assert!(check(&bad)
+            .unwrap_err()
+            .contains("does not match its schema"));
+    }
+
+    #[test]
+    fn a_non_hex_message_passes_the_schema_step_so_the_sign_step_can_say_why() {
+        let sign = json!({"action": "signMessage", "version": "v1.0.0", "params": {
+            "message": "not hex", "ishex": true, "callback": "http://127.0.0.1:1/c"}});
+        let checked = check(&sign).expect("the schema step passes");
+        // The request handed on is the original one.
+        assert_eq!(checked.params()["ishex"], json!(true));
+        let wrong_type = json!({"action": "signMessage", "version": "v1.0.0", "params": {
+            "message": "aa", "ishex": "yes", "callback": "http://127.0.0.1:1/c"}});
+        assert!(check(&wrong_type).is_err());
+    }
+
+    #[test]
+    fn clip_cuts_on_a_character_boundary() {
+        let long = "é".repeat(MAX_REASON_CHARS + 10);
+        let clipped = clip(long);
+        assert_eq!(clipped.chars().count(), MAX_REASON_CHARS + 1);
+        assert_eq!(clip("short".into()), "short");
+    }
+}

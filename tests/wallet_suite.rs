@@ -1,0 +1,323 @@
+//! The wallet suite proven against the reference wallet (H-2, H-3) and against a hostile
+//! driver (H-4).
+//!
+//! - every case passes against the clean reference wallet;
+//! - for every case and every fault it claims, the case fails against the reference with
+//!   that fault planted (FAIL for a MUST case, WARNING for a SHOULD case), while its positive
+//!   twin still passes against the same fault; every fault is claimed by some case;
+//! - a driver that never answers, answers garbage, posts twice or posts 10 MB gets a verdict
+//!   with a reason from every case, within the timeouts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::routing::{get, post};
+use axum::Router;
+use qrconform::chain::ontology::{self as chain, Node, NodeConfig};
+use qrconform::harness::catalogue::{ontology_wallet, Case, Level};
+use qrconform::harness::wallet_suite::driver::Driver;
+use qrconform::harness::wallet_suite::{
+    against_reference, check_catalogue, WalletLimits, WalletSuite,
+};
+use qrconform::harness::{CaseOutcome, Verdict};
+use qrconform::net::{ClientLimits, HttpClient};
+use qrconform::protocol::ontology::crypto::{Address, OntId, PrivateKey};
+use qrconform::protocol::ontology::transport;
+use qrconform::reference::wallet::WalletFault;
+use serde_json::{json, Value};
+
+const CASE_BOUND: Duration = Duration::from_secs(60);
+
+async fn run(suite: &WalletSuite, case: &Case) -> CaseOutcome {
+    tokio::time::timeout(CASE_BOUND, suite.run_case(case))
+        .await
+        .unwrap_or_else(|_| panic!("case {} did not end within {CASE_BOUND:?}", case.id))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_case_passes_against_the_clean_reference_wallet() {
+    let catalogue = ontology_wallet();
+    check_catalogue(&catalogue).expect("plays are known");
+    let (suite, wallet) = against_reference(BTreeSet::new()).await.expect("start");
+    for case in &catalogue.cases {
+        let outcome = run(&suite, case).await;
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Pass,
+            "{}: {}",
+            case.id,
+            outcome.reason
+        );
+    }
+    suite.shutdown().await;
+    wallet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_case_fails_against_a_fault_it_claims_while_its_twin_passes() {
+    let catalogue = ontology_wallet();
+    let mut claimed: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+    for case in &catalogue.cases {
+        for fault in &case.faults {
+            assert!(
+                WalletFault::from_name(fault).is_some(),
+                "{}: `{fault}` is not a reference wallet fault",
+                case.id
+            );
+            claimed.entry(fault.as_str()).or_default().push(case);
+        }
+    }
+    for fault in WalletFault::ALL {
+        assert!(
+            claimed.contains_key(fault.name()),
+            "no case claims the fault `{fault}`"
+        );
+    }
+    let mut table = Vec::new();
+    let mut problems = Vec::new();
+    for fault in WalletFault::ALL {
+        let (suite, wallet) = against_reference(BTreeSet::from([*fault]))
+            .await
+            .expect("start");
+        for case in &claimed[fault.name()] {
+            let outcome = run(&suite, case).await;
+            let twin = match &case.twin {
+                Some(twin) => Some(run(&suite, catalogue.case(twin).expect("twins exist")).await),
+                None => None,
+            };
+            let caught = match case.level {
+                Level::MUST => Verdict::Fail,
+                Level::SHOULD => Verdict::Warning,
+            };
+            if outcome.verdict != caught {
+                problems.push(format!(
+                    "{} against {fault}: {} ({})",
+                    case.id, outcome.verdict, outcome.reason
+                ));
+            }
+            if let Some(twin) = &twin {
+                if twin.verdict != Verdict::Pass {
+                    problems.push(format!(
+                        "twin {} of {} against {fault}: {} ({})",
+                        twin.id, case.id, twin.verdict, twin.reason
+                    ));
+                }
+            }
+            table.push(format!(
+                "| {} | {fault} | {} | {} |",
+                case.id,
+                outcome.verdict,
+                twin.map_or("(positive case)".to_string(), |t| format!(
+                    "{} {}",
+                    t.id, t.verdict
+                ))
+            ));
+        }
+        suite.shutdown().await;
+        wallet.shutdown().await;
+    }
+    eprintln!("| case | fault | verdict | twin against the same fault |\n|---|---|---|---|");
+    for row in &table {
+        eprintln!("{row}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------
+// A hostile driver
+// ---------------------------------------------------------------------------------------
+
+const TEN_MB: usize = 10 * 1024 * 1024;
+
+fn stub_identity() -> Value {
+    let key = PrivateKey::from_seed("hostile/driver").public_key();
+    json!({
+        "address": Address::from_public_key(&key).to_base58(),
+        "publicKey": key.to_hex(),
+        "ontid": OntId::from_public_key(&key).to_string(),
+    })
+}
+
+/// Posts `body` to the callback of the QR code in a `/scan` request.
+async fn post_to_callback(scan: &[u8], body: Vec<u8>) {
+    let Ok(request) = serde_json::from_slice::<Value>(scan) else {
+        return;
+    };
+    let Some(qr) = request.get("qr").and_then(Value::as_str) else {
+        return;
+    };
+    let Ok(decoded) = transport::decode(qr) else {
+        return;
+    };
+    let Some(callback) = decoded.message["params"]["callback"].as_str() else {
+        return;
+    };
+    let client = HttpClient::new(ClientLimits::default());
+    let _ = client.post_json(callback, body).await;
+}
+
+async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let identity = stub_identity();
+    let app = Router::new()
+        .route(
+            "/hang/identity",
+            get({
+                let identity = identity.clone();
+                move || async move { identity.to_string() }
+            }),
+        )
+        .route(
+            "/hang/scan",
+            post(|| async {
+                tokio::time::sleep(Duration::from_secs(120)).await;
+                "never"
+            }),
+        )
+        .route(
+            "/garbage/identity",
+            get({
+                let identity = identity.clone();
+                move || async move { identity.to_string() }
+            }),
+        )
+        .route("/garbage/scan", post(|| async { "<html>done?</html>" }))
+        .route(
+            "/twice/identity",
+            get({
+                let identity = identity.clone();
+                move || async move { identity.to_string() }
+            }),
+        )
+        .route(
+            "/twice/scan",
+            post(|body: Bytes| async move {
+                let callback =
+                    json!({"action": "login", "error": 0, "desc": "SUCCESS"}).to_string();
+                post_to_callback(&body, callback.clone().into_bytes()).await;
+                post_to_callback(&body, callback.into_bytes()).await;
+                json!({"outcome": "completed"}).to_string()
+            }),
+        )
+        .route(
+            "/huge/identity",
+            get({
+                let identity = identity.clone();
+                move || async move { identity.to_string() }
+            }),
+        )
+        .route(
+            "/huge/scan",
+            post(|body: Bytes| async move {
+                post_to_callback(&body, vec![b'x'; TEN_MB]).await;
+                json!({"outcome": "completed"}).to_string()
+            }),
+        )
+        .route(
+            "/hugereply/identity",
+            get(move || async move { identity.to_string() }),
+        )
+        .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
+    let catalogue = ontology_wallet();
+    let (addr, stub) = hostile_driver().await;
+    let short = Duration::from_millis(500);
+    let generous = Duration::from_secs(5);
+    // (driver path, timeout, the verdicts allowed for accept cases, a fragment of the reason)
+    let behaviours: [(&str, Duration, &[Verdict], &str); 5] = [
+        ("/hang", short, &[Verdict::Timeout], "took longer than"),
+        ("/garbage", generous, &[Verdict::Error], "driver protocol"),
+        ("/twice", generous, &[Verdict::Fail], "callbacks"),
+        (
+            "/huge",
+            generous,
+            &[Verdict::Fail],
+            "larger than the harness records",
+        ),
+        ("/hugereply", generous, &[Verdict::Fail], "larger than"),
+    ];
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut judged = 0;
+    eprintln!("| hostile driver | login cases | verdicts | slowest case | timeout |\n|---|---|---|---|---|");
+    for (path, timeout, allowed, fragment) in behaviours {
+        let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut slowest = Duration::ZERO;
+        let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)
+            .await
+            .expect("node");
+        let driver = Driver::Http {
+            base: format!("http://{addr}{path}"),
+            client: HttpClient::new(ClientLimits {
+                connect: timeout,
+                request: timeout,
+                max_body: 1024 * 1024,
+            }),
+        };
+        let limits = WalletLimits {
+            timeout,
+            quiet: Duration::ZERO,
+            max_body: 1024 * 1024,
+        };
+        let suite = WalletSuite::start(driver, running, loopback, None, limits)
+            .await
+            .expect("suite");
+        for case in catalogue.cases.iter().filter(|c| c.action == "login") {
+            let started = Instant::now();
+            let outcome = run(&suite, case).await;
+            let elapsed = started.elapsed();
+            assert!(!outcome.reason.is_empty(), "{path} {}: no reason", case.id);
+            assert!(
+                elapsed < timeout * 4 + Duration::from_secs(1),
+                "{path} {}: {elapsed:?}",
+                case.id
+            );
+            // Negative cases may be judged on what was (not) posted; accept cases must show
+            // the driver's misbehaviour.
+            if case.twin.is_none() {
+                let verdict = match (outcome.verdict, case.level) {
+                    (Verdict::Warning, Level::SHOULD) => Verdict::Fail,
+                    (v, _) => v,
+                };
+                assert!(
+                    allowed.contains(&verdict),
+                    "{path} {}: {} {}",
+                    case.id,
+                    outcome.verdict,
+                    outcome.reason
+                );
+                assert!(
+                    outcome.reason.contains(fragment),
+                    "{path} {}: `{}` lacks `{fragment}`",
+                    case.id,
+                    outcome.reason
+                );
+            } else {
+                assert_ne!(outcome.verdict, Verdict::Pass, "{path} {}", case.id);
+            }
+            judged += 1;
+            *verdicts.entry(outcome.verdict.to_string()).or_default() += 1;
+            slowest = slowest.max(elapsed);
+        }
+        let summary: Vec<String> = verdicts.iter().map(|(v, n)| format!("{n} {v}")).collect();
+        eprintln!(
+            "| {path} | {} | {} | {slowest:.2?} | {timeout:?} |",
+            verdicts.values().sum::<usize>(),
+            summary.join(", ")
+        );
+        suite.shutdown().await;
+    }
+    stub.abort();
+    assert!(judged >= 5 * 8, "only {judged} case runs were judged");
+}
