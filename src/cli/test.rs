@@ -93,21 +93,8 @@ pub struct WalletArgs {
     /// Where interactive mode writes the QR codes as SVG (default: a temporary folder).
     #[arg(long, value_name = "DIR")]
     pub svg_dir: Option<PathBuf>,
-    /// Run only the cases whose id contains this text.
-    #[arg(value_name = "FILTER")]
-    pub filter: Option<String>,
-    /// Match FILTER (and --skip) against whole case ids.
-    #[arg(long)]
-    pub exact: bool,
-    /// Leave out the cases whose id contains this text. Repeatable.
-    #[arg(long, value_name = "TEXT")]
-    pub skip: Vec<String>,
-    /// List the selected cases instead of running them.
-    #[arg(long)]
-    pub list: bool,
-    /// Output style, as cargo test's.
-    #[arg(long, value_enum)]
-    pub format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Timeout for every driver step, overriding the target file's.
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
@@ -121,14 +108,20 @@ pub struct DappArgs {
     /// `reference`, or a target file (TOML) describing the back end.
     #[arg(long, value_name = "reference|FILE")]
     pub target: String,
-    /// With `--target reference`: plant this named fault in the reference dApp. Repeatable.
-    /// Names: accept-any-signature, skip-address-binding, skip-ontid-resolution,
-    /// accept-unknown-message, accept-replay, accept-expired, reject-64-byte-signature,
-    /// reject-high-s, ignore-ishex, multi-message-first-only, multi-message-any-order,
-    /// trust-invoke-callback, ignore-event-state, ignore-event-content, wrong-error-code,
-    /// no-id-echo, crash-on-bad-input.
+    /// With `--target reference`: plant this named fault in the reference dApp.
+    /// Repeatable; `qrconform serve dapp --help` lists them.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Timeout for every network step, overriding the target file's.
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// Which cases run and how they are shown, as cargo test does it.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
     /// Run only the cases whose id contains this text.
     #[arg(value_name = "FILTER")]
     pub filter: Option<String>,
@@ -144,9 +137,23 @@ pub struct DappArgs {
     /// Output style, as cargo test's.
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
-    /// Timeout for every network step, overriding the target file's.
-    #[arg(long, value_name = "MS")]
-    pub timeout_ms: Option<u64>,
+}
+
+impl SelectArgs {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            filter: self.filter.clone(),
+            exact: self.exact,
+            skip: self.skip.clone(),
+            list: self.list,
+            format: self.format,
+        }
+    }
+
+    /// JSON output and listings keep stderr quiet too.
+    fn quiet(&self) -> bool {
+        self.list || self.format == Some(OutputFormat::Json)
+    }
 }
 
 /// Protocols a suite exists for.
@@ -184,14 +191,8 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     check_catalogue(&catalogue).map_err(CliError::new)?;
     let faults = parse_faults(&args.faults)?;
     let runtime = runtime()?;
-    let options = RunOptions {
-        filter: args.filter.clone(),
-        exact: args.exact,
-        skip: args.skip.clone(),
-        list: args.list,
-        format: args.format,
-    };
-    let quiet = args.list || args.format == Some(OutputFormat::Json);
+    let options = args.select.options();
+    let quiet = args.select.quiet();
     let (suite, reference) = if args.target == "reference" {
         let (suite, dapp) = runtime
             .block_on(against_reference(faults.clone()))
@@ -400,14 +401,8 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     wallet_suite::check_catalogue(&catalogue).map_err(CliError::new)?;
     let faults = parse_wallet_faults(&args.faults)?;
     let runtime = runtime()?;
-    let options = RunOptions {
-        filter: args.filter.clone(),
-        exact: args.exact,
-        skip: args.skip.clone(),
-        list: args.list,
-        format: args.format,
-    };
-    let quiet = args.list || args.format == Some(OutputFormat::Json);
+    let options = args.select.options();
+    let quiet = args.select.quiet();
     let (suite, reference) = if args.target.as_deref() == Some("reference") {
         let (suite, wallet) = runtime
             .block_on(wallet_suite::against_reference(faults.clone()))

@@ -124,6 +124,20 @@ pub struct TargetError {
     pub reason: String,
 }
 
+/// A `[node]` or `[harness]` address, or its default.
+fn socket_addr(
+    origin: &str,
+    field: &str,
+    value: Option<String>,
+    default: &str,
+) -> Result<SocketAddr, TargetError> {
+    let text = value.unwrap_or_else(|| default.to_string());
+    text.parse().map_err(|e| TargetError {
+        origin: origin.to_string(),
+        reason: format!("{field} `{text}` is not an address like 127.0.0.1:20334: {e}"),
+    })
+}
+
 /// A target file's text, and its name for errors.
 fn read_target(path: &Path) -> Result<(String, String), TargetError> {
     let origin = format!("`{}`", path.display());
@@ -217,16 +231,8 @@ impl DappTarget {
                 hosts
             }
         };
-        let addr = |field: &str,
-                    value: Option<String>,
-                    default: &str|
-         -> Result<SocketAddr, TargetError> {
-            let text = value.unwrap_or_else(|| default.to_string());
-            text.parse().map_err(|e| {
-                fail(format!(
-                    "node.{field} `{text}` is not an address like 127.0.0.1:20334: {e}"
-                ))
-            })
+        let addr = |field: &str, value: Option<String>, default: &str| {
+            socket_addr(origin, field, value, default)
         };
         let defaults = Limits::default();
         let limits = Limits {
@@ -257,8 +263,8 @@ impl DappTarget {
             sources,
             status: raw.status,
             allowed_hosts,
-            node_rest: addr("rest", raw.node.rest, "127.0.0.1:20334")?,
-            node_rpc: addr("rpc", raw.node.rpc, "127.0.0.1:20336")?,
+            node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
+            node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
             limits,
         })
     }
@@ -438,16 +444,8 @@ impl WalletTarget {
                 ))
             }
         };
-        let addr = |field: &str,
-                    value: Option<String>,
-                    default: &str|
-         -> Result<SocketAddr, TargetError> {
-            let text = value.unwrap_or_else(|| default.to_string());
-            text.parse().map_err(|e| {
-                fail(format!(
-                    "{field} `{text}` is not an address like 127.0.0.1:20334: {e}"
-                ))
-            })
+        let addr = |field: &str, value: Option<String>, default: &str| {
+            socket_addr(origin, field, value, default)
         };
         if let Some(url) = &raw.harness.public_url {
             host_of(url).map_err(|e| fail(format!("harness.public_url: {e}")))?;

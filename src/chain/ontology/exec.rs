@@ -34,7 +34,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
-use crate::protocol::ontology::invoke::{decode_script, is_native, DecodedArg, DecodedCall};
+use crate::protocol::ontology::invoke::{
+    decode_script, is_native, minimal_le, DecodedArg, DecodedCall,
+};
 use crate::protocol::ontology::ontid::{encode_ddo, encode_public_keys};
 use crate::protocol::ontology::tx::Transaction;
 
@@ -147,19 +149,10 @@ fn neovm_state(arg: &DecodedArg) -> Value {
 /// NeoVM's integer bytes: minimal little-endian two's complement, empty for zero.
 fn integer_bytes(value: i64) -> Vec<u8> {
     if value == 0 {
-        return Vec::new();
+        Vec::new()
+    } else {
+        minimal_le(value)
     }
-    let mut bytes = value.to_le_bytes().to_vec();
-    while bytes.len() > 1 {
-        let last = bytes[bytes.len() - 1];
-        let next_sign = bytes[bytes.len() - 2] & 0x80;
-        if (last == 0 && next_sign == 0) || (last == 0xff && next_sign != 0) {
-            bytes.pop();
-        } else {
-            break;
-        }
-    }
-    bytes
 }
 
 /// One transfer state: from, to, amount.

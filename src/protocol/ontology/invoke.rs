@@ -607,7 +607,7 @@ impl Emitter {
 }
 
 /// Minimal little-endian two's complement (Java's `BigInteger.toByteArray`, reversed).
-fn minimal_le(value: i64) -> Vec<u8> {
+pub fn minimal_le(value: i64) -> Vec<u8> {
     let mut bytes = value.to_le_bytes().to_vec();
     while bytes.len() > 1 {
         let last = bytes[bytes.len() - 1];
