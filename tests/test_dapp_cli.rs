@@ -5,24 +5,11 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
-fn qrconform(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qrconform"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{free_port, qrconform, scratch_dir, text};
 
 fn scratch_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qrconform-test-dapp-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let path = dir.join(name);
+    let path = scratch_dir("test-dapp-cli").join(name);
     std::fs::write(&path, contents).expect("write");
     path
 }
@@ -150,15 +137,6 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "accept-replay",
     ]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-/// A loopback port that was free a moment ago: the harness starts its node there, and the
-/// back end, started first, is told to use it.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 fn serve_dapp(node_port: u16) -> common::Served {

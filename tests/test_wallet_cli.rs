@@ -4,30 +4,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+use common::{free_port, qrconform, scratch_dir, text};
 
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::{json, Value};
-
-fn qrconform(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qrconform"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("qrconform-test-wallet-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 #[test]
 fn the_reference_wallet_passes_every_case_and_exits_0() {
@@ -79,7 +61,7 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "{}",
         text(&out.stderr)
     );
-    let broken = scratch_dir().join("broken-wallet.toml");
+    let broken = scratch_dir("test-wallet-cli").join("broken-wallet.toml");
     std::fs::write(&broken, "name = \"w\"\nversion = \"1\"\n[driver]\n").expect("write");
     let out = qrconform(&[
         "test",
@@ -110,11 +92,23 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
     );
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// `serve wallet` in another process, using the node the harness will start on `node_port`;
+/// and its base URL.
+fn serve_wallet(node_port: u16) -> (common::Served, String) {
+    let node = format!("http://127.0.0.1:{node_port}");
+    let wallet = common::Served::start(
+        &[
+            "serve",
+            "wallet",
+            "--listen",
+            "127.0.0.1:0",
+            "--node",
+            &node,
+        ],
+        "Ctrl-C",
+    );
+    let url = wallet.value("reference wallet listening on ");
+    (wallet, url)
 }
 
 /// Interactive mode, with this test as the person: it reads the QR text and the decision the
@@ -123,18 +117,7 @@ fn free_port() -> u16 {
 #[test]
 fn interactive_mode_is_played_by_a_person_reading_the_printed_payload() {
     let node_port = free_port();
-    let wallet = common::Served::start(
-        &[
-            "serve",
-            "wallet",
-            "--listen",
-            "127.0.0.1:0",
-            "--node",
-            &format!("http://127.0.0.1:{node_port}"),
-        ],
-        "Ctrl-C",
-    );
-    let wallet_url = wallet.value("reference wallet listening on ");
+    let (_wallet, wallet_url) = serve_wallet(node_port);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -144,7 +127,7 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_payload() {
         .block_on(http.get(&format!("{wallet_url}/identity")))
         .expect("identity");
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
-    let dir = scratch_dir();
+    let dir = scratch_dir("test-wallet-cli");
     let target = dir.join("interactive.toml");
     std::fs::write(
         &target,
@@ -220,23 +203,12 @@ fn a_driver_command_drives_a_wallet_through_the_environment() {
         panic!("python3 is needed for the command-driver test (CI installs it)");
     }
     let node_port = free_port();
-    let wallet = common::Served::start(
-        &[
-            "serve",
-            "wallet",
-            "--listen",
-            "127.0.0.1:0",
-            "--node",
-            &format!("http://127.0.0.1:{node_port}"),
-        ],
-        "Ctrl-C",
-    );
-    let wallet_url = wallet.value("reference wallet listening on ");
+    let (_wallet, wallet_url) = serve_wallet(node_port);
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/command_driver.py"
     );
-    let target = scratch_dir().join("command.toml");
+    let target = scratch_dir("test-wallet-cli").join("command.toml");
     std::fs::write(
         &target,
         format!(

@@ -124,6 +124,16 @@ pub struct TargetError {
     pub reason: String,
 }
 
+/// Only Ontology has suites today.
+fn check_protocol(protocol: Option<&str>, suite: &str) -> Result<(), String> {
+    match protocol {
+        None | Some("ontology") => Ok(()),
+        Some(other) => Err(format!(
+            "protocol `{other}` is not supported by the {suite} suite (ontology)"
+        )),
+    }
+}
+
 /// A `[node]` or `[harness]` address, or its default.
 fn socket_addr(
     origin: &str,
@@ -177,13 +187,7 @@ impl DappTarget {
             reason,
         };
         let raw: RawTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-        if let Some(protocol) = &raw.protocol {
-            if protocol != "ontology" {
-                return Err(fail(format!(
-                    "protocol `{protocol}` is not supported by the dApp suite (ontology)"
-                )));
-            }
-        }
+        check_protocol(raw.protocol.as_deref(), "dApp").map_err(fail)?;
         let mut sources = BTreeMap::new();
         let mut hosts = Vec::new();
         for (key, source) in raw.sources {
@@ -414,13 +418,7 @@ impl WalletTarget {
             reason,
         };
         let raw: RawWalletTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-        if let Some(protocol) = &raw.protocol {
-            if protocol != "ontology" {
-                return Err(fail(format!(
-                    "protocol `{protocol}` is not supported by the wallet suite (ontology)"
-                )));
-            }
-        }
+        check_protocol(raw.protocol.as_deref(), "wallet").map_err(fail)?;
         let driver = match (raw.driver.url, raw.driver.command, raw.driver.interactive) {
             (Some(url), None, false) => {
                 host_of(&url).map_err(|e| fail(format!("driver.url: {e}")))?;
