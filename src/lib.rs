@@ -7,10 +7,13 @@
 
 pub mod chain;
 pub mod cli;
+pub mod entropy;
 pub mod harness;
 pub mod net;
 pub mod protocol;
 pub mod reference;
 pub mod render;
+pub mod report;
 pub mod schema;
+pub mod transcript;
 pub mod vectors;

@@ -1,15 +1,11 @@
-//! The dApp suite proven against the reference dApp (H-2, H-3) and against a hostile back end
-//! (H-4, H-5).
+//! The dApp suite against a hostile back end (H-4, H-5); its proof against the reference
+//! dApp's faults (H-2, H-3) is the self-test's, in `tests/self_test.rs`.
 //!
-//! - every case passes against the clean reference;
-//! - for every case and every fault it claims, the case FAILs against the reference with that
-//!   fault planted, while its positive twin still PASSes against the same fault (so the case
-//!   fails for its own reason), and every fault is claimed by some case;
 //! - a stub back end that hangs, floods, answers garbage, redirects off its host or names an
 //!   undeclared callback host gets a verdict with a reason from every case, within the
 //!   timeout, and never hangs the run.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -18,10 +14,9 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use qrconform::harness::catalogue::{ontology_dapp, Case};
-use qrconform::harness::dapp::{against_reference, check_catalogue, DappSuite};
+use qrconform::harness::dapp::DappSuite;
 use qrconform::harness::target::{DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
-use qrconform::reference::dapp::DappFault;
 
 /// No case may take longer than this, whatever the peer does.
 const CASE_BOUND: Duration = Duration::from_secs(30);
@@ -30,94 +25,6 @@ async fn run(suite: &DappSuite, case: &Case) -> CaseOutcome {
     tokio::time::timeout(CASE_BOUND, suite.run_case(case))
         .await
         .unwrap_or_else(|_| panic!("case {} did not end within {CASE_BOUND:?}", case.id))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_case_passes_against_the_clean_reference() {
-    let catalogue = ontology_dapp();
-    check_catalogue(&catalogue).expect("plays and sources are known");
-    let (suite, dapp) = against_reference(BTreeSet::new()).await.expect("start");
-    for case in &catalogue.cases {
-        let outcome = run(&suite, case).await;
-        assert_eq!(
-            outcome.verdict,
-            Verdict::Pass,
-            "{}: {}",
-            case.id,
-            outcome.reason
-        );
-    }
-    suite.shutdown().await;
-    dapp.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_case_fails_against_a_fault_it_claims_while_its_twin_passes() {
-    let catalogue = ontology_dapp();
-    let mut claimed: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
-    for case in &catalogue.cases {
-        for fault in &case.faults {
-            assert!(
-                DappFault::from_name(fault).is_some(),
-                "{}: `{fault}` is not a reference dApp fault",
-                case.id
-            );
-            claimed.entry(fault.as_str()).or_default().push(case);
-        }
-    }
-    for fault in DappFault::ALL {
-        assert!(
-            claimed.contains_key(fault.name()),
-            "no case claims the fault `{fault}`"
-        );
-    }
-    let mut table = Vec::new();
-    let mut problems = Vec::new();
-    for fault in DappFault::ALL {
-        let (suite, dapp) = against_reference(BTreeSet::from([fault]))
-            .await
-            .expect("start");
-        for case in &claimed[fault.name()] {
-            let outcome = run(&suite, case).await;
-            let twin = match &case.twin {
-                Some(twin) => {
-                    let twin = catalogue.case(twin).expect("twins exist");
-                    Some(run(&suite, twin).await)
-                }
-                None => None,
-            };
-            if outcome.verdict != Verdict::Fail {
-                problems.push(format!(
-                    "{} against {fault}: {} ({})",
-                    case.id, outcome.verdict, outcome.reason
-                ));
-            }
-            if let Some(twin) = &twin {
-                if twin.verdict != Verdict::Pass {
-                    problems.push(format!(
-                        "twin {} of {} against {fault}: {} ({})",
-                        twin.id, case.id, twin.verdict, twin.reason
-                    ));
-                }
-            }
-            table.push(format!(
-                "| {} | {fault} | {} | {} |",
-                case.id,
-                outcome.verdict,
-                twin.map_or("(positive case)".to_string(), |t| format!(
-                    "{} {}",
-                    t.id, t.verdict
-                ))
-            ));
-        }
-        suite.shutdown().await;
-        dapp.shutdown().await;
-    }
-    eprintln!("| case | fault | verdict | twin against the same fault |\n|---|---|---|---|");
-    for row in &table {
-        eprintln!("{row}");
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------

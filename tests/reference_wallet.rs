@@ -826,6 +826,24 @@ async fn fault_plain_json_only_refuses_the_deep_link() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_strict_version_refuses_the_cyano_bridge_version() {
+    // The correct wallet reads both spellings (ONT-T4) and echoes the one it was given.
+    let correct = env(&[]).await;
+    let mut cyano = correct.login_qr(None);
+    cyano["version"] = json!("1.0.0");
+    assert_completed(&correct.scan(&cyano).await);
+    assert_eq!(correct.callback().body["version"], "1.0.0");
+    correct.shutdown().await;
+    let env = env(&[WalletFault::StrictVersion]).await;
+    let mut cyano = env.login_qr(None);
+    cyano["version"] = json!("1.0.0");
+    assert_refused(&env.scan(&cyano).await, "version");
+    assert!(env.callbacks().is_empty());
+    assert_completed(&env.scan(&env.login_qr(None)).await);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_account_type_unsupported_refuses_an_account_login() {
     let env = env(&[WalletFault::AccountTypeUnsupported]).await;
     assert_refused(&env.scan(&env.login_qr(Some("account"))).await, "account");

@@ -1,14 +1,10 @@
-//! The wallet suite proven against the reference wallet (H-2, H-3) and against a hostile
-//! driver (H-4).
+//! The wallet suite against a hostile driver (H-4); its proof against the reference wallet's
+//! faults (H-2, H-3) is the self-test's, in `tests/self_test.rs`.
 //!
-//! - every case passes against the clean reference wallet;
-//! - for every case and every fault it claims, the case fails against the reference with
-//!   that fault planted (FAIL for a MUST case, WARNING for a SHOULD case), while its positive
-//!   twin still passes against the same fault; every fault is claimed by some case;
 //! - a driver that never answers, answers garbage, posts twice or posts 10 MB gets a verdict
 //!   with a reason from every case, within the timeouts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -18,14 +14,11 @@ use axum::Router;
 use qrconform::chain::ontology::{self as chain, Node, NodeConfig};
 use qrconform::harness::catalogue::{ontology_wallet, Case, Level};
 use qrconform::harness::wallet_suite::driver::Driver;
-use qrconform::harness::wallet_suite::{
-    against_reference, check_catalogue, WalletLimits, WalletSuite,
-};
+use qrconform::harness::wallet_suite::{WalletLimits, WalletSuite};
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::ontology::crypto::{Address, OntId, PrivateKey};
 use qrconform::protocol::ontology::transport;
-use qrconform::reference::wallet::WalletFault;
 use serde_json::{json, Value};
 
 const CASE_BOUND: Duration = Duration::from_secs(60);
@@ -34,95 +27,6 @@ async fn run(suite: &WalletSuite, case: &Case) -> CaseOutcome {
     tokio::time::timeout(CASE_BOUND, suite.run_case(case))
         .await
         .unwrap_or_else(|_| panic!("case {} did not end within {CASE_BOUND:?}", case.id))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_case_passes_against_the_clean_reference_wallet() {
-    let catalogue = ontology_wallet();
-    check_catalogue(&catalogue).expect("plays are known");
-    let (suite, wallet) = against_reference(BTreeSet::new()).await.expect("start");
-    for case in &catalogue.cases {
-        let outcome = run(&suite, case).await;
-        assert_eq!(
-            outcome.verdict,
-            Verdict::Pass,
-            "{}: {}",
-            case.id,
-            outcome.reason
-        );
-    }
-    suite.shutdown().await;
-    wallet.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_case_fails_against_a_fault_it_claims_while_its_twin_passes() {
-    let catalogue = ontology_wallet();
-    let mut claimed: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
-    for case in &catalogue.cases {
-        for fault in &case.faults {
-            assert!(
-                WalletFault::from_name(fault).is_some(),
-                "{}: `{fault}` is not a reference wallet fault",
-                case.id
-            );
-            claimed.entry(fault.as_str()).or_default().push(case);
-        }
-    }
-    for fault in WalletFault::ALL {
-        assert!(
-            claimed.contains_key(fault.name()),
-            "no case claims the fault `{fault}`"
-        );
-    }
-    let mut table = Vec::new();
-    let mut problems = Vec::new();
-    for fault in WalletFault::ALL {
-        let (suite, wallet) = against_reference(BTreeSet::from([*fault]))
-            .await
-            .expect("start");
-        for case in &claimed[fault.name()] {
-            let outcome = run(&suite, case).await;
-            let twin = match &case.twin {
-                Some(twin) => Some(run(&suite, catalogue.case(twin).expect("twins exist")).await),
-                None => None,
-            };
-            let caught = match case.level {
-                Level::MUST => Verdict::Fail,
-                Level::SHOULD => Verdict::Warning,
-            };
-            if outcome.verdict != caught {
-                problems.push(format!(
-                    "{} against {fault}: {} ({})",
-                    case.id, outcome.verdict, outcome.reason
-                ));
-            }
-            if let Some(twin) = &twin {
-                if twin.verdict != Verdict::Pass {
-                    problems.push(format!(
-                        "twin {} of {} against {fault}: {} ({})",
-                        twin.id, case.id, twin.verdict, twin.reason
-                    ));
-                }
-            }
-            table.push(format!(
-                "| {} | {fault} | {} | {} |",
-                case.id,
-                outcome.verdict,
-                twin.map_or("(positive case)".to_string(), |t| format!(
-                    "{} {}",
-                    t.id, t.verdict
-                ))
-            ));
-        }
-        suite.shutdown().await;
-        wallet.shutdown().await;
-    }
-    eprintln!("| case | fault | verdict | twin against the same fault |\n|---|---|---|---|");
-    for row in &table {
-        eprintln!("{row}");
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------

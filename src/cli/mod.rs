@@ -7,9 +7,11 @@
 //! suite run in which nothing ran or that stopped early. Malformed input never panics: every decoder returns a typed
 //! error that names the input, and [`CliError`] carries it to `main`.
 
+pub mod list;
 pub mod ontology;
 pub mod qr;
 pub mod schema;
+pub mod selftest;
 pub mod serve;
 pub mod test;
 pub mod vectors;
@@ -38,6 +40,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Prove the suites: run them against the reference implementations, clean and with
+    /// every named fault, and print the kill matrix.
+    SelfTest(selftest::SelfTestArgs),
+    /// List the cases of the embedded suites with the clauses each checks.
+    List(list::ListArgs),
     /// Ontology keys, addresses, signatures and verification.
     #[command(subcommand)]
     Ontology(ontology::OntologyCommand),
@@ -49,7 +56,7 @@ pub enum Command {
     Schema(schema::SchemaCommand),
     /// Run a conformance suite against a dApp back end (or the reference dApp).
     #[command(subcommand)]
-    Test(test::TestCommand),
+    Test(Box<test::TestCommand>),
     /// Run the mock chain node, the reference dApp or the reference wallet as a server.
     #[command(subcommand)]
     Serve(serve::ServeCommand),
@@ -86,11 +93,13 @@ pub type CmdResult = Result<Verdict, CliError>;
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
+        Command::List(args) => list::run(args),
         Command::Ontology(cmd) => ontology::run(cmd),
         Command::Qr(cmd) => qr::run(cmd),
         Command::Schema(cmd) => schema::run(cmd),
+        Command::SelfTest(args) => selftest::run(args),
         Command::Serve(cmd) => serve::run(cmd),
-        Command::Test(cmd) => test::run(cmd),
+        Command::Test(cmd) => test::run(*cmd),
         Command::Vectors(cmd) => vectors::run(cmd),
     }
 }

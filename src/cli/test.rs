@@ -22,6 +22,8 @@ use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::reference::dapp::DappFault;
 use crate::reference::wallet::WalletFault;
+use crate::report::baseline::{Baseline, EntryStatus};
+use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
 #[derive(Debug, Subcommand)]
 pub enum TestCommand {
@@ -95,6 +97,8 @@ pub struct WalletArgs {
     pub svg_dir: Option<PathBuf>,
     #[command(flatten)]
     pub select: SelectArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Timeout for every driver step, overriding the target file's.
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
@@ -114,6 +118,8 @@ pub struct DappArgs {
     pub faults: Vec<String>,
     #[command(flatten)]
     pub select: SelectArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Timeout for every network step, overriding the target file's.
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
@@ -139,6 +145,36 @@ pub struct SelectArgs {
     pub format: Option<OutputFormat>,
 }
 
+/// Where the run's report goes, and the baseline it is judged with.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write the report in every format into DIR: `<suite>.json`, `<suite>.junit.xml`,
+    /// `<suite>.md` and `<suite>.html`.
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Write the report in one format to one file: FORMAT is json, junit, markdown or html.
+    /// Repeatable.
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+    /// A baseline of accepted failures (TOML: `"case.id" = "reason"`). Those failures pass
+    /// the run; an entry whose case now passes fails it as stale.
+    #[arg(long, value_name = "FILE")]
+    pub expected_failures: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    fn destinations(&self) -> Result<Destinations, CliError> {
+        Destinations::new(self.report_dir.clone(), &self.reports).map_err(CliError::new)
+    }
+
+    fn baseline(&self, catalogue: &Catalogue) -> Result<Option<Baseline>, CliError> {
+        self.expected_failures
+            .as_deref()
+            .map(|path| Baseline::from_file(path, catalogue).map_err(CliError::new))
+            .transpose()
+    }
+}
+
 impl SelectArgs {
     fn options(&self) -> RunOptions {
         RunOptions {
@@ -147,6 +183,7 @@ impl SelectArgs {
             skip: self.skip.clone(),
             list: self.list,
             format: self.format,
+            baseline: None,
         }
     }
 
@@ -190,10 +227,12 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     let catalogue: Catalogue = catalogue::ontology_dapp();
     check_catalogue(&catalogue).map_err(CliError::new)?;
     let faults = parse_faults(&args.faults)?;
+    let destinations = args.report.destinations()?;
+    let mut options = args.select.options();
+    options.baseline = args.report.baseline(&catalogue)?;
     let runtime = runtime()?;
-    let options = args.select.options();
     let quiet = args.select.quiet();
-    let (suite, reference) = if args.target == "reference" {
+    let (suite, reference, target, endpoints) = if args.target == "reference" {
         let (suite, dapp) = runtime
             .block_on(against_reference(faults.clone()))
             .map_err(CliError::new)?;
@@ -209,7 +248,16 @@ fn run_dapp(args: DappArgs) -> CmdResult {
                 }
             );
         }
-        (suite, Some(dapp))
+        let mut endpoints = suite.endpoints();
+        endpoints.push((dapp.base_url(), "<dapp>".into()));
+        let target = TargetInfo {
+            name: "qrconform reference dApp".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            protocol: "ontology".into(),
+            role: "dapp".into(),
+            faults: faults.iter().map(|f| f.name().to_string()).collect(),
+        };
+        (suite, Some(dapp), target, endpoints)
     } else {
         if !faults.is_empty() {
             return Err(CliError::new(
@@ -236,37 +284,87 @@ fn run_dapp(args: DappArgs) -> CmdResult {
                 suite.node().rpc_url()
             );
         }
-        (suite, None)
+        let target = TargetInfo {
+            name: suite.target().name.clone(),
+            version: suite.target().version.clone(),
+            protocol: "ontology".into(),
+            role: "dapp".into(),
+            faults: Vec::new(),
+        };
+        let endpoints = suite.endpoints();
+        (suite, None, target, endpoints)
     };
-    let summary = execute(&runtime, suite, &catalogue, &options, quiet);
+    let run = Run {
+        catalogue: &catalogue,
+        catalogue_text: catalogue::ONTOLOGY_DAPP,
+        options: &options,
+        quiet,
+        target,
+        endpoints,
+        destinations: &destinations,
+    };
+    let summary = execute(&runtime, suite, run);
     if let Some(dapp) = reference {
         runtime.block_on(dapp.shutdown());
     }
-    conclude(&summary)
+    conclude(&summary?)
 }
 
-/// Runs the catalogue's cases against `suite`, stops it, and reports the tally.
+/// One run's settings besides the suite itself.
+struct Run<'a> {
+    catalogue: &'a Catalogue,
+    catalogue_text: &'a str,
+    options: &'a RunOptions,
+    quiet: bool,
+    target: TargetInfo,
+    /// The origins of the servers of the run, with the placeholders reports write for them.
+    endpoints: Vec<(String, String)>,
+    destinations: &'a Destinations,
+}
+
+/// Runs the catalogue's cases against `suite`, stops it, reports the tally and writes the
+/// report files.
 fn execute<S: Runner>(
     runtime: &tokio::runtime::Runtime,
     suite: S,
-    catalogue: &Catalogue,
-    options: &RunOptions,
-    quiet: bool,
-) -> RunSummary {
+    run: Run<'_>,
+) -> Result<RunSummary, CliError> {
     let started = Instant::now();
     let suite = Arc::new(suite);
     let summary = run_cases(
         runtime.handle(),
         Arc::clone(&suite),
-        &catalogue.cases,
-        options,
+        &run.catalogue.cases,
+        run.options,
     );
     let elapsed = started.elapsed();
     if let Ok(suite) = Arc::try_unwrap(suite) {
         runtime.block_on(suite.stop());
     }
-    report(&summary, elapsed, quiet);
-    summary
+    report(&summary, elapsed, run.quiet);
+    if !summary.listed && !run.destinations.is_empty() {
+        let mut report = Report::build(RunFacts {
+            catalogue: run.catalogue,
+            catalogue_text: run.catalogue_text,
+            target: run.target,
+            planned: summary.planned,
+            outcomes: &summary.outcomes,
+            baseline: summary.baseline.clone(),
+            exit_code: summary.exit_code(),
+            total_ms: elapsed.as_millis() as u64,
+        });
+        report.redact(&run.endpoints);
+        let written = run
+            .destinations
+            .write(&report, &run.catalogue.suite.id)
+            .map_err(CliError::new)?;
+        if !run.quiet {
+            for path in written {
+                eprintln!("qrconform: wrote {}", path.display());
+            }
+        }
+    }
+    Ok(summary)
 }
 
 /// Maps a run to the exit-code contract.
@@ -400,10 +498,12 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     let catalogue: Catalogue = catalogue::ontology_wallet();
     wallet_suite::check_catalogue(&catalogue).map_err(CliError::new)?;
     let faults = parse_wallet_faults(&args.faults)?;
+    let destinations = args.report.destinations()?;
+    let mut options = args.select.options();
+    options.baseline = args.report.baseline(&catalogue)?;
     let runtime = runtime()?;
-    let options = args.select.options();
     let quiet = args.select.quiet();
-    let (suite, reference) = if args.target.as_deref() == Some("reference") {
+    let (suite, reference, target, endpoints) = if args.target.as_deref() == Some("reference") {
         let (suite, wallet) = runtime
             .block_on(wallet_suite::against_reference(faults.clone()))
             .map_err(CliError::new)?;
@@ -419,7 +519,16 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 }
             );
         }
-        (suite, Some(wallet))
+        let mut endpoints = suite.endpoints();
+        endpoints.push((wallet.base_url(), "<wallet-driver>".into()));
+        let target = TargetInfo {
+            name: "qrconform reference wallet".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            protocol: "ontology".into(),
+            role: "wallet".into(),
+            faults: faults.iter().map(|f| f.name().to_string()).collect(),
+        };
+        (suite, Some(wallet), target, endpoints)
     } else {
         if !faults.is_empty() {
             return Err(CliError::new(
@@ -463,13 +572,30 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 suite.node().rpc_url()
             );
         }
-        (suite, None)
+        let info = TargetInfo {
+            name: target.name.clone(),
+            version: target.version.clone(),
+            protocol: "ontology".into(),
+            role: "wallet".into(),
+            faults: Vec::new(),
+        };
+        let endpoints = suite.endpoints();
+        (suite, None, info, endpoints)
     };
-    let summary = execute(&runtime, suite, &catalogue, &options, quiet);
+    let run = Run {
+        catalogue: &catalogue,
+        catalogue_text: catalogue::ONTOLOGY_WALLET,
+        options: &options,
+        quiet,
+        target,
+        endpoints,
+        destinations: &destinations,
+    };
+    let summary = execute(&runtime, suite, run);
     if let Some(wallet) = reference {
         runtime.block_on(wallet.shutdown());
     }
-    conclude(&summary)
+    conclude(&summary?)
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
@@ -479,6 +605,24 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
     for outcome in &summary.outcomes {
         if outcome.verdict == CaseVerdict::Warning {
             eprintln!("warning: {}: {}", outcome.id, outcome.reason);
+        }
+    }
+    if let Some(baseline) = &summary.baseline {
+        for entry in &baseline.entries {
+            match entry.status {
+                EntryStatus::FailingAsExpected => eprintln!(
+                    "expected failure: {} ({}, in {})",
+                    entry.id, entry.reason, baseline.file
+                ),
+                EntryStatus::Stale => eprintln!(
+                    "stale baseline entry: {} passes now; remove it from {} ({})",
+                    entry.id, baseline.file, entry.reason
+                ),
+                EntryStatus::NotRun => eprintln!(
+                    "baseline entry not judged: {} did not pass or fail in this run ({})",
+                    entry.id, entry.reason
+                ),
+            }
         }
     }
     eprintln!(

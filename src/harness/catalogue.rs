@@ -17,6 +17,46 @@ pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
 /// The embedded wallet suite for Ontology.
 pub const ONTOLOGY_WALLET: &str = include_str!("../../suites/ontology-wallet.toml");
 
+/// The profile's clauses, with the duties each puts on implementations under test.
+pub const CLAUSES: &str = include_str!("../../suites/clauses.toml");
+
+/// One clause of the profile (`suites/clauses.toml`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub id: String,
+    /// `ontology`, `simplewallet` or `harness`.
+    pub protocol: String,
+    pub summary: String,
+    /// The roles (`dapp`, `wallet`) of implementations under test the clause puts a duty on.
+    pub duties: Vec<String>,
+    /// Why the clause puts no duty on a peer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClauseFile {
+    clause: Vec<Clause>,
+}
+
+/// The profile's clauses, in the profile's order.
+///
+/// # Panics
+///
+/// If the embedded `suites/clauses.toml` is broken, which a unit test rules out.
+pub fn clauses() -> Vec<Clause> {
+    let file: ClauseFile = toml::from_str(CLAUSES)
+        .unwrap_or_else(|e| panic!("the embedded clause index is broken: {e}"));
+    file.clause
+}
+
+/// Every embedded catalogue, in listing order.
+pub fn all() -> Vec<Catalogue> {
+    vec![ontology_dapp(), ontology_wallet()]
+}
+
 /// How strictly a check is meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Level {
@@ -232,6 +272,38 @@ pub fn ontology_dapp() -> Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clause_index_is_well_formed() {
+        let clauses = clauses();
+        let mut seen = BTreeSet::new();
+        for clause in &clauses {
+            assert!(is_clause_id(&clause.id), "{}", clause.id);
+            assert!(seen.insert(clause.id.clone()), "{} twice", clause.id);
+            assert!(
+                ["ontology", "simplewallet", "harness"].contains(&clause.protocol.as_str()),
+                "{}",
+                clause.id
+            );
+            for duty in &clause.duties {
+                assert!(["dapp", "wallet"].contains(&duty.as_str()), "{}", clause.id);
+            }
+            assert_eq!(
+                clause.duties.is_empty(),
+                clause.note.is_some(),
+                "{}: a clause without duties says why, and only then",
+                clause.id
+            );
+        }
+        // Every clause a case names is in the index.
+        for catalogue in all() {
+            for case in &catalogue.cases {
+                for id in &case.clauses {
+                    assert!(seen.contains(id), "{}: unknown clause {id}", case.id);
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_embedded_catalogues_load() {

@@ -20,9 +20,10 @@ use serde_json::{json, Map, Value};
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
 use super::target::{DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
-use super::{CaseOutcome, Verdict};
+use super::{node_exchange, CaseOutcome, Verdict};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
+use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient, HttpError, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
@@ -32,6 +33,7 @@ use crate::protocol::ontology::transport;
 use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
 use crate::reference;
 use crate::reference::dapp::{DappConfig, DappFault, RunningDapp};
+use crate::transcript;
 
 /// Every play the runner knows.
 pub const PLAYS: [&str; 32] = [
@@ -115,6 +117,33 @@ fn abbreviate(bytes: &[u8]) -> String {
     }
 }
 
+/// What a dApp-suite case requires of the back end, in words, from its catalogue entry.
+pub fn expectation(case: &Case) -> String {
+    let mut text = match case.expect {
+        Expect::Accept => {
+            "the dApp accepts: error 0, desc SUCCESS, result true, the request's action and id echoed"
+                .to_string()
+        }
+        Expect::Reject => match (case.expect_error, case.expect_error_level) {
+            (Some(code), Some(Level::MUST)) => format!("the dApp rejects with error {code}"),
+            (Some(code), _) => format!("the dApp rejects: error not 0 (SHOULD be {code})"),
+            (None, _) => "the dApp rejects: error not 0".to_string(),
+        },
+        Expect::Any => "the dApp answers with a well-formed envelope".to_string(),
+    };
+    if case.require_event_query {
+        text.push_str("; it asks the node for the event of the transaction's hash");
+    }
+    match case.probe {
+        Some(ProbeExpect::Confirmed) => text.push_str("; its status probe says `confirmed`"),
+        Some(ProbeExpect::NotConfirmed) => {
+            text.push_str("; its status probe does not say `confirmed`")
+        }
+        None => {}
+    }
+    text
+}
+
 /// A decoded QR request.
 #[derive(Debug, Clone)]
 struct Request {
@@ -170,6 +199,7 @@ pub struct DappSuite {
     running: RunningNode,
     wallet: HarnessWallet,
     nonce: AtomicU32,
+    entropy: Entropy,
 }
 
 impl std::fmt::Debug for DappSuite {
@@ -229,7 +259,24 @@ impl DappSuite {
             running,
             wallet,
             nonce: AtomicU32::new(1),
+            entropy: Entropy::os(),
         }
+    }
+
+    /// The same suite drawing its random values from a seeded stream, for reproducible runs
+    /// against the references.
+    pub fn seeded(mut self, label: &str) -> Self {
+        self.entropy = Entropy::seeded(label);
+        self
+    }
+
+    /// The origins of the servers the harness runs for this suite (the mock node's two
+    /// APIs), with the placeholders reports write for them.
+    pub fn endpoints(&self) -> Vec<(String, String)> {
+        vec![
+            (self.running.rest_url(), "<node-rest>".into()),
+            (self.running.rpc_url(), "<node-rpc>".into()),
+        ]
     }
 
     /// The mock node the dApp under test must use.
@@ -249,8 +296,16 @@ impl DappSuite {
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
         let started = Instant::now();
         let mut warnings = Vec::new();
-        let judged = self.judge(case, &mut warnings).await;
-        CaseOutcome::conclude(case, judged, warnings, started)
+        let before = self.running.node.requests().len();
+        let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
+        // What the dApp asked the mock node during the case belongs to its transcript too.
+        let requests = self.running.node.requests();
+        record.exchanges.extend(
+            requests[before.min(requests.len())..]
+                .iter()
+                .map(|r| node_exchange(r, &self.running)),
+        );
+        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
@@ -387,6 +442,9 @@ impl DappSuite {
                 "the QR request breaks its schema ({clause}): {}: {}",
                 v.instance_path, v.message
             ));
+        }
+        if let Some(expire) = message.pointer("/params/expire").and_then(Value::as_u64) {
+            transcript::placeholder(expire.to_string(), "<expire>");
         }
         let request = Request {
             action: action.to_string(),
@@ -682,6 +740,10 @@ impl DappSuite {
         warnings: &mut Vec<String>,
     ) -> Step<Reply> {
         let status = reply.status;
+        transcript::observe(format!(
+            "the callback answered HTTP {status}: {}",
+            abbreviate(&reply.body)
+        ));
         if (300..400).contains(&status) {
             return fail(format!(
                 "the callback answered a redirect (HTTP {status}) instead of a reply; redirects are not followed (ONT-T7)"
@@ -817,6 +879,7 @@ impl DappSuite {
                 abbreviate(&reply.body)
             ));
         };
+        transcript::observe(format!("the status probe says `{status}`"));
         let confirmed = status == "confirmed";
         match expect {
             ProbeExpect::Confirmed if !confirmed => fail(format!(
@@ -842,12 +905,7 @@ impl DappSuite {
         let callback = self.callback_url(request)?;
         let id = request.id.clone();
         let hash = match case.play.as_str() {
-            "invoke-unknown-hash" => {
-                let mut bytes = [0u8; 32];
-                getrandom::fill(&mut bytes)
-                    .or_else(|e| error(format!("no randomness for a hash: {e}")))?;
-                Some(hex::encode(bytes))
-            }
+            "invoke-unknown-hash" => Some(self.entropy.hex(32).or_else(error)?),
             "invoke-send-error" => None,
             play => {
                 let mut tx = self.build_invoke(request).await?;
@@ -891,6 +949,13 @@ impl DappSuite {
             .post(&callback, &Value::Object(body), request, true, warnings)
             .await?;
         self.expect(case, &reply, warnings)?;
+        if let Some(hash) = &hash {
+            transcript::observe(if self.running.node.event_queried(hash) {
+                format!("the dApp asked the node for the event of {hash}")
+            } else {
+                format!("the dApp did not ask the node for the event of {hash}")
+            });
+        }
         if case.require_event_query {
             if let Some(hash) = &hash {
                 if !self.running.node.event_queried(hash) {
@@ -1034,6 +1099,8 @@ pub async fn against_reference(
     let mut config = DappConfig::new(NodeApi::Rest, running.rest_url());
     config.qr_lifetime = REFERENCE_QR_LIFETIME;
     config.faults = faults;
+    // Reference runs are reproducible: the same session ids and messages, run after run.
+    config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-dapp"));
     let dapp = reference::dapp::start(config, loopback).await?;
     let base = dapp.base_url();
     let sources = [
@@ -1064,5 +1131,8 @@ pub async fn against_reference(
             max_expiry_wait: Duration::from_secs(10),
         },
     };
-    Ok((DappSuite::with_node(target, running), dapp))
+    Ok((
+        DappSuite::with_node(target, running).seeded("qrconform/harness-wallet"),
+        dapp,
+    ))
 }

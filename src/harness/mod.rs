@@ -12,6 +12,7 @@
 pub mod catalogue;
 pub mod dapp;
 pub mod run;
+pub mod selftest;
 pub mod target;
 pub mod wallet;
 pub mod wallet_suite;
@@ -19,12 +20,15 @@ pub mod wallet_suite;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::chain::ontology::ledger::{Api, RecordedRequest};
+use crate::chain::ontology::RunningNode;
+use crate::transcript::{self, Exchange, Record, Sender};
 use catalogue::{Case, Level};
 
 /// What one case concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Verdict {
     /// The peer did what the clause requires.
@@ -69,23 +73,36 @@ impl fmt::Display for Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseOutcome {
     pub id: String,
+    pub title: String,
     pub level: Level,
     pub clauses: Vec<String>,
     pub verdict: Verdict,
     /// Why, in words: what was expected and what was observed. Empty only for a clean PASS.
     pub reason: String,
+    /// What the case requires of the peer, in words.
+    pub expected: String,
+    /// What the harness saw the peer do, in words.
+    pub observed: String,
+    /// Every HTTP exchange of the case.
+    pub transcript: Vec<Exchange>,
+    /// Values of this case that differ from run to run, with their report placeholders.
+    #[serde(skip)]
+    pub placeholders: Vec<(String, String)>,
     #[serde(skip)]
     pub duration: Duration,
 }
 
 impl CaseOutcome {
     /// A case's outcome from what its judge concluded: a clean run is PASS, or WARNING with
-    /// the warnings gathered on the way; a FAIL of a SHOULD case is a WARNING.
+    /// the warnings gathered on the way; a FAIL of a SHOULD case is a WARNING. `record` is
+    /// what the case's transcript scope gathered; `expected` says what the case requires.
     pub fn conclude(
         case: &Case,
         judged: Result<(), (Verdict, String)>,
         warnings: Vec<String>,
         started: Instant,
+        record: Record,
+        expected: String,
     ) -> Self {
         let (mut verdict, mut reason) = match judged {
             Ok(()) if warnings.is_empty() => (Verdict::Pass, String::new()),
@@ -96,13 +113,50 @@ impl CaseOutcome {
             verdict = Verdict::Warning;
             reason = format!("SHOULD: {reason}");
         }
+        let observed = if record.observations.is_empty() {
+            "nothing: the case ended before the peer was asked anything".to_string()
+        } else {
+            record.observations.join("; ")
+        };
         CaseOutcome {
             id: case.id.clone(),
+            title: case.title.clone(),
             level: case.level,
             clauses: case.clauses.clone(),
             verdict,
             reason,
+            expected,
+            observed,
+            transcript: record.exchanges,
+            placeholders: record.placeholders,
             duration: started.elapsed(),
         }
+    }
+}
+
+/// A request the peer made to the mock node, as a transcript exchange.
+pub fn node_exchange(request: &RecordedRequest, running: &RunningNode) -> Exchange {
+    let (base, method, path) = match request.api {
+        Api::Rest => {
+            let (method, path) = request
+                .target
+                .split_once(' ')
+                .unwrap_or(("GET", request.target.as_str()));
+            (running.rest_url(), method.to_string(), path.to_string())
+        }
+        Api::Rpc => (
+            running.rpc_url(),
+            "POST".to_string(),
+            format!("/ ({})", request.target),
+        ),
+    };
+    Exchange {
+        by: Sender::Peer,
+        method,
+        url: format!("{}{path}", base.trim_end_matches('/')),
+        request: (!request.body.is_empty()).then(|| transcript::body_text(request.body.as_bytes())),
+        status: None,
+        response: Some(format!("node error {}", request.error)),
+        error: None,
     }
 }

@@ -4,8 +4,8 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | every selected MUST case passed (warnings and reasoned skips allowed) |
-//! | 1 | a conformance failure: a FAIL or a TIMEOUT |
+//! | 0 | every selected MUST case passed (warnings, reasoned skips and baselined failures allowed) |
+//! | 1 | a conformance failure: a FAIL or a TIMEOUT the baseline does not expect, or a stale baseline entry |
 //! | 2 | a harness or configuration error (an ERROR verdict, a bad target file) |
 //! | 3 | nothing ran (no case selected, or every case skipped) or the run stopped early |
 //!
@@ -23,6 +23,7 @@ use super::catalogue::{Case, Level};
 use super::dapp::DappSuite;
 use super::wallet_suite::WalletSuite;
 use super::{CaseOutcome, Verdict};
+use crate::report::baseline::Baseline;
 
 /// A suite that can run one case to its verdict.
 pub trait Runner: Send + Sync + 'static {
@@ -71,6 +72,9 @@ pub struct RunOptions {
     /// Print the selected cases instead of running them.
     pub list: bool,
     pub format: Option<OutputFormat>,
+    /// Failures the team has accepted for now; they pass the run, and passing cases with an
+    /// entry fail it as stale.
+    pub baseline: Option<Baseline>,
 }
 
 /// What a run produced.
@@ -81,6 +85,8 @@ pub struct RunSummary {
     /// The outcomes, in catalogue order.
     pub outcomes: Vec<CaseOutcome>,
     pub listed: bool,
+    /// What became of the baseline's entries.
+    pub baseline: Option<crate::report::baseline::BaselineReport>,
 }
 
 impl RunSummary {
@@ -96,7 +102,14 @@ impl RunSummary {
         if count(Verdict::Error) > 0 {
             return 2;
         }
-        if count(Verdict::Fail) + count(Verdict::Timeout) > 0 {
+        let excused = |o: &CaseOutcome| self.baseline.as_ref().is_some_and(|b| b.excuses(&o.id));
+        let failing = self
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Fail | Verdict::Timeout) && !excused(o))
+            .count();
+        let stale = self.baseline.as_ref().map_or(0, |b| b.stale().count());
+        if failing + stale > 0 {
             return 1;
         }
         if count(Verdict::Skipped) == self.outcomes.len() {
@@ -175,6 +188,10 @@ pub fn run_cases<S: Runner>(
             let handle = handle.clone();
             let results = Arc::clone(&results);
             let kind = kind(&case);
+            let accepted = options
+                .baseline
+                .as_ref()
+                .and_then(|b| b.entries.get(&case.id).cloned());
             Trial::ignorable_test(case.id.clone(), move || {
                 let outcome = handle.block_on(suite.run(&case));
                 let verdict = outcome.verdict;
@@ -183,6 +200,21 @@ pub fn run_cases<S: Runner>(
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push(outcome);
+                if let Some(accepted) = accepted {
+                    match verdict {
+                        Verdict::Fail | Verdict::Timeout | Verdict::Warning => {
+                            return Ok(Completion::ignored_with(format!(
+                                "expected failure ({accepted}): {verdict}: {reason}"
+                            )))
+                        }
+                        Verdict::Pass => {
+                            return Err(Failed::from(format!(
+                                "stale baseline entry: the case passes now; remove it ({accepted})"
+                            )))
+                        }
+                        _ => {}
+                    }
+                }
                 match verdict {
                     Verdict::Pass => Ok(Completion::Completed),
                     // A warning passes the build; its reason is in the summary after the run.
@@ -199,10 +231,12 @@ pub fn run_cases<S: Runner>(
     let mut outcomes = results.lock().unwrap_or_else(|p| p.into_inner()).clone();
     // Keep catalogue order whatever order the trials finished in.
     outcomes.sort_by_key(|o| cases.iter().position(|c| c.id == o.id));
+    let baseline = options.baseline.as_ref().map(|b| b.apply(&outcomes));
     RunSummary {
         planned,
         outcomes,
         listed: options.list,
+        baseline,
     }
 }
 
@@ -214,10 +248,15 @@ mod tests {
     fn outcome(verdict: Verdict) -> CaseOutcome {
         CaseOutcome {
             id: "x".into(),
+            title: String::new(),
             level: Level::MUST,
             clauses: vec![],
             verdict,
             reason: String::new(),
+            expected: String::new(),
+            observed: String::new(),
+            transcript: vec![],
+            placeholders: vec![],
             duration: Duration::ZERO,
         }
     }
@@ -227,6 +266,7 @@ mod tests {
             planned,
             outcomes: verdicts.iter().map(|v| outcome(*v)).collect(),
             listed: false,
+            baseline: None,
         }
     }
 
@@ -245,5 +285,29 @@ mod tests {
             summary(2, &[Pass, Skipped]).tally(),
             "2 of 2 cases ran: 1 PASS, 1 SKIPPED"
         );
+    }
+
+    #[test]
+    fn a_baseline_excuses_failures_and_a_stale_entry_fails_the_run() {
+        use crate::report::baseline::{BaselineReport, EntryReport, EntryStatus};
+        use Verdict::*;
+        let entry = |status| BaselineReport {
+            file: "b.toml".into(),
+            entries: vec![EntryReport {
+                id: "x".into(),
+                reason: "later".into(),
+                status,
+            }],
+        };
+        let mut failing = summary(1, &[Fail]);
+        failing.baseline = Some(entry(EntryStatus::FailingAsExpected));
+        assert_eq!(failing.exit_code(), 0);
+        let mut stale = summary(1, &[Pass]);
+        stale.baseline = Some(entry(EntryStatus::Stale));
+        assert_eq!(stale.exit_code(), 1);
+        // An ERROR is never excused: the run was not judged.
+        let mut broken = summary(1, &[Error]);
+        broken.baseline = Some(entry(EntryStatus::NotRun));
+        assert_eq!(broken.exit_code(), 2);
     }
 }

@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::transcript::{self, Exchange, Sender};
+
 /// How long a stopping server waits for open connections before dropping them: a peer that
 /// holds a connection open must not hold the harness.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -207,7 +209,7 @@ impl HttpClient {
 
     /// `GET url`.
     pub async fn get(&self, url: &str) -> Result<HttpReply, HttpError> {
-        self.exchange(url, self.inner.get(url)).await
+        self.exchange("GET", url, None, self.inner.get(url)).await
     }
 
     /// `POST url` with a JSON body.
@@ -216,8 +218,8 @@ impl HttpClient {
             .inner
             .post(url)
             .header("content-type", "application/json")
-            .body(body);
-        self.exchange(url, request).await
+            .body(body.clone());
+        self.exchange("POST", url, Some(&body), request).await
     }
 
     /// `POST url` with an arbitrary body and content type (for malformed-input cases).
@@ -231,11 +233,41 @@ impl HttpClient {
             .inner
             .post(url)
             .header("content-type", content_type)
-            .body(body);
-        self.exchange(url, request).await
+            .body(body.clone());
+        self.exchange("POST", url, Some(&body), request).await
     }
 
+    /// Makes the request and writes it into the current case's transcript, whatever came of
+    /// it.
     async fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        sent: Option<&[u8]>,
+        request: reqwest::RequestBuilder,
+    ) -> Result<HttpReply, HttpError> {
+        let result = self.send(url, request).await;
+        let (status, response, error) = match &result {
+            Ok(reply) => (
+                Some(reply.status),
+                Some(transcript::body_text(&reply.body)),
+                None,
+            ),
+            Err(e) => (None, None, Some(e.to_string())),
+        };
+        transcript::exchange(Exchange {
+            by: Sender::Harness,
+            method: method.to_string(),
+            url: url.to_string(),
+            request: sent.map(transcript::body_text),
+            status,
+            response,
+            error,
+        });
+        result
+    }
+
+    async fn send(
         &self,
         url: &str,
         request: reqwest::RequestBuilder,

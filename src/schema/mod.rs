@@ -30,6 +30,12 @@ macro_rules! embed {
             text: include_str!(concat!("../../schemas/ontology/", $name, ".json")),
         }
     };
+    ($name:literal, $path:literal) => {
+        Embedded {
+            name: $name,
+            text: include_str!(concat!("../../schemas/", $path)),
+        }
+    };
 }
 /// Every embedded schema, in listing order.
 const EMBEDDED: &[Embedded] = &[
@@ -52,6 +58,7 @@ const EMBEDDED: &[Embedded] = &[
     embed!("driver.identity"),
     embed!("driver.scan.request"),
     embed!("driver.scan.reply"),
+    embed!("report", "report/report.json"),
 ];
 
 /// Plain words for the patterns the schemas use, so a violation says "is not an absolute
@@ -63,6 +70,11 @@ const PATTERN_PHRASES: &[(&str, &str)] = &[
         "an absolute http(s) URL (no user information)",
     ),
     (r"^[0-9a-fA-F]{40}$", "40 hex digits"),
+    (
+        r"^sha256:[0-9a-f]{64}$",
+        "a content hash (`sha256:` and 64 lower-case hex digits)",
+    ),
+    (r"^[A-Z]+-[A-Z]+[0-9]+$", "a clause id (like ONT-L7)"),
     (r"^[0-9a-fA-F]{64}$", "64 hex digits"),
     (
         r"^0[23][0-9a-fA-F]{64}$",
@@ -243,9 +255,14 @@ mod tests {
                 "{} has no description",
                 info.name
             );
+            let folder = if info.name == "report" {
+                "report/"
+            } else {
+                "ontology/"
+            };
             assert_eq!(
                 info.id,
-                format!("https://qrconform.dev/schemas/ontology/{}.json", info.name)
+                format!("https://qrconform.dev/schemas/{folder}{}.json", info.name)
             );
             let schema: Value = serde_json::from_str(schema_text(info.name).unwrap()).unwrap();
             assert_eq!(
@@ -291,7 +308,7 @@ mod tests {
         // its serde types are held to them in `protocol::driver`.
         let protocol: Vec<&str> = kind_names()
             .into_iter()
-            .filter(|k| !k.starts_with("driver."))
+            .filter(|k| !k.starts_with("driver.") && *k != "report")
             .collect();
         let names: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(protocol, names);

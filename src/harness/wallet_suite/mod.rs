@@ -23,9 +23,11 @@ use serde_json::{json, Map, Value};
 use self::dapp::{HarnessDapp, Received};
 use self::driver::{Driver, Stop};
 use super::catalogue::{Case, Catalogue, Expect};
-use super::{CaseOutcome, Verdict};
+use super::{node_exchange, CaseOutcome, Verdict};
 use crate::chain::ontology::client::NodeApi;
+use crate::chain::ontology::ledger::RecordedRequest;
 use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
+use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Identity, Outcome};
 use crate::protocol::ontology::crypto::{
@@ -38,10 +40,12 @@ use crate::protocol::ontology::transport::{self, QrForm};
 use crate::protocol::ontology::tx::{Transaction, TxType};
 use crate::reference;
 use crate::reference::wallet::{RunningWallet, WalletConfig, WalletFault};
+use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the wallet runner knows.
-pub const PLAYS: [&str; 19] = [
+pub const PLAYS: [&str; 20] = [
     "login-address",
+    "login-version-cyano",
     "login-account",
     "login-ontid",
     "login-low-s",
@@ -128,6 +132,54 @@ struct Observed {
     submitted: Vec<String>,
 }
 
+/// What a wallet-suite case requires of the wallet, in words, from its catalogue entry.
+pub fn expectation(case: &Case) -> String {
+    let decision = if case.approve {
+        "the user approves"
+    } else {
+        "the user rejects"
+    };
+    let what = match (case.expect, case.play.as_str()) {
+        (_, "invoke-send-failure") => {
+            "the wallet reports the failed send with error 80001 and never a success".to_string()
+        }
+        (Expect::Accept, _) => format!(
+            "the wallet completes the {}: one well-formed callback, signed over the right bytes, and (for invoke) the requested transaction at the node",
+            case.action
+        ),
+        _ => "the wallet does not act: no success callback, no transaction at the node".to_string(),
+    };
+    format!("{decision}; {what}")
+}
+
+/// What the wallet did during a case, in one line.
+fn describe_activity(
+    reply: &Option<crate::protocol::driver::ScanReply>,
+    received: &[Received],
+    transactions: &[Transaction],
+    node_requests: &[RecordedRequest],
+) -> String {
+    let driver = match reply {
+        Some(reply) => match &reply.reason {
+            Some(reason) => format!("the driver reported `{:?}` ({reason})", reply.outcome),
+            None => format!("the driver reported `{:?}`", reply.outcome),
+        },
+        None => "no driver report (interactive)".to_string(),
+    };
+    let posts = received.iter().filter(|r| r.method == "POST").count();
+    let gets = received.iter().filter(|r| r.method == "GET").count();
+    let txs: Vec<String> = transactions.iter().map(|t| t.display_hash()).collect();
+    format!(
+        "{driver}; {posts} callback(s) and {gets} payload fetch(es) reached the harness dApp; {} request(s) reached the node; {}",
+        node_requests.len(),
+        if txs.is_empty() {
+            "no transaction was accepted".to_string()
+        } else {
+            format!("accepted transaction(s): {}", txs.join(", "))
+        }
+    )
+}
+
 /// A case's QR code and what it asked for.
 struct Minted {
     token: String,
@@ -145,6 +197,7 @@ pub struct WalletSuite {
     running: RunningNode,
     limits: WalletLimits,
     next: AtomicU64,
+    entropy: Entropy,
 }
 
 impl std::fmt::Debug for WalletSuite {
@@ -182,7 +235,28 @@ impl WalletSuite {
             running,
             limits,
             next: AtomicU64::new(1),
+            entropy: Entropy::os(),
         })
+    }
+
+    /// The same suite drawing its random values from a seeded stream, for reproducible runs
+    /// against the references.
+    pub fn seeded(mut self, label: &str) -> Self {
+        self.entropy = Entropy::seeded(label);
+        self
+    }
+
+    /// The origins of the servers the harness runs for this suite (the harness dApp, the
+    /// mock node's two APIs), with the placeholders reports write for them.
+    pub fn endpoints(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                self.harness.public_url().to_string(),
+                "<harness-dapp>".into(),
+            ),
+            (self.running.rest_url(), "<node-rest>".into()),
+            (self.running.rpc_url(), "<node-rpc>".into()),
+        ]
     }
 
     pub fn identity(&self) -> &Identity {
@@ -206,13 +280,15 @@ impl WalletSuite {
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
         let started = Instant::now();
         let mut warnings = Vec::new();
-        let judged = self.judge(case, &mut warnings).await;
-        CaseOutcome::conclude(case, judged, warnings, started)
+        let (judged, record) = transcript::capture(self.judge(case, &mut warnings)).await;
+        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 
     fn token(&self) -> String {
         let mut bytes = [0u8; 6];
-        let _ = getrandom::fill(&mut bytes);
+        // A token only has to be unique within the run; the counter below makes it so even
+        // if the draw failed.
+        let _ = self.entropy.fill(&mut bytes);
         format!(
             "{}{:04x}",
             hex::encode(bytes),
@@ -277,6 +353,27 @@ impl WalletSuite {
                 )
             })
             .collect();
+        // What the wallet asked of the harness's servers belongs to the case's transcript.
+        for r in &received {
+            transcript::exchange(Exchange {
+                by: Sender::Peer,
+                method: r.method.clone(),
+                url: format!("{}{}", self.harness.public_url(), r.path),
+                request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
+                status: None,
+                response: None,
+                error: None,
+            });
+        }
+        for r in new_requests {
+            transcript::exchange(node_exchange(r, &self.running));
+        }
+        transcript::observe(describe_activity(
+            &reply,
+            &received,
+            &transactions,
+            new_requests,
+        ));
         let observed = Observed {
             reply,
             callbacks: received
@@ -308,10 +405,11 @@ impl WalletSuite {
         } else {
             now + 600
         };
+        transcript::placeholder(expire.to_string(), "<expire>");
         let dapp_icon = format!("{}/icon.png", self.harness.public_url());
         let random = {
             let mut bytes = [0u8; 16];
-            let _ = getrandom::fill(&mut bytes);
+            self.entropy.fill(&mut bytes).or_else(error)?;
             hex::encode(bytes)
         };
         let mut config = None;
@@ -354,14 +452,25 @@ impl WalletSuite {
             }
             other => return error(format!("no QR code for action `{other}`")),
         };
-        let request =
-            json!({"action": case.action, "version": "v1.0.0", "id": token, "params": params});
+        let request = {
+            // ONT-T4: cyano-bridge writes `1.0.0`; wallets accept both spellings.
+            let version = if case.play == "login-version-cyano" {
+                "1.0.0"
+            } else {
+                "v1.0.0"
+            };
+            json!({"action": case.action, "version": version, "id": token, "params": params})
+        };
         let form = match case.form.as_deref() {
             Some("deeplink") => QrForm::DeepLink,
             _ => QrForm::Json,
         };
         let qr = transport::encode(&request, form)
             .or_else(|e| error(format!("cannot write the QR text: {e}")))?;
+        if form == QrForm::DeepLink {
+            // The deep link encodes the request, `expire` included, past recognition.
+            transcript::placeholder(qr.clone(), "<deep link of the request>");
+        }
         Ok(Minted {
             token,
             qr,
@@ -831,6 +940,8 @@ pub async fn against_reference(
         running.rest_url(),
     );
     config.faults = faults;
+    // Reference runs are reproducible: the same nonces and tokens, run after run.
+    config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-wallet"));
     let wallet = reference::wallet::start(config, loopback).await?;
     let limits = WalletLimits::default();
     let driver = Driver::Http {
@@ -841,6 +952,8 @@ pub async fn against_reference(
             max_body: limits.max_body,
         }),
     };
-    let suite = WalletSuite::start(driver, running, loopback, None, limits).await?;
+    let suite = WalletSuite::start(driver, running, loopback, None, limits)
+        .await?
+        .seeded("qrconform/harness-dapp");
     Ok((suite, wallet))
 }

@@ -26,6 +26,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::chain::ontology::client::{NodeApi, NodeClient};
+use crate::entropy::Entropy;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 use crate::protocol::ontology::crypto::{Address, PrivateKey};
 pub use faults::DappFault;
@@ -55,6 +56,8 @@ pub struct DappConfig {
     pub payee: Address,
     /// The ONG amount each invoke asks for.
     pub amount: u64,
+    /// Where session ids and messages come from (the OS unless a reproducible run seeds it).
+    pub entropy: Arc<Entropy>,
 }
 
 impl DappConfig {
@@ -69,6 +72,7 @@ impl DappConfig {
             faults: BTreeSet::new(),
             payee: Address::from_public_key(&PrivateKey::from_seed(PAYEE_SEED).public_key()),
             amount: 1,
+            entropy: Arc::new(Entropy::os()),
         }
     }
 }
@@ -82,6 +86,7 @@ pub struct Shared {
     pub qr_lifetime: Duration,
     pub sessions: Sessions,
     pub node: NodeClient,
+    pub entropy: Arc<Entropy>,
     /// The base URL for QR texts, set once the listening address is known.
     base: OnceLock<String>,
     /// What the base would be if a request raced the start-up (the address asked for).
@@ -156,6 +161,7 @@ pub async fn start(config: DappConfig, listen: SocketAddr) -> Result<RunningDapp
         payee: config.payee,
         amount: config.amount,
         qr_lifetime: config.qr_lifetime,
+        entropy: config.entropy,
         sessions: Sessions::default(),
         node,
         base: OnceLock::new(),

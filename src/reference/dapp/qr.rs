@@ -10,7 +10,8 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 
-use super::session::{expire_after, random_hex, Kind, Session};
+use super::session::{expire_after, Kind, Session};
+use crate::entropy::Entropy;
 use crate::protocol::ontology::crypto::Address;
 
 /// The protocol version every request carries (the documented form, ONT-T4).
@@ -33,6 +34,7 @@ pub struct Issuer<'a> {
     /// The time of issue, since the Unix epoch.
     pub now: Duration,
     pub lifetime: Duration,
+    pub entropy: &'a Entropy,
 }
 
 impl Issuer<'_> {
@@ -47,26 +49,26 @@ impl Issuer<'_> {
     fn callback(&self, kind: Kind) -> String {
         format!("{}/callback/{}", self.base, kind.name())
     }
-}
 
-/// A fresh session id: 8 random bytes as hex.
-fn new_id() -> Result<String, String> {
-    random_hex(8)
-}
+    /// A fresh session id: 8 random bytes as hex.
+    fn new_id(&self) -> Result<String, String> {
+        self.entropy.hex(8)
+    }
 
-/// A message to sign: readable text, or 32 random bytes as lower-case hex when `ishex`.
-fn new_message(prefix: &str, ishex: bool) -> Result<String, String> {
-    if ishex {
-        random_hex(32)
-    } else {
-        Ok(format!("qrconform-{prefix}-{}", random_hex(16)?))
+    /// A message to sign: readable text, or 32 random bytes as lower-case hex when `ishex`.
+    fn new_message(&self, prefix: &str, ishex: bool) -> Result<String, String> {
+        if ishex {
+            self.entropy.hex(32)
+        } else {
+            Ok(format!("qrconform-{prefix}-{}", self.entropy.hex(16)?))
+        }
     }
 }
 
 /// The login QR code (ONT-L1) for `login_type` (`address`, `account` or `ontid`).
 pub fn login(issuer: &Issuer<'_>, login_type: &str) -> Result<(Session, Value), String> {
-    let id = new_id()?;
-    let message = new_message("login", false)?;
+    let id = issuer.new_id()?;
+    let message = issuer.new_message("login", false)?;
     let expire = issuer.expire();
     let qr = json!({
         "action": Kind::Login.name(),
@@ -88,15 +90,15 @@ pub fn login(issuer: &Issuer<'_>, login_type: &str) -> Result<(Session, Value), 
 
 /// The signMessage (one message) or signMultiMessage QR code (ONT-S1).
 pub fn sign(issuer: &Issuer<'_>, kind: Kind, ishex: bool) -> Result<(Session, Value), String> {
-    let id = new_id()?;
+    let id = issuer.new_id()?;
     let (messages, message) = if kind == Kind::SignMultiMessage {
         let messages = (0..MULTI_MESSAGES)
-            .map(|_| new_message("sign", ishex))
+            .map(|_| issuer.new_message("sign", ishex))
             .collect::<Result<Vec<_>, _>>()?;
         let value = json!(messages);
         (messages, value)
     } else {
-        let message = new_message("sign", ishex)?;
+        let message = issuer.new_message("sign", ishex)?;
         (vec![message.clone()], Value::String(message))
     };
     let expire = issuer.expire();
@@ -121,7 +123,7 @@ pub fn sign(issuer: &Issuer<'_>, kind: Kind, ishex: bool) -> Result<(Session, Va
 
 /// The invoke QR code (ONT-I1): it points at the payload rather than carrying it.
 pub fn invoke(issuer: &Issuer<'_>) -> Result<(Session, Value), String> {
-    let id = new_id()?;
+    let id = issuer.new_id()?;
     let expire = issuer.expire();
     let qr = json!({
         "action": Kind::Invoke.name(),
@@ -208,8 +210,11 @@ mod tests {
             base: "http://127.0.0.1:8080",
             now: Duration::new(1_700_000_000, 5),
             lifetime: Duration::from_secs(120),
+            entropy: &ENTROPY,
         }
     }
+
+    static ENTROPY: std::sync::LazyLock<Entropy> = std::sync::LazyLock::new(Entropy::os);
 
     fn assert_valid(kind: &str, value: &Value) {
         let violations = schema::validate(kind, value).expect("known kind");

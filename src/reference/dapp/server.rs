@@ -84,6 +84,7 @@ async fn qr_code(
         base: shared.base_url(),
         now: now(),
         lifetime: shared.qr_lifetime,
+        entropy: &shared.entropy,
     };
     let issued: Result<(Session, Value), String> = match Kind::from_name(&kind) {
         Some(Kind::Login) => match qr::login_type(query) {

@@ -1,5 +1,5 @@
 //! The reference dApp's memory: one [`Session`] per QR code it issued, kept in a bounded
-//! store, plus the clock and the randomness the sessions are made from.
+//! store, plus the clock the sessions are judged by.
 //!
 //! A session is what the back end must remember to judge a callback later (ONT-L8): the
 //! message(s) it issued, how they are signed (`ishex`), when the QR code expires, and whether a
@@ -218,14 +218,6 @@ pub fn is_expired(now: Duration, expire: u64) -> bool {
     now > Duration::from_secs(expire)
 }
 
-/// `n` random bytes from the operating system, as lower-case hex.
-pub fn random_hex(n: usize) -> Result<String, String> {
-    let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| format!("failed to read the operating system's randomness: {e}"))?;
-    Ok(hex::encode(bytes))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn kinds_round_trip_and_random_hex_has_the_asked_length() {
+    fn kinds_round_trip() {
         for kind in [
             Kind::Login,
             Kind::SignMessage,
@@ -274,10 +266,5 @@ mod tests {
             assert_eq!(Kind::from_name(kind.name()), Some(kind));
         }
         assert_eq!(Kind::from_name("Login"), None);
-        let hex = random_hex(8).expect("randomness");
-        assert_eq!(hex.len(), 16);
-        assert!(hex
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 }

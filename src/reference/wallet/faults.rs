@@ -40,6 +40,8 @@ faults! {
         "acts on QR codes whose `expire` has passed";
     SignOnReject => "sign-on-reject",
         "acts on a QR code the user rejected";
+    StrictVersion => "strict-version",
+        "refuses requests whose `version` is cyano-bridge's `1.0.0` rather than `v1.0.0`";
     PlainJsonOnly => "plain-json-only",
         "refuses QR text in the ontprovider:// deep-link form";
     AccountTypeUnsupported => "account-type-unsupported",

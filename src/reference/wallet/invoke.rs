@@ -122,7 +122,7 @@ fn build(shared: &Shared, config: &Value) -> Result<Transaction, String> {
     let mut tx = Transaction {
         version: 0,
         tx_type: TxType::InvokeNeo,
-        nonce: random_nonce()?,
+        nonce: random_nonce(shared)?,
         gas_price: call.gas_price,
         gas_limit: call.gas_limit,
         payer,
@@ -158,12 +158,11 @@ async fn send(shared: &Shared, tx: &Transaction) -> Result<(), String> {
         .map_err(|e| format!("the node refused the transaction: {e}"))
 }
 
-/// A nonce from the operating system's randomness: two scans of one QR code must give two
-/// transactions, or the node refuses the second as a duplicate.
-fn random_nonce() -> Result<u32, String> {
+/// A fresh random nonce: two scans of one QR code must give two transactions, or the node
+/// refuses the second as a duplicate.
+fn random_nonce(shared: &Shared) -> Result<u32, String> {
     let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| format!("failed to read the operating system's randomness: {e}"))?;
+    shared.entropy.fill(&mut bytes)?;
     Ok(u32::from_le_bytes(bytes))
 }
 

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::chain::ontology::client::{NodeApi, NodeClient};
+use crate::entropy::Entropy;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PrivateKey};
@@ -55,6 +56,8 @@ pub struct WalletConfig {
     pub faults: BTreeSet<WalletFault>,
     /// The bound on each outgoing HTTP step (connect, and the whole exchange).
     pub timeout: Duration,
+    /// Where transaction nonces come from (the OS unless a reproducible run seeds it).
+    pub entropy: Arc<Entropy>,
 }
 
 impl WalletConfig {
@@ -67,6 +70,7 @@ impl WalletConfig {
             node_url: node_url.into(),
             faults: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
+            entropy: Arc::new(Entropy::os()),
         }
     }
 }
@@ -86,6 +90,7 @@ pub(crate) struct Shared {
     /// One scan at a time: a second driver request waits for the first to finish, so the
     /// harness can attribute every callback and transaction to one QR code.
     scanning: tokio::sync::Mutex<()>,
+    entropy: Arc<Entropy>,
 }
 
 impl Shared {
@@ -144,6 +149,7 @@ pub async fn start(config: WalletConfig, listen: SocketAddr) -> Result<RunningWa
         http: HttpClient::new(limits),
         node: NodeClient::new(config.node_api, &config.node_url, HttpClient::new(limits)),
         scanning: tokio::sync::Mutex::new(()),
+        entropy: config.entropy,
     });
     let server = serve(listen, server::router(shared.clone())).await?;
     Ok(RunningWallet { server, shared })

@@ -101,6 +101,11 @@ pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
 /// Steps 1–4.
 async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     let message = read_qr(shared, &request.qr).await?;
+    if shared.has(WalletFault::StrictVersion)
+        && message.get("version").and_then(Value::as_str) != Some("v1.0.0")
+    {
+        return Err("unsupported protocol version; only `v1.0.0` is read".to_string());
+    }
     let request_json = check(&message)?;
     if let Some(expire) = request_json.params().get("expire").and_then(Value::as_u64) {
         // The QR code is void once its second has passed (ONT-L9): nothing is signed, posted,

@@ -1,0 +1,767 @@
+//! The Markdown writer: the report as a GitHub Actions job summary (`$GITHUB_STEP_SUMMARY`)
+//! or a pull-request comment.
+//!
+//! It is a summary, not the record: it says what needs attention and leaves the transcripts to
+//! the JSON and HTML reports, so that it stays far below the 1 MiB a job summary may hold even
+//! for a suite of hundreds of cases (every text cell is also cut to a few hundred characters).
+//! In order:
+//!
+//! ```markdown
+//! ## qrconform: Ontology dAPI mobile: dApp back end — reference-dapp 1.2.3
+//!
+//! Result: **NOT CONFORMANT** (exit code 1) — not conformant: a case failed or timed out, ...
+//!
+//! | planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |
+//! |--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+//! | 8 | 8 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 |
+//!
+//! ### Needs attention
+//! | case | level | verdict | clauses | reason |
+//! ...
+//! ### Stale baseline entries
+//! <details><summary>Clause coverage (9 clauses)</summary> ... </details>
+//! <details><summary>All cases (8)</summary> ... </details>
+//! ### Kill matrix
+//! | case | no-id-echo | accept-any-signature | reject-high-s |
+//! ...
+//! <sub>qrconform 0.1.0 · vector set sha256:… · catalogue sha256:… · total 1.234 s</sub>
+//! ```
+//!
+//! Every text that came from the run (reasons, titles, ids, fault descriptions) goes through
+//! `inline`: a peer's answer ends up in reasons, and the page GitHub renders from this file
+//! must show it as text, never as a table break, a link or markup.
+
+use std::fmt::Write;
+
+use super::baseline::EntryStatus;
+use super::{KillMatrix, Report};
+use crate::harness::catalogue::Level;
+use crate::harness::Verdict;
+
+/// Above this many faults the matrix's headers become `f1`, `f2`, … with a legend, so the
+/// table stays narrow enough to read.
+const MAX_NAMED_FAULTS: usize = 12;
+
+/// The most characters of one reason, title or problem the summary shows.
+const CELL_CHARS: usize = 400;
+
+/// The report as Markdown.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    // Writing to a `String` cannot fail.
+    let _ = write_report(&mut out, report);
+    out
+}
+
+fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "## {}: {} — {} {}\n",
+        inline(&report.generator.name),
+        inline(&report.suite.title),
+        inline(&report.target.name),
+        inline(&report.target.version)
+    )?;
+    writeln!(
+        out,
+        "Result: **{}** (exit code {}) — {}\n",
+        status_word(s.exit_code),
+        s.exit_code,
+        inline(&s.result)
+    )?;
+    writeln!(
+        out,
+        "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |"
+    )?;
+    writeln!(out, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")?;
+    writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        s.planned,
+        s.ran,
+        s.pass,
+        s.fail,
+        s.warning,
+        s.skipped,
+        s.timeout,
+        s.error,
+        s.expected_failures,
+        s.stale
+    )?;
+
+    writeln!(out, "### Needs attention\n")?;
+    let attention: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| c.verdict != Verdict::Pass)
+        .collect();
+    if attention.is_empty() {
+        writeln!(out, "Every case passed.\n")?;
+    } else {
+        writeln!(out, "| case | level | verdict | clauses | reason |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for case in attention {
+            let (verdict, reason) = match &case.expected_failure {
+                Some(accepted) => (
+                    format!("{} (expected failure)", case.verdict),
+                    format!(
+                        "{} (baseline: {})",
+                        inline(&clip(&case.reason)),
+                        inline(&clip(accepted))
+                    ),
+                ),
+                None => (case.verdict.to_string(), inline(&clip(&case.reason))),
+            };
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                inline(&case.id),
+                level_label(case.level),
+                verdict,
+                inline(&case.clauses.join(", ")),
+                reason
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    if let Some(baseline) = &report.baseline {
+        let stale: Vec<_> = baseline
+            .entries
+            .iter()
+            .filter(|e| e.status == EntryStatus::Stale)
+            .collect();
+        if !stale.is_empty() {
+            writeln!(out, "### Stale baseline entries\n")?;
+            writeln!(
+                out,
+                "These cases now pass: remove their entries from {}.\n",
+                inline(&baseline.file)
+            )?;
+            for entry in stale {
+                writeln!(
+                    out,
+                    "- {}: {}",
+                    inline(&entry.id),
+                    inline(&clip(&entry.reason))
+                )?;
+            }
+            writeln!(out)?;
+        }
+    }
+
+    // GitHub renders Markdown inside `<details>` only after a blank line.
+    writeln!(
+        out,
+        "<details><summary>Clause coverage ({} clauses)</summary>\n",
+        report.clauses.len()
+    )?;
+    writeln!(out, "| clause | verdict | cases |")?;
+    writeln!(out, "|---|---|--:|")?;
+    for clause in &report.clauses {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            inline(&clause.id),
+            clause.verdict,
+            clause.cases.len()
+        )?;
+    }
+    writeln!(out, "\n</details>\n")?;
+
+    writeln!(
+        out,
+        "<details><summary>All cases ({})</summary>\n",
+        report.cases.len()
+    )?;
+    writeln!(out, "| case | verdict | title |")?;
+    writeln!(out, "|---|---|---|")?;
+    for case in &report.cases {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            inline(&case.id),
+            case.verdict,
+            inline(&clip(&case.title))
+        )?;
+    }
+    writeln!(out, "\n</details>\n")?;
+
+    if let Some(matrix) = &report.kill_matrix {
+        write_kill_matrix(out, matrix)?;
+    }
+
+    writeln!(
+        out,
+        "<sub>{} {} · vector set {} · catalogue {} · total {}</sub>",
+        inline(&report.generator.name),
+        inline(&report.generator.version),
+        inline(&report.generator.vector_set),
+        inline(&report.suite.catalogue),
+        seconds(report.timing.total_ms)
+    )
+}
+
+fn write_kill_matrix(out: &mut String, matrix: &KillMatrix) -> std::fmt::Result {
+    writeln!(out, "### Kill matrix\n")?;
+    let indexed = matrix.faults.len() > MAX_NAMED_FAULTS;
+    let header = |i: usize, name: &str| {
+        if indexed {
+            format!("f{}", i + 1)
+        } else {
+            inline(name)
+        }
+    };
+    write!(out, "| case |")?;
+    for (i, fault) in matrix.faults.iter().enumerate() {
+        write!(out, " {} |", header(i, &fault.name))?;
+    }
+    write!(out, "\n|---|")?;
+    for _ in &matrix.faults {
+        write!(out, ":-:|")?;
+    }
+    writeln!(out)?;
+    for row in &matrix.rows {
+        write!(out, "| {} |", inline(&row.case))?;
+        for i in 0..matrix.faults.len() {
+            // A row shorter than the fault list is a malformed matrix; show the gap, not a
+            // shifted table.
+            match row.cells.get(i) {
+                Some(cell) => write!(out, " {} |", cell.kill.mark())?,
+                None => write!(out, "  |")?,
+            }
+        }
+        writeln!(out)?;
+    }
+    write!(out, "| **killed by** |")?;
+    for fault in &matrix.faults {
+        write!(out, " {} |", fault.killed_by.len())?;
+    }
+    writeln!(out, "\n")?;
+    writeln!(
+        out,
+        "K killed · w failed, but not for its own reason · . survived · ! broken (ERROR or SKIPPED)\n"
+    )?;
+    if indexed {
+        for (i, fault) in matrix.faults.iter().enumerate() {
+            writeln!(
+                out,
+                "- f{}: {} — {}",
+                i + 1,
+                inline(&fault.name),
+                inline(&clip(&fault.description))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if matrix.problems.is_empty() {
+        writeln!(
+            out,
+            "Every fault is caught by at least one case, every case catches at least one fault, \
+             every claim holds.\n"
+        )?;
+    } else {
+        writeln!(out, "**Problems**\n")?;
+        for problem in &matrix.problems {
+            writeln!(out, "- {}", inline(&clip(problem)))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The exit code as one word for the result line.
+fn status_word(exit_code: u8) -> &'static str {
+    match exit_code {
+        0 => "CONFORMANT",
+        1 => "NOT CONFORMANT",
+        2 => "NOT JUDGED",
+        _ => "VACUOUS",
+    }
+}
+
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::MUST => "MUST",
+        Level::SHOULD => "SHOULD",
+    }
+}
+
+/// Milliseconds as seconds, to the millisecond.
+fn seconds(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// At most [`CELL_CHARS`] characters of `text`, cut on a character boundary.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(CELL_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Text made safe for a table cell or a list item: it stays on its line (line breaks become
+/// `<br>`), cannot end a cell (`|`), open markup (`<`, `&`) or form a link, emphasis or code
+/// span (the Markdown punctuation is backslash-escaped).
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::baseline::{BaselineReport, EntryReport};
+    use crate::report::{
+        exit_code_words, CaseReport, CaseTiming, ClauseCoverage, FaultColumn, FaultTiming,
+        Generator, Kill, KillCell, KillRow, SuiteInfo, Summary, TargetInfo, Timing, SCHEMA_VERSION,
+    };
+    use crate::transcript::{Exchange, Sender};
+
+    const HOSTILE: &str = "<script>alert(1)</script> | cell\nnext line ]]> & \"q\" 'a'";
+
+    fn case(
+        id: &str,
+        level: Level,
+        verdict: Verdict,
+        clauses: &[&str],
+        reason: &str,
+        transcript: Vec<Exchange>,
+    ) -> CaseReport {
+        CaseReport {
+            id: id.into(),
+            title: format!("the case {id}"),
+            clauses: clauses.iter().map(|c| c.to_string()).collect(),
+            level,
+            verdict,
+            reason: reason.into(),
+            expected: "the back end rejects the login with error 80001".into(),
+            observed: format!("the back end answered {HOSTILE}"),
+            expected_failure: None,
+            transcript,
+        }
+    }
+
+    /// A small report with every verdict, an expected failure, a stale baseline entry, a
+    /// transcript from both senders and a three-fault kill matrix with a problem.
+    fn sample() -> Report {
+        let transcript = vec![
+            Exchange {
+                by: Sender::Harness,
+                method: "POST".into(),
+                url: "<dapp>/login?x=<script>".into(),
+                request: Some(format!("{{\"action\":\"login\",\"note\":\"{HOSTILE}\"}}")),
+                status: Some(200),
+                response: Some(format!("TRANSCRIPT-BODY {HOSTILE}")),
+                error: None,
+            },
+            Exchange {
+                by: Sender::Peer,
+                method: "GET".into(),
+                url: "<node>/api/v1/smartcode/event/txhash/00".into(),
+                request: None,
+                status: None,
+                response: Some("node error 0".into()),
+                error: Some("timed out after 5 s".into()),
+            },
+        ];
+        let mut cases = vec![
+            case(
+                "login.address.honest",
+                Level::MUST,
+                Verdict::Pass,
+                &["ONT-L2", "ONT-L10"],
+                "",
+                transcript,
+            ),
+            case(
+                "login.account.honest",
+                Level::MUST,
+                Verdict::Pass,
+                &["ONT-L1"],
+                "",
+                vec![],
+            ),
+            case(
+                "login.expired",
+                Level::MUST,
+                Verdict::Fail,
+                &["ONT-L8"],
+                HOSTILE,
+                vec![],
+            ),
+            case(
+                "login.message.replay",
+                Level::MUST,
+                Verdict::Fail,
+                &["ONT-L9"],
+                "the replayed login was accepted",
+                vec![],
+            ),
+            case(
+                "login.signature.high-s",
+                Level::SHOULD,
+                Verdict::Warning,
+                &["ONT-L4"],
+                "SHOULD: the back end normalised S",
+                vec![],
+            ),
+            case(
+                "invoke.event.slow",
+                Level::MUST,
+                Verdict::Timeout,
+                &["ONT-I3"],
+                "no answer within 10 s",
+                vec![],
+            ),
+            case(
+                "invoke.source.missing",
+                Level::MUST,
+                Verdict::Skipped,
+                &["ONT-I1"],
+                "the target has no invoke QR source",
+                vec![],
+            ),
+            case(
+                "login.ontid.honest",
+                Level::MUST,
+                Verdict::Error,
+                &["ONT-L7"],
+                "the mock node did not start",
+                vec![],
+            ),
+        ];
+        cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
+        let clauses = cases
+            .iter()
+            .flat_map(|c| {
+                c.clauses.iter().map(|cl| ClauseCoverage {
+                    id: cl.clone(),
+                    cases: vec![c.id.clone()],
+                    verdict: c.verdict,
+                })
+            })
+            .collect();
+        let cell = |kill: Kill| KillCell {
+            verdict: match kill {
+                Kill::Killed | Kill::WrongReason => Verdict::Fail,
+                Kill::Survived => Verdict::Pass,
+                Kill::Broken => Verdict::Error,
+            },
+            kill,
+        };
+        let kill_matrix = KillMatrix {
+            faults: vec![
+                FaultColumn {
+                    name: "no-id-echo".into(),
+                    description: "the back end does not echo the request id".into(),
+                    killed_by: vec!["login.address.honest".into()],
+                },
+                FaultColumn {
+                    name: "accept-any-signature".into(),
+                    description: format!("accepts any signature {HOSTILE}"),
+                    killed_by: vec![],
+                },
+                FaultColumn {
+                    name: "reject-high-s".into(),
+                    description: "rejects high-S signatures".into(),
+                    killed_by: vec!["login.signature.high-s".into()],
+                },
+            ],
+            rows: vec![
+                KillRow {
+                    case: "login.address.honest".into(),
+                    twin: None,
+                    claimed: vec!["no-id-echo".into()],
+                    cells: vec![
+                        cell(Kill::Killed),
+                        cell(Kill::Survived),
+                        cell(Kill::Survived),
+                    ],
+                },
+                KillRow {
+                    case: "login.expired".into(),
+                    twin: Some("login.address.honest".into()),
+                    claimed: vec!["accept-any-signature".into()],
+                    cells: vec![
+                        cell(Kill::WrongReason),
+                        cell(Kill::Survived),
+                        cell(Kill::Broken),
+                    ],
+                },
+                KillRow {
+                    case: "login.signature.high-s".into(),
+                    twin: None,
+                    claimed: vec!["reject-high-s".into()],
+                    cells: vec![
+                        cell(Kill::Survived),
+                        cell(Kill::Survived),
+                        cell(Kill::Killed),
+                    ],
+                },
+            ],
+            problems: vec![format!(
+                "no case kills the fault `accept-any-signature` {HOSTILE}"
+            )],
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            generator: Generator {
+                name: "qrconform".into(),
+                version: "0.1.0".into(),
+                vector_set: "sha256:vvvv".into(),
+            },
+            suite: SuiteInfo {
+                id: "ontology-dapp".into(),
+                title: "Ontology dAPI mobile: dApp back end".into(),
+                protocol: "ontology-dapi-mobile".into(),
+                role: "dapp".into(),
+                catalogue: "sha256:cccc".into(),
+            },
+            target: TargetInfo {
+                name: "reference-dapp".into(),
+                version: "1.2.3".into(),
+                protocol: "ontology-dapi-mobile".into(),
+                role: "dapp".into(),
+                faults: vec!["no-id-echo".into(), "reject-high-s".into()],
+            },
+            summary: Summary {
+                planned: 8,
+                ran: 8,
+                pass: 2,
+                fail: 2,
+                warning: 1,
+                skipped: 1,
+                timeout: 1,
+                error: 1,
+                expected_failures: 1,
+                stale: 1,
+                exit_code: 1,
+                result: exit_code_words(1).into(),
+            },
+            clauses,
+            timing: Timing {
+                total_ms: 1234,
+                cases: cases
+                    .iter()
+                    .map(|c| CaseTiming {
+                        id: c.id.clone(),
+                        ms: 0.0,
+                    })
+                    .collect(),
+                fault_runs: kill_matrix
+                    .faults
+                    .iter()
+                    .map(|f| FaultTiming {
+                        fault: f.name.clone(),
+                        ms: 0,
+                    })
+                    .collect(),
+            },
+            cases,
+            baseline: Some(BaselineReport {
+                file: "baseline.toml".into(),
+                entries: vec![
+                    EntryReport {
+                        id: "login.account.honest".into(),
+                        reason: "accounts were broken in 2.3".into(),
+                        status: EntryStatus::Stale,
+                    },
+                    EntryReport {
+                        id: "login.message.replay".into(),
+                        reason: "replay protection ships in 2.4 (ticket 1182)".into(),
+                        status: EntryStatus::FailingAsExpected,
+                    },
+                ],
+            }),
+            kill_matrix: Some(kill_matrix),
+        }
+    }
+
+    /// The lines of the section that starts with `heading`, up to the next blank line after
+    /// its table or list.
+    fn section<'a>(md: &'a str, heading: &str) -> Vec<&'a str> {
+        let start = md
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading} in\n{md}"));
+        md[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with('|') && !l.starts_with("- "))
+            .take_while(|l| !l.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn markdown_says_the_result_first() {
+        let md = render(&sample());
+        let mut lines = md.lines();
+        assert_eq!(
+            lines.next(),
+            Some("## qrconform: Ontology dAPI mobile: dApp back end — reference-dapp 1.2.3")
+        );
+        assert_eq!(lines.next(), Some(""));
+        assert_eq!(
+            lines.next(),
+            Some(
+                "Result: **NOT CONFORMANT** (exit code 1) — not conformant: a case failed or \
+                 timed out, or a baseline entry is stale"
+            )
+        );
+        assert!(md.contains(
+            "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |\n\
+             |--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n\
+             | 8 | 8 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 |\n"
+        ));
+        assert!(md.ends_with(
+            "<sub>qrconform 0.1.0 · vector set sha256:vvvv · catalogue sha256:cccc · total 1.234 s</sub>\n"
+        ));
+        assert_eq!(md, render(&sample()));
+    }
+
+    #[test]
+    fn markdown_lists_every_case_that_needs_attention() {
+        let md = render(&sample());
+        let rows = section(&md, "### Needs attention");
+        assert_eq!(rows.len(), 2 + 6, "{rows:#?}");
+        assert!(rows.iter().any(|r| r.starts_with(
+            "| login.message.replay | MUST | FAIL (expected failure) | ONT-L9 | the replayed \
+             login was accepted (baseline: replay protection ships in 2.4 (ticket 1182)) |"
+        )));
+        assert!(rows
+            .contains(&"| invoke.event.slow | MUST | TIMEOUT | ONT-I3 | no answer within 10 s |"));
+        assert!(rows.contains(
+            &"| login.signature.high-s | SHOULD | WARNING | ONT-L4 | SHOULD: the back end normalised S |"
+        ));
+        assert!(!rows.iter().any(|r| r.contains("login.address.honest")));
+
+        let stale = section(&md, "### Stale baseline entries");
+        assert_eq!(
+            stale,
+            vec!["- login.account.honest: accounts were broken in 2.3"]
+        );
+
+        let mut clean = sample();
+        clean.cases.retain(|c| c.verdict == Verdict::Pass);
+        clean.baseline = None;
+        let md = render(&clean);
+        assert!(md.contains("### Needs attention\n\nEvery case passed.\n"));
+        assert!(!md.contains("Stale baseline"));
+    }
+
+    #[test]
+    fn markdown_folds_coverage_and_the_case_list() {
+        let md = render(&sample());
+        assert!(md.contains(
+            "<details><summary>Clause coverage (9 clauses)</summary>\n\n| clause | verdict | cases |\n"
+        ));
+        assert!(md.contains("| ONT-L8 | FAIL | 1 |\n"));
+        assert!(md
+            .contains("<details><summary>All cases (8)</summary>\n\n| case | verdict | title |\n"));
+        assert!(md.contains("| login.address.honest | PASS | the case login.address.honest |\n"));
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+        // Never the transcripts.
+        assert!(!md.contains("TRANSCRIPT-BODY"));
+        assert!(!md.contains("smartcode"));
+    }
+
+    #[test]
+    fn markdown_draws_the_kill_matrix() {
+        let md = render(&sample());
+        let rows = section(&md, "### Kill matrix");
+        assert_eq!(
+            rows,
+            vec![
+                "| case | no-id-echo | accept-any-signature | reject-high-s |",
+                "|---|:-:|:-:|:-:|",
+                "| login.address.honest | K | . | . |",
+                "| login.expired | w | . | ! |",
+                "| login.signature.high-s | . | . | K |",
+                "| **killed by** | 1 | 0 | 1 |",
+            ]
+        );
+        assert!(md.contains("**Problems**\n\n- no case kills the fault \\`accept-any-signature\\`"));
+
+        let mut report = sample();
+        let matrix = report.kill_matrix.as_mut().unwrap();
+        matrix.problems.clear();
+        let template = matrix.faults[0].clone();
+        for i in 0..12 {
+            matrix.faults.push(FaultColumn {
+                name: format!("extra-{i}"),
+                ..template.clone()
+            });
+        }
+        let md = render(&report);
+        assert!(md.contains("| case | f1 | f2 | f3 | f4 |"));
+        assert!(md.contains("- f1: no-id-echo — the back end does not echo the request id\n"));
+        assert!(md.contains("- f15: extra-11 — "));
+        // Rows too short for the fault list keep their columns.
+        assert!(md.contains("| login.address.honest | K | . | . |  |"));
+        assert!(md.contains("every claim holds."));
+    }
+
+    #[test]
+    fn markdown_keeps_hostile_text_inert() {
+        let md = render(&sample());
+        assert!(!md.contains("<script>"), "{md}");
+        assert!(
+            md.contains("&lt;script&gt;alert(1)&lt;/script&gt; \\| cell<br>next line \\]\\]&gt;")
+        );
+        // Every row of a table keeps the table's columns: a `|` from the peer is escaped.
+        let mut columns = None;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                columns = None;
+                continue;
+            }
+            let pipes = line.replace("\\|", "").matches('|').count();
+            assert_eq!(*columns.get_or_insert(pipes), pipes, "{line}");
+        }
+        // Nothing the peer writes becomes a link, an image or a code span.
+        assert_eq!(inline("[x](https://evil)"), "\\[x\\](https://evil)");
+        assert_eq!(inline("![i](x)"), "!\\[i\\](x)");
+        assert_eq!(inline("`a`\r\nb\rc"), "\\`a\\`<br>b<br>c");
+        assert_eq!(inline("a\u{1b}[0m"), "a \\[0m");
+    }
+
+    #[test]
+    fn markdown_stays_small_for_a_large_suite() {
+        let mut report = sample();
+        let template = report.cases[2].clone();
+        for i in 0..200 {
+            report.cases.push(CaseReport {
+                id: format!("bulk.{i}"),
+                reason: "x".repeat(100_000),
+                ..template.clone()
+            });
+        }
+        let md = render(&report);
+        assert!(md.len() < 256 * 1024, "{} bytes", md.len());
+        assert!(md.contains(&format!("{}…", "x".repeat(CELL_CHARS))));
+    }
+}
