@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::test::Protocol;
 use super::{print_json, CliError, CmdResult, Verdict};
-use crate::harness::catalogue::{self, Catalogue, Level};
+use crate::harness::catalogue::{self, Catalogue};
 
 /// The role of the implementation a suite tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,13 +51,6 @@ pub struct ListArgs {
     pub format: ListFormat,
 }
 
-fn level(level: Level) -> &'static str {
-    match level {
-        Level::MUST => "MUST",
-        Level::SHOULD => "SHOULD",
-    }
-}
-
 pub fn run(args: ListArgs) -> CmdResult {
     let suites: Vec<Catalogue> = catalogue::all()
         .into_iter()
@@ -84,7 +77,7 @@ pub fn run(args: ListArgs) -> CmdResult {
                     println!(
                         "  {:<width$}  {:<6}  {}  {}",
                         case.id,
-                        level(case.level),
+                        case.level.label(),
                         case.clauses.join(","),
                         case.title
                     );
@@ -127,7 +120,7 @@ pub fn listing(suites: &[Catalogue]) -> Value {
             "cases": s.cases.iter().map(|c| json!({
                 "id": c.id,
                 "title": c.title,
-                "level": level(c.level),
+                "level": c.level.label(),
                 "clauses": c.clauses,
                 "negative": c.is_negative(),
                 "twin": c.twin,

@@ -13,6 +13,7 @@ use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::harness::catalogue::{self, Catalogue};
 use crate::harness::dapp::{against_reference, check_catalogue, DappSuite};
 use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
+use crate::harness::selftest::SuiteKind;
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
 use crate::harness::wallet_suite::{self, WalletLimits, WalletSuite};
@@ -250,13 +251,8 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         }
         let mut endpoints = suite.endpoints();
         endpoints.push((dapp.base_url(), "<dapp>".into()));
-        let target = TargetInfo {
-            name: "qrconform reference dApp".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            protocol: "ontology".into(),
-            role: "dapp".into(),
-            faults: faults.iter().map(|f| f.name().to_string()).collect(),
-        };
+        let target =
+            SuiteKind::OntologyDapp.target(faults.iter().map(|f| f.name().to_string()).collect());
         (suite, Some(dapp), target, endpoints)
     } else {
         if !faults.is_empty() {
@@ -521,13 +517,8 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         }
         let mut endpoints = suite.endpoints();
         endpoints.push((wallet.base_url(), "<wallet-driver>".into()));
-        let target = TargetInfo {
-            name: "qrconform reference wallet".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            protocol: "ontology".into(),
-            role: "wallet".into(),
-            faults: faults.iter().map(|f| f.name().to_string()).collect(),
-        };
+        let target =
+            SuiteKind::OntologyWallet.target(faults.iter().map(|f| f.name().to_string()).collect());
         (suite, Some(wallet), target, endpoints)
     } else {
         if !faults.is_empty() {
@@ -630,6 +621,23 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
         summary.tally(),
         elapsed.as_secs_f64()
     );
+    if let Some(baseline) = &summary.baseline {
+        let expected = baseline
+            .entries
+            .iter()
+            .filter(|e| e.status == EntryStatus::FailingAsExpected)
+            .count();
+        eprintln!(
+            "qrconform: baseline {}: {expected} failure(s) expected, {} stale entr{}",
+            baseline.file,
+            baseline.stale().count(),
+            if baseline.stale().count() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        );
+    }
     if summary.planned == 0 {
         eprintln!("qrconform: no case matched the filter; nothing ran (exit 3)");
     } else if summary.exit_code() == 3 {

@@ -64,6 +64,15 @@ pub enum Level {
     SHOULD,
 }
 
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::MUST => "MUST",
+            Level::SHOULD => "SHOULD",
+        }
+    }
+}
+
 /// What the peer's answer must say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
 use tokio::runtime::Handle;
 
-use super::catalogue::{Case, Level};
+use super::catalogue::Case;
 use super::dapp::DappSuite;
 use super::wallet_suite::WalletSuite;
 use super::{CaseOutcome, Verdict};
@@ -163,13 +163,6 @@ fn arguments(options: &RunOptions) -> Arguments {
     }
 }
 
-fn kind(case: &Case) -> &'static str {
-    match case.level {
-        Level::MUST => "MUST",
-        Level::SHOULD => "SHOULD",
-    }
-}
-
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
 /// async runtime that `handle` belongs to (each case blocks on it).
 pub fn run_cases<S: Runner>(
@@ -187,7 +180,7 @@ pub fn run_cases<S: Runner>(
             let suite = Arc::clone(&suite);
             let handle = handle.clone();
             let results = Arc::clone(&results);
-            let kind = kind(&case);
+            let kind = case.level.label();
             let accepted = options
                 .baseline
                 .as_ref()
@@ -249,7 +242,7 @@ mod tests {
         CaseOutcome {
             id: "x".into(),
             title: String::new(),
-            level: Level::MUST,
+            level: crate::harness::catalogue::Level::MUST,
             clauses: vec![],
             verdict,
             reason: String::new(),

@@ -27,8 +27,7 @@
 use std::fmt::Write;
 
 use super::baseline::{BaselineReport, EntryStatus};
-use super::{CaseReport, Kill, KillMatrix, Report};
-use crate::harness::catalogue::Level;
+use super::{exit_code_word, seconds, CaseReport, Kill, KillMatrix, Report};
 use crate::harness::Verdict;
 use crate::transcript::{Exchange, Sender};
 
@@ -132,7 +131,7 @@ fn write_page(out: &mut String, report: &Report) -> std::fmt::Result {
         esc(&report.suite.title),
         esc(&report.target.name),
         esc(&report.target.version),
-        status_word(s.exit_code)
+        exit_code_word(s.exit_code)
     )?;
     writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>")?;
 
@@ -174,7 +173,7 @@ fn write_page(out: &mut String, report: &Report) -> std::fmt::Result {
         out,
         "<p class=\"result\"><span class=\"badge big {}\">{}</span> {} <span class=\"muted\">(exit code {})</span></p>",
         result_class(s.exit_code),
-        status_word(s.exit_code),
+        exit_code_word(s.exit_code),
         esc(&s.result),
         s.exit_code
     )?;
@@ -359,7 +358,7 @@ fn write_case(out: &mut String, report: &Report, case: &CaseReport) -> std::fmt:
         .map(|c| format!("<code>{}</code>", esc(c)))
         .collect();
     writeln!(out, "<dt>Clauses</dt><dd>{}</dd>", clauses.join(", "))?;
-    writeln!(out, "<dt>Level</dt><dd>{}</dd>", level_label(case.level))?;
+    writeln!(out, "<dt>Level</dt><dd>{}</dd>", case.level.label())?;
     writeln!(out, "<dt>Verdict</dt><dd>{}</dd>", badge(case.verdict))?;
     if !case.reason.is_empty() {
         writeln!(out, "<dt>Reason</dt><dd>{}</dd>", esc(&case.reason))?;
@@ -599,16 +598,6 @@ fn result_class(exit_code: u8) -> &'static str {
     }
 }
 
-/// The exit code as one word for the result badge.
-fn status_word(exit_code: u8) -> &'static str {
-    match exit_code {
-        0 => "CONFORMANT",
-        1 => "NOT CONFORMANT",
-        2 => "NOT JUDGED",
-        _ => "VACUOUS",
-    }
-}
-
 fn kill_class(kill: Kill) -> &'static str {
     match kill {
         Kill::Killed => "k-killed",
@@ -625,18 +614,6 @@ fn kill_words(kill: Kill) -> &'static str {
         Kill::Survived => "survived",
         Kill::Broken => "broken",
     }
-}
-
-fn level_label(level: Level) -> &'static str {
-    match level {
-        Level::MUST => "MUST",
-        Level::SHOULD => "SHOULD",
-    }
-}
-
-/// Milliseconds as seconds, to the millisecond.
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03} s", ms / 1000, ms % 1000)
 }
 
 fn case_link(id: &str) -> String {
@@ -681,273 +658,10 @@ fn esc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::baseline::EntryReport;
-    use crate::report::{
-        exit_code_words, CaseTiming, ClauseCoverage, FaultColumn, FaultTiming, Generator, KillCell,
-        KillRow, SuiteInfo, Summary, TargetInfo, Timing, SCHEMA_VERSION,
-    };
 
-    const HOSTILE: &str = "<script>alert(1)</script> | cell\nnext line ]]> & \"q\" 'a'";
+    use crate::report::fixture::sample;
     const HOSTILE_ESCAPED: &str =
         "&lt;script&gt;alert(1)&lt;/script&gt; | cell\nnext line ]]&gt; &amp; &quot;q&quot; &#39;a&#39;";
-
-    fn case(
-        id: &str,
-        level: Level,
-        verdict: Verdict,
-        clauses: &[&str],
-        reason: &str,
-        transcript: Vec<Exchange>,
-    ) -> CaseReport {
-        CaseReport {
-            id: id.into(),
-            title: format!("the case {id}"),
-            clauses: clauses.iter().map(|c| c.to_string()).collect(),
-            level,
-            verdict,
-            reason: reason.into(),
-            expected: "the back end rejects the login with error 80001".into(),
-            observed: format!("the back end answered {HOSTILE}"),
-            expected_failure: None,
-            transcript,
-        }
-    }
-
-    /// A small report with every verdict, an expected failure, a stale baseline entry, a
-    /// transcript from both senders and a three-fault kill matrix with a problem.
-    fn sample() -> Report {
-        let transcript = vec![
-            Exchange {
-                by: Sender::Harness,
-                method: "POST".into(),
-                url: "<dapp>/login?x=\"><script>".into(),
-                request: Some(format!("{{\"action\":\"login\",\"note\":\"{HOSTILE}\"}}")),
-                status: Some(200),
-                response: Some(HOSTILE.into()),
-                error: None,
-            },
-            Exchange {
-                by: Sender::Peer,
-                method: "GET".into(),
-                url: "<node>/api/v1/smartcode/event/txhash/00".into(),
-                request: None,
-                status: None,
-                response: Some("node error 0".into()),
-                error: Some("timed out after 5 s".into()),
-            },
-        ];
-        let mut cases = vec![
-            case(
-                "login.address.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L2", "ONT-L10"],
-                "",
-                transcript,
-            ),
-            case(
-                "login.account.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L1"],
-                "",
-                vec![],
-            ),
-            case(
-                "login.expired",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L8"],
-                HOSTILE,
-                vec![],
-            ),
-            case(
-                "login.message.replay",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L9"],
-                "the replayed login was accepted",
-                vec![],
-            ),
-            case(
-                "login.signature.high-s",
-                Level::SHOULD,
-                Verdict::Warning,
-                &["ONT-L4"],
-                "SHOULD: the back end normalised S",
-                vec![],
-            ),
-            case(
-                "invoke.event.slow",
-                Level::MUST,
-                Verdict::Timeout,
-                &["ONT-I3"],
-                "no answer within 10 s",
-                vec![],
-            ),
-            case(
-                "invoke.source.missing",
-                Level::MUST,
-                Verdict::Skipped,
-                &["ONT-I1"],
-                "the target has no invoke QR source",
-                vec![],
-            ),
-            case(
-                "login.ontid.honest",
-                Level::MUST,
-                Verdict::Error,
-                &["ONT-L7"],
-                "the mock node did not start",
-                vec![],
-            ),
-        ];
-        cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
-        let clauses = cases
-            .iter()
-            .flat_map(|c| {
-                c.clauses.iter().map(|cl| ClauseCoverage {
-                    id: cl.clone(),
-                    cases: vec![c.id.clone()],
-                    verdict: c.verdict,
-                })
-            })
-            .collect();
-        let cell = |kill: Kill| KillCell {
-            verdict: match kill {
-                Kill::Killed | Kill::WrongReason => Verdict::Fail,
-                Kill::Survived => Verdict::Pass,
-                Kill::Broken => Verdict::Error,
-            },
-            kill,
-        };
-        let kill_matrix = KillMatrix {
-            faults: vec![
-                FaultColumn {
-                    name: "no-id-echo".into(),
-                    description: "the back end does not echo the request id".into(),
-                    killed_by: vec!["login.address.honest".into()],
-                },
-                FaultColumn {
-                    name: "accept-any-signature".into(),
-                    description: format!("accepts any signature {HOSTILE}"),
-                    killed_by: vec![],
-                },
-                FaultColumn {
-                    name: "reject-high-s".into(),
-                    description: "rejects high-S signatures".into(),
-                    killed_by: vec!["login.signature.high-s".into()],
-                },
-            ],
-            rows: vec![
-                KillRow {
-                    case: "login.address.honest".into(),
-                    twin: None,
-                    claimed: vec!["no-id-echo".into()],
-                    cells: vec![
-                        cell(Kill::Killed),
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                    ],
-                },
-                KillRow {
-                    case: "login.expired".into(),
-                    twin: Some("login.address.honest".into()),
-                    claimed: vec!["accept-any-signature".into()],
-                    cells: vec![
-                        cell(Kill::WrongReason),
-                        cell(Kill::Survived),
-                        cell(Kill::Broken),
-                    ],
-                },
-                KillRow {
-                    case: "login.signature.high-s".into(),
-                    twin: None,
-                    claimed: vec!["reject-high-s".into()],
-                    cells: vec![
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                        cell(Kill::Killed),
-                    ],
-                },
-            ],
-            problems: vec![format!(
-                "no case kills the fault `accept-any-signature` {HOSTILE}"
-            )],
-        };
-        Report {
-            schema_version: SCHEMA_VERSION,
-            generator: Generator {
-                name: "qrconform".into(),
-                version: "0.1.0".into(),
-                vector_set: "sha256:vvvv".into(),
-            },
-            suite: SuiteInfo {
-                id: "ontology-dapp".into(),
-                title: "Ontology dAPI mobile: dApp back end".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                catalogue: "sha256:cccc".into(),
-            },
-            target: TargetInfo {
-                name: "reference-dapp".into(),
-                version: "1.2.3".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                faults: vec!["no-id-echo".into(), "reject-high-s".into()],
-            },
-            summary: Summary {
-                planned: 8,
-                ran: 8,
-                pass: 2,
-                fail: 2,
-                warning: 1,
-                skipped: 1,
-                timeout: 1,
-                error: 1,
-                expected_failures: 1,
-                stale: 1,
-                exit_code: 1,
-                result: exit_code_words(1).into(),
-            },
-            clauses,
-            timing: Timing {
-                total_ms: 61_005,
-                cases: cases
-                    .iter()
-                    .map(|c| CaseTiming {
-                        id: c.id.clone(),
-                        ms: 0.0,
-                    })
-                    .collect(),
-                fault_runs: kill_matrix
-                    .faults
-                    .iter()
-                    .map(|f| FaultTiming {
-                        fault: f.name.clone(),
-                        ms: 0,
-                    })
-                    .collect(),
-            },
-            cases,
-            baseline: Some(BaselineReport {
-                file: "baseline.toml".into(),
-                entries: vec![
-                    EntryReport {
-                        id: "login.account.honest".into(),
-                        reason: "accounts were broken in 2.3".into(),
-                        status: EntryStatus::Stale,
-                    },
-                    EntryReport {
-                        id: "login.message.replay".into(),
-                        reason: "replay protection ships in 2.4 (ticket 1182)".into(),
-                        status: EntryStatus::FailingAsExpected,
-                    },
-                ],
-            }),
-            kill_matrix: Some(kill_matrix),
-        }
-    }
 
     /// The page from the opening tag of the element with `id` to the end of that element's
     /// kind (`</details>`, `</section>`).
@@ -1063,7 +777,7 @@ mod tests {
             "<span class=\"who\">peer → harness</span> <code>GET</code> <code class=\"url\">&lt;node&gt;/api/v1/smartcode/event/txhash/00</code> <span class=\"status-err\">error: timed out after 5 s</span>"
         ));
         assert!(honest.contains(&format!(
-            "<figure><figcaption>response</figcaption><pre>{HOSTILE_ESCAPED}</pre></figure>"
+            "<figure><figcaption>response</figcaption><pre>TRANSCRIPT-BODY {HOSTILE_ESCAPED}</pre></figure>"
         )));
         assert!(honest.contains("<figcaption>response</figcaption><pre>node error 0</pre>"));
     }

@@ -44,7 +44,6 @@ use quick_junit::{NonSuccessKind, Property, Report as Junit, TestCase, TestCaseS
 
 use super::baseline::{EntryReport, EntryStatus};
 use super::{CaseReport, KillMatrix, Report};
-use crate::harness::catalogue::Level;
 use crate::harness::Verdict;
 
 /// The report as JUnit XML.
@@ -69,13 +68,6 @@ fn millis(ms: u64) -> Duration {
 /// by the harness) reads as zero.
 fn fractional_millis(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or_default()
-}
-
-fn level_label(level: Level) -> &'static str {
-    match level {
-        Level::MUST => "MUST",
-        Level::SHOULD => "SHOULD",
-    }
 }
 
 fn case_suite(report: &Report) -> TestSuite {
@@ -176,7 +168,7 @@ fn case_test(
     }
     test.add_properties(case.clauses.iter().map(|c| Property::new("clause", c)));
     test.add_properties([
-        Property::new("level", level_label(case.level)),
+        Property::new("level", case.level.label()),
         Property::new("verdict", case.verdict.label()),
         Property::new("expected", &case.expected),
     ]);
@@ -253,272 +245,8 @@ fn kill_suite(report: &Report, matrix: &KillMatrix) -> TestSuite {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::baseline::BaselineReport;
-    use crate::report::{
-        exit_code_words, CaseTiming, ClauseCoverage, FaultColumn, FaultTiming, Generator, Kill,
-        KillCell, KillRow, SuiteInfo, Summary, TargetInfo, Timing, SCHEMA_VERSION,
-    };
-    use crate::transcript::{Exchange, Sender};
 
-    const HOSTILE: &str = "<script>alert(1)</script> | cell\nnext line ]]> & \"q\" 'a'";
-
-    fn case(
-        id: &str,
-        level: Level,
-        verdict: Verdict,
-        clauses: &[&str],
-        reason: &str,
-        transcript: Vec<Exchange>,
-    ) -> CaseReport {
-        CaseReport {
-            id: id.into(),
-            title: format!("the case {id}"),
-            clauses: clauses.iter().map(|c| c.to_string()).collect(),
-            level,
-            verdict,
-            reason: reason.into(),
-            expected: "the back end rejects the login with error 80001".into(),
-            observed: format!("the back end answered {HOSTILE}"),
-            expected_failure: None,
-            transcript,
-        }
-    }
-
-    /// A small report with every verdict, an expected failure, a stale baseline entry, a
-    /// transcript from both senders and a three-fault kill matrix with a problem.
-    fn sample() -> Report {
-        let transcript = vec![
-            Exchange {
-                by: Sender::Harness,
-                method: "POST".into(),
-                url: "<dapp>/login?x=<script>".into(),
-                request: Some(format!("{{\"action\":\"login\",\"note\":\"{HOSTILE}\"}}")),
-                status: Some(200),
-                response: Some(HOSTILE.into()),
-                error: None,
-            },
-            Exchange {
-                by: Sender::Peer,
-                method: "GET".into(),
-                url: "<node>/api/v1/smartcode/event/txhash/00".into(),
-                request: None,
-                status: None,
-                response: Some("node error 0".into()),
-                error: Some("timed out after 5 s".into()),
-            },
-        ];
-        let mut cases = vec![
-            case(
-                "login.address.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L2", "ONT-L10"],
-                "",
-                transcript,
-            ),
-            case(
-                "login.account.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L1"],
-                "",
-                vec![],
-            ),
-            case(
-                "login.expired",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L8"],
-                HOSTILE,
-                vec![],
-            ),
-            case(
-                "login.message.replay",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L9"],
-                "the replayed login was accepted",
-                vec![],
-            ),
-            case(
-                "login.signature.high-s",
-                Level::SHOULD,
-                Verdict::Warning,
-                &["ONT-L4"],
-                "SHOULD: the back end normalised S",
-                vec![],
-            ),
-            case(
-                "invoke.event.slow",
-                Level::MUST,
-                Verdict::Timeout,
-                &["ONT-I3"],
-                "no answer within 10 s",
-                vec![],
-            ),
-            case(
-                "invoke.source.missing",
-                Level::MUST,
-                Verdict::Skipped,
-                &["ONT-I1"],
-                "the target has no invoke QR source",
-                vec![],
-            ),
-            case(
-                "login.ontid.honest",
-                Level::MUST,
-                Verdict::Error,
-                &["ONT-L7"],
-                "the mock node did not start",
-                vec![],
-            ),
-        ];
-        cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
-        let clauses = cases
-            .iter()
-            .flat_map(|c| {
-                c.clauses.iter().map(|cl| ClauseCoverage {
-                    id: cl.clone(),
-                    cases: vec![c.id.clone()],
-                    verdict: c.verdict,
-                })
-            })
-            .collect();
-        let cell = |kill: Kill| KillCell {
-            verdict: match kill {
-                Kill::Killed | Kill::WrongReason => Verdict::Fail,
-                Kill::Survived => Verdict::Pass,
-                Kill::Broken => Verdict::Error,
-            },
-            kill,
-        };
-        let kill_matrix = KillMatrix {
-            faults: vec![
-                FaultColumn {
-                    name: "no-id-echo".into(),
-                    description: "the back end does not echo the request id".into(),
-                    killed_by: vec!["login.address.honest".into()],
-                },
-                FaultColumn {
-                    name: "accept-any-signature".into(),
-                    description: format!("accepts any signature {HOSTILE}"),
-                    killed_by: vec![],
-                },
-                FaultColumn {
-                    name: "reject-high-s".into(),
-                    description: "rejects high-S signatures".into(),
-                    killed_by: vec!["login.signature.high-s".into()],
-                },
-            ],
-            rows: vec![
-                KillRow {
-                    case: "login.address.honest".into(),
-                    twin: None,
-                    claimed: vec!["no-id-echo".into()],
-                    cells: vec![
-                        cell(Kill::Killed),
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                    ],
-                },
-                KillRow {
-                    case: "login.expired".into(),
-                    twin: Some("login.address.honest".into()),
-                    claimed: vec!["accept-any-signature".into()],
-                    cells: vec![
-                        cell(Kill::WrongReason),
-                        cell(Kill::Survived),
-                        cell(Kill::Broken),
-                    ],
-                },
-                KillRow {
-                    case: "login.signature.high-s".into(),
-                    twin: None,
-                    claimed: vec!["reject-high-s".into()],
-                    cells: vec![
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                        cell(Kill::Killed),
-                    ],
-                },
-            ],
-            problems: vec![format!(
-                "no case kills the fault `accept-any-signature` {HOSTILE}"
-            )],
-        };
-        Report {
-            schema_version: SCHEMA_VERSION,
-            generator: Generator {
-                name: "qrconform".into(),
-                version: "0.1.0".into(),
-                vector_set: "sha256:vvvv".into(),
-            },
-            suite: SuiteInfo {
-                id: "ontology-dapp".into(),
-                title: "Ontology dAPI mobile: dApp back end".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                catalogue: "sha256:cccc".into(),
-            },
-            target: TargetInfo {
-                name: "reference-dapp".into(),
-                version: "1.2.3".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                faults: vec!["no-id-echo".into(), "reject-high-s".into()],
-            },
-            summary: Summary {
-                planned: 8,
-                ran: 8,
-                pass: 2,
-                fail: 2,
-                warning: 1,
-                skipped: 1,
-                timeout: 1,
-                error: 1,
-                expected_failures: 1,
-                stale: 1,
-                exit_code: 1,
-                result: exit_code_words(1).into(),
-            },
-            clauses,
-            timing: Timing {
-                total_ms: 0,
-                cases: cases
-                    .iter()
-                    .map(|c| CaseTiming {
-                        id: c.id.clone(),
-                        ms: 0.0,
-                    })
-                    .collect(),
-                fault_runs: kill_matrix
-                    .faults
-                    .iter()
-                    .map(|f| FaultTiming {
-                        fault: f.name.clone(),
-                        ms: 0,
-                    })
-                    .collect(),
-            },
-            cases,
-            baseline: Some(BaselineReport {
-                file: "baseline.toml".into(),
-                entries: vec![
-                    EntryReport {
-                        id: "login.account.honest".into(),
-                        reason: "accounts were broken in 2.3".into(),
-                        status: EntryStatus::Stale,
-                    },
-                    EntryReport {
-                        id: "login.message.replay".into(),
-                        reason: "replay protection ships in 2.4 (ticket 1182)".into(),
-                        status: EntryStatus::FailingAsExpected,
-                    },
-                ],
-            }),
-            kill_matrix: Some(kill_matrix),
-        }
-    }
+    use crate::report::fixture::{sample, HOSTILE};
 
     fn status_of<'a>(junit: &'a Junit, suite: usize, name: &str) -> &'a TestCaseStatus {
         &junit.test_suites[suite]

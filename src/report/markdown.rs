@@ -34,8 +34,7 @@
 use std::fmt::Write;
 
 use super::baseline::EntryStatus;
-use super::{KillMatrix, Report};
-use crate::harness::catalogue::Level;
+use super::{exit_code_word, seconds, KillMatrix, Report};
 use crate::harness::Verdict;
 
 /// Above this many faults the matrix's headers become `f1`, `f2`, … with a legend, so the
@@ -66,7 +65,7 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
     writeln!(
         out,
         "Result: **{}** (exit code {}) — {}\n",
-        status_word(s.exit_code),
+        exit_code_word(s.exit_code),
         s.exit_code,
         inline(&s.result)
     )?;
@@ -117,7 +116,7 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 inline(&case.id),
-                level_label(case.level),
+                case.level.label(),
                 verdict,
                 inline(&case.clauses.join(", ")),
                 reason
@@ -271,28 +270,6 @@ fn write_kill_matrix(out: &mut String, matrix: &KillMatrix) -> std::fmt::Result 
     Ok(())
 }
 
-/// The exit code as one word for the result line.
-fn status_word(exit_code: u8) -> &'static str {
-    match exit_code {
-        0 => "CONFORMANT",
-        1 => "NOT CONFORMANT",
-        2 => "NOT JUDGED",
-        _ => "VACUOUS",
-    }
-}
-
-fn level_label(level: Level) -> &'static str {
-    match level {
-        Level::MUST => "MUST",
-        Level::SHOULD => "SHOULD",
-    }
-}
-
-/// Milliseconds as seconds, to the millisecond.
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03} s", ms / 1000, ms % 1000)
-}
-
 /// At most [`CELL_CHARS`] characters of `text`, cut on a character boundary.
 fn clip(text: &str) -> String {
     match text.char_indices().nth(CELL_CHARS) {
@@ -333,272 +310,9 @@ fn inline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::baseline::{BaselineReport, EntryReport};
-    use crate::report::{
-        exit_code_words, CaseReport, CaseTiming, ClauseCoverage, FaultColumn, FaultTiming,
-        Generator, Kill, KillCell, KillRow, SuiteInfo, Summary, TargetInfo, Timing, SCHEMA_VERSION,
-    };
-    use crate::transcript::{Exchange, Sender};
 
-    const HOSTILE: &str = "<script>alert(1)</script> | cell\nnext line ]]> & \"q\" 'a'";
-
-    fn case(
-        id: &str,
-        level: Level,
-        verdict: Verdict,
-        clauses: &[&str],
-        reason: &str,
-        transcript: Vec<Exchange>,
-    ) -> CaseReport {
-        CaseReport {
-            id: id.into(),
-            title: format!("the case {id}"),
-            clauses: clauses.iter().map(|c| c.to_string()).collect(),
-            level,
-            verdict,
-            reason: reason.into(),
-            expected: "the back end rejects the login with error 80001".into(),
-            observed: format!("the back end answered {HOSTILE}"),
-            expected_failure: None,
-            transcript,
-        }
-    }
-
-    /// A small report with every verdict, an expected failure, a stale baseline entry, a
-    /// transcript from both senders and a three-fault kill matrix with a problem.
-    fn sample() -> Report {
-        let transcript = vec![
-            Exchange {
-                by: Sender::Harness,
-                method: "POST".into(),
-                url: "<dapp>/login?x=<script>".into(),
-                request: Some(format!("{{\"action\":\"login\",\"note\":\"{HOSTILE}\"}}")),
-                status: Some(200),
-                response: Some(format!("TRANSCRIPT-BODY {HOSTILE}")),
-                error: None,
-            },
-            Exchange {
-                by: Sender::Peer,
-                method: "GET".into(),
-                url: "<node>/api/v1/smartcode/event/txhash/00".into(),
-                request: None,
-                status: None,
-                response: Some("node error 0".into()),
-                error: Some("timed out after 5 s".into()),
-            },
-        ];
-        let mut cases = vec![
-            case(
-                "login.address.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L2", "ONT-L10"],
-                "",
-                transcript,
-            ),
-            case(
-                "login.account.honest",
-                Level::MUST,
-                Verdict::Pass,
-                &["ONT-L1"],
-                "",
-                vec![],
-            ),
-            case(
-                "login.expired",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L8"],
-                HOSTILE,
-                vec![],
-            ),
-            case(
-                "login.message.replay",
-                Level::MUST,
-                Verdict::Fail,
-                &["ONT-L9"],
-                "the replayed login was accepted",
-                vec![],
-            ),
-            case(
-                "login.signature.high-s",
-                Level::SHOULD,
-                Verdict::Warning,
-                &["ONT-L4"],
-                "SHOULD: the back end normalised S",
-                vec![],
-            ),
-            case(
-                "invoke.event.slow",
-                Level::MUST,
-                Verdict::Timeout,
-                &["ONT-I3"],
-                "no answer within 10 s",
-                vec![],
-            ),
-            case(
-                "invoke.source.missing",
-                Level::MUST,
-                Verdict::Skipped,
-                &["ONT-I1"],
-                "the target has no invoke QR source",
-                vec![],
-            ),
-            case(
-                "login.ontid.honest",
-                Level::MUST,
-                Verdict::Error,
-                &["ONT-L7"],
-                "the mock node did not start",
-                vec![],
-            ),
-        ];
-        cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
-        let clauses = cases
-            .iter()
-            .flat_map(|c| {
-                c.clauses.iter().map(|cl| ClauseCoverage {
-                    id: cl.clone(),
-                    cases: vec![c.id.clone()],
-                    verdict: c.verdict,
-                })
-            })
-            .collect();
-        let cell = |kill: Kill| KillCell {
-            verdict: match kill {
-                Kill::Killed | Kill::WrongReason => Verdict::Fail,
-                Kill::Survived => Verdict::Pass,
-                Kill::Broken => Verdict::Error,
-            },
-            kill,
-        };
-        let kill_matrix = KillMatrix {
-            faults: vec![
-                FaultColumn {
-                    name: "no-id-echo".into(),
-                    description: "the back end does not echo the request id".into(),
-                    killed_by: vec!["login.address.honest".into()],
-                },
-                FaultColumn {
-                    name: "accept-any-signature".into(),
-                    description: format!("accepts any signature {HOSTILE}"),
-                    killed_by: vec![],
-                },
-                FaultColumn {
-                    name: "reject-high-s".into(),
-                    description: "rejects high-S signatures".into(),
-                    killed_by: vec!["login.signature.high-s".into()],
-                },
-            ],
-            rows: vec![
-                KillRow {
-                    case: "login.address.honest".into(),
-                    twin: None,
-                    claimed: vec!["no-id-echo".into()],
-                    cells: vec![
-                        cell(Kill::Killed),
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                    ],
-                },
-                KillRow {
-                    case: "login.expired".into(),
-                    twin: Some("login.address.honest".into()),
-                    claimed: vec!["accept-any-signature".into()],
-                    cells: vec![
-                        cell(Kill::WrongReason),
-                        cell(Kill::Survived),
-                        cell(Kill::Broken),
-                    ],
-                },
-                KillRow {
-                    case: "login.signature.high-s".into(),
-                    twin: None,
-                    claimed: vec!["reject-high-s".into()],
-                    cells: vec![
-                        cell(Kill::Survived),
-                        cell(Kill::Survived),
-                        cell(Kill::Killed),
-                    ],
-                },
-            ],
-            problems: vec![format!(
-                "no case kills the fault `accept-any-signature` {HOSTILE}"
-            )],
-        };
-        Report {
-            schema_version: SCHEMA_VERSION,
-            generator: Generator {
-                name: "qrconform".into(),
-                version: "0.1.0".into(),
-                vector_set: "sha256:vvvv".into(),
-            },
-            suite: SuiteInfo {
-                id: "ontology-dapp".into(),
-                title: "Ontology dAPI mobile: dApp back end".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                catalogue: "sha256:cccc".into(),
-            },
-            target: TargetInfo {
-                name: "reference-dapp".into(),
-                version: "1.2.3".into(),
-                protocol: "ontology-dapi-mobile".into(),
-                role: "dapp".into(),
-                faults: vec!["no-id-echo".into(), "reject-high-s".into()],
-            },
-            summary: Summary {
-                planned: 8,
-                ran: 8,
-                pass: 2,
-                fail: 2,
-                warning: 1,
-                skipped: 1,
-                timeout: 1,
-                error: 1,
-                expected_failures: 1,
-                stale: 1,
-                exit_code: 1,
-                result: exit_code_words(1).into(),
-            },
-            clauses,
-            timing: Timing {
-                total_ms: 1234,
-                cases: cases
-                    .iter()
-                    .map(|c| CaseTiming {
-                        id: c.id.clone(),
-                        ms: 0.0,
-                    })
-                    .collect(),
-                fault_runs: kill_matrix
-                    .faults
-                    .iter()
-                    .map(|f| FaultTiming {
-                        fault: f.name.clone(),
-                        ms: 0,
-                    })
-                    .collect(),
-            },
-            cases,
-            baseline: Some(BaselineReport {
-                file: "baseline.toml".into(),
-                entries: vec![
-                    EntryReport {
-                        id: "login.account.honest".into(),
-                        reason: "accounts were broken in 2.3".into(),
-                        status: EntryStatus::Stale,
-                    },
-                    EntryReport {
-                        id: "login.message.replay".into(),
-                        reason: "replay protection ships in 2.4 (ticket 1182)".into(),
-                        status: EntryStatus::FailingAsExpected,
-                    },
-                ],
-            }),
-            kill_matrix: Some(kill_matrix),
-        }
-    }
+    use crate::report::fixture::sample;
+    use crate::report::{CaseReport, FaultColumn};
 
     /// The lines of the section that starts with `heading`, up to the next blank line after
     /// its table or list.
@@ -635,7 +349,7 @@ mod tests {
              | 8 | 8 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 |\n"
         ));
         assert!(md.ends_with(
-            "<sub>qrconform 0.1.0 · vector set sha256:vvvv · catalogue sha256:cccc · total 1.234 s</sub>\n"
+            "<sub>qrconform 0.1.0 · vector set sha256:vvvv · catalogue sha256:cccc · total 61.005 s</sub>\n"
         ));
         assert_eq!(md, render(&sample()));
     }

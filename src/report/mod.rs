@@ -15,6 +15,8 @@
 //! - [`Format`] and [`write`]: choosing writers from the command line.
 
 pub mod baseline;
+#[cfg(test)]
+mod fixture;
 pub mod html;
 pub mod junit;
 pub mod markdown;
@@ -259,6 +261,21 @@ pub fn exit_code_words(code: u8) -> &'static str {
         2 => "not judged: a harness or configuration error",
         _ => "vacuous: nothing ran, or the run was partial",
     }
+}
+
+/// The exit code as one word, for result lines and badges.
+pub fn exit_code_word(code: u8) -> &'static str {
+    match code {
+        0 => "CONFORMANT",
+        1 => "NOT CONFORMANT",
+        2 => "NOT JUDGED",
+        _ => "VACUOUS",
+    }
+}
+
+/// Milliseconds as seconds, to the millisecond.
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
 }
 
 /// What a report is built from.
