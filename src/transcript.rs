@@ -75,6 +75,11 @@ fn with_current(f: impl FnOnce(&mut Record)) {
     let _ = CURRENT.try_with(|record| f(&mut record.lock().unwrap_or_else(|p| p.into_inner())));
 }
 
+/// Whether the current task is inside a [`capture`] scope.
+pub fn recording() -> bool {
+    CURRENT.try_with(|_| ()).is_ok()
+}
+
 /// Adds an exchange to the current record, if there is one.
 pub fn exchange(exchange: Exchange) {
     with_current(|r| r.exchanges.push(exchange));
@@ -118,7 +123,9 @@ mod tests {
     #[tokio::test]
     async fn records_inside_a_scope_only() {
         observe("outside");
+        assert!(!recording());
         let ((), record) = capture(async {
+            assert!(recording());
             observe("inside");
             exchange(Exchange {
                 by: Sender::Harness,

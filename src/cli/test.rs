@@ -1,6 +1,5 @@
 //! `qrconform test …`: run a conformance suite against an implementation under test.
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -10,19 +9,17 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::ontology::{self as chain, Node, NodeConfig};
-use crate::harness::catalogue::{self, Catalogue};
-use crate::harness::dapp::{against_reference, check_catalogue, DappSuite};
+use crate::harness::catalogue::Catalogue;
+use crate::harness::dapp::DappSuite;
 use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
-use crate::harness::selftest::SuiteKind;
+use crate::harness::selftest::{Reference, SuiteKind};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
-use crate::harness::wallet_suite::{self, WalletLimits, WalletSuite};
+use crate::harness::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::Verdict as CaseVerdict;
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
-use crate::reference::dapp::DappFault;
-use crate::reference::wallet::WalletFault;
 use crate::report::baseline::{Baseline, EntryStatus};
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
@@ -208,122 +205,103 @@ pub fn run(cmd: TestCommand) -> CmdResult {
     }
 }
 
-fn parse_faults(names: &[String]) -> Result<BTreeSet<DappFault>, CliError> {
-    names
-        .iter()
-        .map(|name| {
-            DappFault::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = DappFault::ALL.iter().map(|f| f.name()).collect();
-                CliError::new(format!(
-                    "--fault `{name}` is not a fault of the reference dApp (known: {})",
-                    known.join(", ")
-                ))
-            })
-        })
-        .collect()
-}
-
 fn run_dapp(args: DappArgs) -> CmdResult {
     let Protocol::Ontology = args.protocol;
-    let catalogue: Catalogue = catalogue::ontology_dapp();
-    check_catalogue(&catalogue).map_err(CliError::new)?;
-    let faults = parse_faults(&args.faults)?;
+    let kind = SuiteKind::OntologyDapp;
+    let catalogue = kind.catalogue().map_err(CliError::new)?;
+    kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
     let mut options = args.select.options();
     options.baseline = args.report.baseline(&catalogue)?;
     let runtime = runtime()?;
-    let quiet = args.select.quiet();
-    let (suite, reference, target, endpoints) = if args.target == "reference" {
-        let (suite, dapp) = runtime
-            .block_on(against_reference(faults.clone()))
-            .map_err(CliError::new)?;
-        if !quiet {
-            let planted: Vec<&str> = faults.iter().map(|f| f.name()).collect();
-            eprintln!(
-                "target: qrconform reference dApp at {} (faults: {})",
-                dapp.base_url(),
-                if planted.is_empty() {
-                    "none".to_string()
-                } else {
-                    planted.join(", ")
-                }
-            );
-        }
-        let mut endpoints = suite.endpoints();
-        endpoints.push((dapp.base_url(), "<dapp>".into()));
-        let target =
-            SuiteKind::OntologyDapp.target(faults.iter().map(|f| f.name().to_string()).collect());
-        (suite, Some(dapp), target, endpoints)
-    } else {
-        if !faults.is_empty() {
-            return Err(CliError::new(
-                "--fault plants faults in the reference dApp; it needs --target reference",
-            ));
-        }
-        let mut target = DappTarget::from_file(Path::new(&args.target))
-            .map_err(|e| CliError::new(e.to_string()))?;
-        if let Some(ms) = args.timeout_ms {
-            if ms == 0 {
-                return Err(CliError::new("--timeout-ms must be positive"));
-            }
-            target.limits.timeout = Duration::from_millis(ms);
-        }
-        let suite = runtime
-            .block_on(DappSuite::start(target))
-            .map_err(CliError::new)?;
-        if !quiet {
-            eprintln!(
-                "target: {} {} (mock node: REST {}, JSON-RPC {})",
-                suite.target().name,
-                suite.target().version,
-                suite.node().rest_url(),
-                suite.node().rpc_url()
-            );
-        }
-        let target = TargetInfo {
-            name: suite.target().name.clone(),
-            version: suite.target().version.clone(),
-            protocol: "ontology".into(),
-            role: "dapp".into(),
-            faults: Vec::new(),
-        };
-        let endpoints = suite.endpoints();
-        (suite, None, target, endpoints)
-    };
     let run = Run {
+        kind,
         catalogue: &catalogue,
-        catalogue_text: catalogue::ONTOLOGY_DAPP,
         options: &options,
-        quiet,
-        target,
-        endpoints,
+        quiet: args.select.quiet(),
         destinations: &destinations,
     };
-    let summary = execute(&runtime, suite, run);
-    if let Some(dapp) = reference {
-        runtime.block_on(dapp.shutdown());
+    if args.target == "reference" {
+        return run_reference(&runtime, &run, &args.faults);
     }
-    conclude(&summary?)
+    if !args.faults.is_empty() {
+        return Err(CliError::new(
+            "--fault plants faults in the reference dApp; it needs --target reference",
+        ));
+    }
+    let mut target =
+        DappTarget::from_file(Path::new(&args.target)).map_err(|e| CliError::new(e.to_string()))?;
+    if let Some(ms) = args.timeout_ms {
+        if ms == 0 {
+            return Err(CliError::new("--timeout-ms must be positive"));
+        }
+        target.limits.timeout = Duration::from_millis(ms);
+    }
+    let suite = runtime
+        .block_on(DappSuite::start(target))
+        .map_err(CliError::new)?;
+    if !run.quiet {
+        eprintln!(
+            "target: {} {} (mock node: REST {}, JSON-RPC {})",
+            suite.target().name,
+            suite.target().version,
+            suite.node().rest_url(),
+            suite.node().rpc_url()
+        );
+    }
+    let target = TargetInfo {
+        name: suite.target().name.clone(),
+        version: suite.target().version.clone(),
+        ..kind.target(Vec::new())
+    };
+    let endpoints = suite.endpoints();
+    conclude(&execute(&runtime, suite, &run, target, endpoints)?)
 }
 
-/// One run's settings besides the suite itself.
+/// Runs the suite against the built-in reference with `faults` planted.
+fn run_reference(runtime: &tokio::runtime::Runtime, run: &Run<'_>, faults: &[String]) -> CmdResult {
+    let mut faults = faults.to_vec();
+    faults.sort();
+    faults.dedup();
+    let faults = faults.as_slice();
+    let reference = runtime
+        .block_on(Reference::start(run.kind, faults))
+        .map_err(CliError::new)?;
+    let target = run.kind.target(faults.to_vec());
+    if !run.quiet {
+        eprintln!(
+            "target: {} at {} (faults: {})",
+            target.name,
+            reference.base_url(),
+            if faults.is_empty() {
+                "none".to_string()
+            } else {
+                faults.join(", ")
+            }
+        );
+    }
+    let endpoints = reference.endpoints();
+    conclude(&execute(runtime, reference, run, target, endpoints)?)
+}
+
+/// One run's settings besides the suite and its target.
 struct Run<'a> {
+    kind: SuiteKind,
     catalogue: &'a Catalogue,
-    catalogue_text: &'a str,
     options: &'a RunOptions,
     quiet: bool,
-    target: TargetInfo,
-    /// The origins of the servers of the run, with the placeholders reports write for them.
-    endpoints: Vec<(String, String)>,
     destinations: &'a Destinations,
 }
 
 /// Runs the catalogue's cases against `suite`, stops it, reports the tally and writes the
-/// report files.
+/// report files. `endpoints` are the origins of the run's servers, with the placeholders
+/// reports write for them.
 fn execute<S: Runner>(
     runtime: &tokio::runtime::Runtime,
     suite: S,
-    run: Run<'_>,
+    run: &Run<'_>,
+    target: TargetInfo,
+    endpoints: Vec<(String, String)>,
 ) -> Result<RunSummary, CliError> {
     let started = Instant::now();
     let suite = Arc::new(suite);
@@ -341,15 +319,15 @@ fn execute<S: Runner>(
     if !summary.listed && !run.destinations.is_empty() {
         let mut report = Report::build(RunFacts {
             catalogue: run.catalogue,
-            catalogue_text: run.catalogue_text,
-            target: run.target,
+            catalogue_text: run.kind.catalogue_text(),
+            target,
             planned: summary.planned,
             outcomes: &summary.outcomes,
             baseline: summary.baseline.clone(),
             exit_code: summary.exit_code(),
             total_ms: elapsed.as_millis() as u64,
         });
-        report.redact(&run.endpoints);
+        report.redact(&endpoints);
         let written = run
             .destinations
             .write(&report, &run.catalogue.suite.id)
@@ -380,21 +358,6 @@ fn conclude(summary: &RunSummary) -> CmdResult {
         ))),
         _ => Ok(Verdict::Vacuous),
     }
-}
-
-fn parse_wallet_faults(names: &[String]) -> Result<BTreeSet<WalletFault>, CliError> {
-    names
-        .iter()
-        .map(|name| {
-            WalletFault::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = WalletFault::ALL.iter().map(|f| f.name()).collect();
-                CliError::new(format!(
-                    "--fault `{name}` is not a fault of the reference wallet (known: {})",
-                    known.join(", ")
-                ))
-            })
-        })
-        .collect()
 }
 
 /// The wallet target the flags describe, when they describe one.
@@ -491,42 +454,30 @@ async fn start_wallet_suite(
 
 fn run_wallet(args: WalletArgs) -> CmdResult {
     let Protocol::Ontology = args.protocol;
-    let catalogue: Catalogue = catalogue::ontology_wallet();
-    wallet_suite::check_catalogue(&catalogue).map_err(CliError::new)?;
-    let faults = parse_wallet_faults(&args.faults)?;
+    let kind = SuiteKind::OntologyWallet;
+    let catalogue = kind.catalogue().map_err(CliError::new)?;
+    kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
     let mut options = args.select.options();
     options.baseline = args.report.baseline(&catalogue)?;
     let runtime = runtime()?;
-    let quiet = args.select.quiet();
-    let (suite, reference, target, endpoints) = if args.target.as_deref() == Some("reference") {
-        let (suite, wallet) = runtime
-            .block_on(wallet_suite::against_reference(faults.clone()))
-            .map_err(CliError::new)?;
-        if !quiet {
-            let planted: Vec<&str> = faults.iter().map(|f| f.name()).collect();
-            eprintln!(
-                "target: qrconform reference wallet at {} (faults: {})",
-                wallet.base_url(),
-                if planted.is_empty() {
-                    "none".to_string()
-                } else {
-                    planted.join(", ")
-                }
-            );
-        }
-        let mut endpoints = suite.endpoints();
-        endpoints.push((wallet.base_url(), "<wallet-driver>".into()));
-        let target =
-            SuiteKind::OntologyWallet.target(faults.iter().map(|f| f.name().to_string()).collect());
-        (suite, Some(wallet), target, endpoints)
-    } else {
-        if !faults.is_empty() {
-            return Err(CliError::new(
-                "--fault plants faults in the reference wallet; it needs --target reference",
-            ));
-        }
-        let mut target = match (&args.target, wallet_target_from_flags(&args)?) {
+    let run = Run {
+        kind,
+        catalogue: &catalogue,
+        options: &options,
+        quiet: args.select.quiet(),
+        destinations: &destinations,
+    };
+    if args.target.as_deref() == Some("reference") {
+        return run_reference(&runtime, &run, &args.faults);
+    }
+    if !args.faults.is_empty() {
+        return Err(CliError::new(
+            "--fault plants faults in the reference wallet; it needs --target reference",
+        ));
+    }
+    let mut target =
+        match (&args.target, wallet_target_from_flags(&args)?) {
             (Some(path), None) => WalletTarget::from_file(Path::new(path))
                 .map_err(|e| CliError::new(e.to_string()))?,
             (None, Some(target)) => target,
@@ -534,59 +485,42 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 "give --target reference|FILE, --driver URL, --driver-command CMD or --interactive",
             )),
         };
-        if let Some(ms) = args.timeout_ms {
-            if ms == 0 {
-                return Err(CliError::new("--timeout-ms must be positive"));
-            }
-            target.timeout = Duration::from_millis(ms);
+    if let Some(ms) = args.timeout_ms {
+        if ms == 0 {
+            return Err(CliError::new("--timeout-ms must be positive"));
         }
-        if let Some(listen) = args.listen {
-            target.listen = listen;
-        }
-        if let Some(base) = &args.callback_base {
-            target.public_url = Some(base.trim_end_matches('/').to_string());
-        }
-        let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
-            std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
-        });
-        let suite = runtime
-            .block_on(start_wallet_suite(&target, svg_dir))
-            .map_err(CliError::new)?;
-        if !quiet {
-            eprintln!(
-                "target: {} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
-                target.name,
-                target.version,
-                suite.identity().address,
-                suite.harness_url(),
-                suite.node().rest_url(),
-                suite.node().rpc_url()
-            );
-        }
-        let info = TargetInfo {
-            name: target.name.clone(),
-            version: target.version.clone(),
-            protocol: "ontology".into(),
-            role: "wallet".into(),
-            faults: Vec::new(),
-        };
-        let endpoints = suite.endpoints();
-        (suite, None, info, endpoints)
-    };
-    let run = Run {
-        catalogue: &catalogue,
-        catalogue_text: catalogue::ONTOLOGY_WALLET,
-        options: &options,
-        quiet,
-        target,
-        endpoints,
-        destinations: &destinations,
-    };
-    let summary = execute(&runtime, suite, run);
-    if let Some(wallet) = reference {
-        runtime.block_on(wallet.shutdown());
+        target.timeout = Duration::from_millis(ms);
     }
-    conclude(&summary?)
+    if let Some(listen) = args.listen {
+        target.listen = listen;
+    }
+    if let Some(base) = &args.callback_base {
+        target.public_url = Some(base.trim_end_matches('/').to_string());
+    }
+    let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
+    });
+    let suite = runtime
+        .block_on(start_wallet_suite(&target, svg_dir))
+        .map_err(CliError::new)?;
+    if !run.quiet {
+        eprintln!(
+            "target: {} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
+            target.name,
+            target.version,
+            suite.identity().address,
+            suite.harness_url(),
+            suite.node().rest_url(),
+            suite.node().rpc_url()
+        );
+    }
+    let info = TargetInfo {
+        name: target.name.clone(),
+        version: target.version.clone(),
+        ..kind.target(Vec::new())
+    };
+    let endpoints = suite.endpoints();
+    conclude(&execute(&runtime, suite, &run, info, endpoints)?)
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {

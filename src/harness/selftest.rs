@@ -11,6 +11,8 @@
 //! catalogue claims happens.
 
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +20,7 @@ use tokio::sync::Semaphore;
 
 use super::catalogue::{self, Case, Catalogue, Level};
 use super::dapp::{self, DappSuite};
+use super::run::Runner;
 use super::wallet_suite::{self, WalletSuite};
 use super::{CaseOutcome, Verdict};
 use crate::reference::dapp::{DappFault, RunningDapp};
@@ -78,6 +81,28 @@ impl SuiteKind {
         }
     }
 
+    /// Checks `names` against the reference's faults, naming an unknown one and listing the
+    /// known ones.
+    pub fn check_faults(self, names: &[String]) -> Result<(), String> {
+        let known = self.faults();
+        match names.iter().find(|n| !known.iter().any(|(k, _)| k == n)) {
+            None => Ok(()),
+            Some(name) => Err(format!(
+                "--fault `{name}` is not a fault of the {} (known: {})",
+                self.reference_name(),
+                known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// What the reference is called in messages.
+    fn reference_name(self) -> &'static str {
+        match self {
+            SuiteKind::OntologyDapp => "reference dApp",
+            SuiteKind::OntologyWallet => "reference wallet",
+        }
+    }
+
     /// The reference implementation under test, as reports name it.
     pub fn target(self, faults: Vec<String>) -> TargetInfo {
         let (name, role) = match self {
@@ -101,33 +126,34 @@ pub enum Reference {
 }
 
 impl Reference {
-    /// Starts the reference of `kind` with `fault` planted (none for the clean reference).
-    pub async fn start(kind: SuiteKind, fault: Option<&str>) -> Result<Self, String> {
+    /// Starts the reference of `kind` with `faults` planted (none for the clean reference).
+    pub async fn start(kind: SuiteKind, faults: &[String]) -> Result<Self, String> {
+        kind.check_faults(faults)?;
         match kind {
             SuiteKind::OntologyDapp => {
-                let faults: BTreeSet<DappFault> = fault
-                    .map(|name| {
-                        DappFault::from_name(name)
-                            .ok_or_else(|| format!("`{name}` is not a reference dApp fault"))
-                    })
-                    .transpose()?
-                    .into_iter()
+                let faults: BTreeSet<DappFault> = faults
+                    .iter()
+                    .filter_map(|n| DappFault::from_name(n))
                     .collect();
                 let (suite, dapp) = dapp::against_reference(faults).await?;
                 Ok(Reference::Dapp(suite, dapp))
             }
             SuiteKind::OntologyWallet => {
-                let faults: BTreeSet<WalletFault> = fault
-                    .map(|name| {
-                        WalletFault::from_name(name)
-                            .ok_or_else(|| format!("`{name}` is not a reference wallet fault"))
-                    })
-                    .transpose()?
-                    .into_iter()
+                let faults: BTreeSet<WalletFault> = faults
+                    .iter()
+                    .filter_map(|n| WalletFault::from_name(n))
                     .collect();
                 let (suite, wallet) = wallet_suite::against_reference(faults).await?;
                 Ok(Reference::Wallet(suite, wallet))
             }
+        }
+    }
+
+    /// The reference implementation's base URL.
+    pub fn base_url(&self) -> String {
+        match self {
+            Reference::Dapp(_, dapp) => dapp.base_url(),
+            Reference::Wallet(_, wallet) => wallet.base_url(),
         }
     }
 
@@ -189,13 +215,23 @@ impl Reference {
     }
 }
 
+impl Runner for Reference {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(Reference::run(self, case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
+    }
+}
+
 /// Runs every case of `cases`, one at a time, against a fresh reference of `kind`.
 pub async fn run_all(
     kind: SuiteKind,
-    fault: Option<&str>,
+    faults: &[String],
     cases: &[Case],
 ) -> Result<(Vec<CaseOutcome>, Vec<(String, String)>), String> {
-    let reference = Reference::start(kind, fault).await?;
+    let reference = Reference::start(kind, faults).await?;
     let mut outcomes = Vec::with_capacity(cases.len());
     for case in cases {
         outcomes.push(reference.run(case).await);
@@ -275,7 +311,7 @@ pub async fn prove(
     let suite_id = catalogue.suite.id.clone();
     let faults = kind.faults();
     let total = faults.len() + 1;
-    let (clean, endpoints) = run_all(kind, None, &catalogue.cases).await?;
+    let (clean, endpoints) = run_all(kind, &[], &catalogue.cases).await?;
     progress.run_finished(&suite_id, 1, total, "clean reference", started.elapsed());
 
     let permits = Arc::new(Semaphore::new(jobs.max(1)));
@@ -291,7 +327,7 @@ pub async fn prove(
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
             let begun = Instant::now();
-            let result = run_all(kind, Some(name), &cases).await;
+            let result = run_all(kind, &[name.to_string()], &cases).await;
             let elapsed = begun.elapsed();
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress.run_finished(&suite_id, n, total, name, elapsed);

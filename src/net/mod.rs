@@ -217,9 +217,8 @@ impl HttpClient {
         let request = self
             .inner
             .post(url)
-            .header("content-type", "application/json")
-            .body(body.clone());
-        self.exchange("POST", url, Some(&body), request).await
+            .header("content-type", "application/json");
+        self.exchange("POST", url, Some(body), request).await
     }
 
     /// `POST url` with an arbitrary body and content type (for malformed-input cases).
@@ -229,24 +228,33 @@ impl HttpClient {
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<HttpReply, HttpError> {
-        let request = self
-            .inner
-            .post(url)
-            .header("content-type", content_type)
-            .body(body.clone());
-        self.exchange("POST", url, Some(&body), request).await
+        let request = self.inner.post(url).header("content-type", content_type);
+        self.exchange("POST", url, Some(body), request).await
     }
 
-    /// Makes the request and writes it into the current case's transcript, whatever came of
-    /// it.
+    /// Makes the request (with `body`, if any) and, inside a case's transcript scope, writes
+    /// it into the transcript whatever came of it. Outside a scope (the reference
+    /// implementations' own traffic) nothing is copied.
     async fn exchange(
         &self,
         method: &str,
         url: &str,
-        sent: Option<&[u8]>,
+        body: Option<Vec<u8>>,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpReply, HttpError> {
+        let recording = transcript::recording();
+        let sent = body
+            .as_deref()
+            .filter(|_| recording)
+            .map(transcript::body_text);
+        let request = match body {
+            Some(body) => request.body(body),
+            None => request,
+        };
         let result = self.send(url, request).await;
+        if !recording {
+            return result;
+        }
         let (status, response, error) = match &result {
             Ok(reply) => (
                 Some(reply.status),
@@ -259,7 +267,7 @@ impl HttpClient {
             by: Sender::Harness,
             method: method.to_string(),
             url: url.to_string(),
-            request: sent.map(transcript::body_text),
+            request: sent,
             status,
             response,
             error,
