@@ -1,0 +1,1 @@
+//! EOS keys and signatures (placeholder until written).

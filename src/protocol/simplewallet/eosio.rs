@@ -1,0 +1,1 @@
+//! EOSIO binary packing (placeholder until written).

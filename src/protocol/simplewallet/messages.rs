@@ -1,0 +1,1 @@
+//! SimpleWallet messages (placeholder until written).
