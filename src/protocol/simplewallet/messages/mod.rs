@@ -52,6 +52,8 @@
 //! exponent and float forms of `amount` and `timestamp`, `amount` against `precision` and the
 //! asset range, and timestamps above u64. The unit tests hold the types to these.
 
+#[cfg(test)]
+mod tests;
 mod text;
 
 use serde_json::{Map, Number, Value};
