@@ -965,6 +965,45 @@ fn callback_url_appends_result_and_tx_id() {
     assert_eq!(CallbackResult::from_code(3), None);
 }
 
+#[test]
+fn callback_returns_read_back_what_callback_url_wrote() {
+    let tx = "ab".repeat(32);
+    for (result, tx_id) in [
+        (CallbackResult::Success, Some(tx.as_str())),
+        (CallbackResult::Cancelled, None),
+        (CallbackResult::Failure, None),
+    ] {
+        let url = callback_url("app://x?action=transfer&result=9#f", result, tx_id);
+        let read = CallbackReturn::parse(&url).unwrap();
+        assert_eq!(read.result, result, "{url}");
+        assert_eq!(read.tx_id.as_deref(), tx_id, "{url}");
+        assert_eq!(read.quirks, vec![], "{url}");
+    }
+    let read = CallbackReturn::parse(&format!("app://x?result=1&txId={tx}")).unwrap();
+    assert_eq!(read.tx_id.as_deref(), Some(tx.as_str()));
+    assert_eq!(read.quirks, vec![Quirk::TxIdSpelling("txId".into())]);
+    assert_refused(
+        &CallbackReturn::parse("app://x?a=1").unwrap_err(),
+        "result",
+        "missing",
+    );
+    assert_refused(
+        &CallbackReturn::parse("app://x?result=3").unwrap_err(),
+        "result",
+        "invalid",
+    );
+    assert_refused(
+        &CallbackReturn::parse("app://x?result=").unwrap_err(),
+        "result",
+        "invalid",
+    );
+    assert_refused(
+        &CallbackReturn::parse("app://x?result=1&txID=%zz").unwrap_err(),
+        "txID",
+        "invalid",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The schemas
 // ---------------------------------------------------------------------------------------------
@@ -1433,6 +1472,7 @@ fn read_everything(text: &str) {
         let _ = SignPost::parse(&value);
         let _ = Reply::parse_with_quirks(&value);
     }
+    let _ = CallbackReturn::parse(text);
 }
 
 #[test]
