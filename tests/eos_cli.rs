@@ -501,3 +501,52 @@ fn every_command_explains_itself_with_an_example() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+/// A fresh copy of the committed vector directory under the system temp dir.
+fn copy_of_vectors(label: &str) -> std::path::PathBuf {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("create");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let path = entry.expect("entry").path();
+            let target = to.join(path.file_name().expect("name"));
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("qrconform-eos-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"),
+        &dir,
+    );
+    dir
+}
+
+#[test]
+fn a_changed_login_signature_makes_vectors_check_exit_1_naming_it() {
+    let dir = copy_of_vectors("drift");
+    let path = dir.join("simplewallet/signatures.json");
+    let mut file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    // Replace tcId 3's signature with tcId 1's: still a well-formed SIG_K1_, wrong for tcId 3.
+    let tests = file["testGroups"][0]["tests"]
+        .as_array_mut()
+        .expect("tests");
+    let other = tests[0]["signature"].clone();
+    tests[2]["signature"] = other;
+    let mut text = serde_json::to_string_pretty(&file).expect("serialize");
+    text.push('\n');
+    std::fs::write(&path, text).expect("write");
+    let output = qrconform(&["vectors", "check", "--dir", dir.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let said = stdout(&output);
+    assert!(
+        said.contains("simplewallet/signatures.json: tcId 3"),
+        "{said}"
+    );
+    assert!(said.contains("field `signature`"), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
