@@ -96,7 +96,7 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
 }
 
 /// Compares a library outcome with the case's `result` and `reason`.
-fn expect<T>(case: &TestCase, outcome: Result<T, CryptoError>) -> Result<Option<T>, String> {
+fn judge<T>(case: &TestCase, outcome: Result<T, CryptoError>) -> Result<Option<T>, String> {
     match (case.result, outcome) {
         (Valid, Ok(value)) => Ok(Some(value)),
         (Valid, Err(e)) => Err(format!(
@@ -143,7 +143,7 @@ fn same_if_given(case: &TestCase, field: &str, got: &str) -> Result<(), String> 
 
 fn check_private_key(case: &TestCase) -> Result<(), String> {
     let input = case.input_str("input")?;
-    let Some(key) = expect(case, PrivateKey::from_wif(input))? else {
+    let Some(key) = judge(case, PrivateKey::from_wif(input))? else {
         return Ok(());
     };
     same_if_given(case, "privateKey", &hex::encode(key.to_bytes()))?;
@@ -170,7 +170,7 @@ fn check_public_forms(case: &TestCase, key: &PublicKey) -> Result<(), String> {
 
 fn check_public_key(case: &TestCase) -> Result<(), String> {
     let input = case.input_str("input")?;
-    match expect(case, input.parse::<PublicKey>())? {
+    match judge(case, input.parse::<PublicKey>())? {
         Some(key) => check_public_forms(case, &key),
         None => Ok(()),
     }
@@ -278,7 +278,7 @@ fn check_verify(group: &TestGroup, case: &TestCase) -> Result<(), String> {
         .map_err(|e| format!("`signature` does not parse: {e}"))?;
     check_login(case)?;
     let digest = case_digest(case)?;
-    expect(case, signature.verify_digest(&digest, &public))?;
+    judge(case, signature.verify_digest(&digest, &public))?;
     if let Some(want) = case.inputs.get("recovers").and_then(Value::as_str) {
         let got = signature
             .recover_digest(&digest)

@@ -47,7 +47,7 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
 }
 
 /// Compares a library outcome with the case's `result` and `reason`.
-fn expect<T>(case: &TestCase, outcome: Result<T, EosioError>) -> Result<Option<T>, String> {
+fn judge<T>(case: &TestCase, outcome: Result<T, EosioError>) -> Result<Option<T>, String> {
     match (case.result, outcome) {
         (Valid, Ok(value)) => Ok(Some(value)),
         (Valid, Err(e)) => Err(format!("expected valid, rejected as `{}`: {e}", e.kind())),
@@ -84,7 +84,7 @@ fn hex_input(case: &TestCase, field: &str) -> Result<Vec<u8>, String> {
 
 fn check_name(case: &TestCase) -> Result<(), String> {
     let text = case.input_str("name")?;
-    let Some(name) = expect(case, text.parse::<Name>())? else {
+    let Some(name) = judge(case, text.parse::<Name>())? else {
         return Ok(());
     };
     same("value", case.input_str("value")?, &name.0.to_string())?;
@@ -104,7 +104,7 @@ fn check_asset(case: &TestCase) -> Result<(), String> {
         .and_then(|p| u8::try_from(p).ok())
         .ok_or("`precision` is not a number in 0..=255")?;
     let symbol = case.input_str("symbol")?;
-    let Some(asset) = expect(case, Asset::from_amount(amount, precision, symbol))? else {
+    let Some(asset) = judge(case, Asset::from_amount(amount, precision, symbol))? else {
         return Ok(());
     };
     let text = case.input_str("asset")?;
@@ -132,7 +132,7 @@ fn check_transfer(case: &TestCase) -> Result<(), String> {
         .map_err(|e| format!("`contract`: {e}"))?;
     let transfer: Name = "transfer".parse().map_err(|e: EosioError| e.to_string())?;
     if let Some(data) = case.inputs.get("data") {
-        let Some(packed) = expect(case, pack_action_data(contract, transfer, data))? else {
+        let Some(packed) = judge(case, pack_action_data(contract, transfer, data))? else {
             return Ok(());
         };
         same("packed", case.input_str("packed")?, &hex::encode(&packed))?;
@@ -149,13 +149,13 @@ fn check_transfer(case: &TestCase) -> Result<(), String> {
         );
     }
     let bytes = hex_input(case, "packed")?;
-    expect(case, unpack_action_data(contract, transfer, &bytes))?;
+    judge(case, unpack_action_data(contract, transfer, &bytes))?;
     Ok(())
 }
 
 fn check_transaction(group: &TestGroup, case: &TestCase) -> Result<(), String> {
     let bytes = hex_input(case, "packed")?;
-    let Some(tx) = expect(case, Transaction::unpack(&bytes))? else {
+    let Some(tx) = judge(case, Transaction::unpack(&bytes))? else {
         return Ok(());
     };
     same(
