@@ -7,6 +7,7 @@
 //! suite run in which nothing ran or that stopped early. Malformed input never panics: every decoder returns a typed
 //! error that names the input, and [`CliError`] carries it to `main`.
 
+pub mod eos;
 pub mod list;
 pub mod ontology;
 pub mod qr;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Ontology keys, addresses, signatures and verification.
     #[command(subcommand)]
     Ontology(ontology::OntologyCommand),
+    /// EOS keys, SIG_K1_ signatures, verification and key recovery (SimpleWallet).
+    #[command(subcommand)]
+    Eos(eos::EosCommand),
     /// Decode, encode and render QR code text (plain JSON and deep-link forms).
     #[command(subcommand)]
     Qr(qr::QrCommand),
@@ -93,6 +97,7 @@ pub type CmdResult = Result<Verdict, CliError>;
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
+        Command::Eos(cmd) => eos::run(cmd),
         Command::List(args) => list::run(args),
         Command::Ontology(cmd) => ontology::run(cmd),
         Command::Qr(cmd) => qr::run(cmd),

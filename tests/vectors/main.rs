@@ -1,5 +1,6 @@
 //! Every vector in `vectors/` as a named trial: `<folder>::<file>::tc<N>`, for example
-//! `ontology::signatures::tc17` or `wycheproof::ecdsa_secp256r1_sha256_p1363_test::tc3`.
+//! `ontology::signatures::tc17`, `simplewallet::mykey::tc1` or
+//! `wycheproof::ecdsa_secp256r1_sha256_p1363_test::tc3`.
 //!
 //! Each family has one `check` function (its own module) that judges one test case against
 //! the library; this file only finds the files, dispatches by `algorithm` and reports. A file
@@ -11,6 +12,7 @@ mod invoke;
 mod keys;
 mod messages;
 mod signatures;
+mod simplewallet;
 mod transport;
 mod tx;
 mod wycheproof;
@@ -30,9 +32,12 @@ fn family(file: &VectorFile) -> Option<Check> {
         "ONTOLOGY-MESSAGES" => Some(messages::check),
         "ONTOLOGY-INVOKE" => Some(invoke::check),
         "ONTOLOGY-TX" => Some(tx::check),
+        "SIMPLEWALLET-CRYPTO" => Some(simplewallet::check_crypto),
+        "SIMPLEWALLET-EOSIO" => Some(simplewallet::check_eosio),
         "ECDSA" => match file.extra.get("schema").and_then(|s| s.as_str()) {
             Some("ecdsa_p1363_verify_schema_v1.json") => Some(wycheproof::check_p1363),
             Some("ecdsa_verify_schema_v1.json") => Some(wycheproof::check_der),
+            Some("ecdsa_bitcoin_verify_schema.json") => Some(wycheproof::check_bitcoin),
             _ => None,
         },
         _ => None,

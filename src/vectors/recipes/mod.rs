@@ -3,6 +3,8 @@
 //! Each family lives in its own module; [`all`] lists every generated file in the order
 //! `vectors check` examines them.
 
+pub mod eos_crypto;
+pub mod eos_packing;
 pub mod invoke;
 pub mod keys;
 pub mod messages;
@@ -39,6 +41,18 @@ pub fn all() -> Vec<Recipe> {
             path: "ontology/transactions.json",
             build: tx::build,
         },
+        Recipe {
+            path: "simplewallet/keys.json",
+            build: eos_crypto::build_keys,
+        },
+        Recipe {
+            path: "simplewallet/signatures.json",
+            build: eos_crypto::build_signatures,
+        },
+        Recipe {
+            path: "simplewallet/eosio.json",
+            build: eos_packing::build,
+        },
     ]
 }
 
@@ -59,6 +73,13 @@ mod tests {
         ("messages", messages::build, messages::check),
         ("invoke", invoke::build, invoke::check),
         ("tx", tx::build, tx::check),
+        ("eos keys", eos_crypto::build_keys, eos_crypto::check),
+        (
+            "eos signatures",
+            eos_crypto::build_signatures,
+            eos_crypto::check,
+        ),
+        ("eosio", eos_packing::build, eos_packing::check),
     ];
 
     /// Every case passes its own family's check, both as built and after the rendered file
