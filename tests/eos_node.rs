@@ -495,6 +495,11 @@ async fn planted_transactions_are_found_without_checks() {
     );
     assert!(node.transaction(&id).expect("stored").planted);
     assert_eq!(
+        found.trace_transfers().len(),
+        1,
+        "a top-level transfer shows in its trace"
+    );
+    assert_eq!(
         node.balance(name("useraaaaaaaa"), "EOS"),
         Some(asset("1000.0000 EOS")),
         "planting moves nothing"
@@ -609,5 +614,45 @@ async fn an_oversized_body_is_refused_with_413_and_recorded() {
     };
     assert!(node.wait_for(refused_413, Duration::from_secs(5)).await);
     client.get_info().await.expect("still serving");
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_mykey_payment_shows_its_transfer_in_the_traces() {
+    let (running, client) = in_process(EosNodeConfig::demo()).await;
+    let node = running.node();
+    let wrapper = Action {
+        account: name("mykeymanager"),
+        name: name("sendaction"),
+        authorization: vec![PermissionLevel {
+            actor: name("mykeyuser111"),
+            permission: name("active"),
+        }],
+        data: vec![1, 2, 3],
+    };
+    let tx = Transaction {
+        expiration: 1,
+        actions: vec![wrapper],
+        ..Transaction::default()
+    };
+    let inline = transfer("mykeyuser111", "qrconformdap", "3.0000 EOS", "order-3");
+    let id = node.insert_executed_with_inline(tx, Vec::new(), vec![inline]);
+    let found = client
+        .get_transaction(&id)
+        .await
+        .expect("asked")
+        .expect("found");
+    assert_eq!(found.actions.len(), 1);
+    assert_eq!(found.actions[0].name, "sendaction");
+    assert_eq!(found.actions[0].transfer(), None);
+    let transfers = found.trace_transfers();
+    assert_eq!(
+        transfers.len(),
+        1,
+        "one execution, notifications not counted"
+    );
+    assert_eq!(transfers[0].0, "eosio.token");
+    assert_eq!(transfers[0].1.to, name("qrconformdap"));
+    assert_eq!(transfers[0].1.quantity, asset("3.0000 EOS"));
     running.shutdown().await;
 }

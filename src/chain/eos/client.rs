@@ -116,6 +116,27 @@ pub struct HistoryTransaction {
     pub raw: Value,
 }
 
+impl HistoryTransaction {
+    /// Every `transfer` a contract executed in this transaction, top-level or inline, read
+    /// from the traces (the contract's own trace, not the notifications): where a MYKEY
+    /// payment shows, since its top-level action is `mykeymanager::sendaction`
+    /// (simplewallet.md §7). Traces whose data is not a transfer are skipped.
+    pub fn trace_transfers(&self) -> Vec<(String, Transfer)> {
+        self.raw["traces"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t["act"]["name"] == "transfer" && t["receiver"] == t["act"]["account"])
+            .filter_map(|t| {
+                let contract = t["act"]["account"].as_str()?.to_string();
+                let data = hex::decode(t["act"]["hex_data"].as_str()?).ok()?;
+                Some((contract, Transfer::unpack(&data).ok()?))
+            })
+            .collect()
+    }
+}
+
 /// A transaction of `actions` that expires `expire_in` seconds after the head block, with
 /// TaPoS on the head block (as eosjs builds one).
 pub fn transaction_for(info: &ChainInfo, actions: Vec<Action>, expire_in: u32) -> Transaction {

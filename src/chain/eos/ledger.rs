@@ -303,6 +303,9 @@ pub struct StoredTransaction {
     pub block_time_ms: u64,
     /// Whether it was planted without checks ([`Ledger::insert_executed`]).
     pub planted: bool,
+    /// Actions the transaction's actions sent inline, shown in its traces only (as MYKEY's
+    /// `mykeymanager::sendaction` forwards a token transfer, simplewallet.md §7).
+    pub inline: Vec<Action>,
 }
 
 impl StoredTransaction {
@@ -686,7 +689,7 @@ impl Ledger {
     /// Produces a block for a transaction: at the clock's slot, or the next slot after the
     /// head when the clock has not moved on.
     fn produce_block(&mut self, now_ms: u64) -> (u32, u64) {
-        let time = slot_time(now_ms).max(self.head_time_ms + BLOCK_INTERVAL_MS);
+        let time = slot_time(now_ms).max(self.head_time_ms.saturating_add(BLOCK_INTERVAL_MS));
         self.head_num = self.head_num.saturating_add(1);
         self.head_time_ms = time;
         (self.head_num, time)
@@ -829,16 +832,22 @@ impl Ledger {
         Ok(self.push_answer(&stored))
     }
 
-    /// Puts a transaction on chain without any check or effect; its id.
+    /// Puts a transaction on chain without any check or effect, with the inline actions its
+    /// traces show; its id. A transaction already on chain stays as it is.
     pub fn insert_executed(
         &mut self,
         tx: Transaction,
         signatures: Vec<Signature>,
+        inline: Vec<Action>,
         now_ms: u64,
     ) -> String {
         let id = tx.id_hex();
         if !self.by_id.contains_key(&id) {
+            let index = self.transactions.len();
             self.store(tx, signatures, now_ms, true);
+            if let Some(stored) = self.transactions.get_mut(index) {
+                stored.inline = inline;
+            }
         }
         id
     }
@@ -858,6 +867,7 @@ impl Ledger {
             block_num,
             block_time_ms,
             planted,
+            inline: Vec::new(),
         };
         self.by_id
             .insert(stored.id.clone(), self.transactions.len());
@@ -939,7 +949,7 @@ impl Ledger {
                 ),
             ));
         }
-        if expiration_ms > now_ms + MAX_TRANSACTION_LIFETIME_SECS * 1000 {
+        if expiration_ms > now_ms.saturating_add(MAX_TRANSACTION_LIFETIME_SECS * 1000) {
             return Err(NodeError::new(
                 code::TX_EXP_TOO_FAR,
                 format!(
@@ -1187,15 +1197,37 @@ impl Ledger {
 
     /// The action traces of a stored transaction, as nodeos 2.0 writes them.
     pub fn traces(&self, stored: &StoredTransaction) -> Vec<Value> {
+        let inline_tx = Transaction {
+            actions: stored.inline.clone(),
+            ..Transaction::default()
+        };
         let actions = stored.actions_json();
+        let inline_actions = transaction_json(&inline_tx)["actions"].clone();
+        let all = stored
+            .tx
+            .actions
+            .iter()
+            .zip(actions.as_array().into_iter().flatten())
+            .map(|(action, act)| (action, act.clone(), false))
+            .chain(
+                stored
+                    .inline
+                    .iter()
+                    .zip(inline_actions.as_array().into_iter().flatten())
+                    .map(|(action, act)| (action, act.clone(), true)),
+            );
         let mut traces = Vec::new();
         let mut ordinal = 0u32;
-        for (index, action) in stored.tx.actions.iter().enumerate() {
-            let act = actions.get(index).cloned().unwrap_or(Value::Null);
+        for (action, act, inline) in all {
             let parent = ordinal + 1;
             for (n, receiver) in self.receivers(action).into_iter().enumerate() {
                 ordinal += 1;
-                let creator = if n == 0 { 0 } else { parent };
+                // Inline actions were sent by the first action; notifications by their action.
+                let creator = match (n, inline) {
+                    (0, false) => 0,
+                    (0, true) => 1,
+                    _ => parent,
+                };
                 traces.push(json!({
                     "action_ordinal": ordinal,
                     "creator_action_ordinal": creator,
@@ -1959,13 +1991,64 @@ mod tests {
         let mut l = ledger();
         let mut tx = alice_pays(&l, "999.0000 EOS");
         tx.expiration = 1;
-        let id = l.insert_executed(tx.clone(), Vec::new(), T0);
+        let id = l.insert_executed(tx.clone(), Vec::new(), Vec::new(), T0);
         assert_eq!(id, tx.id_hex());
-        assert_eq!(l.insert_executed(tx, Vec::new(), T0), id, "idempotent");
+        assert_eq!(
+            l.insert_executed(tx, Vec::new(), Vec::new(), T0),
+            id,
+            "idempotent"
+        );
         assert_eq!(l.transactions().len(), 1);
         assert!(l.transaction(&id).expect("stored").planted);
         assert_eq!(balance(&l, "alice"), 100_000);
         l.history(&object(json!({"id": id}))).expect("in history");
+    }
+
+    #[test]
+    fn planted_inline_actions_show_in_the_traces_only() {
+        let mut l = ledger();
+        let wrapper = Action {
+            account: name("mykeymanager"),
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: name("mykeyuser"),
+                permission: ACTIVE,
+            }],
+            data: vec![0xaa],
+        };
+        let tx = tx_on_head(&l, vec![wrapper]);
+        let inline = transfer_action("mykeyuser", "bob", "2.0000 EOS", "mykeyuser", "active");
+        let id = l.insert_executed(tx, Vec::new(), vec![inline], T0);
+        let history = l.history(&object(json!({"id": id}))).expect("found");
+        let actions = history["trx"]["trx"]["actions"]
+            .as_array()
+            .expect("actions");
+        assert_eq!(actions.len(), 1, "only the wrapper is a top-level action");
+        let traces = history["traces"].as_array().expect("traces");
+        let shape: Vec<(String, String, u64)> = traces
+            .iter()
+            .map(|t| {
+                (
+                    t["receiver"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{}::{}",
+                        t["act"]["account"].as_str().unwrap_or(""),
+                        t["act"]["name"].as_str().unwrap_or("")
+                    ),
+                    t["creator_action_ordinal"].as_u64().unwrap_or(99),
+                )
+            })
+            .collect();
+        let expected = [
+            ("mykeymanager", "mykeymanager::sendaction", 0),
+            ("eosio.token", "eosio.token::transfer", 1),
+            ("mykeyuser", "eosio.token::transfer", 2),
+            ("bob", "eosio.token::transfer", 2),
+        ]
+        .map(|(r, a, c)| (r.to_string(), a.to_string(), c));
+        assert_eq!(shape, expected);
+        assert_eq!(traces[1]["act"]["data"]["quantity"], "2.0000 EOS");
+        assert_eq!(balance(&l, "bob"), 0, "planting moves nothing");
     }
 
     #[test]
