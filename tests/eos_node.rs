@@ -656,3 +656,119 @@ async fn a_mykey_payment_shows_its_transfer_in_the_traces() {
     assert_eq!(transfers[0].1.quantity, asset("3.0000 EOS"));
     running.shutdown().await;
 }
+
+/// A tiny deterministic generator, so the garbage is the same on every run.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn no_body_makes_the_node_fail_to_answer() {
+    let (running, client) = in_process(EosNodeConfig::demo()).await;
+    let node = running.node();
+    let http = http();
+    let mut rng = Xorshift(0x5eed_1234_abcd_ef01);
+    let samples: Vec<Vec<u8>> = vec![
+        json!({"account_name": 12}).to_string().into_bytes(),
+        json!({"code": "mykeymanager", "scope": "mykeyuser111", "table": "keydata", "limit": 1e300}).to_string().into_bytes(),
+        json!({"code": "mykeymanager", "scope": "mykeyuser111", "table": "keydata", "lower_bound": "18446744073709551616"}).to_string().into_bytes(),
+        json!({"code": "mykeymanager", "scope": "mykeyuser111", "table": "keydata", "limit": 0, "upper_bound": 0}).to_string().into_bytes(),
+        json!({"signatures": ["SIG_K1_"], "packed_trx": "00"}).to_string().into_bytes(),
+        json!({"signatures": null, "packed_trx": null, "compression": {}}).to_string().into_bytes(),
+        json!({"id": "zz"}).to_string().into_bytes(),
+        "[".repeat(10_000).into_bytes(),
+    ];
+    let random: Vec<Vec<u8>> = (0..40)
+        .map(|i| {
+            let len = (rng.next() % 300) as usize + i;
+            (0..len).map(|_| rng.next() as u8).collect()
+        })
+        .collect();
+    let paths = [
+        "/v1/chain/get_info",
+        "/v1/chain/get_account",
+        "/v1/chain/get_table_rows",
+        "/v1/chain/push_transaction",
+        "/v1/history/get_transaction",
+    ];
+    let mut sent = 0;
+    for body in samples.iter().chain(&random) {
+        for path in paths {
+            let reply = http
+                .post_raw(
+                    &format!("{}{path}", client.base_url()),
+                    "application/json",
+                    body.clone(),
+                )
+                .await
+                .expect("an answer");
+            let answer: Value = serde_json::from_slice(&reply.body).expect("JSON");
+            if reply.status != 200 {
+                assert_eq!(answer["code"], reply.status, "{path}: {answer}");
+                assert!(answer["error"]["name"].is_string(), "{path}: {answer}");
+            }
+            sent += 1;
+        }
+    }
+    assert_eq!(node.record().len(), sent, "every request is in the record");
+    client.get_info().await.expect("still serving");
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_client_names_what_a_node_got_wrong() {
+    use axum::routing::any;
+    let answers = axum::Router::new()
+        .route("/v1/chain/get_info", any(|| async { "not json" }))
+        .route(
+            "/v1/chain/get_account",
+            any(|| async { (axum::http::StatusCode::BAD_GATEWAY, "down") }),
+        )
+        .route(
+            "/v1/chain/get_table_rows",
+            any(|| async { json!({"rows": [{"index": "three"}], "more": false}).to_string() }),
+        )
+        .route(
+            "/v1/chain/push_transaction",
+            any(|| async { json!({"transaction_id": "short"}).to_string() }),
+        )
+        .route(
+            "/v1/history/get_transaction",
+            any(|| async { json!({"id": "ab", "trx": {}}).to_string() }),
+        );
+    let server = qrconform::net::serve("127.0.0.1:0".parse().expect("addr"), answers)
+        .await
+        .expect("serving");
+    let client = EosClient::new(server.base_url(), http());
+    assert!(matches!(
+        client.get_info().await,
+        Err(EosClientError::Answer { .. })
+    ));
+    assert!(matches!(
+        client.get_account("alice").await,
+        Err(EosClientError::Status { status: 502, .. })
+    ));
+    assert!(matches!(
+        client.mykey_keys("mykeymanager", "alice").await,
+        Err(EosClientError::Answer { .. })
+    ));
+    let tx = Transaction::default();
+    assert!(matches!(
+        client.push_transaction(&tx, &[]).await,
+        Err(EosClientError::Answer { .. })
+    ));
+    match client.get_transaction("ab").await {
+        Err(e @ EosClientError::Answer { .. }) => {
+            assert!(e.to_string().contains("trx.trx.actions"), "{e}")
+        }
+        other => panic!("not an answer error: {other:?}"),
+    }
+    server.shutdown().await;
+}
