@@ -604,6 +604,8 @@ async fn an_oversized_body_is_refused_with_413_and_recorded() {
     // while it is still writing; the record says what the node did either way.
     if let Ok(reply) = reply {
         assert_eq!(reply.status, 413);
+        let answer: Value = serde_json::from_slice(&reply.body).expect("JSON");
+        assert_eq!(answer["message"], "Payload Too Large");
     }
     let refused_413 = |r: &[eos::RecordedRequest]| {
         r.iter().any(|r| {

@@ -160,6 +160,7 @@ pub fn status_text(status: u16) -> &'static str {
         401 => "UnAuthorized",
         404 => "Not Found",
         409 => "Conflict",
+        413 => "Payload Too Large",
         _ => "Internal Service Error",
     }
 }
