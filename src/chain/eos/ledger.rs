@@ -1,0 +1,2145 @@
+//! The mock EOS node's state and rules (SW-N1), without any IO: accounts and their
+//! permissions, MYKEY key tables, token balances, the block chain's head, the transactions
+//! it executed, the behaviours a suite switched on, and the record of requests. Time comes in
+//! as a parameter (milliseconds since the Unix epoch), so expiry is tested without waiting.
+//!
+//! Blocks: the chain starts at block 1. Every accepted transaction is executed in a block of
+//! its own, and a request that arrives at least half a second after the head block first
+//! produces one empty block at the request's time, so `head_block_time` follows the node's
+//! clock (eosjs and wallets compute `expiration` from it). The last irreversible block is the
+//! head: the mock has instant finality. A block's id is SHA-256 of the chain id and its
+//! number, with the number in the first 4 bytes big-endian as in EOSIO, so TaPoS
+//! (`ref_block_num`, `ref_block_prefix`) is checked against real ids.
+//!
+//! A push is checked in nodeos's order: a behaviour-forced refusal, the body and its packed
+//! transaction, key recovery (a signature that is not canonical is refused, as fc refuses
+//! it), duplicate signatures, duplicate transaction ids, the action and authorization
+//! counts, expiry and the lifetime limit, the reference block, the accounts the actions name,
+//! the declared authorizations against the recovered keys (and keys that sign for nothing),
+//! and then execution: `transfer` on a token contract moves balances under eosio.token's
+//! checks; any other action on an existing contract is recorded without effect.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::simplewallet::crypto::{PublicKey, Signature};
+use crate::protocol::simplewallet::eosio::{
+    format_time_point_sec, transaction_json, Action, Asset, Name, PermissionLevel, Transaction,
+    Transfer,
+};
+
+/// `eosio.token`.
+pub const EOSIO_TOKEN: Name = Name(0x5530_ea03_3482_a600);
+/// `active`.
+pub const ACTIVE: Name = Name(0x3232_eda8_0000_0000);
+/// `owner`.
+pub const OWNER: Name = Name(0xa726_ab80_0000_0000);
+/// `transfer`.
+pub const TRANSFER: Name = Name(0xcdcd_3c2d_5700_0000);
+
+/// nodeos's `max_transaction_lifetime` default: an expiration further ahead is refused.
+pub const MAX_TRANSACTION_LIFETIME_SECS: u64 = 60 * 60;
+/// The interval between blocks.
+pub const BLOCK_INTERVAL_MS: u64 = 500;
+/// eosio.token's limit on a transfer memo.
+pub const MAX_MEMO_BYTES: usize = 256;
+/// How deep account permissions delegate to other accounts' permissions (nodeos's default
+/// `max_authority_depth` is 6).
+const MAX_AUTHORITY_DEPTH: usize = 6;
+/// At most this much of a request body is kept in the record when it is not JSON.
+pub const RECORDED_BODY_BYTES: usize = 16 * 1024;
+/// At most this many rows of a table are answered at once.
+pub const MAX_TABLE_ROWS: usize = 1000;
+/// `server_version` in `get_info`.
+pub const SERVER_VERSION: &str = "qrconform";
+/// `head_block_producer` in `get_info` and the producer of every block.
+pub const PRODUCER: &str = "eosio";
+
+/// nodeos error codes and names used here (EOSIO `chain/exceptions.hpp`, fc exceptions).
+pub mod code {
+    pub const FC_ASSERT: i64 = 10;
+    pub const UNSPECIFIED: i64 = 0;
+    pub const TRANSACTION: i64 = 3_040_000;
+    pub const TX_NO_ACTION: i64 = 3_040_002;
+    pub const TX_NO_AUTHS: i64 = 3_040_003;
+    pub const CFA_IRRELEVANT_AUTH: i64 = 3_040_004;
+    pub const EXPIRED_TX: i64 = 3_040_005;
+    pub const TX_EXP_TOO_FAR: i64 = 3_040_006;
+    pub const INVALID_REF_BLOCK: i64 = 3_040_007;
+    pub const TX_DUPLICATE: i64 = 3_040_008;
+    pub const TX_NOT_FOUND: i64 = 3_040_011;
+    pub const PACKED_TRANSACTION_TYPE: i64 = 3_010_010;
+    pub const ASSERT_MESSAGE: i64 = 3_050_003;
+    pub const TX_DUPLICATE_SIG: i64 = 3_090_001;
+    pub const TX_IRRELEVANT_SIG: i64 = 3_090_002;
+    pub const UNSATISFIED_AUTHORIZATION: i64 = 3_090_003;
+    pub const MISSING_AUTH: i64 = 3_090_004;
+    pub const INVALID_HTTP_REQUEST: i64 = 3_200_006;
+}
+
+/// A refusal as nodeos sends it: the HTTP status and the `error` object of its envelope.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("HTTP {status}: {name} ({code}): {message}")]
+pub struct NodeError {
+    /// The HTTP status (nodeos: 401 for `unsatisfied_authorization`, 409 for
+    /// `tx_duplicate`, 400 for a request it cannot read, 404 for an unknown endpoint, 500
+    /// otherwise).
+    pub status: u16,
+    /// The EOSIO error code (`error.code`).
+    pub code: i64,
+    /// `error.name`, e.g. `expired_tx_exception`.
+    pub name: String,
+    /// `error.what`, the exception's description.
+    pub what: String,
+    /// `error.details[0].message`.
+    pub message: String,
+}
+
+impl NodeError {
+    /// An error of the given code; the status, name and `what` follow from it.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        let (name, what) = describe(code);
+        let status = match code {
+            code::UNSATISFIED_AUTHORIZATION => 401,
+            code::TX_DUPLICATE => 409,
+            code::INVALID_HTTP_REQUEST => 400,
+            _ => 500,
+        };
+        NodeError {
+            status,
+            code,
+            name: name.to_string(),
+            what: what.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// nodeos's answer to an unknown path.
+    pub fn not_found() -> Self {
+        NodeError {
+            status: 404,
+            ..NodeError::new(code::UNSPECIFIED, "Unknown Endpoint")
+        }
+    }
+
+    /// `eosio_assert_message_exception` with a contract's `check` message.
+    pub fn assert_message(message: &str) -> Self {
+        NodeError::new(
+            code::ASSERT_MESSAGE,
+            format!("assertion failure with message: {message}"),
+        )
+    }
+
+    /// The body nodeos answers with.
+    pub fn envelope(&self) -> Value {
+        json!({
+            "code": self.status,
+            "message": status_text(self.status),
+            "error": {
+                "code": self.code,
+                "name": self.name,
+                "what": self.what,
+                "details": [{
+                    "message": self.message,
+                    "file": "",
+                    "line_number": 0,
+                    "method": "",
+                }],
+            },
+        })
+    }
+}
+
+/// The top-level `message` nodeos gives a status.
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "UnAuthorized",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        _ => "Internal Service Error",
+    }
+}
+
+/// The `name` and `what` of an error code.
+pub fn describe(code: i64) -> (&'static str, &'static str) {
+    match code {
+        code::FC_ASSERT => ("assert_exception", "Assert Exception"),
+        code::TRANSACTION => ("transaction_exception", "Transaction exception"),
+        code::TX_NO_ACTION => ("tx_no_action", "Transaction has no actions"),
+        code::TX_NO_AUTHS => ("tx_no_auths", "Transaction has no authorizations"),
+        code::CFA_IRRELEVANT_AUTH => (
+            "cfa_irrelevant_auth",
+            "Context-free action should have no required authority",
+        ),
+        code::EXPIRED_TX => ("expired_tx_exception", "Expired Transaction"),
+        code::TX_EXP_TOO_FAR => ("tx_exp_too_far_exception", "Transaction Expiration Too Far"),
+        code::INVALID_REF_BLOCK => ("invalid_ref_block_exception", "Invalid Reference Block"),
+        code::TX_DUPLICATE => ("tx_duplicate", "Duplicate transaction"),
+        code::TX_NOT_FOUND => ("tx_not_found", "The transaction can not be found"),
+        code::PACKED_TRANSACTION_TYPE => (
+            "packed_transaction_type_exception",
+            "Invalid packed transaction",
+        ),
+        code::ASSERT_MESSAGE => (
+            "eosio_assert_message_exception",
+            "eosio_assert_message assertion failure",
+        ),
+        code::TX_DUPLICATE_SIG => ("tx_duplicate_sig", "Duplicate signature is included"),
+        code::TX_IRRELEVANT_SIG => ("tx_irrelevant_sig", "Irrelevant signature included"),
+        code::UNSATISFIED_AUTHORIZATION => (
+            "unsatisfied_authorization",
+            "Provided keys, permissions, and delays do not satisfy declared authorizations",
+        ),
+        code::MISSING_AUTH => ("missing_auth_exception", "Missing required authority"),
+        code::INVALID_HTTP_REQUEST => ("invalid_http_request", "invalid http request"),
+        _ => ("exception", "unspecified"),
+    }
+}
+
+/// An ordinary account: its `owner` and `active` keys (threshold 1, weight 1 each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSpec {
+    pub name: Name,
+    pub owner: Vec<PublicKey>,
+    pub active: Vec<PublicKey>,
+}
+
+/// One row of MYKEY's `keydata` table (simplewallet.md §6): the key at `index` (3 is the
+/// reserved key dApps verify against), its `status` (0 normal, 1 frozen) and `nonce`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDataRow {
+    pub index: u32,
+    pub pubkey: PublicKey,
+    pub status: u32,
+    pub nonce: u64,
+}
+
+impl KeyDataRow {
+    /// The row as `get_table_rows` shows it.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "index": self.index,
+            "key": {
+                "pubkey": self.pubkey.to_legacy(),
+                "status": self.status,
+                "nonce": self.nonce,
+            },
+        })
+    }
+}
+
+/// A MYKEY account: its `active` and `owner` permissions name the manager contract's
+/// `active` (the manager is the actor of `active`), and its keys live in the manager's
+/// `keydata` table under the account's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MykeyAccountSpec {
+    pub name: Name,
+    /// `mykeymanager` on mainnet.
+    pub manager: Name,
+    pub keys: Vec<KeyDataRow>,
+}
+
+/// What a node starts with.
+#[derive(Debug, Clone)]
+pub struct EosNodeConfig {
+    pub chain_id: [u8; 32],
+    pub accounts: Vec<AccountSpec>,
+    pub mykey: Vec<MykeyAccountSpec>,
+    /// Initial `eosio.token` balances.
+    pub balances: Vec<(Name, Asset)>,
+}
+
+/// A permission's required authority (threshold 1; every key and account weight 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Authority {
+    keys: Vec<PublicKey>,
+    accounts: Vec<PermissionLevel>,
+}
+
+impl Authority {
+    fn to_json(&self) -> Value {
+        let keys: Vec<Value> = self
+            .keys
+            .iter()
+            .map(|k| json!({"key": k.to_legacy(), "weight": 1}))
+            .collect();
+        let accounts: Vec<Value> = self
+            .accounts
+            .iter()
+            .map(|level| {
+                json!({
+                    "permission": {
+                        "actor": level.actor.to_string(),
+                        "permission": level.permission.to_string(),
+                    },
+                    "weight": 1,
+                })
+            })
+            .collect();
+        json!({"threshold": 1, "keys": keys, "accounts": accounts, "waits": []})
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Account {
+    owner: Authority,
+    active: Authority,
+    created_ms: u64,
+}
+
+/// One executed transaction, as the chain holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTransaction {
+    /// 64 lower-case hex characters.
+    pub id: String,
+    pub tx: Transaction,
+    pub signatures: Vec<Signature>,
+    pub block_num: u32,
+    /// Milliseconds since the Unix epoch.
+    pub block_time_ms: u64,
+    /// Whether it was planted without checks ([`Ledger::insert_executed`]).
+    pub planted: bool,
+    /// Actions the transaction's actions sent inline, shown in its traces only (as MYKEY's
+    /// `mykeymanager::sendaction` forwards a token transfer, simplewallet.md §7).
+    pub inline: Vec<Action>,
+}
+
+impl StoredTransaction {
+    /// The block time as EOSIO writes it (`2026-01-02T03:04:05.500`).
+    pub fn block_time(&self) -> String {
+        format_time_ms(self.block_time_ms)
+    }
+
+    /// The token transfers among its actions: `(contract, data)` for every `transfer`
+    /// whose data reads as one.
+    pub fn transfers(&self) -> Vec<(Name, Transfer)> {
+        self.tx
+            .actions
+            .iter()
+            .filter(|a| a.name == TRANSFER)
+            .filter_map(|a| Transfer::unpack(&a.data).ok().map(|t| (a.account, t)))
+            .collect()
+    }
+
+    /// The actions with their data decoded, as `get_transaction` shows them.
+    pub fn actions_json(&self) -> Value {
+        transaction_json(&self.tx)["actions"].clone()
+    }
+}
+
+/// Switches that make the next request misbehave.
+#[derive(Debug, Clone, Default)]
+pub struct Behaviours {
+    /// The next `push_transaction` is refused with this error, whatever it holds.
+    pub fail_next_push: Option<NodeError>,
+}
+
+/// How a request ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Served,
+    Refused { code: i64, name: String },
+}
+
+/// One request as the node saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedRequest {
+    /// Arrival order, from 0.
+    pub seq: u64,
+    pub method: String,
+    /// `/v1/chain/get_info` and so on.
+    pub path: String,
+    /// The body as JSON, or as a JSON string (at most [`RECORDED_BODY_BYTES`]) when it is
+    /// not JSON; `null` when empty.
+    pub body: Value,
+    pub status: u16,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// The transaction the request was about (pushed or asked for), lower-case hex.
+    pub tx_id: Option<String>,
+}
+
+impl RecordedRequest {
+    /// The request body as the record keeps it.
+    pub fn body_value(body: &[u8]) -> Value {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Value::Null;
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value) => value,
+            Err(_) => {
+                let cut = &body[..body.len().min(RECORDED_BODY_BYTES)];
+                Value::String(String::from_utf8_lossy(cut).into_owned())
+            }
+        }
+    }
+
+    pub fn is_refused(&self) -> bool {
+        matches!(self.outcome, Outcome::Refused { .. })
+    }
+
+    /// The error name of a refusal.
+    pub fn error_name(&self) -> Option<&str> {
+        match &self.outcome {
+            Outcome::Refused { name, .. } => Some(name),
+            Outcome::Served => None,
+        }
+    }
+}
+
+/// The chain's state.
+#[derive(Debug)]
+pub struct Ledger {
+    chain_id: [u8; 32],
+    accounts: BTreeMap<Name, Account>,
+    /// `(manager, account)` → rows by index.
+    keydata: BTreeMap<(Name, Name), BTreeMap<u32, KeyDataRow>>,
+    /// `(contract, account, symbol code)` → balance.
+    balances: BTreeMap<(Name, Name, String), Asset>,
+    head_num: u32,
+    head_time_ms: u64,
+    transactions: Vec<StoredTransaction>,
+    by_id: HashMap<String, usize>,
+    pub behaviours: Behaviours,
+    requests: Vec<RecordedRequest>,
+}
+
+/// A block's id: SHA-256(chain id ‖ number BE) with the number in the first 4 bytes.
+pub fn block_id(chain_id: &[u8; 32], num: u32) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(chain_id);
+    hasher.update(num.to_be_bytes());
+    let mut id: [u8; 32] = hasher.finalize().into();
+    id[..4].copy_from_slice(&num.to_be_bytes());
+    id
+}
+
+/// TaPoS's `ref_block_prefix` of a block id: bytes 8..12, little-endian.
+pub fn ref_block_prefix(id: &[u8; 32]) -> u32 {
+    u32::from_le_bytes([id[8], id[9], id[10], id[11]])
+}
+
+/// A time in milliseconds since the epoch as EOSIO writes a `time_point`
+/// (`YYYY-MM-DDTHH:MM:SS.mmm`).
+pub fn format_time_ms(ms: u64) -> String {
+    let seconds = u32::try_from(ms / 1000).unwrap_or(u32::MAX);
+    format!("{}.{:03}", format_time_point_sec(seconds), ms % 1000)
+}
+
+fn slot_time(now_ms: u64) -> u64 {
+    now_ms - now_ms % BLOCK_INTERVAL_MS
+}
+
+fn name_arg(field: &str, value: Option<&Value>) -> Result<Name, NodeError> {
+    let text = value.and_then(Value::as_str).ok_or_else(|| {
+        NodeError::new(
+            code::INVALID_HTTP_REQUEST,
+            format!("`{field}` is missing or not a string"),
+        )
+    })?;
+    text.parse().map_err(|e| {
+        NodeError::new(
+            code::INVALID_HTTP_REQUEST,
+            format!("`{field}` is not a name: {e}"),
+        )
+    })
+}
+
+/// A bound or limit that nodeos accepts as a number or a numeric string; `None` when absent
+/// or empty.
+fn number_arg(field: &str, value: Option<&Value>) -> Result<Option<u64>, NodeError> {
+    let bad = || {
+        NodeError::new(
+            code::INVALID_HTTP_REQUEST,
+            format!("`{field}` is not a non-negative integer"),
+        )
+    };
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| bad()),
+        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
+        Some(_) => Err(bad()),
+    }
+}
+
+/// The JSON object of a request body; an empty body is `{}` where nodeos allows it.
+pub fn body_object(body: &[u8], empty_allowed: bool) -> Result<Map<String, Value>, NodeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return if empty_allowed {
+            Ok(Map::new())
+        } else {
+            Err(NodeError::new(
+                code::INVALID_HTTP_REQUEST,
+                "A Request body is required",
+            ))
+        };
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(NodeError::new(
+            code::INVALID_HTTP_REQUEST,
+            "the request body is not a JSON object",
+        )),
+        Err(e) => Err(NodeError::new(
+            code::INVALID_HTTP_REQUEST,
+            format!("Unable to parse valid input from POST body: {e}"),
+        )),
+    }
+}
+
+/// A `push_transaction` body, read.
+#[derive(Debug, Clone)]
+pub struct PushRequest {
+    pub tx: Transaction,
+    pub signatures: Vec<Signature>,
+}
+
+impl PushRequest {
+    /// Reads `{signatures, compression, packed_context_free_data, packed_trx}`.
+    pub fn parse(body: &Map<String, Value>) -> Result<PushRequest, NodeError> {
+        let bad = |message: String| NodeError::new(code::PACKED_TRANSACTION_TYPE, message);
+        match body.get("compression") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s == "none" => {}
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => {}
+            Some(other) => {
+                return Err(bad(format!(
+                    "compression {other} is not supported; only \"none\" (0) is"
+                )))
+            }
+        }
+        match body.get("packed_context_free_data") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s.is_empty() => {}
+            Some(_) => {
+                return Err(bad(
+                    "packed_context_free_data must be empty: the node takes no context-free data"
+                        .into(),
+                ))
+            }
+        }
+        let packed = body
+            .get("packed_trx")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("packed_trx is missing or not a string".into()))?;
+        let bytes = hex::decode(packed).map_err(|e| bad(format!("packed_trx is not hex: {e}")))?;
+        let tx = Transaction::unpack(&bytes)
+            .map_err(|e| bad(format!("packed_trx is not a transaction: {e}")))?;
+        let list = match body.get("signatures") {
+            Some(Value::Array(list)) => list.as_slice(),
+            None | Some(Value::Null) => &[],
+            Some(_) => return Err(bad("signatures is not an array".into())),
+        };
+        let signatures = list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.as_str()
+                    .ok_or_else(|| bad(format!("signatures[{i}] is not a string")))?
+                    .parse::<Signature>()
+                    .map_err(|e| bad(format!("signatures[{i}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PushRequest { tx, signatures })
+    }
+}
+
+/// Which permission an authorization names.
+enum PermissionKind {
+    Owner,
+    Active,
+}
+
+impl Ledger {
+    /// A chain holding `config`'s accounts, with block 1 produced at `now_ms`.
+    pub fn new(config: EosNodeConfig, now_ms: u64) -> Self {
+        let mut ledger = Ledger {
+            chain_id: config.chain_id,
+            accounts: BTreeMap::new(),
+            keydata: BTreeMap::new(),
+            balances: BTreeMap::new(),
+            head_num: 1,
+            head_time_ms: slot_time(now_ms),
+            transactions: Vec::new(),
+            by_id: HashMap::new(),
+            behaviours: Behaviours::default(),
+            requests: Vec::new(),
+        };
+        for spec in config.accounts {
+            ledger.add_account(spec, now_ms);
+        }
+        for spec in config.mykey {
+            ledger.add_mykey_account(spec, now_ms);
+        }
+        for (account, asset) in config.balances {
+            ledger.credit(EOSIO_TOKEN, account, asset);
+        }
+        ledger
+    }
+
+    pub fn chain_id(&self) -> [u8; 32] {
+        self.chain_id
+    }
+
+    pub fn head_block_num(&self) -> u32 {
+        self.head_num
+    }
+
+    pub fn head_block_time_ms(&self) -> u64 {
+        self.head_time_ms
+    }
+
+    /// Adds (or replaces) an ordinary account.
+    pub fn add_account(&mut self, spec: AccountSpec, now_ms: u64) {
+        let account = Account {
+            owner: Authority {
+                keys: spec.owner,
+                accounts: Vec::new(),
+            },
+            active: Authority {
+                keys: spec.active,
+                accounts: Vec::new(),
+            },
+            created_ms: now_ms,
+        };
+        self.accounts.insert(spec.name, account);
+    }
+
+    /// Adds (or replaces) a MYKEY account and its key rows; the manager account is created
+    /// without keys when the chain does not have it.
+    pub fn add_mykey_account(&mut self, spec: MykeyAccountSpec, now_ms: u64) {
+        let delegated = Authority {
+            keys: Vec::new(),
+            accounts: vec![PermissionLevel {
+                actor: spec.manager,
+                permission: ACTIVE,
+            }],
+        };
+        self.accounts.insert(
+            spec.name,
+            Account {
+                owner: delegated.clone(),
+                active: delegated,
+                created_ms: now_ms,
+            },
+        );
+        self.accounts.entry(spec.manager).or_insert(Account {
+            owner: Authority::default(),
+            active: Authority::default(),
+            created_ms: now_ms,
+        });
+        let rows = spec.keys.into_iter().map(|row| (row.index, row)).collect();
+        self.keydata.insert((spec.manager, spec.name), rows);
+    }
+
+    /// Sets the status of a MYKEY key row; `false` when the account has no such row.
+    pub fn set_key_status(&mut self, account: Name, index: u32, status: u32) -> bool {
+        let mut found = false;
+        for ((_, scope), rows) in self.keydata.iter_mut() {
+            if *scope == account {
+                if let Some(row) = rows.get_mut(&index) {
+                    row.status = status;
+                    found = true;
+                }
+            }
+        }
+        found
+    }
+
+    /// Adds `asset` to `account`'s balance on the token `contract` (a zero asset makes the
+    /// symbol known to the contract).
+    pub fn credit(&mut self, contract: Name, account: Name, asset: Asset) {
+        let key = (contract, account, asset.symbol.code.clone());
+        match self.balances.get_mut(&key) {
+            Some(balance) => balance.amount = balance.amount.saturating_add(asset.amount),
+            None => {
+                self.balances.insert(key, asset);
+            }
+        }
+    }
+
+    /// A balance, when the account holds the symbol on the contract.
+    pub fn balance(&self, contract: Name, account: Name, symbol_code: &str) -> Option<Asset> {
+        self.balances
+            .get(&(contract, account, symbol_code.to_string()))
+            .cloned()
+    }
+
+    /// Whether `transfer` on `contract` moves token balances.
+    fn is_token_contract(&self, contract: Name) -> bool {
+        contract == EOSIO_TOKEN || self.balances.keys().any(|(c, _, _)| *c == contract)
+    }
+
+    /// Produces an empty block when the clock has reached the next block slot, so the head
+    /// block's time follows the clock. Called before every request is answered.
+    pub fn tick(&mut self, now_ms: u64) {
+        let slot = slot_time(now_ms);
+        if slot > self.head_time_ms {
+            self.head_num = self.head_num.saturating_add(1);
+            self.head_time_ms = slot;
+        }
+    }
+
+    /// Produces a block for a transaction: at the clock's slot, or the next slot after the
+    /// head when the clock has not moved on.
+    fn produce_block(&mut self, now_ms: u64) -> (u32, u64) {
+        let time = slot_time(now_ms).max(self.head_time_ms.saturating_add(BLOCK_INTERVAL_MS));
+        self.head_num = self.head_num.saturating_add(1);
+        self.head_time_ms = time;
+        (self.head_num, time)
+    }
+
+    fn head_id_hex(&self) -> String {
+        hex::encode(block_id(&self.chain_id, self.head_num))
+    }
+
+    /// `get_info`.
+    pub fn info(&self) -> Value {
+        let head_id = self.head_id_hex();
+        json!({
+            "server_version": SERVER_VERSION,
+            "chain_id": hex::encode(self.chain_id),
+            "head_block_num": self.head_num,
+            "last_irreversible_block_num": self.head_num,
+            "last_irreversible_block_id": head_id,
+            "head_block_id": head_id,
+            "head_block_time": format_time_ms(self.head_time_ms),
+            "head_block_producer": PRODUCER,
+            "virtual_block_cpu_limit": 200_000_000,
+            "virtual_block_net_limit": 1_048_576_000,
+            "block_cpu_limit": 200_000,
+            "block_net_limit": 1_048_576,
+            "server_version_string": SERVER_VERSION,
+            "fork_db_head_block_num": self.head_num,
+            "fork_db_head_block_id": head_id,
+        })
+    }
+
+    /// `get_account {account_name}`.
+    pub fn account(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let name = name_arg("account_name", body.get("account_name"))?;
+        let account = self.accounts.get(&name).ok_or_else(|| {
+            NodeError::new(
+                code::UNSPECIFIED,
+                format!("unknown key (eosio::chain::name): {name}"),
+            )
+        })?;
+        let mut answer = json!({
+            "account_name": name.to_string(),
+            "head_block_num": self.head_num,
+            "head_block_time": format_time_ms(self.head_time_ms),
+            "privileged": false,
+            "last_code_update": "1970-01-01T00:00:00.000",
+            "created": format_time_ms(account.created_ms),
+            "ram_quota": 8192,
+            "net_weight": 0,
+            "cpu_weight": 0,
+            "net_limit": {"used": 0, "available": 0, "max": 0},
+            "cpu_limit": {"used": 0, "available": 0, "max": 0},
+            "ram_usage": 2996,
+            "permissions": [
+                {"perm_name": "active", "parent": "owner", "required_auth": account.active.to_json()},
+                {"perm_name": "owner", "parent": "", "required_auth": account.owner.to_json()},
+            ],
+            "total_resources": null,
+            "self_delegated_bandwidth": null,
+            "refund_request": null,
+            "voter_info": null,
+        });
+        if let Some(balance) = self.balance(EOSIO_TOKEN, name, "EOS") {
+            answer["core_liquid_balance"] = Value::String(balance.to_string());
+        }
+        Ok(answer)
+    }
+
+    /// `get_table_rows {json, code, scope, table, lower_bound?, upper_bound?, limit?}`:
+    /// MYKEY's `keydata` (rows by index) and a token contract's `accounts` (balances); any
+    /// other table has no rows.
+    pub fn table_rows(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let code = name_arg("code", body.get("code"))?;
+        let scope = name_arg("scope", body.get("scope"))?;
+        let table = name_arg("table", body.get("table"))?;
+        let lower = number_arg("lower_bound", body.get("lower_bound"))?.unwrap_or(0);
+        let upper = number_arg("upper_bound", body.get("upper_bound"))?.unwrap_or(u64::MAX);
+        let limit = number_arg("limit", body.get("limit"))?
+            .unwrap_or(10)
+            .clamp(1, MAX_TABLE_ROWS as u64) as usize;
+        // Every table here is keyed by a number: the key index, or the symbol code's raw value.
+        let rows: Vec<(u64, Value)> = match table.to_string().as_str() {
+            "keydata" => self
+                .keydata
+                .get(&(code, scope))
+                .map(|rows| {
+                    rows.values()
+                        .map(|row| (u64::from(row.index), row.to_json()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            "accounts" => self
+                .balances
+                .iter()
+                .filter(|((c, a, _), _)| *c == code && *a == scope)
+                .map(|(_, asset)| {
+                    (
+                        symbol_code_raw(&asset.symbol.code),
+                        json!({"balance": asset.to_string()}),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut selected: Vec<(u64, Value)> = rows
+            .into_iter()
+            .filter(|(key, _)| *key >= lower && *key <= upper)
+            .collect();
+        selected.sort_by_key(|(key, _)| *key);
+        let more = selected.len() > limit;
+        let next_key = if more {
+            selected[limit].0.to_string()
+        } else {
+            String::new()
+        };
+        let rows: Vec<Value> = selected.into_iter().take(limit).map(|(_, v)| v).collect();
+        Ok(json!({"rows": rows, "more": more, "next_key": next_key}))
+    }
+
+    /// `push_transaction`: checks the request and executes its transaction; the answer on
+    /// success.
+    pub fn push(&mut self, request: &PushRequest, now_ms: u64) -> Result<Value, NodeError> {
+        let tx = &request.tx;
+        let id = tx.id_hex();
+        let keys = self.recover_keys(tx, &request.signatures)?;
+        if self.by_id.contains_key(&id) {
+            return Err(NodeError::new(
+                code::TX_DUPLICATE,
+                format!("duplicate transaction {id}"),
+            ));
+        }
+        self.check_shape(tx)?;
+        self.check_time(tx, now_ms)?;
+        self.check_ref_block(tx)?;
+        self.check_accounts(tx)?;
+        self.check_authorization(tx, &keys)?;
+        let balances = self.execute(tx)?;
+        self.balances = balances;
+        let stored = self.store(tx.clone(), request.signatures.clone(), now_ms, false);
+        Ok(self.push_answer(&stored))
+    }
+
+    /// Puts a transaction on chain without any check or effect, with the inline actions its
+    /// traces show; its id. A transaction already on chain stays as it is.
+    pub fn insert_executed(
+        &mut self,
+        tx: Transaction,
+        signatures: Vec<Signature>,
+        inline: Vec<Action>,
+        now_ms: u64,
+    ) -> String {
+        let id = tx.id_hex();
+        if !self.by_id.contains_key(&id) {
+            let index = self.transactions.len();
+            self.store(tx, signatures, now_ms, true);
+            if let Some(stored) = self.transactions.get_mut(index) {
+                stored.inline = inline;
+            }
+        }
+        id
+    }
+
+    fn store(
+        &mut self,
+        tx: Transaction,
+        signatures: Vec<Signature>,
+        now_ms: u64,
+        planted: bool,
+    ) -> StoredTransaction {
+        let (block_num, block_time_ms) = self.produce_block(now_ms);
+        let stored = StoredTransaction {
+            id: tx.id_hex(),
+            tx,
+            signatures,
+            block_num,
+            block_time_ms,
+            planted,
+            inline: Vec::new(),
+        };
+        self.by_id
+            .insert(stored.id.clone(), self.transactions.len());
+        self.transactions.push(stored.clone());
+        stored
+    }
+
+    /// The public keys behind the signatures over the transaction's signing digest.
+    fn recover_keys(
+        &self,
+        tx: &Transaction,
+        signatures: &[Signature],
+    ) -> Result<Vec<PublicKey>, NodeError> {
+        let digest = tx.signing_digest(&self.chain_id);
+        let mut keys: Vec<PublicKey> = Vec::with_capacity(signatures.len());
+        for signature in signatures {
+            if !signature.is_canonical() {
+                return Err(NodeError::new(
+                    code::FC_ASSERT,
+                    "is_canonical( c ): signature is not canonical",
+                ));
+            }
+            let key = signature.recover_digest(&digest).map_err(|e| {
+                NodeError::new(
+                    code::FC_ASSERT,
+                    format!("unable to reconstruct public key from signature: {e}"),
+                )
+            })?;
+            if keys.contains(&key) {
+                return Err(NodeError::new(
+                    code::TX_DUPLICATE_SIG,
+                    format!(
+                        "transaction includes more than one signature signed using the same key associated with public key: {}",
+                        key.to_legacy()
+                    ),
+                ));
+            }
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    fn check_shape(&self, tx: &Transaction) -> Result<(), NodeError> {
+        if tx.actions.is_empty() {
+            return Err(NodeError::new(
+                code::TX_NO_ACTION,
+                "transaction must have at least one action",
+            ));
+        }
+        if tx.actions.iter().any(|a| a.authorization.is_empty()) {
+            return Err(NodeError::new(
+                code::TX_NO_AUTHS,
+                "transaction must have at least one authorization",
+            ));
+        }
+        if tx
+            .context_free_actions
+            .iter()
+            .any(|a| !a.authorization.is_empty())
+        {
+            return Err(NodeError::new(
+                code::CFA_IRRELEVANT_AUTH,
+                "context-free actions cannot require authorization",
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_time(&self, tx: &Transaction, now_ms: u64) -> Result<(), NodeError> {
+        let expiration_ms = u64::from(tx.expiration) * 1000;
+        if expiration_ms <= now_ms {
+            return Err(NodeError::new(
+                code::EXPIRED_TX,
+                format!(
+                    "expired transaction {}, expiration {}, block time {}",
+                    tx.id_hex(),
+                    format_time_point_sec(tx.expiration),
+                    format_time_ms(now_ms)
+                ),
+            ));
+        }
+        if expiration_ms > now_ms.saturating_add(MAX_TRANSACTION_LIFETIME_SECS * 1000) {
+            return Err(NodeError::new(
+                code::TX_EXP_TOO_FAR,
+                format!(
+                    "Transaction expiration is too far in the future relative to the reference time of {}, expiration is {} and the maximum transaction lifetime is {} seconds",
+                    format_time_ms(now_ms),
+                    format_time_point_sec(tx.expiration),
+                    MAX_TRANSACTION_LIFETIME_SECS
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// TaPoS: the most recent block whose number ends in `ref_block_num` must have
+    /// `ref_block_prefix` in its id.
+    fn check_ref_block(&self, tx: &Transaction) -> Result<(), NodeError> {
+        let head = self.head_num;
+        let low = u32::from(tx.ref_block_num);
+        let mut candidate = (head & !0xffff) | low;
+        if candidate > head {
+            candidate = candidate.wrapping_sub(0x1_0000);
+        }
+        let matches = candidate >= 1
+            && candidate <= head
+            && ref_block_prefix(&block_id(&self.chain_id, candidate)) == tx.ref_block_prefix;
+        if matches {
+            Ok(())
+        } else {
+            Err(NodeError::new(
+                code::INVALID_REF_BLOCK,
+                "Transaction's reference block did not match. Is this transaction from a different fork?",
+            ))
+        }
+    }
+
+    fn check_accounts(&self, tx: &Transaction) -> Result<(), NodeError> {
+        for action in tx.context_free_actions.iter().chain(&tx.actions) {
+            if !self.accounts.contains_key(&action.account) {
+                return Err(NodeError::new(
+                    code::TRANSACTION,
+                    format!("action's code account '{}' does not exist", action.account),
+                ));
+            }
+            for level in &action.authorization {
+                if !self.accounts.contains_key(&level.actor) {
+                    return Err(NodeError::new(
+                        code::TRANSACTION,
+                        format!(
+                            "action's authorizing actor '{}' does not exist",
+                            level.actor
+                        ),
+                    ));
+                }
+                if permission_kind(level.permission).is_none() {
+                    return Err(NodeError::new(
+                        code::TRANSACTION,
+                        format!(
+                            "action's authorizations include a non-existent permission: {{\"actor\":\"{}\",\"permission\":\"{}\"}}",
+                            level.actor, level.permission
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every declared authorization must be satisfied by the recovered keys, and every key
+    /// must help satisfy one.
+    fn check_authorization(&self, tx: &Transaction, keys: &[PublicKey]) -> Result<(), NodeError> {
+        let mut used: BTreeSet<PublicKey> = BTreeSet::new();
+        for action in &tx.actions {
+            for level in &action.authorization {
+                let mut satisfying = BTreeSet::new();
+                if !self.satisfies(*level, keys, 0, &mut satisfying) {
+                    let provided: Vec<String> = keys
+                        .iter()
+                        .map(|k| format!("\"{}\"", k.to_legacy()))
+                        .collect();
+                    return Err(NodeError::new(
+                        code::UNSATISFIED_AUTHORIZATION,
+                        format!(
+                            "transaction declares authority '{{\"actor\":\"{}\",\"permission\":\"{}\"}}', but does not have signatures for it under a provided delay of 0 ms, provided permissions [], provided keys [{}], and a delay max limit of 3888000000 ms",
+                            level.actor,
+                            level.permission,
+                            provided.join(",")
+                        ),
+                    ));
+                }
+                used.extend(satisfying);
+            }
+        }
+        let irrelevant: Vec<String> = keys
+            .iter()
+            .filter(|k| !used.contains(k))
+            .map(|k| format!("\"{}\"", k.to_legacy()))
+            .collect();
+        if !irrelevant.is_empty() {
+            return Err(NodeError::new(
+                code::TX_IRRELEVANT_SIG,
+                format!(
+                    "transaction bears irrelevant signatures from these keys: [{}]",
+                    irrelevant.join(",")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether `keys` satisfy `level` (`active` by the active or the owner authority,
+    /// `owner` by the owner's), collecting the keys that do.
+    fn satisfies(
+        &self,
+        level: PermissionLevel,
+        keys: &[PublicKey],
+        depth: usize,
+        satisfying: &mut BTreeSet<PublicKey>,
+    ) -> bool {
+        if depth > MAX_AUTHORITY_DEPTH {
+            return false;
+        }
+        let Some(account) = self.accounts.get(&level.actor) else {
+            return false;
+        };
+        let authorities: Vec<&Authority> = match permission_kind(level.permission) {
+            Some(PermissionKind::Active) => vec![&account.active, &account.owner],
+            Some(PermissionKind::Owner) => vec![&account.owner],
+            None => return false,
+        };
+        for authority in authorities {
+            let direct: Vec<PublicKey> = keys
+                .iter()
+                .filter(|k| authority.keys.contains(k))
+                .copied()
+                .collect();
+            if !direct.is_empty() {
+                satisfying.extend(direct);
+                return true;
+            }
+            for delegate in &authority.accounts {
+                if self.satisfies(*delegate, keys, depth + 1, satisfying) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Runs the actions on a copy of the balances; the new balances when every action
+    /// succeeds.
+    fn execute(
+        &self,
+        tx: &Transaction,
+    ) -> Result<BTreeMap<(Name, Name, String), Asset>, NodeError> {
+        let mut balances = self.balances.clone();
+        for action in &tx.actions {
+            if action.name == TRANSFER && self.is_token_contract(action.account) {
+                self.token_transfer(action, &mut balances)?;
+            }
+        }
+        Ok(balances)
+    }
+
+    /// eosio.token's `transfer`, check for check.
+    fn token_transfer(
+        &self,
+        action: &Action,
+        balances: &mut BTreeMap<(Name, Name, String), Asset>,
+    ) -> Result<(), NodeError> {
+        let transfer = Transfer::unpack(&action.data).map_err(|e| {
+            NodeError::new(
+                code::ASSERT_MESSAGE,
+                format!("the transfer data cannot be read: {e}"),
+            )
+        })?;
+        let contract = action.account;
+        if transfer.from == transfer.to {
+            return Err(NodeError::assert_message("cannot transfer to self"));
+        }
+        if !action
+            .authorization
+            .iter()
+            .any(|l| l.actor == transfer.from)
+        {
+            return Err(NodeError::new(
+                code::MISSING_AUTH,
+                format!("missing authority of {}", transfer.from),
+            ));
+        }
+        if !self.accounts.contains_key(&transfer.to) {
+            return Err(NodeError::assert_message("to account does not exist"));
+        }
+        let code_text = transfer.quantity.symbol.code.clone();
+        let known = balances
+            .iter()
+            .find(|((c, _, s), _)| *c == contract && *s == code_text)
+            .map(|(_, asset)| asset.symbol.clone());
+        let Some(symbol) = known else {
+            return Err(NodeError::assert_message("unable to find key"));
+        };
+        if transfer.quantity.amount <= 0 {
+            return Err(NodeError::assert_message("must transfer positive quantity"));
+        }
+        if transfer.quantity.symbol != symbol {
+            return Err(NodeError::assert_message("symbol precision mismatch"));
+        }
+        if transfer.memo.len() > MAX_MEMO_BYTES {
+            return Err(NodeError::assert_message("memo has more than 256 bytes"));
+        }
+        let from_key = (contract, transfer.from, code_text.clone());
+        let Some(from_balance) = balances.get_mut(&from_key) else {
+            return Err(NodeError::assert_message("no balance object found"));
+        };
+        if from_balance.amount < transfer.quantity.amount {
+            return Err(NodeError::assert_message("overdrawn balance"));
+        }
+        from_balance.amount -= transfer.quantity.amount;
+        let to_key = (contract, transfer.to, code_text);
+        match balances.get_mut(&to_key) {
+            Some(balance) => {
+                balance.amount = balance.amount.saturating_add(transfer.quantity.amount);
+            }
+            None => {
+                balances.insert(to_key, transfer.quantity.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The accounts an action's trace notifies, in order: the contract, then for a token
+    /// transfer its `from` and `to`.
+    fn receivers(&self, action: &Action) -> Vec<Name> {
+        let mut receivers = vec![action.account];
+        if action.name == TRANSFER && self.is_token_contract(action.account) {
+            if let Ok(transfer) = Transfer::unpack(&action.data) {
+                for party in [transfer.from, transfer.to] {
+                    if !receivers.contains(&party) {
+                        receivers.push(party);
+                    }
+                }
+            }
+        }
+        receivers
+    }
+
+    /// The action traces of a stored transaction, as nodeos 2.0 writes them.
+    pub fn traces(&self, stored: &StoredTransaction) -> Vec<Value> {
+        let inline_tx = Transaction {
+            actions: stored.inline.clone(),
+            ..Transaction::default()
+        };
+        let actions = stored.actions_json();
+        let inline_actions = transaction_json(&inline_tx)["actions"].clone();
+        let all = stored
+            .tx
+            .actions
+            .iter()
+            .zip(actions.as_array().into_iter().flatten())
+            .map(|(action, act)| (action, act.clone(), false))
+            .chain(
+                stored
+                    .inline
+                    .iter()
+                    .zip(inline_actions.as_array().into_iter().flatten())
+                    .map(|(action, act)| (action, act.clone(), true)),
+            );
+        let mut traces = Vec::new();
+        let mut ordinal = 0u32;
+        for (action, act, inline) in all {
+            let parent = ordinal + 1;
+            for (n, receiver) in self.receivers(action).into_iter().enumerate() {
+                ordinal += 1;
+                // Inline actions were sent by the first action; notifications by their action.
+                let creator = match (n, inline) {
+                    (0, false) => 0,
+                    (0, true) => 1,
+                    _ => parent,
+                };
+                traces.push(json!({
+                    "action_ordinal": ordinal,
+                    "creator_action_ordinal": creator,
+                    "closest_unnotified_ancestor_action_ordinal": creator,
+                    "receipt": {
+                        "receiver": receiver.to_string(),
+                        "act_digest": hex::encode(Sha256::digest(&action.data)),
+                        "global_sequence": u64::from(stored.block_num) * 100 + u64::from(ordinal),
+                        "recv_sequence": 1,
+                        "auth_sequence": [],
+                        "code_sequence": 1,
+                        "abi_sequence": 1,
+                    },
+                    "receiver": receiver.to_string(),
+                    "act": act,
+                    "context_free": false,
+                    "elapsed": 0,
+                    "console": "",
+                    "trx_id": stored.id,
+                    "block_num": stored.block_num,
+                    "block_time": stored.block_time(),
+                    "producer_block_id": null,
+                    "account_ram_deltas": [],
+                    "except": null,
+                    "error_code": null,
+                }));
+            }
+        }
+        traces
+    }
+
+    fn receipt(stored: &StoredTransaction) -> Value {
+        json!({
+            "status": "executed",
+            "cpu_usage_us": 100,
+            "net_usage_words": stored.tx.pack().len().div_ceil(8) + 8,
+        })
+    }
+
+    fn push_answer(&self, stored: &StoredTransaction) -> Value {
+        json!({
+            "transaction_id": stored.id,
+            "processed": {
+                "id": stored.id,
+                "block_num": stored.block_num,
+                "block_time": stored.block_time(),
+                "producer_block_id": null,
+                "receipt": Self::receipt(stored),
+                "elapsed": 100,
+                "net_usage": stored.tx.pack().len().div_ceil(8) * 8 + 64,
+                "scheduled": false,
+                "action_traces": self.traces(stored),
+                "account_ram_delta": null,
+                "except": null,
+                "error_code": null,
+            },
+        })
+    }
+
+    /// `/v1/history/get_transaction {id}`.
+    pub fn history(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let id = body
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                NodeError::new(
+                    code::INVALID_HTTP_REQUEST,
+                    "`id` is missing or not a string",
+                )
+            })?
+            .to_ascii_lowercase();
+        let stored = self.transaction(&id).ok_or_else(|| {
+            NodeError::new(
+                code::TX_NOT_FOUND,
+                format!("Transaction {id} not found in history"),
+            )
+        })?;
+        let signatures: Vec<String> = stored.signatures.iter().map(ToString::to_string).collect();
+        let mut trx = transaction_json(&stored.tx);
+        trx["signatures"] = json!(signatures);
+        trx["context_free_data"] = json!([]);
+        let mut receipt = Self::receipt(stored);
+        receipt["trx"] = json!([1, {
+            "signatures": signatures,
+            "compression": "none",
+            "packed_context_free_data": "",
+            "packed_trx": hex::encode(stored.tx.pack()),
+        }]);
+        Ok(json!({
+            "id": stored.id,
+            "trx": {"receipt": receipt, "trx": trx},
+            "block_time": stored.block_time(),
+            "block_num": stored.block_num,
+            "last_irreversible_block": self.head_num,
+            "traces": self.traces(stored),
+        }))
+    }
+
+    /// A stored transaction by id (hex, any case).
+    pub fn transaction(&self, id: &str) -> Option<&StoredTransaction> {
+        self.by_id
+            .get(&id.to_ascii_lowercase())
+            .and_then(|i| self.transactions.get(*i))
+    }
+
+    /// Every stored transaction, in order.
+    pub fn transactions(&self) -> &[StoredTransaction] {
+        &self.transactions
+    }
+
+    /// Adds a request to the record, numbering it.
+    pub fn record(&mut self, mut request: RecordedRequest) {
+        request.seq = self.requests.len() as u64;
+        self.requests.push(request);
+    }
+
+    pub fn requests(&self) -> &[RecordedRequest] {
+        &self.requests
+    }
+}
+
+fn permission_kind(permission: Name) -> Option<PermissionKind> {
+    match permission {
+        OWNER => Some(PermissionKind::Owner),
+        ACTIVE => Some(PermissionKind::Active),
+        _ => None,
+    }
+}
+
+/// A symbol code's raw value (its letters little-endian in a u64), the key of a token
+/// contract's `accounts` table.
+fn symbol_code_raw(code: &str) -> u64 {
+    code.bytes()
+        .take(7)
+        .enumerate()
+        .fold(0u64, |raw, (i, b)| raw | (u64::from(b) << (8 * i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::simplewallet::crypto::PrivateKey;
+
+    const T0: u64 = 1_800_000_000_000;
+    const CHAIN: [u8; 32] = [7u8; 32];
+
+    fn name(text: &str) -> Name {
+        text.parse().expect("a valid test name")
+    }
+
+    fn key(seed: &str) -> PrivateKey {
+        PrivateKey::from_seed(seed)
+    }
+
+    fn eos(text: &str) -> Asset {
+        text.parse().expect("a valid test asset")
+    }
+
+    fn ledger() -> Ledger {
+        let mut config = EosNodeConfig {
+            chain_id: CHAIN,
+            accounts: Vec::new(),
+            mykey: Vec::new(),
+            balances: vec![(name("alice"), eos("10.0000 EOS"))],
+        };
+        for account in ["alice", "bob"] {
+            config.accounts.push(AccountSpec {
+                name: name(account),
+                owner: vec![key(&format!("{account}/owner")).public_key()],
+                active: vec![key(account).public_key()],
+            });
+        }
+        for contract in ["eosio", "eosio.token"] {
+            config.accounts.push(AccountSpec {
+                name: name(contract),
+                owner: Vec::new(),
+                active: Vec::new(),
+            });
+        }
+        config.accounts.push(AccountSpec {
+            name: name("mykeymanager"),
+            owner: vec![key("manager").public_key()],
+            active: vec![key("manager").public_key()],
+        });
+        config.mykey.push(MykeyAccountSpec {
+            name: name("mykeyuser"),
+            manager: name("mykeymanager"),
+            keys: (0..6)
+                .map(|index| KeyDataRow {
+                    index,
+                    pubkey: key(&format!("mykey/{index}")).public_key(),
+                    status: 0,
+                    nonce: u64::from(index) * 10,
+                })
+                .collect(),
+        });
+        config.balances.push((name("mykeyuser"), eos("5.0000 EOS")));
+        Ledger::new(config, T0)
+    }
+
+    fn transfer_action(from: &str, to: &str, quantity: &str, actor: &str, perm: &str) -> Action {
+        Action {
+            account: EOSIO_TOKEN,
+            name: TRANSFER,
+            authorization: vec![PermissionLevel {
+                actor: name(actor),
+                permission: name(perm),
+            }],
+            data: Transfer {
+                from: name(from),
+                to: name(to),
+                quantity: eos(quantity),
+                memo: "order 1".into(),
+            }
+            .pack(),
+        }
+    }
+
+    /// A transaction on the ledger's head block, expiring in 30 s.
+    fn tx_on_head(ledger: &Ledger, actions: Vec<Action>) -> Transaction {
+        let head = ledger.head_block_num();
+        Transaction {
+            expiration: u32::try_from(ledger.head_block_time_ms() / 1000 + 30).unwrap(),
+            ref_block_num: (head & 0xffff) as u16,
+            ref_block_prefix: ref_block_prefix(&block_id(&CHAIN, head)),
+            actions,
+            ..Transaction::default()
+        }
+    }
+
+    fn signed(tx: Transaction, signers: &[&str]) -> PushRequest {
+        let digest = tx.signing_digest(&CHAIN);
+        let signatures = signers
+            .iter()
+            .map(|s| key(s).sign_digest(&digest))
+            .collect();
+        PushRequest { tx, signatures }
+    }
+
+    fn alice_pays(ledger: &Ledger, quantity: &str) -> Transaction {
+        tx_on_head(
+            ledger,
+            vec![transfer_action("alice", "bob", quantity, "alice", "active")],
+        )
+    }
+
+    fn refusal(result: Result<Value, NodeError>) -> NodeError {
+        match result {
+            Err(e) => e,
+            Ok(v) => panic!("accepted: {v}"),
+        }
+    }
+
+    fn balance(ledger: &Ledger, account: &str) -> i64 {
+        ledger
+            .balance(EOSIO_TOKEN, name(account), "EOS")
+            .map_or(0, |a| a.amount)
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn name_constants_are_the_names_they_say() {
+        assert_eq!(EOSIO_TOKEN, name("eosio.token"));
+        assert_eq!(ACTIVE, name("active"));
+        assert_eq!(OWNER, name("owner"));
+        assert_eq!(TRANSFER, name("transfer"));
+    }
+
+    #[test]
+    fn block_ids_carry_their_number_and_give_the_tapos_prefix() {
+        let id = block_id(&CHAIN, 0x0102_0304);
+        assert_eq!(&id[..4], &[1, 2, 3, 4]);
+        assert_ne!(block_id(&CHAIN, 5), block_id(&[8u8; 32], 5));
+        assert_eq!(
+            ref_block_prefix(&id),
+            u32::from_le_bytes([id[8], id[9], id[10], id[11]])
+        );
+    }
+
+    #[test]
+    fn times_are_written_as_eosio_time_points() {
+        assert_eq!(format_time_ms(1_545_138_748_500), "2018-12-18T13:12:28.500");
+        assert_eq!(format_time_ms(0), "1970-01-01T00:00:00.000");
+    }
+
+    #[test]
+    fn the_head_follows_the_clock_one_block_per_slot_reached() {
+        let mut l = ledger();
+        assert_eq!(l.head_block_num(), 1);
+        l.tick(T0 + 499);
+        assert_eq!(l.head_block_num(), 1, "within the slot: no block");
+        l.tick(T0 + 500);
+        assert_eq!(l.head_block_num(), 2);
+        l.tick(T0 + 60_000);
+        assert_eq!(l.head_block_num(), 3, "one block, not a backlog");
+        assert_eq!(l.head_block_time_ms(), T0 + 60_000);
+    }
+
+    #[test]
+    fn info_names_the_chain_and_its_head() {
+        let l = ledger();
+        let info = l.info();
+        assert_eq!(info["chain_id"], hex::encode(CHAIN));
+        assert_eq!(info["head_block_num"], 1);
+        assert_eq!(info["last_irreversible_block_num"], 1);
+        let head_id = hex::encode(block_id(&CHAIN, 1));
+        assert_eq!(info["head_block_id"], head_id.as_str());
+        assert_eq!(info["last_irreversible_block_id"], head_id.as_str());
+        assert_eq!(info["head_block_time"], format_time_ms(T0).as_str());
+        assert_eq!(info["head_block_producer"], "eosio");
+    }
+
+    #[test]
+    fn an_account_shows_its_keys_and_a_mykey_account_its_manager() {
+        let l = ledger();
+        let alice = l
+            .account(&object(json!({"account_name": "alice"})))
+            .expect("alice");
+        assert_eq!(alice["permissions"][0]["perm_name"], "active");
+        assert_eq!(alice["permissions"][0]["parent"], "owner");
+        assert_eq!(
+            alice["permissions"][0]["required_auth"]["keys"][0]["key"],
+            key("alice").public_key().to_legacy().as_str()
+        );
+        assert_eq!(alice["permissions"][1]["perm_name"], "owner");
+        assert_eq!(
+            alice["permissions"][1]["required_auth"]["keys"][0]["key"],
+            key("alice/owner").public_key().to_legacy().as_str()
+        );
+        assert_eq!(alice["core_liquid_balance"], "10.0000 EOS");
+        let mykey = l
+            .account(&object(json!({"account_name": "mykeyuser"})))
+            .expect("mykeyuser");
+        let active = &mykey["permissions"][0]["required_auth"];
+        assert_eq!(active["keys"], json!([]));
+        assert_eq!(
+            active["accounts"][0],
+            json!({"permission": {"actor": "mykeymanager", "permission": "active"}, "weight": 1})
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_malformed_account_name_is_refused() {
+        let l = ledger();
+        let e = refusal(l.account(&object(json!({"account_name": "nobody"}))));
+        assert_eq!((e.status, e.code), (500, code::UNSPECIFIED));
+        assert!(e.message.contains("nobody"), "{e}");
+        let e = refusal(l.account(&object(json!({"account_name": "Not A Name"}))));
+        assert_eq!((e.status, e.code), (400, code::INVALID_HTTP_REQUEST));
+        let e = refusal(l.account(&Map::new()));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    fn keydata(l: &Ledger, extra: Value) -> Value {
+        let mut body = object(json!({
+            "json": true, "code": "mykeymanager", "scope": "mykeyuser", "table": "keydata",
+        }));
+        body.extend(object(extra));
+        l.table_rows(&body).expect("rows")
+    }
+
+    #[test]
+    fn keydata_rows_honour_lower_bound_and_limit() {
+        let l = ledger();
+        let reserved = keydata(&l, json!({"lower_bound": 3, "limit": 1}));
+        assert_eq!(reserved["rows"].as_array().map(Vec::len), Some(1));
+        assert_eq!(reserved["rows"][0]["index"], 3);
+        assert_eq!(
+            reserved["rows"][0]["key"]["pubkey"],
+            key("mykey/3").public_key().to_legacy().as_str()
+        );
+        assert_eq!(reserved["rows"][0]["key"]["status"], 0);
+        assert_eq!(reserved["rows"][0]["key"]["nonce"], 30);
+        assert_eq!(reserved["more"], true);
+        assert_eq!(reserved["next_key"], "4");
+        let as_text = keydata(&l, json!({"lower_bound": "3", "limit": "2"}));
+        assert_eq!(as_text["rows"][1]["index"], 4);
+        let all = keydata(&l, json!({"limit": 10}));
+        assert_eq!(all["rows"].as_array().map(Vec::len), Some(6));
+        assert_eq!(all["more"], false);
+        assert_eq!(all["next_key"], "");
+        let upper = keydata(&l, json!({"lower_bound": 1, "upper_bound": 2}));
+        assert_eq!(upper["rows"].as_array().map(Vec::len), Some(2));
+        let e = refusal(l.table_rows(&object(json!({
+            "code": "mykeymanager", "scope": "mykeyuser", "table": "keydata", "lower_bound": -1,
+        }))));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    #[test]
+    fn other_tables_and_scopes_have_no_rows_but_token_accounts_show_balances() {
+        let l = ledger();
+        let other = keydata(&l, json!({"scope": "alice"}));
+        assert_eq!(other, json!({"rows": [], "more": false, "next_key": ""}));
+        let table = l
+            .table_rows(&object(
+                json!({"code": "mykeymanager", "scope": "mykeyuser", "table": "other"}),
+            ))
+            .expect("rows");
+        assert_eq!(table["rows"], json!([]));
+        let balances = l
+            .table_rows(&object(
+                json!({"code": "eosio.token", "scope": "alice", "table": "accounts"}),
+            ))
+            .expect("rows");
+        assert_eq!(balances["rows"], json!([{"balance": "10.0000 EOS"}]));
+    }
+
+    #[test]
+    fn key_status_changes_show_in_the_rows() {
+        let mut l = ledger();
+        assert!(l.set_key_status(name("mykeyuser"), 3, 1));
+        assert!(!l.set_key_status(name("mykeyuser"), 9, 1));
+        let rows = keydata(&l, json!({"lower_bound": 3, "limit": 1}));
+        assert_eq!(rows["rows"][0]["key"]["status"], 1);
+    }
+
+    #[test]
+    fn a_signed_transfer_executes_moves_balances_and_is_in_history() {
+        let mut l = ledger();
+        let tx = alice_pays(&l, "1.5000 EOS");
+        let id = tx.id_hex();
+        let answer = l.push(&signed(tx, &["alice"]), T0 + 100).expect("accepted");
+        assert_eq!(answer["transaction_id"], id.as_str());
+        assert_eq!(answer["processed"]["receipt"]["status"], "executed");
+        assert_eq!(answer["processed"]["block_num"], 2);
+        let traces = answer["processed"]["action_traces"]
+            .as_array()
+            .expect("traces");
+        let receivers: Vec<&str> = traces
+            .iter()
+            .filter_map(|t| t["receiver"].as_str())
+            .collect();
+        assert_eq!(receivers, ["eosio.token", "alice", "bob"]);
+        assert_eq!(balance(&l, "alice"), 85_000);
+        assert_eq!(balance(&l, "bob"), 15_000);
+        assert_eq!(l.head_block_num(), 2);
+
+        let history = l
+            .history(&object(json!({"id": id.to_uppercase()})))
+            .expect("found");
+        assert_eq!(history["id"], id.as_str());
+        assert_eq!(history["block_num"], 2);
+        assert_eq!(history["trx"]["receipt"]["status"], "executed");
+        let action = &history["trx"]["trx"]["actions"][0];
+        assert_eq!(action["account"], "eosio.token");
+        assert_eq!(action["name"], "transfer");
+        assert_eq!(
+            action["data"],
+            json!({"from": "alice", "to": "bob", "quantity": "1.5000 EOS", "memo": "order 1"})
+        );
+        assert_eq!(
+            history["trx"]["trx"]["signatures"].as_array().map(Vec::len),
+            Some(1)
+        );
+        let stored = l.transaction(&id).expect("stored");
+        assert!(!stored.planted);
+        assert_eq!(stored.transfers()[0].1.quantity, eos("1.5000 EOS"));
+    }
+
+    #[test]
+    fn an_unknown_transaction_is_not_found_in_history() {
+        let l = ledger();
+        let e = refusal(l.history(&object(json!({"id": "ab".repeat(32)}))));
+        assert_eq!(
+            (e.status, e.code, e.name.as_str()),
+            (500, code::TX_NOT_FOUND, "tx_not_found")
+        );
+        let e = refusal(l.history(&Map::new()));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    #[test]
+    fn a_signature_that_is_not_canonical_is_refused_before_anything_else() {
+        let mut l = ledger();
+        let mut request = signed(alice_pays(&l, "1.0000 EOS"), &["alice"]);
+        request.signatures[0] = request.signatures[0].high_s();
+        let e = refusal(l.push(&request, T0));
+        assert_eq!(e.code, code::FC_ASSERT);
+        assert_eq!(e.message, "is_canonical( c ): signature is not canonical");
+        assert!(l.transactions().is_empty());
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_actors_is_unsatisfied_authorization() {
+        let mut l = ledger();
+        let e = refusal(l.push(&signed(alice_pays(&l, "1.0000 EOS"), &["bob"]), T0));
+        assert_eq!((e.status, e.code), (401, code::UNSATISFIED_AUTHORIZATION));
+        assert_eq!(e.name, "unsatisfied_authorization");
+        let e = refusal(l.push(&signed(alice_pays(&l, "1.0000 EOS"), &[]), T0));
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+        assert_eq!(balance(&l, "alice"), 100_000);
+    }
+
+    #[test]
+    fn active_takes_the_owner_key_but_owner_does_not_take_the_active_key() {
+        let mut l = ledger();
+        l.push(&signed(alice_pays(&l, "1.0000 EOS"), &["alice/owner"]), T0)
+            .expect("the owner key satisfies active");
+        let owner_tx = tx_on_head(
+            &l,
+            vec![transfer_action(
+                "alice",
+                "bob",
+                "1.0000 EOS",
+                "alice",
+                "owner",
+            )],
+        );
+        let e = refusal(l.push(&signed(owner_tx, &["alice"]), T0));
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+    }
+
+    #[test]
+    fn a_mykey_account_is_satisfied_through_its_manager() {
+        let mut l = ledger();
+        let tx = tx_on_head(
+            &l,
+            vec![transfer_action(
+                "mykeyuser",
+                "bob",
+                "1.0000 EOS",
+                "mykeyuser",
+                "active",
+            )],
+        );
+        let e = refusal(l.push(&signed(tx.clone(), &["mykey/3"]), T0));
+        assert_eq!(
+            e.code,
+            code::UNSATISFIED_AUTHORIZATION,
+            "keydata keys are not permissions"
+        );
+        l.push(&signed(tx, &["manager"]), T0)
+            .expect("the manager's key");
+        assert_eq!(balance(&l, "mykeyuser"), 40_000);
+    }
+
+    #[test]
+    fn duplicate_and_irrelevant_signatures_are_refused() {
+        let mut l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        let e = refusal(l.push(&signed(tx.clone(), &["alice", "alice"]), T0));
+        assert_eq!(e.code, code::TX_DUPLICATE_SIG);
+        let e = refusal(l.push(&signed(tx, &["alice", "bob"]), T0));
+        assert_eq!(e.code, code::TX_IRRELEVANT_SIG);
+        assert!(
+            e.message.contains(&key("bob").public_key().to_legacy()),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_same_transaction_twice_is_a_duplicate() {
+        let mut l = ledger();
+        let request = signed(alice_pays(&l, "1.0000 EOS"), &["alice"]);
+        l.push(&request, T0).expect("first");
+        let e = refusal(l.push(&request, T0));
+        assert_eq!(
+            (e.status, e.code, e.name.as_str()),
+            (409, code::TX_DUPLICATE, "tx_duplicate")
+        );
+        assert_eq!(l.transactions().len(), 1);
+        assert_eq!(balance(&l, "alice"), 90_000);
+    }
+
+    #[test]
+    fn expiry_is_judged_against_the_clock() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "1.0000 EOS");
+        tx.expiration = u32::try_from(T0 / 1000).unwrap();
+        let e = refusal(l.push(&signed(tx.clone(), &["alice"]), T0));
+        assert_eq!(
+            (e.code, e.name.as_str()),
+            (code::EXPIRED_TX, "expired_tx_exception")
+        );
+        tx.expiration += 1;
+        l.push(&signed(tx, &["alice"]), T0)
+            .expect("one second left");
+        let mut far = alice_pays(&l, "2.0000 EOS");
+        far.expiration = u32::try_from(T0 / 1000 + MAX_TRANSACTION_LIFETIME_SECS + 1).unwrap();
+        let e = refusal(l.push(&signed(far, &["alice"]), T0));
+        assert_eq!(e.code, code::TX_EXP_TOO_FAR);
+    }
+
+    #[test]
+    fn a_reference_block_the_chain_does_not_have_is_refused() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "1.0000 EOS");
+        tx.ref_block_prefix ^= 1;
+        let e = refusal(l.push(&signed(tx, &["alice"]), T0));
+        assert_eq!(
+            (e.code, e.name.as_str()),
+            (code::INVALID_REF_BLOCK, "invalid_ref_block_exception")
+        );
+        let mut ahead = alice_pays(&l, "1.0000 EOS");
+        ahead.ref_block_num = 7;
+        ahead.ref_block_prefix = ref_block_prefix(&block_id(&CHAIN, 7));
+        let e = refusal(l.push(&signed(ahead, &["alice"]), T0));
+        assert_eq!(
+            e.code,
+            code::INVALID_REF_BLOCK,
+            "block 7 is not produced yet"
+        );
+        l.tick(T0 + 500);
+        l.tick(T0 + 1000);
+        let older = Transaction {
+            ref_block_num: 1,
+            ref_block_prefix: ref_block_prefix(&block_id(&CHAIN, 1)),
+            ..alice_pays(&l, "1.0000 EOS")
+        };
+        l.push(&signed(older, &["alice"]), T0 + 1000)
+            .expect("an older block is a valid reference");
+    }
+
+    #[test]
+    fn unknown_accounts_and_permissions_are_refused() {
+        let mut l = ledger();
+        let mut action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        action.account = name("nosuchtoken");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("nosuchtoken"), "{e}");
+        let action = transfer_action("alice", "bob", "1.0000 EOS", "nobody", "active");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("nobody"), "{e}");
+        let action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "custom");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("non-existent permission"), "{e}");
+    }
+
+    #[test]
+    fn a_transaction_needs_actions_with_authorizations() {
+        let mut l = ledger();
+        let e = refusal(l.push(&signed(tx_on_head(&l, Vec::new()), &[]), T0));
+        assert_eq!(e.code, code::TX_NO_ACTION);
+        let mut action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        action.authorization.clear();
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &[]), T0));
+        assert_eq!(e.code, code::TX_NO_AUTHS);
+    }
+
+    fn transfer_refusal(l: &mut Ledger, action: Action, signer: &str) -> NodeError {
+        let tx = tx_on_head(l, vec![action]);
+        refusal(l.push(&signed(tx, &[signer]), T0))
+    }
+
+    #[test]
+    fn token_transfers_follow_eosio_token_checks() {
+        let mut l = ledger();
+        let cases = [
+            (
+                transfer_action("alice", "bob", "10.0001 EOS", "alice", "active"),
+                "overdrawn balance",
+            ),
+            (
+                transfer_action("alice", "alice", "1.0000 EOS", "alice", "active"),
+                "cannot transfer to self",
+            ),
+            (
+                transfer_action("alice", "nobody", "1.0000 EOS", "alice", "active"),
+                "to account does not exist",
+            ),
+            (
+                transfer_action("alice", "bob", "1.0000 XYZ", "alice", "active"),
+                "unable to find key",
+            ),
+            (
+                transfer_action("alice", "bob", "1.00 EOS", "alice", "active"),
+                "symbol precision mismatch",
+            ),
+            (
+                transfer_action("alice", "bob", "0.0000 EOS", "alice", "active"),
+                "must transfer positive quantity",
+            ),
+            (
+                transfer_action("bob", "alice", "1.0000 EOS", "bob", "active"),
+                "no balance object found",
+            ),
+        ];
+        for (action, message) in cases {
+            let signer = if action.authorization[0].actor == name("bob") {
+                "bob"
+            } else {
+                "alice"
+            };
+            let e = transfer_refusal(&mut l, action, signer);
+            assert_eq!(e.code, code::ASSERT_MESSAGE, "{message}: {e}");
+            assert_eq!(e.name, "eosio_assert_message_exception");
+            assert_eq!(
+                e.message,
+                format!("assertion failure with message: {message}")
+            );
+        }
+        let mut long_memo = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        long_memo.data = Transfer {
+            from: name("alice"),
+            to: name("bob"),
+            quantity: eos("1.0000 EOS"),
+            memo: "m".repeat(MAX_MEMO_BYTES + 1),
+        }
+        .pack();
+        let e = transfer_refusal(&mut l, long_memo, "alice");
+        assert!(e.message.ends_with("memo has more than 256 bytes"), "{e}");
+        // `bob` signs for himself, but the transfer takes from `alice`.
+        let e = transfer_refusal(
+            &mut l,
+            transfer_action("alice", "bob", "1.0000 EOS", "bob", "active"),
+            "bob",
+        );
+        assert_eq!(e.code, code::MISSING_AUTH);
+        assert_eq!(balance(&l, "alice"), 100_000, "nothing moved");
+        assert!(l.transactions().is_empty());
+    }
+
+    #[test]
+    fn a_failing_action_undoes_the_whole_transaction() {
+        let mut l = ledger();
+        let tx = tx_on_head(
+            &l,
+            vec![
+                transfer_action("alice", "bob", "6.0000 EOS", "alice", "active"),
+                transfer_action("alice", "bob", "6.0000 EOS", "alice", "active"),
+            ],
+        );
+        let e = refusal(l.push(&signed(tx, &["alice"]), T0));
+        assert!(e.message.ends_with("overdrawn balance"));
+        assert_eq!(balance(&l, "alice"), 100_000);
+        assert_eq!(balance(&l, "bob"), 0);
+    }
+
+    #[test]
+    fn other_actions_on_existing_contracts_are_recorded_without_effect() {
+        let mut l = ledger();
+        let action = Action {
+            account: name("mykeymanager"),
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: name("alice"),
+                permission: ACTIVE,
+            }],
+            data: vec![1, 2, 3],
+        };
+        let tx = tx_on_head(&l, vec![action]);
+        let id = tx.id_hex();
+        l.push(&signed(tx, &["alice"]), T0).expect("accepted");
+        let history = l.history(&object(json!({"id": id}))).expect("found");
+        assert_eq!(history["trx"]["trx"]["actions"][0]["hex_data"], "010203");
+        assert_eq!(balance(&l, "alice"), 100_000);
+    }
+
+    #[test]
+    fn planted_transactions_skip_every_check_and_effect() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "999.0000 EOS");
+        tx.expiration = 1;
+        let id = l.insert_executed(tx.clone(), Vec::new(), Vec::new(), T0);
+        assert_eq!(id, tx.id_hex());
+        assert_eq!(
+            l.insert_executed(tx, Vec::new(), Vec::new(), T0),
+            id,
+            "idempotent"
+        );
+        assert_eq!(l.transactions().len(), 1);
+        assert!(l.transaction(&id).expect("stored").planted);
+        assert_eq!(balance(&l, "alice"), 100_000);
+        l.history(&object(json!({"id": id}))).expect("in history");
+    }
+
+    #[test]
+    fn planted_inline_actions_show_in_the_traces_only() {
+        let mut l = ledger();
+        let wrapper = Action {
+            account: name("mykeymanager"),
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: name("mykeyuser"),
+                permission: ACTIVE,
+            }],
+            data: vec![0xaa],
+        };
+        let tx = tx_on_head(&l, vec![wrapper]);
+        let inline = transfer_action("mykeyuser", "bob", "2.0000 EOS", "mykeyuser", "active");
+        let id = l.insert_executed(tx, Vec::new(), vec![inline], T0);
+        let history = l.history(&object(json!({"id": id}))).expect("found");
+        let actions = history["trx"]["trx"]["actions"]
+            .as_array()
+            .expect("actions");
+        assert_eq!(actions.len(), 1, "only the wrapper is a top-level action");
+        let traces = history["traces"].as_array().expect("traces");
+        let shape: Vec<(String, String, u64)> = traces
+            .iter()
+            .map(|t| {
+                (
+                    t["receiver"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{}::{}",
+                        t["act"]["account"].as_str().unwrap_or(""),
+                        t["act"]["name"].as_str().unwrap_or("")
+                    ),
+                    t["creator_action_ordinal"].as_u64().unwrap_or(99),
+                )
+            })
+            .collect();
+        let expected = [
+            ("mykeymanager", "mykeymanager::sendaction", 0),
+            ("eosio.token", "eosio.token::transfer", 1),
+            ("mykeyuser", "eosio.token::transfer", 2),
+            ("bob", "eosio.token::transfer", 2),
+        ]
+        .map(|(r, a, c)| (r.to_string(), a.to_string(), c));
+        assert_eq!(shape, expected);
+        assert_eq!(traces[1]["act"]["data"]["quantity"], "2.0000 EOS");
+        assert_eq!(balance(&l, "bob"), 0, "planting moves nothing");
+    }
+
+    #[test]
+    fn push_bodies_are_read_strictly() {
+        let l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        let packed = hex::encode(tx.pack());
+        let good = json!({"signatures": [], "compression": "none", "packed_context_free_data": "", "packed_trx": packed});
+        PushRequest::parse(&object(good.clone())).expect("good");
+        let mut numeric = good.clone();
+        numeric["compression"] = json!(0);
+        PushRequest::parse(&object(numeric)).expect("compression 0");
+        for (field, value) in [
+            ("packed_trx", json!("zz")),
+            ("packed_trx", json!("00")),
+            ("packed_trx", json!(7)),
+            ("compression", json!("zlib")),
+            ("packed_context_free_data", json!("00")),
+            ("signatures", json!(["SIG_K1_garbage"])),
+            ("signatures", json!([1])),
+            ("signatures", json!("SIG_K1_")),
+        ] {
+            let mut body = good.clone();
+            body[field] = value.clone();
+            let e = PushRequest::parse(&object(body)).expect_err("refused");
+            assert_eq!(
+                e.code,
+                code::PACKED_TRANSACTION_TYPE,
+                "{field} = {value}: {e}"
+            );
+            assert!(e.message.contains(field), "{field}: {e}");
+        }
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects_unless_empty_is_allowed() {
+        assert!(body_object(b"", true).expect("empty").is_empty());
+        assert_eq!(body_object(b" ", false).expect_err("empty").status, 400);
+        assert_eq!(
+            body_object(b"[1]", true).expect_err("array").code,
+            code::INVALID_HTTP_REQUEST
+        );
+        assert_eq!(body_object(b"{", true).expect_err("broken").status, 400);
+        assert_eq!(
+            body_object(b"\xff\xfe", true).expect_err("binary").status,
+            400
+        );
+    }
+
+    #[test]
+    fn refusals_use_nodeos_envelopes_and_statuses() {
+        let e = NodeError::assert_message("overdrawn balance");
+        let envelope = e.envelope();
+        assert_eq!(envelope["code"], 500);
+        assert_eq!(envelope["message"], "Internal Service Error");
+        assert_eq!(envelope["error"]["code"], 3_050_003);
+        assert_eq!(envelope["error"]["name"], "eosio_assert_message_exception");
+        assert_eq!(
+            envelope["error"]["details"][0]["message"],
+            "assertion failure with message: overdrawn balance"
+        );
+        assert_eq!(
+            NodeError::new(code::UNSATISFIED_AUTHORIZATION, "").envelope()["message"],
+            "UnAuthorized"
+        );
+        assert_eq!(NodeError::new(code::TX_DUPLICATE, "").status, 409);
+        assert_eq!(NodeError::not_found().envelope()["code"], 404);
+    }
+
+    #[test]
+    fn the_record_numbers_requests_in_order() {
+        let mut l = ledger();
+        for path in ["/a", "/b"] {
+            l.record(RecordedRequest {
+                seq: 99,
+                method: "POST".into(),
+                path: path.into(),
+                body: RecordedRequest::body_value(b"not json"),
+                status: 404,
+                outcome: Outcome::Refused {
+                    code: 0,
+                    name: "exception".into(),
+                },
+                tx_id: None,
+            });
+        }
+        let seqs: Vec<u64> = l.requests().iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, [0, 1]);
+        assert_eq!(l.requests()[0].body, "not json");
+        assert_eq!(l.requests()[1].error_name(), Some("exception"));
+        assert_eq!(RecordedRequest::body_value(b""), Value::Null);
+    }
+}
