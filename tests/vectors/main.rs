@@ -34,6 +34,7 @@ fn family(file: &VectorFile) -> Option<Check> {
         "ONTOLOGY-TX" => Some(tx::check),
         "SIMPLEWALLET-CRYPTO" => Some(simplewallet::check_crypto),
         "SIMPLEWALLET-EOSIO" => Some(simplewallet::check_eosio),
+        "SIMPLEWALLET-MESSAGES" => Some(simplewallet::check_messages),
         "ECDSA" => match file.extra.get("schema").and_then(|s| s.as_str()) {
             Some("ecdsa_p1363_verify_schema_v1.json") => Some(wycheproof::check_p1363),
             Some("ecdsa_verify_schema_v1.json") => Some(wycheproof::check_der),

@@ -34,6 +34,46 @@ const ORDER: [u8; 32] = [
     0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
 ];
 
+/// Which rule a key or signature text broke; the message beside it says how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextErrorKind {
+    /// Longer than any real key or signature text.
+    TooLong,
+    /// A character outside the base58 alphabet.
+    Base58,
+    /// The decoded bytes have the wrong length for the layout.
+    Length,
+    /// The checksum (SHA-256d or RIPEMD-160) does not match.
+    Checksum,
+    /// None of the prefixes the form allows (`EOS`, `PUB_K1_`, `SIG_K1_`).
+    Prefix,
+    /// A legacy WIF whose version byte is not 0x80.
+    Version,
+    /// A 33-byte WIF key whose last byte is not the compression flag 0x01.
+    CompressionFlag,
+    /// A signature whose recovery byte is outside 27–34.
+    RecoveryByte,
+    /// A public key that is not a point on secp256k1.
+    Point,
+}
+
+impl TextErrorKind {
+    /// A short stable name, used by vectors and checks to say which rejection they expect.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            // An over-long text is refused for its length before it is decoded.
+            TextErrorKind::TooLong | TextErrorKind::Length => "length",
+            TextErrorKind::Base58 => "base58",
+            TextErrorKind::Checksum => "checksum",
+            TextErrorKind::Prefix => "prefix",
+            TextErrorKind::Version => "version",
+            TextErrorKind::CompressionFlag => "compression-flag",
+            TextErrorKind::RecoveryByte => "recovery-byte",
+            TextErrorKind::Point => "point",
+        }
+    }
+}
+
 /// Why a key or signature text, or a signature check, was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
@@ -41,6 +81,7 @@ pub enum CryptoError {
     Text {
         what: &'static str,
         text: String,
+        kind: TextErrorKind,
         reason: String,
     },
     #[error("the private key is not a scalar in [1, n-1]")]
@@ -57,6 +98,22 @@ pub enum CryptoError {
     Unrecoverable,
     #[error("the signature does not verify against {0}")]
     Mismatch(String),
+}
+
+impl CryptoError {
+    /// A short stable name, used by vectors and checks to say which rejection they expect.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CryptoError::Text { kind, .. } => kind.as_str(),
+            CryptoError::PrivateKeyRange => "key-range",
+            CryptoError::PublicKeyPoint => "point",
+            CryptoError::SignatureLength(_) => "length",
+            CryptoError::RecoveryByte(_) => "recovery-byte",
+            CryptoError::ScalarRange(_) => "scalar-range",
+            CryptoError::Unrecoverable => "unrecoverable",
+            CryptoError::Mismatch(_) => "mismatch",
+        }
+    }
 }
 
 /// SHA-256 of `bytes`.
@@ -88,19 +145,31 @@ fn base58(what: &'static str, text: &str, body: &str) -> Result<Vec<u8>, CryptoE
         return Err(text_error(
             what,
             text,
+            TextErrorKind::TooLong,
             format!("longer than {MAX_TEXT} characters"),
         ));
     }
-    bs58::decode(body)
-        .into_vec()
-        .map_err(|e| text_error(what, text, format!("not base58 ({e})")))
+    bs58::decode(body).into_vec().map_err(|e| {
+        text_error(
+            what,
+            text,
+            TextErrorKind::Base58,
+            format!("not base58 ({e})"),
+        )
+    })
 }
 
-fn text_error(what: &'static str, text: &str, reason: impl Into<String>) -> CryptoError {
+fn text_error(
+    what: &'static str,
+    text: &str,
+    kind: TextErrorKind,
+    reason: impl Into<String>,
+) -> CryptoError {
     let shown: String = text.chars().take(120).collect();
     CryptoError::Text {
         what,
         text: shown,
+        kind,
         reason: reason.into(),
     }
 }
@@ -152,12 +221,18 @@ impl PrivateKey {
                 return Err(text_error(
                     WHAT,
                     text,
+                    TextErrorKind::Length,
                     format!("{} bytes, not 36 (key ‖ checksum)", bytes.len()),
                 ));
             }
             let (d, checksum) = bytes.split_at(32);
             if ripemd160_prefix(&[d, b"K1"]) != checksum {
-                return Err(text_error(WHAT, text, "the K1 checksum does not match"));
+                return Err(text_error(
+                    WHAT,
+                    text,
+                    TextErrorKind::Checksum,
+                    "the K1 checksum does not match",
+                ));
             }
             let mut key = [0u8; 32];
             key.copy_from_slice(d);
@@ -168,22 +243,34 @@ impl PrivateKey {
             return Err(text_error(
                 WHAT,
                 text,
+                TextErrorKind::Length,
                 format!("{} bytes, not 37 (0x80 ‖ key ‖ checksum)", bytes.len()),
             ));
         }
         let (payload, checksum) = bytes.split_at(bytes.len() - 4);
         if sha256d_prefix(payload) != checksum {
-            return Err(text_error(WHAT, text, "the checksum does not match"));
+            return Err(text_error(
+                WHAT,
+                text,
+                TextErrorKind::Checksum,
+                "the checksum does not match",
+            ));
         }
         if payload[0] != 0x80 {
             return Err(text_error(
                 WHAT,
                 text,
+                TextErrorKind::Version,
                 format!("version byte 0x{:02x}, not 0x80", payload[0]),
             ));
         }
         if payload.len() == 34 && payload[33] != 0x01 {
-            return Err(text_error(WHAT, text, "33 key bytes not ending in 0x01"));
+            return Err(text_error(
+                WHAT,
+                text,
+                TextErrorKind::CompressionFlag,
+                "33 key bytes not ending in 0x01",
+            ));
         }
         let mut key = [0u8; 32];
         key.copy_from_slice(&payload[1..33]);
@@ -362,6 +449,7 @@ impl FromStr for PublicKey {
             return Err(text_error(
                 WHAT,
                 text,
+                TextErrorKind::Prefix,
                 "it starts with neither EOS nor PUB_K1_",
             ));
         };
@@ -370,6 +458,7 @@ impl FromStr for PublicKey {
             return Err(text_error(
                 WHAT,
                 text,
+                TextErrorKind::Length,
                 format!("{} bytes, not 37 (point ‖ checksum)", bytes.len()),
             ));
         }
@@ -380,10 +469,21 @@ impl FromStr for PublicKey {
             ripemd160_prefix(&[point])
         };
         if expected != checksum {
-            return Err(text_error(WHAT, text, "the checksum does not match"));
+            return Err(text_error(
+                WHAT,
+                text,
+                TextErrorKind::Checksum,
+                "the checksum does not match",
+            ));
         }
-        PublicKey::from_compressed(point)
-            .map_err(|_| text_error(WHAT, text, "the point is not on secp256k1"))
+        PublicKey::from_compressed(point).map_err(|_| {
+            text_error(
+                WHAT,
+                text,
+                TextErrorKind::Point,
+                "the point is not on secp256k1",
+            )
+        })
     }
 }
 
@@ -439,10 +539,12 @@ impl Signature {
         let s: Option<Scalar> = Scalar::from_repr(field(&self.s)).into();
         match s {
             Some(s) => {
-                let flipped = if (self.i - 27) & 1 == 1 {
-                    self.i - 1
-                } else {
-                    self.i + 1
+                // The recovery id's low bit is R's y parity, which negating s flips. For
+                // i in 27–34 that is `i ^ 1` on `i - 27`; any other byte is kept as it is
+                // (it recovers nothing either way) rather than wrapping.
+                let flipped = match self.i.checked_sub(27) {
+                    Some(offset) if offset <= 7 => 27 + (offset ^ 1),
+                    _ => self.i,
                 };
                 Signature {
                     i: flipped,
@@ -531,21 +633,39 @@ impl FromStr for Signature {
     fn from_str(text: &str) -> Result<Self, CryptoError> {
         const WHAT: &str = "SIG_K1_ signature";
         let Some(body) = text.strip_prefix("SIG_K1_") else {
-            return Err(text_error(WHAT, text, "it does not start with SIG_K1_"));
+            return Err(text_error(
+                WHAT,
+                text,
+                TextErrorKind::Prefix,
+                "it does not start with SIG_K1_",
+            ));
         };
         let bytes = base58(WHAT, text, body)?;
         if bytes.len() != 69 {
             return Err(text_error(
                 WHAT,
                 text,
+                TextErrorKind::Length,
                 format!("{} bytes, not 69 (i ‖ r ‖ s ‖ checksum)", bytes.len()),
             ));
         }
         let (payload, checksum) = bytes.split_at(65);
         if ripemd160_prefix(&[payload, b"K1"]) != checksum {
-            return Err(text_error(WHAT, text, "the K1 checksum does not match"));
+            return Err(text_error(
+                WHAT,
+                text,
+                TextErrorKind::Checksum,
+                "the K1 checksum does not match",
+            ));
         }
-        Signature::from_bytes(payload).map_err(|e| text_error(WHAT, text, e.to_string()))
+        Signature::from_bytes(payload).map_err(|e| {
+            // The payload is 65 bytes by now, so the recovery byte is what can be wrong.
+            let kind = match e {
+                CryptoError::SignatureLength(_) => TextErrorKind::Length,
+                _ => TextErrorKind::RecoveryByte,
+            };
+            text_error(WHAT, text, kind, e.to_string())
+        })
     }
 }
 
@@ -673,6 +793,74 @@ mod tests {
         let err = signature.verify(b"hi", &other).unwrap_err();
         assert!(err.to_string().contains(&other.to_legacy()), "{err}");
         assert!(signature.verify(b"ho", &dev.public_key()).is_err());
+    }
+
+    #[test]
+    fn high_s_keeps_a_recovery_byte_outside_27_to_34_instead_of_wrapping() {
+        let dev = PrivateKey::from_wif(DEV_WIF).unwrap();
+        let signature = dev.sign(b"hi");
+        // Every valid byte flips the parity bit and stays in its 27–30 or 31–34 block.
+        for (i, flipped) in [(27, 28), (28, 27), (30, 29), (31, 32), (32, 31), (34, 33)] {
+            assert_eq!(Signature { i, ..signature }.high_s().i, flipped, "i = {i}");
+        }
+        for i in [0, 26, 35, 254, 255] {
+            let high = Signature { i, ..signature }.high_s();
+            assert_eq!(high.i, i);
+            assert_eq!(high.s, signature.high_s().s);
+        }
+    }
+
+    #[test]
+    fn each_text_rejection_has_its_kind() {
+        let key = PrivateKey::from_seed("kinds");
+        let pvt_body =
+            bs58::encode([key.to_bytes().as_slice(), &[0, 0, 0, 0]].concat()).into_string();
+        let mut wif_bytes = vec![0x81];
+        wif_bytes.extend_from_slice(&key.to_bytes());
+        let checksum = sha256d_prefix(&wif_bytes);
+        wif_bytes.extend_from_slice(&checksum);
+        let mut flagged = vec![0x80];
+        flagged.extend_from_slice(&key.to_bytes());
+        flagged.push(0x02);
+        let flag_checksum = sha256d_prefix(&flagged);
+        flagged.extend_from_slice(&flag_checksum);
+        let private = |text: &str| PrivateKey::from_wif(text).unwrap_err();
+        assert_eq!(private(&"5".repeat(MAX_TEXT + 1)).kind(), "length");
+        assert_eq!(private("5KYZ0").kind(), "base58");
+        assert_eq!(private("5KYZ").kind(), "length");
+        assert_eq!(private(&format!("PVT_K1_{pvt_body}")).kind(), "checksum");
+        assert_eq!(
+            private(&bs58::encode(&wif_bytes).into_string()).kind(),
+            "version"
+        );
+        assert_eq!(
+            private(&bs58::encode(&flagged).into_string()).kind(),
+            "compression-flag"
+        );
+
+        let public = |text: &str| text.parse::<PublicKey>().unwrap_err();
+        assert_eq!(public("PUB_R1_abc").kind(), "prefix");
+        let mut off_curve = vec![0x02];
+        off_curve.extend_from_slice(&[0xff; 32]);
+        let off_checksum = ripemd160_prefix(&[&off_curve]);
+        off_curve.extend_from_slice(&off_checksum);
+        let err = public(&format!("EOS{}", bs58::encode(&off_curve).into_string()));
+        assert_eq!(err.kind(), "point");
+        assert!(err.to_string().contains("not on secp256k1"), "{err}");
+
+        let mut bytes = key.sign(b"m").to_bytes().to_vec();
+        bytes[0] = 26;
+        let checksum = ripemd160_prefix(&[&bytes, b"K1"]);
+        bytes.extend_from_slice(&checksum);
+        let text = format!("SIG_K1_{}", bs58::encode(&bytes).into_string());
+        let err = text.parse::<Signature>().unwrap_err();
+        assert_eq!(err.kind(), "recovery-byte");
+        // The message still quotes the text it refused.
+        assert!(err.to_string().contains(&text), "{err}");
+        assert_eq!(
+            "SIG_R1_x".parse::<Signature>().unwrap_err().kind(),
+            "prefix"
+        );
     }
 
     #[test]

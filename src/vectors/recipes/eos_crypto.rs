@@ -43,42 +43,6 @@ const ORDER: [u8; 32] = [
     0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
 ];
 
-/// The stable name of a rejection, as vectors write it in `reason`.
-pub fn rejection_kind(error: &CryptoError) -> &'static str {
-    match error {
-        CryptoError::Text { reason, .. } => {
-            let has = |needle: &str| reason.contains(needle);
-            // Length first: its message names the layout, checksum included.
-            if has("not base58") {
-                "base58"
-            } else if has("bytes, not") || has("longer than") {
-                "length"
-            } else if has("checksum") {
-                "checksum"
-            } else if has("starts with neither") || has("does not start with") {
-                "prefix"
-            } else if has("version byte") {
-                "version"
-            } else if has("not ending in 0x01") {
-                "compression-flag"
-            } else if has("recovery byte") {
-                "recovery-byte"
-            } else if has("not on secp256k1") {
-                "point"
-            } else {
-                "text"
-            }
-        }
-        CryptoError::PrivateKeyRange => "key-range",
-        CryptoError::PublicKeyPoint => "point",
-        CryptoError::SignatureLength(_) => "length",
-        CryptoError::RecoveryByte(_) => "recovery-byte",
-        CryptoError::ScalarRange(_) => "scalar-range",
-        CryptoError::Unrecoverable => "unrecoverable",
-        CryptoError::Mismatch(_) => "mismatch",
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The verdict
 // ---------------------------------------------------------------------------------------------
@@ -99,17 +63,14 @@ pub fn check(group: &TestGroup, case: &TestCase) -> Result<(), String> {
 fn judge<T>(case: &TestCase, outcome: Result<T, CryptoError>) -> Result<Option<T>, String> {
     match (case.result, outcome) {
         (Valid, Ok(value)) => Ok(Some(value)),
-        (Valid, Err(e)) => Err(format!(
-            "expected valid, rejected as `{}`: {e}",
-            rejection_kind(&e)
-        )),
+        (Valid, Err(e)) => Err(format!("expected valid, rejected as `{}`: {e}", e.kind())),
         (Invalid, Ok(_)) => Err(format!(
             "expected rejection `{}`, accepted",
             case.input_str("reason").unwrap_or("any")
         )),
         (Invalid, Err(e)) => {
             let want = case.input_str("reason")?;
-            let got = rejection_kind(&e);
+            let got = e.kind();
             if want == got {
                 Ok(None)
             } else {
@@ -305,7 +266,7 @@ fn check_signature_text(case: &TestCase) -> Result<(), String> {
     // The library checks the canonical rule apart from parsing (eosjs-ecc reads what nodes
     // refuse), so a text that parses but is not canonical is judged in its own step.
     let outcome = match case.input_str("signature")?.parse::<Signature>() {
-        Err(e) => Err((rejection_kind(&e), e.to_string())),
+        Err(e) => Err((e.kind(), e.to_string())),
         Ok(signature) if !signature.is_canonical() => {
             Err(("non-canonical", "r or s is not 32 bytes in DER".to_string()))
         }

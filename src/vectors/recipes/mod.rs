@@ -9,6 +9,7 @@ pub mod invoke;
 pub mod keys;
 pub mod messages;
 pub mod signatures;
+pub mod sw_messages;
 pub mod transport;
 pub mod tx;
 
@@ -53,6 +54,10 @@ pub fn all() -> Vec<Recipe> {
             path: "simplewallet/eosio.json",
             build: eos_packing::build,
         },
+        Recipe {
+            path: "simplewallet/messages.json",
+            build: sw_messages::build,
+        },
     ]
 }
 
@@ -80,6 +85,7 @@ mod tests {
             eos_crypto::check,
         ),
         ("eosio", eos_packing::build, eos_packing::check),
+        ("sw messages", sw_messages::build, sw_messages::check),
     ];
 
     /// Every case passes its own family's check, both as built and after the rendered file
