@@ -424,12 +424,13 @@ async fn start_wallet_suite(
             std::fs::create_dir_all(&svg_dir)
                 .map_err(|e| format!("cannot create {}: {e}", svg_dir.display()))?;
             let console: Console = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+            let identity = Identity {
+                address: Address::from_public_key(&key).to_base58(),
+                public_key: key.to_hex(),
+                ontid: OntId::from_public_key(&key).to_string(),
+            };
             Driver::Interactive {
-                identity: Identity {
-                    address: Address::from_public_key(&key).to_base58(),
-                    public_key: key.to_hex(),
-                    ontid: OntId::from_public_key(&key).to_string(),
-                },
+                identity: serde_json::to_value(identity).map_err(|e| e.to_string())?,
                 svg_dir,
                 wait: target.interactive_wait,
                 console,

@@ -66,17 +66,17 @@ pub const PLAYS: [&str; 20] = [
     "invoke-expired",
 ];
 
-type Step<T> = Result<T, Stop>;
+pub(crate) type Step<T> = Result<T, Stop>;
 
-fn fail<T>(reason: impl Into<String>) -> Step<T> {
+pub(crate) fn fail<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Fail, reason.into()))
 }
 
-fn error<T>(reason: impl Into<String>) -> Step<T> {
+pub(crate) fn error<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Error, reason.into()))
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -848,7 +848,7 @@ impl WalletSuite {
     }
 }
 
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     if text.chars().count() > 160 {
         format!("{}…", text.chars().take(160).collect::<String>())
     } else {
