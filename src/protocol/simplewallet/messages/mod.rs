@@ -52,6 +52,8 @@
 //! exponent and float forms of `amount` and `timestamp`, `amount` against `precision` and the
 //! asset range, and timestamps above u64. The unit tests hold the types to these.
 
+#[cfg(test)]
+mod tests;
 mod text;
 
 use serde_json::{Map, Number, Value};
@@ -945,6 +947,71 @@ pub fn callback_url(callback: &str, result: CallbackResult, tx_id: Option<&str>)
         url.push_str(fragment);
     }
     url
+}
+
+/// What a wallet appended to a callback URL, read back by the dApp side (SW-X3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackReturn {
+    pub result: CallbackResult,
+    /// `txID`, or (a quirk) MYKEY's `txId`, if present.
+    pub tx_id: Option<String>,
+    pub quirks: Vec<Quirk>,
+}
+
+impl CallbackReturn {
+    /// Reads `result` and `txID` from the query of `url`. The wallet appends after the
+    /// dApp's own query, so when a name repeats the last one counts.
+    pub fn parse(url: &str) -> Result<CallbackReturn, MessageError> {
+        let query = url
+            .split_once('#')
+            .map_or(url, |(before, _)| before)
+            .split_once('?')
+            .map_or("", |(_, query)| query);
+        let mut result = None;
+        let mut tx_id = None;
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "result" => result = Some(value),
+                "txID" | "txId" => tx_id = Some((key, value)),
+                _ => {}
+            }
+        }
+        let result = result.ok_or_else(|| MessageError::Missing {
+            field: "result".to_owned(),
+        })?;
+        let result = result
+            .parse::<u64>()
+            .ok()
+            .and_then(CallbackResult::from_code)
+            .ok_or_else(|| {
+                MessageError::invalid("result", format!("{} is not 0, 1 or 2", quoted(result)))
+            })?;
+        let mut quirks = Vec::new();
+        let tx_id = match tx_id {
+            None => None,
+            Some((key, value)) => {
+                if key != "txID" {
+                    quirks.push(Quirk::TxIdSpelling(key.to_owned()));
+                }
+                let decoded = text::form_decode(value.as_bytes())
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| {
+                        MessageError::invalid(
+                            key,
+                            format!("{} is not URL-encoded UTF-8", quoted(value)),
+                        )
+                    })?;
+                Some(decoded)
+            }
+        };
+        Ok(CallbackReturn {
+            result,
+            tx_id,
+            quirks,
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ pub(super) fn deep_link_param(link: &str) -> Result<String, MessageError> {
 }
 
 /// `application/x-www-form-urlencoded` decoding of one value: `+` is a space, `%XX` a byte.
-fn form_decode(bytes: &[u8]) -> Result<Vec<u8>, MessageError> {
+pub(super) fn form_decode(bytes: &[u8]) -> Result<Vec<u8>, MessageError> {
     let hex = |b: Option<&u8>| b.and_then(|&b| char::from(b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
