@@ -90,9 +90,10 @@ pub const PUSH_REFUSAL_CODE: i64 = 3_050_003;
 /// The chain the harness's node runs: a fixed id, so that reference runs sign the same bytes.
 pub const CHAIN_SEED: &str = "qrconform/harness/eos-chain";
 
-/// The node's fixed clock in reference runs (2026-01-01T00:00:00Z), so that TaPoS, expiry,
-/// ids and signatures are the same run after run.
-pub const REFERENCE_NODE_TIME_MS: u64 = 1_767_225_600_000;
+/// The node's fixed clock in reference runs (2099-01-01T00:00:00Z), so that TaPoS, expiry,
+/// ids and signatures are the same run after run. It lies ahead of the system clock the node
+/// starts on, so fixing it moves the head forward by one block, never backwards.
+pub const REFERENCE_NODE_TIME_MS: u64 = 4_070_908_800_000;
 
 /// Checks that a catalogue uses only plays and forms this runner knows.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {

@@ -31,11 +31,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::chain::eos::client::EosClient;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
+pub use crate::protocol::driver::SimpleWalletIdentity;
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::simplewallet::crypto::PrivateKey;
 use crate::protocol::simplewallet::eosio::Name;
@@ -57,21 +57,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_PEER_BODY_BYTES: usize = 1024 * 1024;
 /// How far ahead of the node's head block time the wallet's transactions expire.
 pub const TX_LIFETIME_SECS: u32 = 120;
-
-/// Who a SimpleWallet wallet is, as `GET /identity` answers on its driver (the
-/// `simplewallet.driver.identity` schema states the same shape).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimpleWalletIdentity {
-    /// The EOS account the wallet signs for.
-    pub account: String,
-    /// The key its signatures verify with (`EOS…`): its `active` key.
-    #[serde(rename = "publicKey")]
-    pub public_key: String,
-    /// The wallet's name, as it sends it in `ref`.
-    #[serde(rename = "ref")]
-    pub wallet_ref: String,
-}
 
 /// How to run the reference SimpleWallet wallet.
 #[derive(Debug, Clone)]
