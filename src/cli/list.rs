@@ -56,6 +56,7 @@ pub fn run(args: ListArgs) -> CmdResult {
         .into_iter()
         .filter(|c| match args.protocol {
             Some(Protocol::Ontology) => c.suite.protocol == "ontology",
+            Some(Protocol::Simplewallet) => c.suite.protocol == "simplewallet",
             None => true,
         })
         .filter(|c| args.role.map_or(true, |r| r.name() == c.suite.role))

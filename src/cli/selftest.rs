@@ -70,7 +70,9 @@ pub fn run(args: SelfTestArgs) -> CmdResult {
     let kinds: Vec<SuiteKind> = SuiteKind::ALL
         .into_iter()
         .filter(|k| match args.protocol {
-            Some(Protocol::Ontology) | None => k.protocol() == "ontology",
+            None => true,
+            Some(Protocol::Ontology) => k.protocol() == "ontology",
+            Some(Protocol::Simplewallet) => k.protocol() == "simplewallet",
         })
         .collect();
     let destinations = Destinations::new(args.report_dir.clone(), &[]).map_err(CliError::new)?;

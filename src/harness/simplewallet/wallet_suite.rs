@@ -25,7 +25,9 @@
 //! [`crate::harness::wallet_suite`].
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -35,6 +37,7 @@ use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, RecordedReque
 use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
+use crate::harness::run::Runner;
 use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
 use crate::harness::wallet_suite::driver::Driver;
 use crate::harness::wallet_suite::{error, fail, shorten, unix_now, Step, WalletLimits};
@@ -763,6 +766,16 @@ impl SimpleWalletSuite {
                 })
                 .collect(),
         }
+    }
+}
+
+impl Runner for SimpleWalletSuite {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(self.run_case(case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
     }
 }
 
