@@ -25,6 +25,8 @@ use crate::protocol::simplewallet::crypto::PublicKey as EosPublicKey;
 use crate::report::baseline::{Baseline, EntryStatus};
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
+// The command line is parsed once per process; the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum TestCommand {
     /// Certify a dApp back end: the harness plays an honest and a malicious wallet.
