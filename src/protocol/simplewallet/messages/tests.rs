@@ -598,6 +598,8 @@ fn deep_link_forms_and_errors() {
     assert!(bad("simplewallet://eos.io?param=%zz".into()).contains("`%zz`"));
     assert!(bad("simplewallet://eos.io?param=%ff".into()).contains("UTF-8"));
     assert!(bad("simplewallet://eos.iox?param=1".into()).contains("`?`"));
+    assert!(bad("simplewallet://other.host?param=1".into()).contains("does not start with"));
+    assert!(bad("SIMPLEWALLET:x".into()).contains("does not start with"));
     // Other schemes are not deep links; they are read as JSON and refused as such.
     let error = Request::from_qr_text(&format!("mathwallet://mathwallet.org?param={json_param}"));
     assert_eq!(error.unwrap_err().kind(), "not-json");
