@@ -7,6 +7,7 @@
 
 pub mod dapp;
 pub(crate) mod driver_server;
+pub(crate) mod faults;
 pub mod simplewallet_wallet;
 pub mod wallet;
 

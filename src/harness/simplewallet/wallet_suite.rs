@@ -28,8 +28,8 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -40,7 +40,10 @@ use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::run::Runner;
 use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
 use crate::harness::wallet_suite::driver::Driver;
-use crate::harness::wallet_suite::{error, fail, shorten, unix_now, Step, WalletLimits};
+use crate::harness::wallet_suite::{
+    case_token, check_plays_and_forms, error, fail, hand_over, shorten, transcribe_received,
+    unix_now, Step, WalletLimits,
+};
 use crate::harness::CaseOutcome;
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Outcome, ScanReply};
@@ -100,16 +103,7 @@ pub const REFERENCE_NODE_TIME_MS: u64 = 4_070_908_800_000;
 
 /// Checks that a catalogue uses only plays and forms this runner knows.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
-    for case in &catalogue.cases {
-        if !PLAYS.contains(&case.play.as_str()) {
-            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
-        }
-        match case.form.as_deref() {
-            None | Some("json") | Some("deeplink") => {}
-            Some(other) => return Err(format!("case `{}`: unknown form `{other}`", case.id)),
-        }
-    }
-    Ok(())
+    check_plays_and_forms(catalogue, &PLAYS)
 }
 
 /// What a SimpleWallet wallet-suite case requires of the wallet, in words.
@@ -266,18 +260,6 @@ impl SimpleWalletSuite {
         CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 
-    fn token(&self) -> String {
-        let mut bytes = [0u8; 6];
-        // A token only has to be unique within the run; the counter makes it so even if the
-        // draw failed.
-        let _ = self.entropy.fill(&mut bytes);
-        format!(
-            "{}{:04x}",
-            hex::encode(bytes),
-            self.next.fetch_add(1, Ordering::Relaxed) & 0xffff
-        )
-    }
-
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let node = self.running.node();
@@ -289,22 +271,16 @@ impl SimpleWalletSuite {
                 "the harness refuses this push to see what the wallet reports",
             ));
         }
-        let arrived =
-            self.harness
-                .wait_for_callbacks(&minted.token, 1, Duration::from_secs(24 * 3600));
-        let reply = self
-            .driver
-            .scan(&case.id, &case.title, &minted.qr, case.approve, arrived)
-            .await?;
-        if !self.limits.quiet.is_zero() {
-            if case.expect == Expect::Accept {
-                self.harness
-                    .wait_for_callbacks(&minted.token, 1, self.limits.quiet)
-                    .await;
-            } else {
-                tokio::time::sleep(self.limits.quiet).await;
-            }
-        }
+        let reply = hand_over(
+            &self.driver,
+            &self.harness,
+            &self.limits,
+            case,
+            &minted.token,
+            &minted.qr,
+            case.expect == Expect::Accept,
+        )
+        .await?;
         let received = self.harness.received(&minted.token);
         let requests = node.record();
         let new_requests = &requests[before_requests.min(requests.len())..];
@@ -314,17 +290,7 @@ impl SimpleWalletSuite {
             .skip(before_txs)
             .map(|stored| stored.tx)
             .collect();
-        for r in &received {
-            transcript::exchange(Exchange {
-                by: Sender::Peer,
-                method: r.method.clone(),
-                url: format!("{}{}", self.harness.public_url(), r.path),
-                request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
-                status: None,
-                response: None,
-                error: None,
-            });
-        }
+        transcribe_received(&self.harness, &received);
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
@@ -354,7 +320,7 @@ impl SimpleWalletSuite {
     // -----------------------------------------------------------------------------------
 
     fn mint(&self, case: &Case) -> Step<Minted> {
-        let token = self.token();
+        let token = case_token(&self.entropy, &self.next);
         let notify = self.harness.callback_url(&token);
         let now = unix_now();
         let expired = if case.play.ends_with("-expired") {
@@ -960,12 +926,21 @@ fn shown(value: Option<&Value>) -> String {
 /// tokens as `+` and the spaces inside strings as `%20`, with upper-case escapes, so a wallet
 /// must read both forms.
 pub fn deep_link(request: &Value) -> String {
-    let compact = request.to_string();
-    let mut spaced = String::with_capacity(compact.len() * 2);
+    let mut link = String::from(crate::protocol::simplewallet::messages::DEEP_LINK_PREFIX);
     let mut in_string = false;
     let mut escaped = false;
-    for c in compact.chars() {
-        spaced.push(c);
+    // Compact JSON has spaces only inside strings; one is added after each `,` and `:`
+    // between tokens, written as `+`.
+    for c in request.to_string().chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' => link.push(c),
+            _ => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    link.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
         if in_string {
             match (escaped, c) {
                 (true, _) => escaped = false,
@@ -976,33 +951,7 @@ pub fn deep_link(request: &Value) -> String {
         } else if c == '"' {
             in_string = true;
         } else if c == ',' || c == ':' {
-            spaced.push(' ');
-        }
-    }
-    let mut link = String::from(crate::protocol::simplewallet::messages::DEEP_LINK_PREFIX);
-    in_string = false;
-    escaped = false;
-    for c in spaced.chars() {
-        let was_in_string = in_string;
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        }
-        match c {
-            ' ' if !was_in_string => link.push('+'),
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' => link.push(c),
-            _ => {
-                let mut buf = [0u8; 4];
-                for byte in c.encode_utf8(&mut buf).bytes() {
-                    link.push_str(&format!("%{byte:02X}"));
-                }
-            }
+            link.push('+');
         }
     }
     link

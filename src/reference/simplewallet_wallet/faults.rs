@@ -2,41 +2,10 @@
 //! from the profile (simplewallet.md §8, §10), one step of one pipeline each. The SimpleWallet
 //! wallet suite proves itself by catching every one of them.
 
-use std::fmt;
+use crate::reference::faults::named_faults;
 
-macro_rules! faults {
-    ($( $variant:ident => $name:literal, $description:literal; )*) => {
-        /// One named fault of the reference SimpleWallet wallet.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum SimpleWalletFault {
-            $(
-                #[doc = $description]
-                $variant,
-            )*
-        }
-
-        impl SimpleWalletFault {
-            /// Every fault, in a fixed order.
-            pub const ALL: &'static [SimpleWalletFault] = &[$(SimpleWalletFault::$variant),*];
-
-            /// The fault's name, as `--fault` and the case catalogue spell it.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(SimpleWalletFault::$variant => $name,)*
-                }
-            }
-
-            /// One line for `--help` and reports.
-            pub fn description(self) -> &'static str {
-                match self {
-                    $(SimpleWalletFault::$variant => $description,)*
-                }
-            }
-        }
-    };
-}
-
-faults! {
+named_faults! {
+    SimpleWalletFault, "One named fault of the reference SimpleWallet wallet.";
     SignExpired => "sign-expired",
         "acts on requests whose `expired` has passed";
     SignOnReject => "sign-on-reject",
@@ -79,33 +48,17 @@ faults! {
         "signs messages with its owner key, not the active key it names";
 }
 
-impl SimpleWalletFault {
-    /// The fault named `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|f| f.name() == name)
-    }
-}
-
-impl fmt::Display for SimpleWalletFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::SimpleWalletFault;
 
     #[test]
     fn names_round_trip_and_are_unique() {
-        for fault in SimpleWalletFault::ALL {
-            assert_eq!(SimpleWalletFault::from_name(fault.name()), Some(*fault));
-            assert!(!fault.description().is_empty());
-        }
-        let mut names: Vec<_> = SimpleWalletFault::ALL.iter().map(|f| f.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), SimpleWalletFault::ALL.len());
-        assert_eq!(SimpleWalletFault::from_name("no-such-fault"), None);
+        crate::reference::faults::check_names(
+            SimpleWalletFault::ALL,
+            SimpleWalletFault::name,
+            SimpleWalletFault::description,
+            SimpleWalletFault::from_name,
+        );
     }
 }
