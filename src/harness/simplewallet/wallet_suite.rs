@@ -991,6 +991,105 @@ pub async fn against_reference(
 mod tests {
     use super::*;
 
+    fn case(play: &str) -> Case {
+        let catalogue = crate::harness::catalogue::simplewallet_wallet();
+        let mut case = catalogue.cases[0].clone();
+        case.play = play.to_string();
+        case
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn capitalised_keys_are_read_with_a_warning_and_fail_the_case_that_checks_them() {
+        let body = object(json!({"Account": "alice", "ref": "w"}));
+        let mut warnings = Vec::new();
+        let login = case("login");
+        assert_eq!(
+            lower_or_capitalised(&login, &body, "account", &mut warnings),
+            Ok(Some("alice"))
+        );
+        assert_eq!(
+            lower_or_capitalised(&login, &body, "ref", &mut warnings),
+            Ok(Some("w"))
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`Account`"));
+        // The same spelling twice is one warning.
+        lower_or_capitalised(&login, &body, "account", &mut warnings).unwrap();
+        assert_eq!(warnings.len(), 1);
+        let (verdict, reason) =
+            lower_or_capitalised(&case("login-lower-case"), &body, "account", &mut Vec::new())
+                .unwrap_err();
+        assert_eq!(verdict, crate::harness::Verdict::Fail);
+        assert!(reason.contains("SW-L2"), "{reason}");
+        let empty = Map::new();
+        assert_eq!(
+            lower_or_capitalised(&login, &empty, "account", &mut Vec::new()),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn the_notification_must_name_the_id_on_chain_in_any_tolerated_spelling() {
+        let id = "ab".repeat(32);
+        let mut warnings = Vec::new();
+        assert!(check_notify(&object(json!({"tx_id": id})), &id, &mut warnings).is_ok());
+        assert!(warnings.is_empty());
+        assert!(check_notify(
+            &object(json!({"tx_id": id.to_uppercase()})),
+            &id,
+            &mut warnings
+        )
+        .is_ok());
+        for spelling in ["txID", "txId"] {
+            let mut warnings = Vec::new();
+            assert!(check_notify(&object(json!({spelling: id})), &id, &mut warnings).is_ok());
+            assert_eq!(warnings.len(), 1, "{spelling}");
+        }
+        let (_, reason) = check_notify(
+            &object(json!({"tx_id": "cd".repeat(32)})),
+            &id,
+            &mut warnings,
+        )
+        .unwrap_err();
+        assert!(reason.contains("on chain"), "{reason}");
+        let (_, reason) = check_notify(&object(json!({})), &id, &mut warnings).unwrap_err();
+        assert!(reason.contains("no `tx_id`"), "{reason}");
+        let (_, reason) =
+            check_notify(&object(json!({"tx_id": 5})), &id, &mut warnings).unwrap_err();
+        assert!(reason.contains("on chain"), "{reason}");
+    }
+
+    #[test]
+    fn a_refusal_is_judged_on_posts_and_pushes_and_a_completed_report_is_a_warning() {
+        let nothing = Observed {
+            reply: Some(ScanReply::completed()),
+            posts: Vec::new(),
+            transactions: Vec::new(),
+            pushes: 0,
+        };
+        let mut warnings = Vec::new();
+        assert!(judge_refused(&case("login-expired"), &nothing, &mut warnings).is_ok());
+        assert_eq!(warnings.len(), 1);
+        let pushed = Observed {
+            reply: Some(ScanReply::refused("no")),
+            posts: Vec::new(),
+            transactions: Vec::new(),
+            pushes: 1,
+        };
+        let (_, reason) =
+            judge_refused(&case("transfer-expired"), &pushed, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("pushed 1"), "{reason}");
+        // The refused push is the point of this play; only a post fails it.
+        assert!(judge_refused(&case("transfer-push-refused"), &pushed, &mut Vec::new()).is_ok());
+    }
+
     #[test]
     fn the_constants_are_valid_names_and_assets() {
         for text in [
