@@ -70,9 +70,8 @@ pub fn run(args: SelfTestArgs) -> CmdResult {
     let kinds: Vec<SuiteKind> = SuiteKind::ALL
         .into_iter()
         .filter(|k| match args.protocol {
+            Some(protocol) => k.protocol() == protocol.name(),
             None => true,
-            Some(Protocol::Ontology) => k.protocol() == "ontology",
-            Some(Protocol::Simplewallet) => k.protocol() == "simplewallet",
         })
         .collect();
     let destinations = Destinations::new(args.report_dir.clone(), &[]).map_err(CliError::new)?;

@@ -211,8 +211,18 @@ impl SelectArgs {
 pub enum Protocol {
     /// Ontology dAPI mobile.
     Ontology,
-    /// SimpleWallet (EOS), with the MYKEY extensions.
+    /// SimpleWallet (EOS, with the MYKEY extensions).
     Simplewallet,
+}
+
+impl Protocol {
+    /// The name catalogues and target files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Ontology => "ontology",
+            Protocol::Simplewallet => "simplewallet",
+        }
+    }
 }
 
 pub fn run(cmd: TestCommand) -> CmdResult {
