@@ -78,7 +78,8 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("reference SimpleWallet wallet"));
-    let file = scratch_dir("simplewallet-cli").join("wallet.toml");
+    // An Ontology wallet's target file is not run as a SimpleWallet wallet.
+    let file = scratch_dir("simplewallet-cli").join("ontology-wallet.toml");
     std::fs::write(
         &file,
         "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:9\"\n",
@@ -94,7 +95,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("--driver"),
+        text(&out.stderr).contains("--protocol ontology"),
         "{}",
         text(&out.stderr)
     );
@@ -179,6 +180,8 @@ fn serve_wallet(node_port: u16, faults: &[&str]) -> (common::Served, String) {
     (wallet, url)
 }
 
+/// A served wallet, declared by flags (clean) and by a SimpleWallet target file (with a
+/// fault).
 #[test]
 fn a_served_wallet_is_certified_through_the_http_driver_and_its_faults_fail_the_run() {
     for (faults, code) in [(&[][..], 0), (&["memo-dropped"][..], 1)] {
@@ -186,16 +189,20 @@ fn a_served_wallet_is_certified_through_the_http_driver_and_its_faults_fail_the_
         let (wallet, wallet_url) = serve_wallet(node_port, faults);
         assert_eq!(wallet.value("account "), "qrconformwlt");
         let node = format!("127.0.0.1:{node_port}");
-        let out = qrconform(&[
-            "test",
-            "wallet",
-            "--protocol",
-            "simplewallet",
-            "--driver",
-            &wallet_url,
-            "--eos-node",
-            &node,
-        ]);
+        let file = scratch_dir("simplewallet-cli").join(format!("served-{node_port}.toml"));
+        std::fs::write(
+            &file,
+            format!("name = \"served\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\nurl = \"{wallet_url}\"\n[node]\neos = \"{node}\"\n"),
+        )
+        .expect("write");
+        let declared: Vec<&str> = if faults.is_empty() {
+            vec!["--driver", &wallet_url, "--eos-node", &node]
+        } else {
+            vec!["--target", file.to_str().expect("utf-8")]
+        };
+        let mut args = vec!["test", "wallet", "--protocol", "simplewallet"];
+        args.extend(declared);
+        let out = qrconform(&args);
         let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
         assert_eq!(
             out.status.code(),

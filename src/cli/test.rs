@@ -423,11 +423,15 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
     Ok(Some(WalletTarget {
         name: "wallet under test".into(),
         version: "unknown".into(),
+        protocol: args.protocol.name().to_string(),
         driver,
+        account: args.wallet_account.clone(),
+        wallet_ref: args.wallet_ref.clone(),
         listen: loopback,
         public_url: None,
         node_rest: SocketAddr::from(([127, 0, 0, 1], 20334)),
         node_rpc: SocketAddr::from(([127, 0, 0, 1], 20336)),
+        node_eos: SocketAddr::from(([127, 0, 0, 1], crate::chain::eos::DEFAULT_PORT)),
         timeout: Duration::from_secs(15),
         quiet: Duration::ZERO,
         max_body: 1024 * 1024,
@@ -511,16 +515,14 @@ async fn start_wallet_suite(
 }
 
 /// The SimpleWallet wallet suite over `target`'s driver, with the harness's mock EOS node on
-/// `node_listen`. An interactive wallet's identity is its key, `account` and `wallet_ref`.
+/// `target.node_eos`. An interactive wallet's identity is its key, account and ref.
 async fn start_simplewallet_wallet_suite(
     target: &WalletTarget,
     svg_dir: PathBuf,
-    node_listen: SocketAddr,
-    account: Option<String>,
-    wallet_ref: Option<String>,
 ) -> Result<SimpleWalletSuite, String> {
     let driver = wallet_driver(target, svg_dir, |public_key| {
-        let (Some(account), Some(wallet_ref)) = (account, wallet_ref) else {
+        let (Some(account), Some(wallet_ref)) = (target.account.clone(), target.wallet_ref.clone())
+        else {
             return Err(
                 "--interactive --protocol simplewallet needs --wallet-account and --wallet-ref"
                     .to_string(),
@@ -533,7 +535,7 @@ async fn start_simplewallet_wallet_suite(
         })
         .map_err(|e| e.to_string())
     })?;
-    let running = sw_wallet_suite::start_node(node_listen).await?;
+    let running = sw_wallet_suite::start_node(target.node_eos).await?;
     SimpleWalletSuite::start(
         driver,
         running,
@@ -572,9 +574,6 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     }
     let mut target =
         match (&args.target, wallet_target_from_flags(&args)?) {
-            (Some(_), None) if kind == SuiteKind::SimplewalletWallet => return Err(CliError::new(
-                "SimpleWallet wallets are declared with --driver URL, --driver-command CMD or --interactive; wallet target files describe Ontology wallets",
-            )),
             (Some(path), None) => WalletTarget::from_file(Path::new(path))
                 .map_err(|e| CliError::new(e.to_string()))?,
             (None, Some(target)) => target,
@@ -582,11 +581,20 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 "give --target reference|FILE, --driver URL, --driver-command CMD or --interactive",
             )),
         };
+    if target.protocol != args.protocol.name() {
+        return Err(CliError::new(format!(
+            "the target file is for protocol `{}`; run it with --protocol {}",
+            target.protocol, target.protocol
+        )));
+    }
     if let Some(ms) = args.timeout_ms {
         if ms == 0 {
             return Err(CliError::new("--timeout-ms must be positive"));
         }
         target.timeout = Duration::from_millis(ms);
+    }
+    if let Some(eos) = args.eos_node {
+        target.node_eos = eos;
     }
     if let Some(listen) = args.listen {
         target.listen = listen;
@@ -598,17 +606,8 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
     });
     if kind == SuiteKind::SimplewalletWallet {
-        let node_listen = args
-            .eos_node
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], crate::chain::eos::DEFAULT_PORT)));
         let suite = runtime
-            .block_on(start_simplewallet_wallet_suite(
-                &target,
-                svg_dir,
-                node_listen,
-                args.wallet_account.clone(),
-                args.wallet_ref.clone(),
-            ))
+            .block_on(start_simplewallet_wallet_suite(&target, svg_dir))
             .map_err(CliError::new)?;
         if !run.quiet {
             eprintln!(
