@@ -58,7 +58,11 @@ pub enum TestCommand {
         Interactive mode shows each QR code in the terminal and writes it as SVG, prints the \
         text payload and the decision to take, and waits (with a deadline) for the wallet; \
         give --listen 0.0.0.0:PORT and --callback-base http://<LAN address>:PORT so a phone \
-        can reach the harness.\n\nExit codes as for `test dapp`."
+        can reach the harness.\n\nSimpleWallet (--protocol simplewallet): the harness \
+        runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
+        account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
+        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nExit codes as for \
+        `test dapp`."
     )]
     Wallet(WalletArgs),
 }

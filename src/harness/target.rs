@@ -435,9 +435,11 @@ impl WalletTarget {
         let protocol = match raw.protocol.as_deref() {
             None | Some("ontology") => "ontology",
             Some("simplewallet") => "simplewallet",
-            Some(other) => return Err(fail(format!(
+            Some(other) => {
+                return Err(fail(format!(
                 "protocol `{other}` is not supported by the wallet suites (ontology, simplewallet)"
-            ))),
+            )))
+            }
         };
         let simplewallet = protocol == "simplewallet";
         if !simplewallet && (raw.driver.account.is_some() || raw.driver.wallet_ref.is_some()) {
