@@ -5,26 +5,25 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use common::{free_port, qrconform, scratch_dir, text};
 
 use qrconform::net::{ClientLimits, HttpClient};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CASES: usize = 14;
 
+/// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
+fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec![command, "wallet", "--protocol", "simplewallet"];
+    all.extend_from_slice(args);
+    qrconform(&all)
+}
+
 #[test]
 fn the_reference_simplewallet_wallet_passes_every_case_and_exits_0() {
-    let out = qrconform(&[
-        "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--target",
-        "reference",
-    ]);
+    let out = simplewallet("test", &["--target", "reference"]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("transaction.actions"), "{stdout}");
@@ -36,17 +35,16 @@ fn the_reference_simplewallet_wallet_passes_every_case_and_exits_0() {
 
 #[test]
 fn a_planted_fault_fails_the_run_naming_the_case_and_the_reason() {
-    let out = qrconform(&[
+    let out = simplewallet(
         "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--target",
-        "reference",
-        "--fault",
-        "actions-reversed",
-        "transaction.",
-    ]);
+        &[
+            "--target",
+            "reference",
+            "--fault",
+            "actions-reversed",
+            "transaction.",
+        ],
+    );
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
@@ -66,16 +64,10 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
         "{stdout}"
     );
     assert!(stdout.contains("transfer.from.foreign"), "{stdout}");
-    let out = qrconform(&[
+    let out = simplewallet(
         "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--target",
-        "reference",
-        "--fault",
-        "hash-not-reversed",
-    ]);
+        &["--target", "reference", "--fault", "hash-not-reversed"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("reference SimpleWallet wallet"));
     // An Ontology wallet's target file is not run as a SimpleWallet wallet.
@@ -85,72 +77,49 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
         "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:9\"\n",
     )
     .expect("write");
-    let out = qrconform(&[
-        "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--target",
-        file.to_str().expect("utf-8"),
-    ]);
+    let out = simplewallet("test", &["--target", file.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("--protocol ontology"),
         "{}",
         text(&out.stderr)
     );
-    let out = qrconform(&[
+    let out = simplewallet(
         "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--interactive",
-        "--wallet-public-key",
-        "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61",
-    ]);
+        &[
+            "--interactive",
+            "--wallet-public-key",
+            "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--wallet-public-key"));
     // A driver that is not there: the identity cannot be learnt, and the run says so.
-    let out = qrconform(&[
+    let out = simplewallet(
         "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--driver",
-        "http://127.0.0.1:9",
-        "--eos-node",
-        "127.0.0.1:0",
-        "--timeout-ms",
-        "500",
-    ]);
+        &[
+            "--driver",
+            "http://127.0.0.1:9",
+            "--eos-node",
+            "127.0.0.1:0",
+            "--timeout-ms",
+            "500",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("identity"),
         "{}",
         text(&out.stderr)
     );
-    let out = qrconform(&[
-        "serve",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--account",
-        "Bad Name",
-    ]);
+    let out = simplewallet("serve", &["--account", "Bad Name"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("--account"),
         "{}",
         text(&out.stderr)
     );
-    let out = qrconform(&[
-        "serve",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--key",
-        "5Knotakey",
-    ]);
+    let out = simplewallet("serve", &["--key", "5Knotakey"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         !text(&out.stderr).contains("5Knotakey"),
@@ -235,16 +204,7 @@ fn a_driver_command_drives_a_simplewallet_wallet_through_the_environment() {
     );
     let command = format!("python3 {script} {wallet_url}");
     let node = format!("127.0.0.1:{node_port}");
-    let out = qrconform(&[
-        "test",
-        "wallet",
-        "--protocol",
-        "simplewallet",
-        "--driver-command",
-        &command,
-        "--eos-node",
-        &node,
-    ]);
+    let out = simplewallet("test", &["--driver-command", &command, "--eos-node", &node]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(
@@ -271,7 +231,7 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
     let svg_dir = scratch_dir("simplewallet-cli").join("svg");
     let node = format!("127.0.0.1:{node_port}");
-    let mut harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+    let harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
         .args([
             "test",
             "wallet",
@@ -294,39 +254,8 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the harness starts");
-    let mut enter = harness.stdin.take().expect("stdin");
-    let stderr = harness.stderr.take().expect("stderr");
-    let mut transcript = Vec::new();
-    let mut qr = None;
-    let mut scanned = 0;
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-        if let Some(text) = line.strip_prefix("QR text: ") {
-            qr = Some(text.to_string());
-        }
-        if let Some(decision) = line.strip_prefix("Decision: ") {
-            let approve = decision == "approve";
-            let body =
-                json!({"qr": qr.take().expect("the QR text comes first"), "approve": approve});
-            let reply = runtime
-                .block_on(
-                    http.post_json(&format!("{wallet_url}/scan"), body.to_string().into_bytes()),
-                )
-                .expect("the wallet answers");
-            assert_eq!(reply.status, 200);
-            let refused = serde_json::from_slice::<Value>(&reply.body)
-                .map(|v| v["outcome"] == "refused")
-                .unwrap_or(false);
-            if !approve || refused {
-                writeln!(enter).expect("press Enter");
-                enter.flush().expect("flush");
-            }
-            scanned += 1;
-        }
-        transcript.push(line);
-    }
-    let out = harness.wait_with_output().expect("the harness ends");
+    let (scanned, out, transcript) = common::play_the_person(harness, &wallet_url);
     let stdout = text(&out.stdout);
-    let transcript = transcript.join("\n");
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
     assert_eq!(scanned, CASES, "{transcript}");
     assert!(stdout.contains(&format!("{CASES} passed")), "{stdout}");
