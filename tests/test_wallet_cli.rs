@@ -3,13 +3,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use common::{free_port, qrconform, scratch_dir, text};
 
 use qrconform::net::{ClientLimits, HttpClient};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[test]
 fn the_reference_wallet_passes_every_case_and_exits_0() {
@@ -138,7 +137,7 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_payload() {
     )
     .expect("write");
     let svg_dir = dir.join("svg");
-    let mut harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+    let harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
         .args([
             "test",
             "wallet",
@@ -153,40 +152,8 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_payload() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the harness starts");
-    let mut enter = harness.stdin.take().expect("stdin");
-    let stderr = harness.stderr.take().expect("stderr");
-    let mut transcript = Vec::new();
-    let mut qr = None;
-    let mut scanned = 0;
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-        if let Some(text) = line.strip_prefix("QR text: ") {
-            qr = Some(text.to_string());
-        }
-        if let Some(decision) = line.strip_prefix("Decision: ") {
-            let approve = decision == "approve";
-            let body =
-                json!({"qr": qr.take().expect("the QR text comes first"), "approve": approve});
-            let reply = runtime
-                .block_on(
-                    http.post_json(&format!("{wallet_url}/scan"), body.to_string().into_bytes()),
-                )
-                .expect("the wallet answers");
-            assert_eq!(reply.status, 200);
-            let refused = serde_json::from_slice::<Value>(&reply.body)
-                .map(|v| v["outcome"] == "refused")
-                .unwrap_or(false);
-            if !approve || refused {
-                // The person rejected it, or saw the wallet refuse, and says so.
-                writeln!(enter,).expect("press Enter");
-                enter.flush().expect("flush");
-            }
-            scanned += 1;
-        }
-        transcript.push(line);
-    }
-    let out = harness.wait_with_output().expect("the harness ends");
+    let (scanned, out, transcript) = common::play_the_person(harness, &wallet_url);
     let stdout = text(&out.stdout);
-    let transcript = transcript.join("\n");
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
     assert_eq!(scanned, 10, "{transcript}");
     assert!(stdout.contains("10 passed"), "{stdout}");

@@ -14,7 +14,11 @@ use crate::chain::eos::{self, EosNodeConfig};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
+use crate::protocol::simplewallet::crypto::PrivateKey as EosPrivateKey;
 use crate::reference::dapp::{self, DappConfig, DappFault};
+use crate::reference::simplewallet_wallet::{
+    self as sw_wallet, SimpleWalletConfig, SimpleWalletFault,
+};
 use crate::reference::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
 
 #[derive(Debug, Subcommand)]
@@ -100,27 +104,44 @@ pub enum ServeCommand {
     /// signMultiMessage, invoke: sign, post the callback, pre-execute and send the
     /// transaction) and answers `{"outcome": "completed"|"refused", "reason"}` once it is
     /// done. Named faults make it wrong in one realistic way each, to see a suite catch them.
+    ///
+    /// With `--protocol simplewallet`: a correct SimpleWallet (EOS) wallet for one account
+    /// (`--account`, key `--key`) behind the same driver protocol: `GET /identity` answers
+    /// `{"account", "publicKey", "ref"}`; `POST /scan` takes the request JSON or a
+    /// `simplewallet://` deep link and logs in (POST to loginUrl), signs (POST to notifyUrl),
+    /// or builds, signs and pushes a transfer or transaction through `--node` and notifies.
     #[command(after_help = wallet_after_help())]
     Wallet {
+        /// The protocol the wallet speaks.
+        #[arg(long, value_enum, default_value_t = WalletProtocol::Ontology)]
+        protocol: WalletProtocol,
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
-        /// Base URL of the Ontology node the wallet pre-executes and sends transactions
-        /// through (for example the one `qrconform serve node` runs).
-        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:20334")]
-        node: String,
+        /// Base URL of the node the wallet sends transactions through (for example the one
+        /// `qrconform serve node` runs) [default: http://127.0.0.1:20334 for Ontology,
+        /// http://127.0.0.1:8888 for SimpleWallet].
+        #[arg(long, value_name = "URL")]
+        node: Option<String>,
         /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
         #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
         node_api: NodeApiArg,
-        /// The wallet's private key, 64 hex digits or WIF [default: the key seeded from
-        /// `qrconform/reference-wallet`].
+        /// The wallet's private key: Ontology 64 hex digits or WIF [default: the key seeded
+        /// from `qrconform/reference-wallet`]; SimpleWallet the active key, WIF or `PVT_K1_`
+        /// [default: the key seeded from `qrconform/simplewallet-wallet/active`].
         #[arg(long, value_name = "HEX|WIF")]
         key: Option<String>,
-        /// Switch on a named fault (repeatable); the list is below.
+        /// With --protocol simplewallet: the EOS account the wallet signs for.
+        #[arg(long, value_name = "NAME", default_value = sw_wallet::DEFAULT_ACCOUNT)]
+        account: String,
+        /// Switch on a named fault (repeatable); the lists are below.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
     },
 }
+
+/// The protocols a reference wallet speaks.
+pub use super::test::Protocol as WalletProtocol;
 
 /// The longest `--qr-lifetime`: a year keeps `expire` far inside the integers JSON peers
 /// read exactly.
@@ -161,6 +182,17 @@ impl NamedFault for DappFault {
     }
     fn description(self) -> &'static str {
         DappFault::description(self)
+    }
+}
+
+impl NamedFault for SimpleWalletFault {
+    const ALL: &'static [Self] = SimpleWalletFault::ALL;
+    const OWNER: &'static str = "the reference SimpleWallet wallet";
+    fn name(self) -> &'static str {
+        SimpleWalletFault::name(self)
+    }
+    fn description(self) -> &'static str {
+        SimpleWalletFault::description(self)
     }
 }
 
@@ -215,12 +247,17 @@ fn dapp_after_help() -> String {
     )
 }
 
-/// `serve wallet --help`'s closing text.
+/// `serve wallet --help`'s closing text: the faults of each protocol's wallet.
 fn wallet_after_help() -> String {
-    faults_after_help::<WalletFault>(
+    let ontology = faults_after_help::<WalletFault>(
         "qrconform serve wallet --listen 127.0.0.1:0 \
          --fault sign-expired",
-    )
+    );
+    let simplewallet = faults_after_help::<SimpleWalletFault>(
+        "qrconform serve wallet --protocol simplewallet --listen 127.0.0.1:0 \
+         --node http://127.0.0.1:8888 --fault ignore-from",
+    );
+    format!("Ontology wallet. {ontology}\n\nSimpleWallet wallet (--protocol simplewallet). {simplewallet}")
 }
 
 /// The chains a node can mock.
@@ -298,16 +335,43 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             serve_dapp(config, listen)
         }
         ServeCommand::Wallet {
+            protocol: WalletProtocol::Simplewallet,
+            listen,
+            node,
+            key,
+            account,
+            faults,
+            ..
+        } => {
+            let active = match key {
+                Some(text) => parse_eos_private_key(&text)?,
+                None => EosPrivateKey::from_seed(sw_wallet::DEFAULT_KEY_SEED),
+            };
+            let node = node
+                .unwrap_or_else(|| format!("http://127.0.0.1:{}", crate::chain::eos::DEFAULT_PORT));
+            let mut config = SimpleWalletConfig::new(active, check_url("--node", &node)?);
+            config.account = account.trim().parse().map_err(|e| {
+                CliError::new(format!(
+                    "--account `{account}` is not an EOS account name: {e}"
+                ))
+            })?;
+            config.faults = parse_faults(&faults)?;
+            serve_simplewallet_wallet(config, listen)
+        }
+        ServeCommand::Wallet {
+            protocol: WalletProtocol::Ontology,
             listen,
             node,
             node_api,
             key,
             faults,
+            ..
         } => {
             let key = match key {
                 Some(text) => parse_private_key(&text)?,
                 None => PrivateKey::from_seed(DEFAULT_KEY_SEED),
             };
+            let node = node.unwrap_or_else(|| "http://127.0.0.1:20334".to_string());
             let mut config = WalletConfig::new(key, node_api.into(), check_url("--node", &node)?);
             config.faults = parse_faults(&faults)?;
             serve_wallet(config, listen)
@@ -349,6 +413,18 @@ fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
     parsed.map_err(|e| {
         CliError::new(format!(
             "--key ({} characters) is neither 64 hex digits nor a WIF key: {e}",
+            text.chars().count()
+        ))
+    })
+}
+
+/// `--key` for an EOS wallet: WIF or `PVT_K1_`. The error never echoes what may be a secret
+/// key.
+fn parse_eos_private_key(text: &str) -> Result<EosPrivateKey, CliError> {
+    let text = text.trim();
+    EosPrivateKey::from_wif(text).map_err(|_| {
+        CliError::new(format!(
+            "--key ({} characters) is neither a WIF nor a PVT_K1_ EOS private key",
             text.chars().count()
         ))
     })
@@ -505,6 +581,35 @@ fn serve_wallet(config: WalletConfig, listen: SocketAddr) -> CmdResult {
             format!("address {}", identity.address),
             format!("publicKey {}", identity.public_key),
             format!("ontid {}", identity.ontid),
+            format!("node {node}"),
+            if faults.is_empty() {
+                "faults: none".to_string()
+            } else {
+                format!("faults: {}", faults.join(", "))
+            },
+            format!("driver: GET {base}/identity, POST {base}/scan"),
+        ];
+        announce(&lines);
+        wait_for_stop_signal().await;
+        running.shutdown().await;
+        Ok(Verdict::Positive)
+    })
+}
+
+fn serve_simplewallet_wallet(config: SimpleWalletConfig, listen: SocketAddr) -> CmdResult {
+    let faults: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
+    let node = config.node_url.clone();
+    runtime()?.block_on(async move {
+        let running = sw_wallet::start(config, listen)
+            .await
+            .map_err(CliError::new)?;
+        let identity = running.identity();
+        let base = running.base_url();
+        let lines = vec![
+            format!("reference SimpleWallet wallet listening on {base}"),
+            format!("account {}", identity.account),
+            format!("publicKey {}", identity.public_key),
+            format!("ref {}", identity.wallet_ref),
             format!("node {node}"),
             if faults.is_empty() {
                 "faults: none".to_string()

@@ -13,16 +13,20 @@ use crate::harness::catalogue::Catalogue;
 use crate::harness::dapp::DappSuite;
 use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
 use crate::harness::selftest::{Reference, SuiteKind};
+use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
 use crate::harness::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::Verdict as CaseVerdict;
 use crate::net::{ClientLimits, HttpClient};
-use crate::protocol::driver::Identity;
+use crate::protocol::driver::{Identity, SimpleWalletIdentity};
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
+use crate::protocol::simplewallet::crypto::PublicKey as EosPublicKey;
 use crate::report::baseline::{Baseline, EntryStatus};
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
+// The command line is parsed once per process; the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum TestCommand {
     /// Certify a dApp back end: the harness plays an honest and a malicious wallet.
@@ -54,7 +58,11 @@ pub enum TestCommand {
         Interactive mode shows each QR code in the terminal and writes it as SVG, prints the \
         text payload and the decision to take, and waits (with a deadline) for the wallet; \
         give --listen 0.0.0.0:PORT and --callback-base http://<LAN address>:PORT so a phone \
-        can reach the harness.\n\nExit codes as for `test dapp`."
+        can reach the harness.\n\nSimpleWallet (--protocol simplewallet): the harness \
+        runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
+        account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
+        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nExit codes as for \
+        `test dapp`."
     )]
     Wallet(WalletArgs),
 }
@@ -81,9 +89,20 @@ pub struct WalletArgs {
     /// A person scans each QR code with the wallet.
     #[arg(long, requires = "wallet_public_key", conflicts_with = "target")]
     pub interactive: bool,
-    /// With --interactive: the wallet's public key (hex), which names it.
-    #[arg(long, value_name = "HEX")]
+    /// With --interactive: the wallet's public key, which names it (Ontology: hex; SimpleWallet:
+    /// `EOS…`, the key its signatures verify with).
+    #[arg(long, value_name = "KEY")]
     pub wallet_public_key: Option<String>,
+    /// With --interactive --protocol simplewallet: the EOS account the wallet signs for.
+    #[arg(long, value_name = "NAME")]
+    pub wallet_account: Option<String>,
+    /// With --interactive --protocol simplewallet: the name the wallet sends as `ref`.
+    #[arg(long, value_name = "NAME")]
+    pub wallet_ref: Option<String>,
+    /// With --protocol simplewallet: where the harness's mock EOS node listens (the wallet
+    /// under test pushes there) [default: 127.0.0.1:8888].
+    #[arg(long, value_name = "ADDR")]
+    pub eos_node: Option<SocketAddr>,
     /// Where the harness dApp listens (default 127.0.0.1 on a free port).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
@@ -196,6 +215,18 @@ impl SelectArgs {
 pub enum Protocol {
     /// Ontology dAPI mobile.
     Ontology,
+    /// SimpleWallet (EOS, with the MYKEY extensions).
+    Simplewallet,
+}
+
+impl Protocol {
+    /// The name catalogues and target files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Ontology => "ontology",
+            Protocol::Simplewallet => "simplewallet",
+        }
+    }
 }
 
 pub fn run(cmd: TestCommand) -> CmdResult {
@@ -206,8 +237,14 @@ pub fn run(cmd: TestCommand) -> CmdResult {
 }
 
 fn run_dapp(args: DappArgs) -> CmdResult {
-    let Protocol::Ontology = args.protocol;
-    let kind = SuiteKind::OntologyDapp;
+    let kind = match args.protocol {
+        Protocol::Ontology => SuiteKind::OntologyDapp,
+        Protocol::Simplewallet => {
+            return Err(CliError::new(
+                "there is no SimpleWallet dApp suite in this build; `test wallet --protocol simplewallet` certifies wallets",
+            ))
+        }
+    };
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
@@ -372,8 +409,16 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
         DriverSpec::Command(argv)
     } else if args.interactive {
         let key = args.wallet_public_key.clone().unwrap_or_default();
-        PublicKey::from_hex(&key)
-            .map_err(|e| CliError::new(format!("--wallet-public-key `{key}`: {e}")))?;
+        match args.protocol {
+            Protocol::Ontology => {
+                PublicKey::from_hex(&key)
+                    .map_err(|e| CliError::new(format!("--wallet-public-key `{key}`: {e}")))?;
+            }
+            Protocol::Simplewallet => {
+                key.parse::<EosPublicKey>()
+                    .map_err(|e| CliError::new(format!("--wallet-public-key `{key}`: {e}")))?;
+            }
+        }
         DriverSpec::Interactive { public_key: key }
     } else {
         return Ok(None);
@@ -382,11 +427,15 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
     Ok(Some(WalletTarget {
         name: "wallet under test".into(),
         version: "unknown".into(),
+        protocol: args.protocol.name().to_string(),
         driver,
+        account: args.wallet_account.clone(),
+        wallet_ref: args.wallet_ref.clone(),
         listen: loopback,
         public_url: None,
         node_rest: SocketAddr::from(([127, 0, 0, 1], 20334)),
         node_rpc: SocketAddr::from(([127, 0, 0, 1], 20336)),
+        node_eos: SocketAddr::from(([127, 0, 0, 1], crate::chain::eos::DEFAULT_PORT)),
         timeout: Duration::from_secs(15),
         quiet: Duration::ZERO,
         max_body: 1024 * 1024,
@@ -394,18 +443,14 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
     }))
 }
 
-async fn start_wallet_suite(
+/// The driver a wallet target names; in interactive mode the wallet's identity is
+/// `interactive_identity` of the key the target gives.
+fn wallet_driver(
     target: &WalletTarget,
     svg_dir: PathBuf,
-) -> Result<WalletSuite, String> {
-    let running = chain::start(
-        Node::new(NodeConfig::default()),
-        target.node_rest,
-        target.node_rpc,
-    )
-    .await
-    .map_err(|e| format!("failed to start the mock node: {e}"))?;
-    let driver = match &target.driver {
+    interactive_identity: impl FnOnce(&str) -> Result<serde_json::Value, String>,
+) -> Result<Driver, String> {
+    Ok(match &target.driver {
         DriverSpec::Url(base) => Driver::Http {
             base: base.clone(),
             client: HttpClient::new(ClientLimits {
@@ -420,41 +465,96 @@ async fn start_wallet_suite(
             max_output: target.max_body,
         },
         DriverSpec::Interactive { public_key } => {
-            let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
+            let identity = interactive_identity(public_key)?;
             std::fs::create_dir_all(&svg_dir)
                 .map_err(|e| format!("cannot create {}: {e}", svg_dir.display()))?;
             let console: Console = Arc::new(Mutex::new(Box::new(std::io::stderr())));
             Driver::Interactive {
-                identity: Identity {
-                    address: Address::from_public_key(&key).to_base58(),
-                    public_key: key.to_hex(),
-                    ontid: OntId::from_public_key(&key).to_string(),
-                },
+                identity,
                 svg_dir,
                 wait: target.interactive_wait,
                 console,
                 enter: tokio::sync::Mutex::new(stdin_lines()),
             }
         }
-    };
-    let limits = WalletLimits {
+    })
+}
+
+fn wallet_limits(target: &WalletTarget) -> WalletLimits {
+    WalletLimits {
         timeout: target.timeout,
         quiet: target.quiet,
         max_body: target.max_body,
-    };
+    }
+}
+
+async fn start_wallet_suite(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<WalletSuite, String> {
+    let running = chain::start(
+        Node::new(NodeConfig::default()),
+        target.node_rest,
+        target.node_rpc,
+    )
+    .await
+    .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    let driver = wallet_driver(target, svg_dir, |public_key| {
+        let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
+        let identity = Identity {
+            address: Address::from_public_key(&key).to_base58(),
+            public_key: key.to_hex(),
+            ontid: OntId::from_public_key(&key).to_string(),
+        };
+        serde_json::to_value(identity).map_err(|e| e.to_string())
+    })?;
     WalletSuite::start(
         driver,
         running,
         target.listen,
         target.public_url.clone(),
-        limits,
+        wallet_limits(target),
+    )
+    .await
+}
+
+/// The SimpleWallet wallet suite over `target`'s driver, with the harness's mock EOS node on
+/// `target.node_eos`. An interactive wallet's identity is its key, account and ref.
+async fn start_simplewallet_wallet_suite(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<SimpleWalletSuite, String> {
+    let driver = wallet_driver(target, svg_dir, |public_key| {
+        let (Some(account), Some(wallet_ref)) = (target.account.clone(), target.wallet_ref.clone())
+        else {
+            return Err(
+                "--interactive --protocol simplewallet needs --wallet-account and --wallet-ref"
+                    .to_string(),
+            );
+        };
+        serde_json::to_value(SimpleWalletIdentity {
+            account,
+            public_key: public_key.to_string(),
+            wallet_ref,
+        })
+        .map_err(|e| e.to_string())
+    })?;
+    let running = sw_wallet_suite::start_node(target.node_eos).await?;
+    SimpleWalletSuite::start(
+        driver,
+        running,
+        target.listen,
+        target.public_url.clone(),
+        wallet_limits(target),
     )
     .await
 }
 
 fn run_wallet(args: WalletArgs) -> CmdResult {
-    let Protocol::Ontology = args.protocol;
-    let kind = SuiteKind::OntologyWallet;
+    let kind = match args.protocol {
+        Protocol::Ontology => SuiteKind::OntologyWallet,
+        Protocol::Simplewallet => SuiteKind::SimplewalletWallet,
+    };
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
@@ -485,11 +585,20 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 "give --target reference|FILE, --driver URL, --driver-command CMD or --interactive",
             )),
         };
+    if target.protocol != args.protocol.name() {
+        return Err(CliError::new(format!(
+            "the target file is for protocol `{}`; run it with --protocol {}",
+            target.protocol, target.protocol
+        )));
+    }
     if let Some(ms) = args.timeout_ms {
         if ms == 0 {
             return Err(CliError::new("--timeout-ms must be positive"));
         }
         target.timeout = Duration::from_millis(ms);
+    }
+    if let Some(eos) = args.eos_node {
+        target.node_eos = eos;
     }
     if let Some(listen) = args.listen {
         target.listen = listen;
@@ -500,6 +609,29 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
     });
+    if kind == SuiteKind::SimplewalletWallet {
+        let suite = runtime
+            .block_on(start_simplewallet_wallet_suite(&target, svg_dir))
+            .map_err(CliError::new)?;
+        if !run.quiet {
+            eprintln!(
+                "target: {} {} (wallet {} key {}; harness dApp {}; mock EOS node {})",
+                target.name,
+                target.version,
+                suite.identity().account,
+                suite.identity().public_key,
+                suite.harness_url(),
+                suite.node().base_url()
+            );
+        }
+        let info = TargetInfo {
+            name: target.name.clone(),
+            version: target.version.clone(),
+            ..kind.target(Vec::new())
+        };
+        let endpoints = suite.endpoints();
+        return conclude(&execute(&runtime, suite, &run, info, endpoints)?);
+    }
     let suite = runtime
         .block_on(start_wallet_suite(&target, svg_dir))
         .map_err(CliError::new)?;

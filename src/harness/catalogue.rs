@@ -17,6 +17,9 @@ pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
 /// The embedded wallet suite for Ontology.
 pub const ONTOLOGY_WALLET: &str = include_str!("../../suites/ontology-wallet.toml");
 
+/// The embedded wallet suite for SimpleWallet (EOS).
+pub const SIMPLEWALLET_WALLET: &str = include_str!("../../suites/simplewallet-wallet.toml");
+
 /// The profile's clauses, with the duties each puts on implementations under test.
 pub const CLAUSES: &str = include_str!("../../suites/clauses.toml");
 
@@ -54,7 +57,7 @@ pub fn clauses() -> Vec<Clause> {
 
 /// Every embedded catalogue, in listing order.
 pub fn all() -> Vec<Catalogue> {
-    vec![ontology_dapp(), ontology_wallet()]
+    vec![ontology_dapp(), ontology_wallet(), simplewallet_wallet()]
 }
 
 /// How strictly a check is meant.
@@ -278,6 +281,16 @@ pub fn ontology_dapp() -> Catalogue {
         .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
 }
 
+/// The embedded SimpleWallet wallet catalogue.
+///
+/// # Panics
+///
+/// If the embedded file is broken; `cargo test` checks it, so a release never is.
+pub fn simplewallet_wallet() -> Catalogue {
+    Catalogue::parse("suites/simplewallet-wallet.toml", SIMPLEWALLET_WALLET)
+        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +335,10 @@ mod tests {
         let catalogue = ontology_wallet();
         assert_eq!(catalogue.suite.role, "wallet");
         assert!(catalogue.cases.len() >= 20);
+        let catalogue = simplewallet_wallet();
+        assert_eq!(catalogue.suite.role, "wallet");
+        assert_eq!(catalogue.suite.protocol, "simplewallet");
+        assert!(catalogue.cases.len() >= 12);
     }
 
     #[test]

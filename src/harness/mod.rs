@@ -7,12 +7,14 @@
 //! - [`dapp`]: the dApp suite's runner (the harness plays the wallet);
 //! - [`wallet_suite`]: the wallet suite's runner (the harness plays the dApp), its harness
 //!   dApp and its drivers;
+//! - [`simplewallet`]: the SimpleWallet (EOS) suites' runners;
 //! - [`run`]: running a set of cases with cargo-test-style output and the exit-code contract.
 
 pub mod catalogue;
 pub mod dapp;
 pub mod run;
 pub mod selftest;
+pub mod simplewallet;
 pub mod target;
 pub mod wallet;
 pub mod wallet_suite;

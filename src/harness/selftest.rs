@@ -21,9 +21,11 @@ use tokio::sync::Semaphore;
 use super::catalogue::{self, Case, Catalogue, Level};
 use super::dapp::{self, DappSuite};
 use super::run::Runner;
+use super::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use super::wallet_suite::{self, WalletSuite};
 use super::{CaseOutcome, Verdict};
 use crate::reference::dapp::{DappFault, RunningDapp};
+use crate::reference::simplewallet_wallet::{RunningSimpleWallet, SimpleWalletFault};
 use crate::reference::wallet::{RunningWallet, WalletFault};
 use crate::report::{
     FaultColumn, FaultTiming, Kill, KillCell, KillMatrix, KillRow, Report, RunFacts, TargetInfo,
@@ -37,13 +39,21 @@ pub const CASE_BOUND: Duration = Duration::from_secs(60);
 pub enum SuiteKind {
     OntologyDapp,
     OntologyWallet,
+    SimplewalletWallet,
 }
 
 impl SuiteKind {
-    pub const ALL: [SuiteKind; 2] = [SuiteKind::OntologyDapp, SuiteKind::OntologyWallet];
+    pub const ALL: [SuiteKind; 3] = [
+        SuiteKind::OntologyDapp,
+        SuiteKind::OntologyWallet,
+        SuiteKind::SimplewalletWallet,
+    ];
 
     pub fn protocol(self) -> &'static str {
-        "ontology"
+        match self {
+            SuiteKind::OntologyDapp | SuiteKind::OntologyWallet => "ontology",
+            SuiteKind::SimplewalletWallet => "simplewallet",
+        }
     }
 
     /// The catalogue, checked against the runner's plays.
@@ -51,10 +61,12 @@ impl SuiteKind {
         let catalogue = match self {
             SuiteKind::OntologyDapp => catalogue::ontology_dapp(),
             SuiteKind::OntologyWallet => catalogue::ontology_wallet(),
+            SuiteKind::SimplewalletWallet => catalogue::simplewallet_wallet(),
         };
         match self {
             SuiteKind::OntologyDapp => dapp::check_catalogue(&catalogue)?,
             SuiteKind::OntologyWallet => wallet_suite::check_catalogue(&catalogue)?,
+            SuiteKind::SimplewalletWallet => sw_wallet_suite::check_catalogue(&catalogue)?,
         }
         Ok(catalogue)
     }
@@ -64,6 +76,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => catalogue::ONTOLOGY_DAPP,
             SuiteKind::OntologyWallet => catalogue::ONTOLOGY_WALLET,
+            SuiteKind::SimplewalletWallet => catalogue::SIMPLEWALLET_WALLET,
         }
     }
 
@@ -75,6 +88,10 @@ impl SuiteKind {
                 .map(|f| (f.name(), f.description()))
                 .collect(),
             SuiteKind::OntologyWallet => WalletFault::ALL
+                .iter()
+                .map(|f| (f.name(), f.description()))
+                .collect(),
+            SuiteKind::SimplewalletWallet => SimpleWalletFault::ALL
                 .iter()
                 .map(|f| (f.name(), f.description()))
                 .collect(),
@@ -100,6 +117,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => "reference dApp",
             SuiteKind::OntologyWallet => "reference wallet",
+            SuiteKind::SimplewalletWallet => "reference SimpleWallet wallet",
         }
     }
 
@@ -108,6 +126,7 @@ impl SuiteKind {
         let (name, role) = match self {
             SuiteKind::OntologyDapp => ("qrconform reference dApp", "dapp"),
             SuiteKind::OntologyWallet => ("qrconform reference wallet", "wallet"),
+            SuiteKind::SimplewalletWallet => ("qrconform reference SimpleWallet wallet", "wallet"),
         };
         TargetInfo {
             name: name.into(),
@@ -123,6 +142,7 @@ impl SuiteKind {
 pub enum Reference {
     Dapp(DappSuite, RunningDapp),
     Wallet(WalletSuite, RunningWallet),
+    SimplewalletWallet(SimpleWalletSuite, RunningSimpleWallet),
 }
 
 impl Reference {
@@ -146,6 +166,14 @@ impl Reference {
                 let (suite, wallet) = wallet_suite::against_reference(faults).await?;
                 Ok(Reference::Wallet(suite, wallet))
             }
+            SuiteKind::SimplewalletWallet => {
+                let faults: BTreeSet<SimpleWalletFault> = faults
+                    .iter()
+                    .filter_map(|n| SimpleWalletFault::from_name(n))
+                    .collect();
+                let (suite, wallet) = sw_wallet_suite::against_reference(faults).await?;
+                Ok(Reference::SimplewalletWallet(suite, wallet))
+            }
         }
     }
 
@@ -154,6 +182,7 @@ impl Reference {
         match self {
             Reference::Dapp(_, dapp) => dapp.base_url(),
             Reference::Wallet(_, wallet) => wallet.base_url(),
+            Reference::SimplewalletWallet(_, wallet) => wallet.base_url(),
         }
     }
 
@@ -164,6 +193,7 @@ impl Reference {
             match self {
                 Reference::Dapp(suite, _) => suite.run_case(case).await,
                 Reference::Wallet(suite, _) => suite.run_case(case).await,
+                Reference::SimplewalletWallet(suite, _) => suite.run_case(case).await,
             }
         };
         match tokio::time::timeout(CASE_BOUND, run).await {
@@ -198,6 +228,11 @@ impl Reference {
                 all.push((wallet.base_url(), "<wallet-driver>".into()));
                 all
             }
+            Reference::SimplewalletWallet(suite, wallet) => {
+                let mut all = suite.endpoints();
+                all.push((wallet.base_url(), "<wallet-driver>".into()));
+                all
+            }
         }
     }
 
@@ -208,6 +243,10 @@ impl Reference {
                 dapp.shutdown().await;
             }
             Reference::Wallet(suite, wallet) => {
+                suite.shutdown().await;
+                wallet.shutdown().await;
+            }
+            Reference::SimplewalletWallet(suite, wallet) => {
                 suite.shutdown().await;
                 wallet.shutdown().await;
             }

@@ -98,6 +98,8 @@ struct RawTarget {
 struct RawNode {
     rest: Option<String>,
     rpc: Option<String>,
+    /// SimpleWallet wallet targets: where the harness's mock EOS node listens.
+    eos: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -346,13 +348,21 @@ pub enum DriverSpec {
 pub struct WalletTarget {
     pub name: String,
     pub version: String,
+    /// `protocol` in the file: `ontology` (the default) or `simplewallet`.
+    pub protocol: String,
     pub driver: DriverSpec,
+    /// SimpleWallet interactive mode: the account and `ref` the wallet's identity names
+    /// (`[driver] account`, `ref`); a driver answers `GET /identity` itself.
+    pub account: Option<String>,
+    pub wallet_ref: Option<String>,
     /// Where the harness dApp listens.
     pub listen: SocketAddr,
     /// The base URL QR codes send the wallet to (a LAN address for a phone).
     pub public_url: Option<String>,
     pub node_rest: SocketAddr,
     pub node_rpc: SocketAddr,
+    /// SimpleWallet: where the harness's mock EOS node listens (`[node] eos`).
+    pub node_eos: SocketAddr,
     /// Each driver step.
     pub timeout: Duration,
     /// Waiting for late callbacks after the driver's answer.
@@ -386,6 +396,10 @@ struct RawDriver {
     #[serde(default)]
     interactive: bool,
     public_key: Option<String>,
+    /// SimpleWallet interactive mode: the wallet's account and `ref`.
+    account: Option<String>,
+    #[serde(rename = "ref")]
+    wallet_ref: Option<String>,
     quiet_ms: Option<u64>,
 }
 
@@ -418,7 +432,33 @@ impl WalletTarget {
             reason,
         };
         let raw: RawWalletTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-        check_protocol(raw.protocol.as_deref(), "wallet").map_err(fail)?;
+        let protocol = match raw.protocol.as_deref() {
+            None | Some("ontology") => "ontology",
+            Some("simplewallet") => "simplewallet",
+            Some(other) => {
+                return Err(fail(format!(
+                "protocol `{other}` is not supported by the wallet suites (ontology, simplewallet)"
+            )))
+            }
+        };
+        let simplewallet = protocol == "simplewallet";
+        if !simplewallet && (raw.driver.account.is_some() || raw.driver.wallet_ref.is_some()) {
+            return Err(fail(
+                "driver.account and driver.ref name a SimpleWallet wallet; set protocol = \"simplewallet\"".into(),
+            ));
+        }
+        if simplewallet && raw.driver.interactive {
+            for (field, value) in [
+                ("account", &raw.driver.account),
+                ("ref", &raw.driver.wallet_ref),
+            ] {
+                if value.as_deref().map_or(true, str::is_empty) {
+                    return Err(fail(format!(
+                        "driver.interactive for a SimpleWallet wallet needs driver.{field}"
+                    )));
+                }
+            }
+        }
         let driver = match (raw.driver.url, raw.driver.command, raw.driver.interactive) {
             (Some(url), None, false) => {
                 host_of(&url).map_err(|e| fail(format!("driver.url: {e}")))?;
@@ -429,10 +469,18 @@ impl WalletTarget {
             }
             (None, None, true) => {
                 let key = raw.driver.public_key.ok_or_else(|| {
-                    fail("driver.interactive needs driver.public_key (the wallet's key, hex)".into())
+                    fail("driver.interactive needs driver.public_key (the wallet's key)".into())
                 })?;
-                crate::protocol::ontology::crypto::PublicKey::from_hex(&key)
-                    .map_err(|e| fail(format!("driver.public_key: {e}")))?;
+                let checked = if simplewallet {
+                    key.parse::<crate::protocol::simplewallet::crypto::PublicKey>()
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                } else {
+                    crate::protocol::ontology::crypto::PublicKey::from_hex(&key)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                };
+                checked.map_err(|e| fail(format!("driver.public_key: {e}")))?;
                 DriverSpec::Interactive { public_key: key }
             }
             _ => {
@@ -455,11 +503,15 @@ impl WalletTarget {
         Ok(WalletTarget {
             name: raw.name,
             version: raw.version,
+            protocol: protocol.to_string(),
             driver,
+            account: raw.driver.account,
+            wallet_ref: raw.driver.wallet_ref,
             listen: addr("harness.listen", raw.harness.listen, "127.0.0.1:0")?,
             public_url: raw.harness.public_url,
             node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
             node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
+            node_eos: addr("node.eos", raw.node.eos, "127.0.0.1:8888")?,
             timeout,
             quiet: Duration::from_millis(raw.driver.quiet_ms.unwrap_or(0)),
             max_body: raw.limits.max_body_bytes.unwrap_or(1024 * 1024),
@@ -490,6 +542,23 @@ mod wallet_target_tests {
         let key = "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61";
         let person = WalletTarget::parse("t", &format!("name = \"w\"\nversion = \"1\"\n[driver]\ninteractive = true\npublic_key = \"{key}\"\n[harness]\nlisten = \"0.0.0.0:8099\"\npublic_url = \"http://192.168.1.20:8099\"\n")).unwrap();
         assert!(matches!(person.driver, DriverSpec::Interactive { .. }));
+        let eos = "EOS5Xf3nybSZ2AEXs6mkkFPkk9iMN6YaPy7kJDoY3wBAYr52tJTXy";
+        let sw = WalletTarget::parse("t", &format!("name = \"w\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\ninteractive = true\npublic_key = \"{eos}\"\naccount = \"alice\"\nref = \"mywallet\"\n[node]\neos = \"127.0.0.1:18888\"\n")).unwrap();
+        assert_eq!(sw.protocol, "simplewallet");
+        assert_eq!(sw.account.as_deref(), Some("alice"));
+        assert_eq!(sw.wallet_ref.as_deref(), Some("mywallet"));
+        assert_eq!(sw.node_eos.port(), 18888);
+        assert_eq!(url.protocol, "ontology");
+        assert_eq!(url.node_eos.port(), 8888);
+        for (text, needle) in [
+            (format!("name = \"w\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\ninteractive = true\npublic_key = \"{eos}\"\nref = \"r\"\n"), "driver.account"),
+            (format!("name = \"w\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\ninteractive = true\npublic_key = \"{key}\"\naccount = \"a\"\nref = \"r\"\n"), "driver.public_key"),
+            ("name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://x\"\naccount = \"a\"\n".to_string(), "simplewallet"),
+            ("name = \"w\"\nversion = \"1\"\nprotocol = \"tron\"\n[driver]\nurl = \"http://x\"\n".to_string(), "`tron`"),
+        ] {
+            let err = WalletTarget::parse("t", &text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
         for (text, needle) in [
             ("name = \"w\"\nversion = \"1\"\n[driver]\n", "exactly one"),
             ("name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://x\"\ncommand = [\"a\"]\n", "exactly one"),

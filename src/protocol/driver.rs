@@ -24,6 +24,21 @@ pub struct Identity {
     pub ontid: String,
 }
 
+/// `GET /identity` on the driver of a SimpleWallet (EOS) wallet: the `simplewallet.driver.identity`
+/// schema states the same shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimpleWalletIdentity {
+    /// The EOS account the wallet signs for.
+    pub account: String,
+    /// The key its signatures verify with (`EOS…` or `PUB_K1_…`): its active key.
+    #[serde(rename = "publicKey")]
+    pub public_key: String,
+    /// The wallet's name, as it sends it in `ref` (SW-L2, SW-X3, SW-S1).
+    #[serde(rename = "ref")]
+    pub wallet_ref: String,
+}
+
 /// The body of `POST /scan`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,5 +131,39 @@ mod tests {
         }
         // A refusal must say why: a rule only the schema states, checked by the harness.
         assert!(!valid("driver.scan.reply", &json!({"outcome": "refused"})));
+    }
+
+    #[test]
+    fn the_simplewallet_identity_and_its_schema_agree() {
+        let kind = "simplewallet.driver.identity";
+        let identity = SimpleWalletIdentity {
+            account: "qrconformwlt".into(),
+            public_key: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV".into(),
+            wallet_ref: "qrconform".into(),
+        };
+        let value = serde_json::to_value(&identity).unwrap();
+        assert_eq!(
+            value,
+            json!({"account": "qrconformwlt", "publicKey": identity.public_key, "ref": "qrconform"})
+        );
+        assert!(valid(kind, &value));
+        assert_eq!(
+            serde_json::from_value::<SimpleWalletIdentity>(value).unwrap(),
+            identity
+        );
+        // What the schema refuses, the type refuses too (missing fields, a wrong type, an
+        // unknown field); a malformed account name is a rule only the schema states.
+        for bad in [
+            json!({"account": "qrconformwlt", "publicKey": identity.public_key}),
+            json!({"account": 5, "publicKey": identity.public_key, "ref": "r"}),
+            json!({"account": "qrconformwlt", "publicKey": identity.public_key, "ref": "r", "x": 1}),
+        ] {
+            assert!(!valid(kind, &bad), "{bad}");
+            assert!(serde_json::from_value::<SimpleWalletIdentity>(bad).is_err());
+        }
+        assert!(!valid(
+            kind,
+            &json!({"account": "Not A Name", "publicKey": identity.public_key, "ref": "r"})
+        ));
     }
 }

@@ -78,6 +78,10 @@ const EMBEDDED: &[Embedded] = &[
     embed!("simplewallet.notify.post", "simplewallet/notify.post.json"),
     embed!("simplewallet.sign.post", "simplewallet/sign.post.json"),
     embed!("simplewallet.reply", "simplewallet/reply.json"),
+    embed!(
+        "simplewallet.driver.identity",
+        "simplewallet/driver.identity.json"
+    ),
     embed!("report", "report/report.json"),
 ];
 

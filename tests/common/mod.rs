@@ -100,3 +100,52 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// Plays the person of interactive mode for a harness started with piped stdin and stderr:
+/// reads each QR text and decision it prints, hands them to the wallet driver at
+/// `wallet_url` (as a phone would scan), and presses Enter when the decision is to reject or
+/// the wallet refused. Returns how many QR codes were scanned, the harness's output, and
+/// stderr as read.
+pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, String) {
+    use std::io::Write;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let http = qrconform::net::HttpClient::new(qrconform::net::ClientLimits::default());
+    let mut enter = harness.stdin.take().expect("stdin");
+    let stderr = harness.stderr.take().expect("stderr");
+    let mut transcript = Vec::new();
+    let mut qr = None;
+    let mut scanned = 0;
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if let Some(text) = line.strip_prefix("QR text: ") {
+            qr = Some(text.to_string());
+        }
+        if let Some(decision) = line.strip_prefix("Decision: ") {
+            let approve = decision == "approve";
+            let body = serde_json::json!({
+                "qr": qr.take().expect("the QR text comes first"),
+                "approve": approve,
+            });
+            let reply = runtime
+                .block_on(
+                    http.post_json(&format!("{wallet_url}/scan"), body.to_string().into_bytes()),
+                )
+                .expect("the wallet answers");
+            assert_eq!(reply.status, 200);
+            let refused = serde_json::from_slice::<serde_json::Value>(&reply.body)
+                .map(|v| v["outcome"] == "refused")
+                .unwrap_or(false);
+            if !approve || refused {
+                // The person rejected it, or saw the wallet refuse, and says so.
+                writeln!(enter).expect("press Enter");
+                enter.flush().expect("flush");
+            }
+            scanned += 1;
+        }
+        transcript.push(line);
+    }
+    let out = harness.wait_with_output().expect("the harness ends");
+    (scanned, out, transcript.join("\n"))
+}

@@ -3,9 +3,10 @@
 //! request it receives (method, path, content type, body capped) so that a case can ask
 //! "what did the wallet post?" and wait for it with a deadline.
 //!
-//! Callbacks are answered with the success envelope `{action, id, error: 0, desc: "SUCCESS",
-//! result: true}`: the wallet under test is judged by what it sends, not by how it copes with
-//! a dApp that says no.
+//! Callbacks are answered with a success: for Ontology the envelope `{action, id, error: 0,
+//! desc: "SUCCESS", result: true}` ([`ontology_success`]); another protocol passes its own
+//! ([`HarnessDapp::start_with_reply`]). The wallet under test is judged by what it sends, not
+//! by how it copes with a dApp that says no.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -52,10 +53,15 @@ struct Record {
     payloads: HashMap<String, Value>,
 }
 
+/// What the harness dApp answers a callback with, given the callback's body (`Null` when the
+/// body is not JSON).
+pub type CallbackReply = fn(&Value) -> Value;
+
 #[derive(Debug)]
 struct Shared {
     record: Mutex<Record>,
     changed: watch::Sender<u64>,
+    reply: CallbackReply,
 }
 
 impl Shared {
@@ -74,11 +80,22 @@ pub struct HarnessDapp {
 }
 
 impl HarnessDapp {
-    /// Serves on `listen`; QR codes use `public_url`, or `http://<bound address>`.
+    /// Serves on `listen`; QR codes use `public_url`, or `http://<bound address>`. Callbacks
+    /// get the Ontology success envelope.
     pub async fn start(listen: SocketAddr, public_url: Option<String>) -> Result<Self, String> {
+        Self::start_with_reply(listen, public_url, ontology_success).await
+    }
+
+    /// [`HarnessDapp::start`], answering every callback with `reply`.
+    pub async fn start_with_reply(
+        listen: SocketAddr,
+        public_url: Option<String>,
+        reply: CallbackReply,
+    ) -> Result<Self, String> {
         let shared = Arc::new(Shared {
             record: Mutex::new(Record::default()),
             changed: watch::Sender::new(0),
+            reply,
         });
         let router = Router::new()
             .route("/payload/{token}", get(payload))
@@ -215,17 +232,24 @@ async fn callback(
 ) -> Response {
     record(&shared, &token, &method, &uri, &headers, &body);
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let action = request.get("action").cloned().unwrap_or(Value::Null);
-    let mut reply = json!({"action": action, "error": 0, "desc": "SUCCESS", "result": true});
-    if let Some(id) = request.get("id").filter(|id| id.is_string()) {
-        reply["id"] = id.clone();
-    }
+    let reply = (shared.reply)(&request);
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
         reply.to_string(),
     )
         .into_response()
+}
+
+/// The Ontology dApp's success envelope for a callback: `{action, id, error: 0, desc:
+/// "SUCCESS", result: true}`, echoing the callback's `action` and `id`.
+pub fn ontology_success(request: &Value) -> Value {
+    let action = request.get("action").cloned().unwrap_or(Value::Null);
+    let mut reply = json!({"action": action, "error": 0, "desc": "SUCCESS", "result": true});
+    if let Some(id) = request.get("id").filter(|id| id.is_string()) {
+        reply["id"] = id.clone();
+    }
+    reply
 }
 
 async fn other(

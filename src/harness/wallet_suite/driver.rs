@@ -41,7 +41,9 @@ pub enum Driver {
         max_output: usize,
     },
     Interactive {
-        identity: Identity,
+        /// The wallet's identity as its protocol's `driver.identity` states it, given on the
+        /// command line (a person has no driver to ask).
+        identity: serde_json::Value,
         svg_dir: PathBuf,
         wait: Duration,
         console: Console,
@@ -89,18 +91,24 @@ fn network(step: &str, e: HttpError) -> Stop {
     }
 }
 
-fn parse_identity(bytes: &[u8], origin: &str) -> Result<Identity, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("{origin} is not JSON: {e}"))?;
-    let violations =
-        crate::schema::validate("driver.identity", &value).map_err(|e| e.to_string())?;
+/// An identity answer checked against the schema `kind`, then read as `T`.
+fn parse_identity<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    kind: &str,
+    origin: &str,
+) -> Result<T, String> {
+    let violations = crate::schema::validate(kind, &value).map_err(|e| e.to_string())?;
     if let Some(v) = violations.first() {
         return Err(format!(
-            "{origin} breaks the driver.identity schema: {}: {}",
+            "{origin} breaks the {kind} schema: {}: {}",
             v.instance_path, v.message
         ));
     }
     serde_json::from_value(value).map_err(|e| format!("{origin}: {e}"))
+}
+
+fn identity_json(bytes: &[u8], origin: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_slice(bytes).map_err(|e| format!("{origin} is not JSON: {e}"))
 }
 
 /// Checks a scan answer against the driver protocol.
@@ -127,8 +135,17 @@ fn parse_scan_reply(bytes: &[u8], origin: &str) -> Result<ScanReply, Stop> {
 }
 
 impl Driver {
-    /// Who the wallet is.
+    /// Who the (Ontology) wallet is.
     pub async fn identity(&self) -> Result<Identity, String> {
+        self.identity_as("driver.identity").await
+    }
+
+    /// Who the wallet is, in the identity shape of its protocol: the answer is checked
+    /// against the schema `kind` and read as `T`.
+    pub async fn identity_as<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+    ) -> Result<T, String> {
         match self {
             Driver::Http { base, client } => {
                 let url = format!("{base}/identity");
@@ -136,16 +153,19 @@ impl Driver {
                 if reply.status != 200 {
                     return Err(format!("{url} answered HTTP {}", reply.status));
                 }
-                parse_identity(&reply.body, &url)
+                parse_identity(identity_json(&reply.body, &url)?, kind, &url)
             }
             Driver::Command { .. } => {
                 let out = self
                     .run_command(&[("QRCONFORM_REQUEST", "identity")])
                     .await
                     .map_err(|(_, reason)| reason)?;
-                parse_identity(&out, "the driver command's identity answer")
+                let origin = "the driver command's identity answer";
+                parse_identity(identity_json(&out, origin)?, kind, origin)
             }
-            Driver::Interactive { identity, .. } => Ok(identity.clone()),
+            Driver::Interactive { identity, .. } => {
+                parse_identity(identity.clone(), kind, "the identity given for the wallet")
+            }
         }
     }
 

@@ -66,17 +66,17 @@ pub const PLAYS: [&str; 20] = [
     "invoke-expired",
 ];
 
-type Step<T> = Result<T, Stop>;
+pub(crate) type Step<T> = Result<T, Stop>;
 
-fn fail<T>(reason: impl Into<String>) -> Step<T> {
+pub(crate) fn fail<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Fail, reason.into()))
 }
 
-fn error<T>(reason: impl Into<String>) -> Step<T> {
+pub(crate) fn error<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Error, reason.into()))
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -85,8 +85,14 @@ fn unix_now() -> u64 {
 
 /// Checks that a catalogue uses only plays this runner knows.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    check_plays_and_forms(catalogue, &PLAYS)
+}
+
+/// Checks that a wallet catalogue uses only `plays` and the QR forms `json` and `deeplink`
+/// (every wallet runner shares the forms).
+pub(crate) fn check_plays_and_forms(catalogue: &Catalogue, plays: &[&str]) -> Result<(), String> {
     for case in &catalogue.cases {
-        if !PLAYS.contains(&case.play.as_str()) {
+        if !plays.contains(&case.play.as_str()) {
             return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
         }
         match case.form.as_deref() {
@@ -115,6 +121,60 @@ impl Default for WalletLimits {
             quiet: Duration::ZERO,
             max_body: 1024 * 1024,
         }
+    }
+}
+
+/// A token for a case's URLs: unique within the run (the counter makes it so even if the
+/// draw from `entropy` failed), unguessable when the entropy is the OS's.
+pub(crate) fn case_token(entropy: &Entropy, next: &AtomicU64) -> String {
+    let mut bytes = [0u8; 6];
+    let _ = entropy.fill(&mut bytes);
+    format!(
+        "{}{:04x}",
+        hex::encode(bytes),
+        next.fetch_add(1, Ordering::Relaxed) & 0xffff
+    )
+}
+
+/// Hands the case's QR text to the driver with the user's decision and returns its answer
+/// (none in interactive mode). A driver that answers before the wallet is done gets the
+/// quiet period: the harness waits for the first post (when `expect_post`) or for the whole
+/// period, then judges.
+pub(crate) async fn hand_over(
+    driver: &Driver,
+    harness: &HarnessDapp,
+    limits: &WalletLimits,
+    case: &Case,
+    token: &str,
+    qr: &str,
+    expect_post: bool,
+) -> Step<Option<crate::protocol::driver::ScanReply>> {
+    let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
+    let reply = driver
+        .scan(&case.id, &case.title, qr, case.approve, arrived)
+        .await?;
+    if !limits.quiet.is_zero() {
+        if expect_post {
+            harness.wait_for_callbacks(token, 1, limits.quiet).await;
+        } else {
+            tokio::time::sleep(limits.quiet).await;
+        }
+    }
+    Ok(reply)
+}
+
+/// Writes what the wallet asked of the harness dApp into the case's transcript.
+pub(crate) fn transcribe_received(harness: &HarnessDapp, received: &[Received]) {
+    for r in received {
+        transcript::exchange(Exchange {
+            by: Sender::Peer,
+            method: r.method.clone(),
+            url: format!("{}{}", harness.public_url(), r.path),
+            request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
+            status: None,
+            response: None,
+            error: None,
+        });
     }
 }
 
@@ -284,18 +344,6 @@ impl WalletSuite {
         CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 
-    fn token(&self) -> String {
-        let mut bytes = [0u8; 6];
-        // A token only has to be unique within the run; the counter below makes it so even
-        // if the draw failed.
-        let _ = self.entropy.fill(&mut bytes);
-        format!(
-            "{}{:04x}",
-            hex::encode(bytes),
-            self.next.fetch_add(1, Ordering::Relaxed) & 0xffff
-        )
-    }
-
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let before_txs = self.running.node.accepted_transactions().len();
@@ -304,24 +352,16 @@ impl WalletSuite {
             self.running.node.fail_next_send(45016);
         }
         let expect_callback = case.expect == Expect::Accept || case.play == "invoke-send-failure";
-        let arrived =
-            self.harness
-                .wait_for_callbacks(&minted.token, 1, Duration::from_secs(24 * 3600));
-        let reply = self
-            .driver
-            .scan(&case.id, &case.title, &minted.qr, case.approve, arrived)
-            .await?;
-        // A driver that answered before the wallet was done: wait for the callback, bounded
-        // by the quiet period.
-        if !self.limits.quiet.is_zero() {
-            if expect_callback {
-                self.harness
-                    .wait_for_callbacks(&minted.token, 1, self.limits.quiet)
-                    .await;
-            } else {
-                tokio::time::sleep(self.limits.quiet).await;
-            }
-        }
+        let reply = hand_over(
+            &self.driver,
+            &self.harness,
+            &self.limits,
+            case,
+            &minted.token,
+            &minted.qr,
+            expect_callback,
+        )
+        .await?;
         let received = self.harness.received(&minted.token);
         let requests = self.running.node.requests();
         let new_requests = &requests[before_requests.min(requests.len())..];
@@ -354,17 +394,7 @@ impl WalletSuite {
             })
             .collect();
         // What the wallet asked of the harness's servers belongs to the case's transcript.
-        for r in &received {
-            transcript::exchange(Exchange {
-                by: Sender::Peer,
-                method: r.method.clone(),
-                url: format!("{}{}", self.harness.public_url(), r.path),
-                request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
-                status: None,
-                response: None,
-                error: None,
-            });
-        }
+        transcribe_received(&self.harness, &received);
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
@@ -397,7 +427,7 @@ impl WalletSuite {
     // -----------------------------------------------------------------------------------
 
     fn mint(&self, case: &Case) -> Step<Minted> {
-        let token = self.token();
+        let token = case_token(&self.entropy, &self.next);
         let callback = self.harness.callback_url(&token);
         let now = unix_now();
         let expire = if case.play.ends_with("-expired") {
@@ -848,7 +878,7 @@ impl WalletSuite {
     }
 }
 
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     if text.chars().count() > 160 {
         format!("{}…", text.chars().take(160).collect::<String>())
     } else {

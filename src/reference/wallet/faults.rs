@@ -1,41 +1,10 @@
 //! The reference wallet's named faults: each one a way real wallets depart from the profile
 //! (ontology-dapi.md §8.2). The wallet suite proves itself by catching every one of them.
 
-use std::fmt;
+use crate::reference::faults::named_faults;
 
-macro_rules! faults {
-    ($( $variant:ident => $name:literal, $description:literal; )*) => {
-        /// One named fault of the reference wallet.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum WalletFault {
-            $(
-                #[doc = $description]
-                $variant,
-            )*
-        }
-
-        impl WalletFault {
-            /// Every fault, in a fixed order.
-            pub const ALL: &'static [WalletFault] = &[$(WalletFault::$variant),*];
-
-            /// The fault's name, as `--fault` and the case catalogue spell it.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(WalletFault::$variant => $name,)*
-                }
-            }
-
-            /// One line for `--help` and reports.
-            pub fn description(self) -> &'static str {
-                match self {
-                    $(WalletFault::$variant => $description,)*
-                }
-            }
-        }
-    };
-}
-
-faults! {
+named_faults! {
+    WalletFault, "One named fault of the reference wallet.";
     SignExpired => "sign-expired",
         "acts on QR codes whose `expire` has passed";
     SignOnReject => "sign-on-reject",
@@ -86,31 +55,17 @@ faults! {
         "posts a success callback when the node refused the transaction";
 }
 
-impl WalletFault {
-    /// The fault named `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|f| f.name() == name)
-    }
-}
-
-impl fmt::Display for WalletFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::WalletFault;
 
     #[test]
     fn names_round_trip_and_are_unique() {
-        for fault in WalletFault::ALL {
-            assert_eq!(WalletFault::from_name(fault.name()), Some(*fault));
-        }
-        let mut names: Vec<_> = WalletFault::ALL.iter().map(|f| f.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), WalletFault::ALL.len());
+        crate::reference::faults::check_names(
+            WalletFault::ALL,
+            WalletFault::name,
+            WalletFault::description,
+            WalletFault::from_name,
+        );
     }
 }

@@ -11,19 +11,13 @@
 //! Then [`sign`](super::sign) or [`invoke`](super::invoke) acts. Every refusal is a
 //! [`ScanReply::refused`] with the reason in words; nothing here panics on any input.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::{Map, Value};
 
 use super::{invoke, sign, Shared, WalletFault};
-use crate::net::HttpError;
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::ontology::transport::{self, QrForm};
+pub(super) use crate::reference::{clip, http_reason, now_secs};
 use crate::schema;
-
-/// The longest reason put into a refusal: schema violations quote the offending value, which
-/// can be as large as the QR text.
-const MAX_REASON_CHARS: usize = 400;
 
 /// The actions the wallet acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,30 +246,10 @@ pub(super) async fn post_callback(
         .map_err(|e| format!("the callback failed: {}", http_reason(&e)))
 }
 
-/// Unix seconds by the wallet's clock (0 if the clock is before 1970).
-pub(super) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// An HTTP error in words, clipped.
-pub(super) fn http_reason(e: &HttpError) -> String {
-    clip(e.to_string())
-}
-
-/// `text` cut to [`MAX_REASON_CHARS`] characters (on a character boundary).
-pub(super) fn clip(text: String) -> String {
-    match text.char_indices().nth(MAX_REASON_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference::MAX_REASON_CHARS;
     use serde_json::json;
 
     #[test]

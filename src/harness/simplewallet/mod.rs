@@ -1,0 +1,3 @@
+//! The SimpleWallet (EOS) suites' machinery.
+
+pub mod wallet_suite;

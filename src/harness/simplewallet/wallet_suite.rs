@@ -1,0 +1,1122 @@
+//! The SimpleWallet wallet suite's runner: the harness plays the dApp (and runs the mock EOS
+//! node) against a wallet under test.
+//!
+//! At start the harness asks the driver who the wallet is (`simplewallet.driver.identity`:
+//! account, active key, ref) and registers that account and key on its own mock node with a
+//! balance. For each case it mints the case's request (QR JSON, or a `simplewallet://` deep
+//! link writing spaces both as `+` and as `%20`) whose `loginUrl`/`notifyUrl` point at the
+//! harness dApp under a fresh token, hands it to the driver with the user's decision, and
+//! judges what the wallet did:
+//!
+//! - login (SW-L2, SW-L3): one POST with lower-case keys (`Account`/`Ref` are a WARNING), the
+//!   uuID echoed, the wallet's account and ref, a timestamp in Unix seconds within the skew of
+//!   the harness clock, and a canonical `SIG_K1_` signature that verifies with the wallet's
+//!   key over SHA-256 of `timestamp + account + uuID + ref`;
+//! - transfer and transaction (SW-X1…X3): the one transaction the node accepted, decoded: the
+//!   contract, action, `account@active` authorization, `from/to/quantity/memo`, the actions
+//!   in the requested order; then one notification whose `tx_id` is that transaction's id;
+//! - sign (SW-S1): one POST whose `sign` verifies over SHA-256 of the UTF-8 message;
+//! - refusals (SW-L5, SW-X1, SW-X3): nothing posted to the dApp and nothing pushed to the
+//!   node (for a push the node refuses: no notification).
+//!
+//! Nothing waits for a fixed time: the driver answers when the wallet is done, and an
+//! optional quiet period waits for late posts with a deadline. The judging helpers shared with
+//! the Ontology wallet suite (verdict steps, the harness dApp, the drivers, the limits) live in
+//! [`crate::harness::wallet_suite`].
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use serde_json::{json, Map, Value};
+
+use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, RecordedRequest};
+use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
+use crate::entropy::Entropy;
+use crate::harness::catalogue::{Case, Catalogue, Expect};
+use crate::harness::run::Runner;
+use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
+use crate::harness::wallet_suite::driver::Driver;
+use crate::harness::wallet_suite::{
+    case_token, check_plays_and_forms, error, fail, hand_over, shorten, transcribe_received,
+    unix_now, Step, WalletLimits,
+};
+use crate::harness::CaseOutcome;
+use crate::net::{ClientLimits, HttpClient};
+use crate::protocol::driver::{Outcome, ScanReply};
+use crate::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signature};
+use crate::protocol::simplewallet::eosio::{
+    unpack_action_data, Action, Asset, Name, PermissionLevel, Transaction,
+};
+use crate::protocol::simplewallet::messages::{login_signed_string, PROTOCOL, VERSION};
+use crate::reference::simplewallet_wallet::{
+    self as reference, RunningSimpleWallet, SimpleWalletConfig, SimpleWalletFault,
+    SimpleWalletIdentity,
+};
+use crate::transcript::{self, Exchange, Sender};
+
+/// The schema kind of a SimpleWallet driver's `GET /identity` answer.
+pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
+
+/// Every play the runner knows.
+pub const PLAYS: [&str; 12] = [
+    "login",
+    "login-lower-case",
+    "login-expired",
+    "transfer",
+    "transfer-precision",
+    "transfer-from-own",
+    "transfer-from-foreign",
+    "transfer-expired",
+    "transfer-push-refused",
+    "transaction",
+    "sign",
+    "sign-hex-text",
+];
+
+/// How far the wallet's login timestamp may be from the harness clock (profile: 30 s).
+pub const TIMESTAMP_SKEW_SECS: u64 = 30;
+
+/// The account every harness transfer pays.
+pub const PAYEE: &str = "qrcpayee1111";
+/// Another account than the wallet's, named as `from` by the foreign-transfer case.
+pub const STRANGER: &str = "qrcstranger1";
+/// A token contract outside `eosio.token`, for the precision case.
+pub const TOKEN_CONTRACT: &str = "qrctoken1111";
+/// What the wallet's account holds on the harness's node at the start.
+pub const OPENING_BALANCE: &str = "1000.0000 EOS";
+
+/// The EOSIO error the node answers the push the harness makes it refuse with
+/// (`eosio_assert_message_exception`, as a contract's refusal reads).
+pub const PUSH_REFUSAL_CODE: i64 = 3_050_003;
+
+/// The chain the harness's node runs: a fixed id, so that reference runs sign the same bytes.
+pub const CHAIN_SEED: &str = "qrconform/harness/eos-chain";
+
+/// The node's fixed clock in reference runs (2099-01-01T00:00:00Z), so that TaPoS, expiry,
+/// ids and signatures are the same run after run. It lies ahead of the system clock the node
+/// starts on, so fixing it moves the head forward by one block, never backwards.
+pub const REFERENCE_NODE_TIME_MS: u64 = 4_070_908_800_000;
+
+/// Checks that a catalogue uses only plays and forms this runner knows.
+pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    check_plays_and_forms(catalogue, &PLAYS)
+}
+
+/// What a SimpleWallet wallet-suite case requires of the wallet, in words.
+pub fn expectation(case: &Case) -> String {
+    let decision = if case.approve {
+        "the user approves"
+    } else {
+        "the user rejects"
+    };
+    let what = match (case.expect, case.play.as_str()) {
+        (_, "transfer-push-refused") => {
+            "the node refuses the push, and the wallet posts no success notification".to_string()
+        }
+        (Expect::Accept, _) => match case.action.as_str() {
+            "login" => "the wallet posts one well-formed login to loginUrl, signed by its key over timestamp+account+uuID+ref".to_string(),
+            "sign" => "the wallet posts one well-formed sign result to notifyUrl, signed by its key over the UTF-8 message".to_string(),
+            _ => "the wallet pushes the requested transaction (one, accepted by the node) and posts one notification naming its id".to_string(),
+        },
+        _ => "the wallet does not act: nothing posted to the dApp, nothing pushed to the node"
+            .to_string(),
+    };
+    format!("{decision}; {what}")
+}
+
+/// A case's request and what the harness asked for.
+struct Minted {
+    token: String,
+    qr: String,
+    request: Value,
+}
+
+/// What one case observed.
+struct Observed {
+    reply: Option<ScanReply>,
+    /// POSTs to the case's token (loginUrl or notifyUrl).
+    posts: Vec<Received>,
+    /// Transactions the node accepted during the case.
+    transactions: Vec<Transaction>,
+    /// push_transaction requests the node received during the case, accepted or not.
+    pushes: usize,
+}
+
+/// Runs SimpleWallet wallet cases against one wallet, with the harness's own dApp and mock
+/// EOS node.
+pub struct SimpleWalletSuite {
+    driver: Driver,
+    identity: SimpleWalletIdentity,
+    key: PublicKey,
+    account: Name,
+    harness: HarnessDapp,
+    running: RunningEosNode,
+    limits: WalletLimits,
+    next: AtomicU64,
+    entropy: Entropy,
+}
+
+impl std::fmt::Debug for SimpleWalletSuite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimpleWalletSuite")
+            .field("driver", &self.driver)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The harness dApp's answer to every post: SimpleWallet's success `{code: 0, error: ""}`
+/// (SW-L4).
+fn success_reply(_: &Value) -> Value {
+    json!({"code": 0, "error": ""})
+}
+
+fn name(text: &str) -> Name {
+    // Only called on this module's constants, which are valid names (a unit test checks).
+    text.parse().unwrap_or(Name(0))
+}
+
+impl SimpleWalletSuite {
+    /// Starts the harness dApp on `listen` (requests point at `public_url` when given), asks
+    /// the driver who the wallet is, and registers its account, key and balance on `running`.
+    pub async fn start(
+        driver: Driver,
+        running: RunningEosNode,
+        listen: SocketAddr,
+        public_url: Option<String>,
+        limits: WalletLimits,
+    ) -> Result<Self, String> {
+        let identity: SimpleWalletIdentity = driver
+            .identity_as(IDENTITY_KIND)
+            .await
+            .map_err(|e| format!("failed to learn the wallet's identity: {e}"))?;
+        let key: PublicKey = identity
+            .public_key
+            .parse()
+            .map_err(|e| format!("the wallet's publicKey: {e}"))?;
+        let account: Name = identity
+            .account
+            .parse()
+            .map_err(|e| format!("the wallet's account: {e}"))?;
+        register(&running.node(), account, key)?;
+        let harness = HarnessDapp::start_with_reply(listen, public_url, success_reply).await?;
+        Ok(SimpleWalletSuite {
+            driver,
+            identity,
+            key,
+            account,
+            harness,
+            running,
+            limits,
+            next: AtomicU64::new(1),
+            entropy: Entropy::os(),
+        })
+    }
+
+    /// The same suite drawing its random values from a seeded stream, for reproducible runs
+    /// against the reference.
+    pub fn seeded(mut self, label: &str) -> Self {
+        self.entropy = Entropy::seeded(label);
+        self
+    }
+
+    /// The origins of the servers the harness runs for this suite, with the placeholders
+    /// reports write for them.
+    pub fn endpoints(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                self.harness.public_url().to_string(),
+                "<harness-dapp>".into(),
+            ),
+            (self.running.base_url(), "<eos-node>".into()),
+        ]
+    }
+
+    pub fn identity(&self) -> &SimpleWalletIdentity {
+        &self.identity
+    }
+
+    pub fn node(&self) -> &RunningEosNode {
+        &self.running
+    }
+
+    pub fn harness_url(&self) -> &str {
+        self.harness.public_url()
+    }
+
+    pub async fn shutdown(self) {
+        self.harness.shutdown().await;
+        self.running.shutdown().await;
+    }
+
+    /// Runs one case to its verdict.
+    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
+        let started = Instant::now();
+        let mut warnings = Vec::new();
+        let (judged, record) = transcript::capture(self.judge(case, &mut warnings)).await;
+        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
+    }
+
+    async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
+        let minted = self.mint(case)?;
+        let node = self.running.node();
+        let before_txs = node.transactions().len();
+        let before_requests = node.record().len();
+        if case.play == "transfer-push-refused" {
+            node.fail_next_push(NodeError::new(
+                PUSH_REFUSAL_CODE,
+                "the harness refuses this push to see what the wallet reports",
+            ));
+        }
+        let reply = hand_over(
+            &self.driver,
+            &self.harness,
+            &self.limits,
+            case,
+            &minted.token,
+            &minted.qr,
+            case.expect == Expect::Accept,
+        )
+        .await?;
+        let received = self.harness.received(&minted.token);
+        let requests = node.record();
+        let new_requests = &requests[before_requests.min(requests.len())..];
+        let transactions: Vec<Transaction> = node
+            .transactions()
+            .into_iter()
+            .skip(before_txs)
+            .map(|stored| stored.tx)
+            .collect();
+        transcribe_received(&self.harness, &received);
+        for r in new_requests {
+            transcript::exchange(node_exchange(r, &self.running));
+        }
+        let pushes = new_requests
+            .iter()
+            .filter(|r| r.path.ends_with("/push_transaction"))
+            .count();
+        let posts: Vec<Received> = received
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect();
+        transcript::observe(describe_activity(&reply, &posts, &transactions, pushes));
+        let observed = Observed {
+            reply,
+            posts,
+            transactions,
+            pushes,
+        };
+        match case.expect {
+            Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
+            _ => judge_refused(case, &observed, warnings),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // requests
+    // -----------------------------------------------------------------------------------
+
+    fn mint(&self, case: &Case) -> Step<Minted> {
+        let token = case_token(&self.entropy, &self.next);
+        let notify = self.harness.callback_url(&token);
+        let now = unix_now();
+        let expired = if case.play.ends_with("-expired") {
+            now.saturating_sub(600)
+        } else {
+            now + 600
+        };
+        transcript::placeholder(expired.to_string(), "<expired>");
+        let random = {
+            let mut bytes = [0u8; 16];
+            self.entropy.fill(&mut bytes).or_else(error)?;
+            hex::encode(bytes)
+        };
+        let mut request = Map::new();
+        request.insert("protocol".into(), PROTOCOL.into());
+        request.insert("version".into(), VERSION.into());
+        request.insert("action".into(), case.action.clone().into());
+        request.insert("dappName".into(), "qrconform harness".into());
+        request.insert(
+            "dappIcon".into(),
+            format!("{}/icon.png", self.harness.public_url()).into(),
+        );
+        request.insert("expired".into(), expired.into());
+        let account = self.identity.account.clone();
+        match case.action.as_str() {
+            "login" => {
+                request.insert("uuID".into(), format!("qrconform-{random}").into());
+                request.insert("loginUrl".into(), notify.into());
+                request.insert("loginMemo".into(), "qrconform login check".into());
+            }
+            "transfer" => {
+                let (amount, contract, symbol, precision) = match case.play.as_str() {
+                    "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", 8),
+                    _ => (json!(1), "eosio.token", "EOS", 4),
+                };
+                match case.play.as_str() {
+                    "transfer-from-own" => {
+                        request.insert("from".into(), account.into());
+                    }
+                    "transfer-from-foreign" => {
+                        request.insert("from".into(), STRANGER.into());
+                    }
+                    _ => {}
+                }
+                request.insert("to".into(), PAYEE.into());
+                request.insert("amount".into(), amount);
+                request.insert("contract".into(), contract.into());
+                request.insert("symbol".into(), symbol.into());
+                request.insert("precision".into(), precision.into());
+                request.insert(
+                    "dappData".into(),
+                    format!("qrconform order {random}").into(),
+                );
+                request.insert("desc".into(), "qrconform transfer check".into());
+                request.insert("notifyUrl".into(), notify.into());
+            }
+            "transaction" => {
+                request.insert("desc".into(), "qrconform transaction check".into());
+                request.insert(
+                    "actions".into(),
+                    json!([
+                        {"account": "eosio", "name": "buyram", "info": "buy RAM",
+                         "data": {"payer": account, "receiver": account, "quant": "0.1000 EOS"}},
+                        {"account": "eosio.token", "name": "transfer", "info": "pay the order",
+                         "data": {"from": account, "to": PAYEE, "quantity": "0.0001 EOS",
+                                  "memo": format!("qrconform order {random}")}},
+                    ]),
+                );
+                request.insert("notifyUrl".into(), notify.into());
+            }
+            "sign" => {
+                let message = match case.play.as_str() {
+                    "sign-hex-text" => format!("0x{random}"),
+                    _ => format!("qrconform sign {random}"),
+                };
+                request.insert("desc".into(), "qrconform sign check".into());
+                request.insert("message".into(), message.into());
+                request.insert("notifyUrl".into(), notify.into());
+            }
+            other => return error(format!("no request for action `{other}`")),
+        }
+        let request = Value::Object(request);
+        let qr = match case.form.as_deref() {
+            Some("deeplink") => {
+                let link = deep_link(&request);
+                // The link encodes `expired`, past recognition.
+                transcript::placeholder(link.clone(), "<deep link of the request>");
+                link
+            }
+            _ => request.to_string(),
+        };
+        Ok(Minted { token, qr, request })
+    }
+
+    // -----------------------------------------------------------------------------------
+    // judging
+    // -----------------------------------------------------------------------------------
+
+    fn judge_accepted(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        observed: &Observed,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        if let Some(reply) = &observed.reply {
+            if reply.outcome == Outcome::Refused {
+                return fail(format!(
+                    "the wallet refused the request: {}",
+                    reply.reason.as_deref().unwrap_or("no reason given")
+                ));
+            }
+        }
+        let pushed = match case.action.as_str() {
+            "transfer" | "transaction" => Some(self.check_transaction(case, minted, observed)?),
+            _ => None,
+        };
+        let body = match observed.posts.as_slice() {
+            [] if pushed.is_some() => return fail(
+                "the wallet pushed the transaction but posted no notification to notifyUrl (SW-X3)",
+            ),
+            [] => return fail("the wallet posted nothing to the dApp"),
+            [one] => one,
+            many => {
+                return fail(format!(
+                    "the wallet posted {} times for one request",
+                    many.len()
+                ))
+            }
+        };
+        if body.truncated {
+            return fail("the post's body is larger than the harness records");
+        }
+        let Some(Value::Object(body)) = body.json() else {
+            return fail(format!(
+                "the post's body is not a JSON object: {}",
+                shorten(&String::from_utf8_lossy(&body.body))
+            ));
+        };
+        self.check_envelope(case, &body, warnings)?;
+        match (case.action.as_str(), pushed) {
+            ("login", _) => self.check_login(case, minted, &body, warnings),
+            ("sign", _) => self.check_sign(minted, &body),
+            (_, Some(tx_id)) => check_notify(&body, &tx_id, warnings),
+            (other, None) => error(format!("no checks for action `{other}`")),
+        }
+    }
+
+    /// `protocol`, `version`, `account` and `ref` of any post (SW-L2, SW-X3, SW-S1).
+    fn check_envelope(
+        &self,
+        case: &Case,
+        body: &Map<String, Value>,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        for (key, want) in [("protocol", PROTOCOL), ("version", VERSION)] {
+            if body.get(key).and_then(Value::as_str) != Some(want) {
+                return fail(format!(
+                    "`{key}` is {}, not \"{want}\"",
+                    shown(body.get(key))
+                ));
+            }
+        }
+        for (key, want) in [
+            ("account", self.identity.account.as_str()),
+            ("ref", self.identity.wallet_ref.as_str()),
+        ] {
+            let value = lower_or_capitalised(case, body, key, warnings)?;
+            if value != Some(want) {
+                return fail(format!(
+                    "`{key}` is {}, not the wallet's \"{want}\"",
+                    value.map_or("missing".to_string(), |v| format!("\"{v}\""))
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_login(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        body: &Map<String, Value>,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let uuid = minted.request["uuID"].as_str().unwrap_or("");
+        if body.get("uuID").and_then(Value::as_str) != Some(uuid) {
+            return fail(format!(
+                "`uuID` is {}, not the request's \"{uuid}\" (SW-L2)",
+                shown(body.get("uuID"))
+            ));
+        }
+        let timestamp = match body.get("timestamp") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(text)) => {
+                warnings.push("`timestamp` is a string; the spec writes a number (SW-L2)".into());
+                text.clone()
+            }
+            other => {
+                return fail(format!(
+                    "`timestamp` is {}, not a number of seconds (SW-L2)",
+                    shown(other)
+                ))
+            }
+        };
+        transcript::placeholder(timestamp.clone(), "<timestamp>");
+        let seconds: u64 = timestamp.parse().or_else(|_| {
+            fail(format!(
+                "`timestamp` {timestamp} is not a whole number of seconds (SW-L2)"
+            ))
+        })?;
+        let now = unix_now();
+        if seconds.abs_diff(now) > TIMESTAMP_SKEW_SECS {
+            let why = if seconds / 1000 > now.saturating_sub(TIMESTAMP_SKEW_SECS) {
+                " (it reads as milliseconds)"
+            } else {
+                ""
+            };
+            return fail(format!(
+                "`timestamp` {timestamp} is not Unix seconds within {TIMESTAMP_SKEW_SECS} s of the harness clock{why} (SW-L2, SW-L3)"
+            ));
+        }
+        let account = lower_or_capitalised(case, body, "account", &mut Vec::new())?.unwrap_or("");
+        let wallet_ref = lower_or_capitalised(case, body, "ref", &mut Vec::new())?.unwrap_or("");
+        let signed = login_signed_string(&timestamp, account, uuid, wallet_ref);
+        self.check_signature(
+            body,
+            signed.as_bytes(),
+            "timestamp+account+uuID+ref",
+            "SW-L3",
+        )
+    }
+
+    fn check_sign(&self, minted: &Minted, body: &Map<String, Value>) -> Step<()> {
+        let message = minted.request["message"].as_str().unwrap_or("");
+        if body.get("message").and_then(Value::as_str) != Some(message) {
+            return fail(format!(
+                "`message` is {}, not the request's (SW-S1)",
+                shown(body.get("message"))
+            ));
+        }
+        self.check_signature(body, message.as_bytes(), "the UTF-8 message", "SW-S1")
+    }
+
+    /// `sign` is a canonical `SIG_K1_` signature by the wallet's key over SHA-256 of `signed`.
+    fn check_signature(
+        &self,
+        body: &Map<String, Value>,
+        signed: &[u8],
+        what: &str,
+        clause: &str,
+    ) -> Step<()> {
+        let text = body.get("sign").and_then(Value::as_str).unwrap_or("");
+        transcript::placeholder(text.to_string(), "<signature>");
+        let signature: Signature = text
+            .parse()
+            .or_else(|e| fail(format!("`sign` is not a SIG_K1_ signature ({clause}): {e}")))?;
+        if signature.verify(signed, &self.key).is_err() {
+            let hint = if signature
+                .verify_digest(&sha256(&sha256(signed)), &self.key)
+                .is_ok()
+            {
+                " (it verifies over SHA-256 applied twice)"
+            } else {
+                match signature.recover(signed) {
+                    Ok(key) => return fail(format!(
+                        "`sign` over SHA-256 of {what} was made by {key}, not the wallet's {} ({clause})",
+                        self.identity.public_key
+                    )),
+                    Err(_) => "",
+                }
+            };
+            return fail(format!(
+                "`sign` does not verify with the wallet's key {} over SHA-256 of {what}{hint} ({clause})",
+                self.identity.public_key
+            ));
+        }
+        if !signature.is_canonical() {
+            return fail(format!(
+                "`sign` is not canonical (high S or a short r/s), which EOS nodes and eosjs-ecc refuse ({clause})"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The one transaction the node accepted, its actions those requested; its id.
+    fn check_transaction(&self, case: &Case, minted: &Minted, observed: &Observed) -> Step<String> {
+        let tx = match observed.transactions.as_slice() {
+            [] => {
+                return fail(format!(
+                    "no transaction reached the node ({} push(es) refused)",
+                    observed.pushes
+                ))
+            }
+            [tx] => tx,
+            many => {
+                return fail(format!(
+                    "{} transactions reached the node for one request",
+                    many.len()
+                ))
+            }
+        };
+        let id = tx.id_hex();
+        transcript::placeholder(id.clone(), "<transaction id>");
+        let wanted = self.expected_actions(case, minted)?;
+        if tx.actions.len() != wanted.len() {
+            return fail(format!(
+                "the transaction has {} action(s) ({}), not the {} requested ({}) (SW-X1, SW-X2)",
+                tx.actions.len(),
+                describe_actions(&tx.actions),
+                wanted.len(),
+                describe_actions(&wanted)
+            ));
+        }
+        for (i, (got, want)) in tx.actions.iter().zip(&wanted).enumerate() {
+            if (got.account, got.name) != (want.account, want.name) {
+                return fail(format!(
+                    "action {i} is {}::{}, not {}::{}: the actions are not in the requested order ({}) (SW-X2)",
+                    got.account,
+                    got.name,
+                    want.account,
+                    want.name,
+                    describe_actions(&tx.actions)
+                ));
+            }
+            if got.authorization != want.authorization {
+                return fail(format!(
+                    "action {i} is authorized by {}, not {}@active (SW-X1)",
+                    got.authorization
+                        .iter()
+                        .map(|p| format!("{}@{}", p.actor, p.permission))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.account
+                ));
+            }
+            if got.data != want.data {
+                let show = |a: &Action| {
+                    unpack_action_data(a.account, a.name, &a.data)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|_| hex::encode(&a.data))
+                };
+                return fail(format!(
+                    "action {i} ({}::{}) carries {}, not {} (SW-X1, SW-X2)",
+                    got.account,
+                    got.name,
+                    show(got),
+                    show(want)
+                ));
+            }
+        }
+        Ok(id)
+    }
+
+    /// The actions a correct wallet pushes for the minted request.
+    fn expected_actions(&self, case: &Case, minted: &Minted) -> Step<Vec<Action>> {
+        let active = PermissionLevel {
+            actor: self.account,
+            permission: name("active"),
+        };
+        let build = |account: &str, action: &str, data: &Value| -> Step<Action> {
+            let account: Name = account
+                .parse()
+                .or_else(|e| error(format!("the harness's own contract `{account}`: {e}")))?;
+            let action_name: Name = action
+                .parse()
+                .or_else(|e| error(format!("the harness's own action `{action}`: {e}")))?;
+            let data =
+                crate::protocol::simplewallet::eosio::pack_action_data(account, action_name, data)
+                    .or_else(|e| error(format!("the harness's own action data: {e}")))?;
+            Ok(Action {
+                account,
+                name: action_name,
+                authorization: vec![active],
+                data,
+            })
+        };
+        let request = &minted.request;
+        match case.action.as_str() {
+            "transfer" => {
+                let amount = request["amount"].to_string();
+                let precision = request["precision"].as_u64().unwrap_or(0);
+                let symbol = request["symbol"].as_str().unwrap_or("");
+                let quantity = Asset::from_amount(&amount, precision as u8, symbol)
+                    .or_else(|e| error(format!("the harness's own amount: {e}")))?;
+                let data = json!({
+                    "from": self.identity.account,
+                    "to": request["to"],
+                    "quantity": quantity.to_string(),
+                    "memo": request["dappData"],
+                });
+                Ok(vec![build(
+                    request["contract"].as_str().unwrap_or(""),
+                    "transfer",
+                    &data,
+                )?])
+            }
+            _ => request["actions"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|a| {
+                    build(
+                        a["account"].as_str().unwrap_or(""),
+                        a["name"].as_str().unwrap_or(""),
+                        &a["data"],
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Runner for SimpleWalletSuite {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(self.run_case(case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
+    }
+}
+
+/// Starts the harness's mock EOS node on `listen`: an empty chain (the system contracts
+/// only) with the harness's fixed chain id.
+pub async fn start_node(listen: SocketAddr) -> Result<RunningEosNode, String> {
+    let chain_id = crate::protocol::simplewallet::crypto::sha256(CHAIN_SEED.as_bytes());
+    eos::start(EosNodeConfig::empty(chain_id), listen)
+        .await
+        .map_err(|e| format!("failed to start the mock EOS node: {e}"))
+}
+
+/// A request the wallet made to the mock node, as a transcript exchange.
+fn node_exchange(request: &RecordedRequest, running: &RunningEosNode) -> Exchange {
+    Exchange {
+        by: Sender::Peer,
+        method: request.method.clone(),
+        url: format!("{}{}", running.base_url(), request.path),
+        request: (!request.body.is_null()).then(|| request.body.to_string()),
+        status: Some(request.status),
+        response: match &request.outcome {
+            NodeOutcome::Served => None,
+            NodeOutcome::Refused { code, name } => Some(format!("node error {code} {name}")),
+        },
+        error: None,
+    }
+}
+
+/// Registers the wallet's account (its key as owner and active) with a balance, the payee,
+/// another account and the contracts the requests name, on the harness's node.
+fn register(node: &EosNode, account: Name, key: PublicKey) -> Result<(), String> {
+    let nobody = PrivateKey::from_seed("qrconform/harness/eos-accounts").public_key();
+    node.add_account(AccountSpec {
+        name: account,
+        owner: vec![key],
+        active: vec![key],
+    });
+    for other in [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"] {
+        node.add_account(AccountSpec {
+            name: name(other),
+            owner: vec![nobody],
+            active: vec![nobody],
+        });
+    }
+    let balance: Asset = OPENING_BALANCE
+        .parse()
+        .map_err(|e| format!("the opening balance: {e}"))?;
+    node.credit(account, balance);
+    Ok(())
+}
+
+/// The post's `key` in lower case; the capitalised spelling (`Account`, `Ref`) is a WARNING,
+/// or a failure in the case that checks the spelling (SW-L2).
+fn lower_or_capitalised<'a>(
+    case: &Case,
+    body: &'a Map<String, Value>,
+    key: &str,
+    warnings: &mut Vec<String>,
+) -> Step<Option<&'a str>> {
+    if let Some(value) = body.get(key) {
+        return Ok(value.as_str());
+    }
+    let mut capitalised = key.to_string();
+    if let Some(first) = capitalised.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    match body.get(&capitalised) {
+        Some(value) => {
+            let text = format!(
+                "the post names `{capitalised}`, not `{key}` (the English translation's spelling; the spec writes lower case, SW-L2)"
+            );
+            if case.play == "login-lower-case" {
+                return fail(text);
+            }
+            if !warnings.contains(&text) {
+                warnings.push(text);
+            }
+            Ok(value.as_str())
+        }
+        None => Ok(None),
+    }
+}
+
+/// The notification names the transaction on chain (SW-X3).
+fn check_notify(body: &Map<String, Value>, tx_id: &str, warnings: &mut Vec<String>) -> Step<()> {
+    let reported = match (body.get("tx_id"), body.get("txID"), body.get("txId")) {
+        (Some(id), _, _) => id,
+        (None, Some(id), _) | (None, None, Some(id)) => {
+            warnings.push(
+                "the notification names the id `txID`/`txId`; MYKEY's notify body writes `tx_id` (SW-X3)"
+                    .into(),
+            );
+            id
+        }
+        _ => return fail("the notification has no `tx_id` (SW-X3)"),
+    };
+    let reported = reported.as_str().unwrap_or("");
+    if !reported.eq_ignore_ascii_case(tx_id) {
+        return fail(format!(
+            "the notification's tx_id is `{reported}`, but the transaction on chain is {tx_id} (SW-X3)"
+        ));
+    }
+    Ok(())
+}
+
+fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -> Step<()> {
+    if let Some(tx) = observed.transactions.first() {
+        return fail(format!(
+            "a transaction ({}: {}) reached the node; the wallet must not push one here",
+            tx.id_hex(),
+            describe_actions(&tx.actions)
+        ));
+    }
+    let push_refused = case.play == "transfer-push-refused";
+    if observed.pushes > 0 && !push_refused {
+        return fail(format!(
+            "the wallet pushed {} transaction(s) to the node (refused there); it must not build one here",
+            observed.pushes
+        ));
+    }
+    if let Some(post) = observed.posts.first() {
+        let what = if push_refused {
+            "a notification for a transaction the node refused (SW-X3)"
+        } else {
+            "to the dApp (SW-L5: nothing is signed or posted)"
+        };
+        return fail(format!(
+            "the wallet posted {what}: {}",
+            shorten(&String::from_utf8_lossy(&post.body))
+        ));
+    }
+    if let Some(reply) = &observed.reply {
+        if reply.outcome != Outcome::Refused {
+            warnings.push(
+                "the wallet did nothing, but its driver reported `completed` rather than `refused`"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What the wallet did during a case, in one line.
+fn describe_activity(
+    reply: &Option<ScanReply>,
+    posts: &[Received],
+    transactions: &[Transaction],
+    pushes: usize,
+) -> String {
+    let driver = match reply {
+        Some(reply) => match &reply.reason {
+            Some(reason) => format!("the driver reported `{:?}` ({reason})", reply.outcome),
+            None => format!("the driver reported `{:?}`", reply.outcome),
+        },
+        None => "no driver report (interactive)".to_string(),
+    };
+    let txs: Vec<String> = transactions.iter().map(Transaction::id_hex).collect();
+    format!(
+        "{driver}; {} post(s) reached the harness dApp; {pushes} push(es) reached the node; {}",
+        posts.len(),
+        if txs.is_empty() {
+            "no transaction was accepted".to_string()
+        } else {
+            format!("accepted transaction(s): {}", txs.join(", "))
+        }
+    )
+}
+
+fn describe_actions(actions: &[Action]) -> String {
+    actions
+        .iter()
+        .map(|a| format!("{}::{}", a.account, a.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn shown(value: Option<&Value>) -> String {
+    value.map_or("missing".to_string(), |v| shorten(&v.to_string()))
+}
+
+/// The request as a `simplewallet://` deep link (SW-T1) that writes the spaces between JSON
+/// tokens as `+` and the spaces inside strings as `%20`, with upper-case escapes, so a wallet
+/// must read both forms.
+pub fn deep_link(request: &Value) -> String {
+    let mut link = String::from(crate::protocol::simplewallet::messages::DEEP_LINK_PREFIX);
+    let mut in_string = false;
+    let mut escaped = false;
+    // Compact JSON has spaces only inside strings; one is added after each `,` and `:`
+    // between tokens, written as `+`.
+    for c in request.to_string().chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' => link.push(c),
+            _ => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    link.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' || c == ':' {
+            link.push('+');
+        }
+    }
+    link
+}
+
+/// The reference SimpleWallet wallet (with `faults`) and a suite driving it over the driver
+/// protocol, both on ephemeral loopback ports, sharing one mock EOS node.
+pub async fn against_reference(
+    faults: BTreeSet<SimpleWalletFault>,
+) -> Result<(SimpleWalletSuite, RunningSimpleWallet), String> {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = start_node(loopback).await?;
+    // Reference runs are reproducible: blocks, TaPoS and expiry come from a fixed clock.
+    running.node().set_time(Some(REFERENCE_NODE_TIME_MS));
+    let mut config = SimpleWalletConfig::new(
+        PrivateKey::from_seed(reference::DEFAULT_KEY_SEED),
+        running.base_url(),
+    );
+    config.faults = faults;
+    let wallet = reference::start(config, loopback).await?;
+    let limits = WalletLimits::default();
+    let driver = Driver::Http {
+        base: wallet.base_url(),
+        client: HttpClient::new(ClientLimits {
+            connect: limits.timeout,
+            request: limits.timeout,
+            max_body: limits.max_body,
+        }),
+    };
+    let suite = SimpleWalletSuite::start(driver, running, loopback, None, limits)
+        .await?
+        .seeded("qrconform/simplewallet-harness-dapp");
+    Ok((suite, wallet))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(play: &str) -> Case {
+        let catalogue = crate::harness::catalogue::simplewallet_wallet();
+        let mut case = catalogue.cases[0].clone();
+        case.play = play.to_string();
+        case
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn capitalised_keys_are_read_with_a_warning_and_fail_the_case_that_checks_them() {
+        let body = object(json!({"Account": "alice", "ref": "w"}));
+        let mut warnings = Vec::new();
+        let login = case("login");
+        assert_eq!(
+            lower_or_capitalised(&login, &body, "account", &mut warnings),
+            Ok(Some("alice"))
+        );
+        assert_eq!(
+            lower_or_capitalised(&login, &body, "ref", &mut warnings),
+            Ok(Some("w"))
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`Account`"));
+        // The same spelling twice is one warning.
+        lower_or_capitalised(&login, &body, "account", &mut warnings).unwrap();
+        assert_eq!(warnings.len(), 1);
+        let (verdict, reason) =
+            lower_or_capitalised(&case("login-lower-case"), &body, "account", &mut Vec::new())
+                .unwrap_err();
+        assert_eq!(verdict, crate::harness::Verdict::Fail);
+        assert!(reason.contains("SW-L2"), "{reason}");
+        let empty = Map::new();
+        assert_eq!(
+            lower_or_capitalised(&login, &empty, "account", &mut Vec::new()),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn the_notification_must_name_the_id_on_chain_in_any_tolerated_spelling() {
+        let id = "ab".repeat(32);
+        let mut warnings = Vec::new();
+        assert!(check_notify(&object(json!({"tx_id": id})), &id, &mut warnings).is_ok());
+        assert!(warnings.is_empty());
+        assert!(check_notify(
+            &object(json!({"tx_id": id.to_uppercase()})),
+            &id,
+            &mut warnings
+        )
+        .is_ok());
+        for spelling in ["txID", "txId"] {
+            let mut warnings = Vec::new();
+            assert!(check_notify(&object(json!({spelling: id})), &id, &mut warnings).is_ok());
+            assert_eq!(warnings.len(), 1, "{spelling}");
+        }
+        let (_, reason) = check_notify(
+            &object(json!({"tx_id": "cd".repeat(32)})),
+            &id,
+            &mut warnings,
+        )
+        .unwrap_err();
+        assert!(reason.contains("on chain"), "{reason}");
+        let (_, reason) = check_notify(&object(json!({})), &id, &mut warnings).unwrap_err();
+        assert!(reason.contains("no `tx_id`"), "{reason}");
+        let (_, reason) =
+            check_notify(&object(json!({"tx_id": 5})), &id, &mut warnings).unwrap_err();
+        assert!(reason.contains("on chain"), "{reason}");
+    }
+
+    #[test]
+    fn a_refusal_is_judged_on_posts_and_pushes_and_a_completed_report_is_a_warning() {
+        let nothing = Observed {
+            reply: Some(ScanReply::completed()),
+            posts: Vec::new(),
+            transactions: Vec::new(),
+            pushes: 0,
+        };
+        let mut warnings = Vec::new();
+        assert!(judge_refused(&case("login-expired"), &nothing, &mut warnings).is_ok());
+        assert_eq!(warnings.len(), 1);
+        let pushed = Observed {
+            reply: Some(ScanReply::refused("no")),
+            posts: Vec::new(),
+            transactions: Vec::new(),
+            pushes: 1,
+        };
+        let (_, reason) =
+            judge_refused(&case("transfer-expired"), &pushed, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("pushed 1"), "{reason}");
+        // The refused push is the point of this play; only a post fails it.
+        assert!(judge_refused(&case("transfer-push-refused"), &pushed, &mut Vec::new()).is_ok());
+    }
+
+    #[test]
+    fn the_constants_are_valid_names_and_assets() {
+        for text in [
+            PAYEE,
+            STRANGER,
+            TOKEN_CONTRACT,
+            "eosio",
+            "eosio.token",
+            "active",
+        ] {
+            assert_eq!(name(text).to_string(), text);
+        }
+        assert_eq!(
+            OPENING_BALANCE.parse::<Asset>().unwrap().to_string(),
+            OPENING_BALANCE
+        );
+    }
+
+    #[test]
+    fn the_deep_link_writes_structural_spaces_as_plus_and_string_spaces_as_percent_20() {
+        let link = deep_link(&json!({"a": "b c", "d": 1}));
+        assert_eq!(
+            link,
+            format!(
+                "{}%7B%22a%22%3A+%22b%20c%22%2C+%22d%22%3A+1%7D",
+                crate::protocol::simplewallet::messages::DEEP_LINK_PREFIX
+            )
+        );
+    }
+}

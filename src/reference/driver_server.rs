@@ -1,0 +1,130 @@
+//! The HTTP face (axum) both reference wallets share: the wallet driver protocol
+//! (`docs/wallet-driver.md`). What a scan does and who the wallet is are the wallet's own
+//! ([`DriverWallet`]); this file only translates them to HTTP.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /identity` | 200 JSON: the wallet's identity (its protocol's `driver.identity` shape) |
+//! | `POST /scan` | 200 JSON [`ScanReply`] once the scan is over; 400 JSON `{"error"}` for a body that is not a [`ScanRequest`] |
+//!
+//! Anything else is a JSON 404.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::protocol::driver::{ScanReply, ScanRequest};
+use crate::schema;
+
+/// The largest `/scan` body read: a QR text is at most a few kilobytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What a reference wallet gives the driver protocol.
+pub(crate) trait DriverWallet: Send + Sync + 'static {
+    /// Who the wallet is, as `GET /identity` answers.
+    fn identity_json(&self) -> Result<Value, String>;
+
+    /// Acts on one QR code and says what came of it.
+    fn scan<'a>(
+        &'a self,
+        request: &'a ScanRequest,
+    ) -> Pin<Box<dyn Future<Output = ScanReply> + Send + 'a>>;
+
+    /// One scan at a time: a second driver request waits for the first to finish, so the
+    /// harness can attribute every callback and transaction to one QR code.
+    fn scanning(&self) -> &tokio::sync::Mutex<()>;
+}
+
+/// The router over a wallet.
+pub(crate) fn router<W: DriverWallet>(wallet: Arc<W>) -> Router {
+    Router::new()
+        .route("/identity", get(identity::<W>))
+        .route("/scan", post(scan_route::<W>))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(wallet)
+}
+
+fn json_reply(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn error(status: StatusCode, reason: impl Into<String>) -> Response {
+    json_reply(status, &json!({"error": reason.into()}))
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not found")
+}
+
+async fn identity<W: DriverWallet>(State(wallet): State<Arc<W>>) -> Response {
+    match wallet.identity_json() {
+        Ok(body) => json_reply(StatusCode::OK, &body),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+async fn scan_route<W: DriverWallet>(
+    State(wallet): State<Arc<W>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request = match body {
+        Ok(body) => match parse_scan_request(&body) {
+            Ok(request) => request,
+            Err(reason) => return error(StatusCode::BAD_REQUEST, reason),
+        },
+        Err(rejection) => {
+            return error(
+                rejection.status(),
+                format!("the body cannot be read: {rejection}"),
+            )
+        }
+    };
+    // The scan runs in its own task: a driver that hangs up mid-scan must not cut a scan off
+    // between sending a transaction and posting its callback. The lock is taken inside the
+    // task, so scans also run one at a time when their drivers are gone.
+    let task = tokio::spawn(async move {
+        let _one_at_a_time = wallet.scanning().lock().await;
+        wallet.scan(&request).await
+    });
+    match task.await {
+        Ok(reply) => match serde_json::to_value(&reply) {
+            Ok(body) => json_reply(StatusCode::OK, &body),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        },
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the scan did not finish: {e}"),
+        ),
+    }
+}
+
+/// The body as a [`ScanRequest`], checked against the `driver.scan.request` schema too (an
+/// empty `qr` is malformed, not a QR code to refuse).
+fn parse_scan_request(body: &[u8]) -> Result<ScanRequest, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let violations = schema::validate("driver.scan.request", &value).map_err(|e| e.to_string())?;
+    if let Some(first) = violations.first() {
+        return Err(crate::reference::clip(format!(
+            "the body does not match its schema at `{}`: {}",
+            first.instance_path, first.message
+        )));
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a scan request: {e}"))
+}

@@ -1,0 +1,269 @@
+//! The SimpleWallet wallet suite against a hostile driver (H-4), and a wallet whose identity
+//! is unusable; its proof against the reference wallet's faults (H-2, H-3) is the
+//! self-test's, in `tests/self_test.rs`.
+//!
+//! - a driver that never answers, answers garbage, posts twice, posts 10 MB or answers 10 MB
+//!   gets a verdict with a reason from every case, within the timeouts.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::routing::{get, post};
+use axum::Router;
+use qrconform::harness::catalogue::{simplewallet_wallet, Case, Level};
+use qrconform::harness::simplewallet::wallet_suite::{start_node, SimpleWalletSuite};
+use qrconform::harness::wallet_suite::driver::Driver;
+use qrconform::harness::wallet_suite::WalletLimits;
+use qrconform::harness::{CaseOutcome, Verdict};
+use qrconform::net::{ClientLimits, HttpClient};
+use qrconform::protocol::simplewallet::crypto::PrivateKey;
+use qrconform::protocol::simplewallet::messages::Request;
+use serde_json::{json, Value};
+
+const CASE_BOUND: Duration = Duration::from_secs(60);
+const TEN_MB: usize = 10 * 1024 * 1024;
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+async fn run(suite: &SimpleWalletSuite, case: &Case) -> CaseOutcome {
+    tokio::time::timeout(CASE_BOUND, suite.run_case(case))
+        .await
+        .unwrap_or_else(|_| panic!("case {} did not end within {CASE_BOUND:?}", case.id))
+}
+
+fn stub_identity() -> Value {
+    let key = PrivateKey::from_seed("hostile/eos-driver").public_key();
+    json!({"account": "hostiledrvr1", "publicKey": key.to_legacy(), "ref": "hostile"})
+}
+
+/// Posts `body` to the loginUrl or notifyUrl of the request in a `/scan` body.
+async fn post_to_dapp(scan: &[u8], body: Vec<u8>) {
+    let Ok(request) = serde_json::from_slice::<Value>(scan) else {
+        return;
+    };
+    let Some(qr) = request.get("qr").and_then(Value::as_str) else {
+        return;
+    };
+    let Ok(parsed) = Request::from_qr_text(qr) else {
+        return;
+    };
+    let Some(url) = parsed.post_url() else {
+        return;
+    };
+    let client = HttpClient::new(ClientLimits::default());
+    let _ = client.post_json(url, body).await;
+}
+
+async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let identity = stub_identity().to_string();
+    let mut app = Router::new();
+    for path in ["/hang", "/garbage", "/twice", "/huge", "/hugereply"] {
+        let identity = identity.clone();
+        app = app.route(
+            &format!("{path}/identity"),
+            get(move || async move { identity }),
+        );
+    }
+    let app = app
+        .route(
+            "/hang/scan",
+            post(|| async {
+                tokio::time::sleep(Duration::from_secs(120)).await;
+                "never"
+            }),
+        )
+        .route("/garbage/scan", post(|| async { "<html>done?</html>" }))
+        .route(
+            "/twice/scan",
+            post(|body: Bytes| async move {
+                let post = json!({"protocol": "SimpleWallet", "version": "1.0"}).to_string();
+                post_to_dapp(&body, post.clone().into_bytes()).await;
+                post_to_dapp(&body, post.into_bytes()).await;
+                json!({"outcome": "completed"}).to_string()
+            }),
+        )
+        .route(
+            "/huge/scan",
+            post(|body: Bytes| async move {
+                post_to_dapp(&body, vec![b'x'; TEN_MB]).await;
+                json!({"outcome": "completed"}).to_string()
+            }),
+        )
+        .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }))
+        .route(
+            "/badidentity/identity",
+            get(|| async {
+                json!({"account": "Not An Account", "publicKey": "x", "ref": ""}).to_string()
+            }),
+        );
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, task)
+}
+
+fn driver(addr: SocketAddr, path: &str, timeout: Duration) -> Driver {
+    Driver::Http {
+        base: format!("http://{addr}{path}"),
+        client: HttpClient::new(ClientLimits {
+            connect: timeout,
+            request: timeout,
+            max_body: 1024 * 1024,
+        }),
+    }
+}
+
+fn limits(timeout: Duration) -> WalletLimits {
+    WalletLimits {
+        timeout,
+        quiet: Duration::ZERO,
+        max_body: 1024 * 1024,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
+    let catalogue = simplewallet_wallet();
+    let (addr, stub) = hostile_driver().await;
+    let short = Duration::from_millis(500);
+    let generous = Duration::from_secs(5);
+    // (driver path, timeout, the verdict of accept cases, a fragment of the reason for
+    // login and sign cases, and for transfer and transaction cases)
+    let behaviours: [(&str, Duration, Verdict, &str, &str); 5] = [
+        (
+            "/hang",
+            short,
+            Verdict::Timeout,
+            "took longer than",
+            "took longer than",
+        ),
+        (
+            "/garbage",
+            generous,
+            Verdict::Error,
+            "driver protocol",
+            "driver protocol",
+        ),
+        (
+            "/twice",
+            generous,
+            Verdict::Fail,
+            "posted 2 times",
+            "no transaction reached the node",
+        ),
+        (
+            "/huge",
+            generous,
+            Verdict::Fail,
+            "larger than the harness records",
+            "no transaction reached the node",
+        ),
+        (
+            "/hugereply",
+            generous,
+            Verdict::Fail,
+            "larger than",
+            "larger than",
+        ),
+    ];
+    let mut judged = 0;
+    eprintln!(
+        "| hostile driver | cases | verdicts | slowest case | timeout |\n|---|---|---|---|---|"
+    );
+    for (path, timeout, verdict, post_fragment, push_fragment) in behaviours {
+        let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut slowest = Duration::ZERO;
+        let running = start_node(loopback()).await.expect("node");
+        let suite = SimpleWalletSuite::start(
+            driver(addr, path, timeout),
+            running,
+            loopback(),
+            None,
+            limits(timeout),
+        )
+        .await
+        .expect("suite");
+        for case in &catalogue.cases {
+            let started = Instant::now();
+            let outcome = run(&suite, case).await;
+            let elapsed = started.elapsed();
+            assert!(!outcome.reason.is_empty(), "{path} {}: no reason", case.id);
+            assert!(
+                elapsed < timeout * 4 + Duration::from_secs(1),
+                "{path} {}: {elapsed:?}",
+                case.id
+            );
+            if case.twin.is_none() {
+                let seen = match (outcome.verdict, case.level) {
+                    (Verdict::Warning, Level::SHOULD) => Verdict::Fail,
+                    (v, _) => v,
+                };
+                assert_eq!(seen, verdict, "{path} {}: {}", case.id, outcome.reason);
+                let fragment = match case.action.as_str() {
+                    "login" | "sign" => post_fragment,
+                    _ => push_fragment,
+                };
+                assert!(
+                    outcome.reason.contains(fragment),
+                    "{path} {}: `{}` lacks `{fragment}`",
+                    case.id,
+                    outcome.reason
+                );
+            } else {
+                // A negative case is judged on what was (not) posted or pushed: a driver that
+                // posts anything, hangs or answers garbage never passes it.
+                assert_ne!(outcome.verdict, Verdict::Pass, "{path} {}", case.id);
+            }
+            judged += 1;
+            *verdicts.entry(outcome.verdict.to_string()).or_default() += 1;
+            slowest = slowest.max(elapsed);
+        }
+        let summary: Vec<String> = verdicts.iter().map(|(v, n)| format!("{n} {v}")).collect();
+        eprintln!(
+            "| {path} | {} | {} | {slowest:.2?} | {timeout:?} |",
+            verdicts.values().sum::<usize>(),
+            summary.join(", ")
+        );
+        suite.shutdown().await;
+    }
+    stub.abort();
+    assert_eq!(judged, 5 * catalogue.cases.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_whose_identity_breaks_the_schema_or_cannot_be_reached_is_refused_with_a_reason() {
+    let (addr, stub) = hostile_driver().await;
+    let timeout = Duration::from_secs(2);
+    let running = start_node(loopback()).await.expect("node");
+    let err = SimpleWalletSuite::start(
+        driver(addr, "/badidentity", timeout),
+        running,
+        loopback(),
+        None,
+        limits(timeout),
+    )
+    .await
+    .expect_err("an unusable identity");
+    assert!(err.contains("simplewallet.driver.identity"), "{err}");
+    // A driver that serves an Ontology identity is not a SimpleWallet wallet either.
+    let running = start_node(loopback()).await.expect("node");
+    let err = SimpleWalletSuite::start(
+        driver(addr, "/nothing-here", timeout),
+        running,
+        loopback(),
+        None,
+        limits(timeout),
+    )
+    .await
+    .expect_err("no identity");
+    assert!(err.contains("identity"), "{err}");
+    stub.abort();
+}
