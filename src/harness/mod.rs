@@ -7,12 +7,15 @@
 //! - [`dapp`]: the dApp suite's runner (the harness plays the wallet);
 //! - [`wallet_suite`]: the wallet suite's runner (the harness plays the dApp), its harness
 //!   dApp and its drivers;
+//! - [`steps`]: what every dApp-suite runner shares: verdict steps, network failures, QR
+//!   sources;
 //! - [`run`]: running a set of cases with cargo-test-style output and the exit-code contract.
 
 pub mod catalogue;
 pub mod dapp;
 pub mod run;
 pub mod selftest;
+pub mod steps;
 pub mod target;
 pub mod wallet;
 pub mod wallet_suite;

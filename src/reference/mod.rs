@@ -6,4 +6,6 @@
 //! judging them (ARCHITECTURE.md, invariant 6).
 
 pub mod dapp;
+pub mod simplewallet_dapp;
+pub mod store;
 pub mod wallet;
