@@ -1,1 +1,0 @@
-//! SimpleWallet messages (placeholder until written).
