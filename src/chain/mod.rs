@@ -7,4 +7,5 @@
 //! told to misbehave for one request, so that suites can check what a peer asked the chain
 //! and how it copes with a chain that says no.
 
+pub mod eos;
 pub mod ontology;

@@ -1,0 +1,159 @@
+//! The node's HTTP face (SW-N1): nodeos's paths, JSON bodies in and out, and its error
+//! envelope `{code, message, error:{code, name, what, details:[{message}]}}` with nodeos's
+//! HTTP statuses. The rules live in [`super::ledger`]; this layer reads bodies, records
+//! every request (served or refused) and writes answers.
+//!
+//! | path | body | answer |
+//! |---|---|---|
+//! | `/v1/chain/get_info` | none or `{}` | the chain's head and id |
+//! | `/v1/chain/get_account` | `{account_name}` | permissions with their keys and accounts |
+//! | `/v1/chain/get_table_rows` | `{code, scope, table, lower_bound?, upper_bound?, limit?}` | `{rows, more, next_key}` |
+//! | `/v1/chain/push_transaction` | `{signatures, compression, packed_context_free_data, packed_trx}` | `{transaction_id, processed}` |
+//! | `/v1/history/get_transaction` | `{id, block_num_hint?}` | the transaction, its block and traces |
+//!
+//! nodeos takes any method on these paths, and so does this face. A body larger than
+//! [`MAX_BODY_BYTES`] is refused with 413, a body that is not a JSON object with 400
+//! (`invalid_http_request`), and any other path with nodeos's 404 envelope.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use serde_json::Value;
+
+use super::ledger::{body_object, code, NodeError, Outcome, RecordedRequest};
+use super::EosNode;
+
+/// The largest request body read (nodeos's `max-body-size` default is 1 MiB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub const GET_INFO: &str = "/v1/chain/get_info";
+pub const GET_ACCOUNT: &str = "/v1/chain/get_account";
+pub const GET_TABLE_ROWS: &str = "/v1/chain/get_table_rows";
+pub const PUSH_TRANSACTION: &str = "/v1/chain/push_transaction";
+pub const GET_TRANSACTION: &str = "/v1/history/get_transaction";
+
+/// The endpoints served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Info,
+    Account,
+    TableRows,
+    Push,
+    History,
+}
+
+/// The router over `node`.
+pub fn router(node: EosNode) -> Router {
+    let route = |endpoint: Endpoint| {
+        any(
+            move |State(node): State<EosNode>, method: Method, uri: Uri, body: Body| async move {
+                answer(&node, Some(endpoint), method, uri, body).await
+            },
+        )
+    };
+    Router::new()
+        .route(GET_INFO, route(Endpoint::Info))
+        .route(GET_ACCOUNT, route(Endpoint::Account))
+        .route(GET_TABLE_ROWS, route(Endpoint::TableRows))
+        .route(PUSH_TRANSACTION, route(Endpoint::Push))
+        .route(GET_TRANSACTION, route(Endpoint::History))
+        .fallback(
+            |State(node): State<EosNode>, method: Method, uri: Uri, body: Body| async move {
+                answer(&node, None, method, uri, body).await
+            },
+        )
+        .with_state(node)
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn answer(
+    node: &EosNode,
+    endpoint: Option<Endpoint>,
+    method: Method,
+    uri: Uri,
+    body: Body,
+) -> Response {
+    let path = uri.path().to_string();
+    let (recorded_body, outcome, tx_id) = match to_bytes(body, MAX_BODY_BYTES).await {
+        Err(_) => {
+            let error = NodeError {
+                status: 413,
+                ..NodeError::new(
+                    code::INVALID_HTTP_REQUEST,
+                    format!("the request body exceeds {MAX_BODY_BYTES} bytes"),
+                )
+            };
+            (Value::Null, Err(error), None)
+        }
+        Ok(bytes) => {
+            let (outcome, tx_id) = serve(node, endpoint, &bytes);
+            (RecordedRequest::body_value(&bytes), outcome, tx_id)
+        }
+    };
+    let (status, reply) = match &outcome {
+        Ok(value) => (200, value.clone()),
+        Err(error) => (error.status, error.envelope()),
+    };
+    node.add_to_record(RecordedRequest {
+        seq: 0,
+        method: method.to_string(),
+        path,
+        body: recorded_body,
+        status,
+        outcome: match &outcome {
+            Ok(_) => Outcome::Served,
+            Err(error) => Outcome::Refused {
+                code: error.code,
+                name: error.name.clone(),
+            },
+        },
+        tx_id,
+    });
+    json_response(status, &reply)
+}
+
+/// The answer to one request, and the transaction it was about.
+fn serve(
+    node: &EosNode,
+    endpoint: Option<Endpoint>,
+    bytes: &[u8],
+) -> (Result<Value, NodeError>, Option<String>) {
+    let Some(endpoint) = endpoint else {
+        return (Err(NodeError::not_found()), None);
+    };
+    let fields = match body_object(bytes, endpoint == Endpoint::Info) {
+        Ok(fields) => fields,
+        Err(error) => return (Err(error), None),
+    };
+    match endpoint {
+        Endpoint::Info => (Ok(node.info()), None),
+        Endpoint::Account => (node.account(&fields), None),
+        Endpoint::TableRows => (node.table_rows(&fields), None),
+        Endpoint::Push => {
+            let (id, outcome) = node.push(&fields);
+            (outcome, id)
+        }
+        Endpoint::History => {
+            let id = fields
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase);
+            (node.history(&fields), id)
+        }
+    }
+}
