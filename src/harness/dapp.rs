@@ -18,9 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
-use super::steps::{
-    abbreviate, error, fail, network, qr_text, skip, wait_for_expiry, Step,
-};
+use super::steps::{abbreviate, error, fail, network, qr_text, skip, wait_for_expiry, Step};
 use super::target::{DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
 use super::{node_exchange, CaseOutcome};

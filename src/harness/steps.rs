@@ -185,7 +185,9 @@ mod tests {
             Ok("{\"a\":1}".to_string())
         );
         let missing = QrSource::Command(vec!["/nonexistent/qr-command".into()]);
-        let (verdict, reason) = qr_text(&http, &missing, &limits, "SW-T1").await.unwrap_err();
+        let (verdict, reason) = qr_text(&http, &missing, &limits, "SW-T1")
+            .await
+            .unwrap_err();
         assert_eq!(verdict, Verdict::Error);
         assert!(reason.contains("cannot start"), "{reason}");
     }

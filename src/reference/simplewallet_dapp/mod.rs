@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::chain::eos::EosClient;
+use crate::chain::eos::client::EosClient;
 use crate::entropy::Entropy;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 use crate::protocol::simplewallet::eosio::Name;
@@ -147,8 +147,12 @@ const NODE_LIMITS: ClientLimits = ClientLimits {
 
 /// Serves the reference SimpleWallet dApp on `listen` (port 0 picks a free port).
 pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSwDapp, String> {
-    crate::protocol::simplewallet::eosio::Asset::from_amount(&config.amount, qr::PRECISION, qr::SYMBOL)
-        .map_err(|e| format!("the transfer amount `{}` is not usable: {e}", config.amount))?;
+    crate::protocol::simplewallet::eosio::Asset::from_amount(
+        &config.amount,
+        qr::PRECISION,
+        qr::SYMBOL,
+    )
+    .map_err(|e| format!("the transfer amount `{}` is not usable: {e}", config.amount))?;
     let node = EosClient::new(config.node_url.clone(), HttpClient::new(NODE_LIMITS));
     let public = config
         .public_url

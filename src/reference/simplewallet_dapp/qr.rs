@@ -239,11 +239,17 @@ mod tests {
         let (order, qr) = transfer(&issuer, payee, "1.25").unwrap();
         assert_eq!(qr["amount"].to_string(), "1.25");
         assert_eq!(qr["dappData"], format!("order={}", order.id));
-        assert_eq!(qr["notifyUrl"], format!("http://127.0.0.1:1/notify/{}", order.id));
+        assert_eq!(
+            qr["notifyUrl"],
+            format!("http://127.0.0.1:1/notify/{}", order.id)
+        );
         let (_, qr) = transaction(&issuer, "qrcwalletone".parse().unwrap(), payee, "1.25").unwrap();
         assert_eq!(qr["actions"][0]["data"]["quantity"], "1.2500 EOS");
         let (signed, qr) = sign(&issuer).unwrap();
-        assert_eq!(qr["notifyUrl"], format!("http://127.0.0.1:1/sign/{}", signed.id));
+        assert_eq!(
+            qr["notifyUrl"],
+            format!("http://127.0.0.1:1/sign/{}", signed.id)
+        );
         for qr in [qr] {
             assert_eq!(qr["protocol"], PROTOCOL);
             assert_eq!(qr["version"], VERSION);
@@ -253,7 +259,9 @@ mod tests {
     #[test]
     fn the_transaction_payer_option_is_required_and_checked() {
         assert_eq!(
-            payer_option(Some("account=qrcwalletone")).unwrap().to_string(),
+            payer_option(Some("account=qrcwalletone"))
+                .unwrap()
+                .to_string(),
             "qrcwalletone"
         );
         assert!(payer_option(None).unwrap_err().contains("?account="));

@@ -1,0 +1,142 @@
+//! The reference SimpleWallet dApp's HTTP face (axum): routes, status codes and content
+//! types. The decisions live in [`qr`](super::qr) and [`judge`](super::judge).
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /qr/login` | 200 `text/plain`, the login QR text (SW-T1, SW-L1) |
+//! | `GET /qr/transfer` | 200 `text/plain`, a transfer QR text opening an order |
+//! | `GET /qr/transaction?account=NAME` | 200 `text/plain`, a MYKEY transaction QR text from `NAME` |
+//! | `GET /qr/sign` | 200 `text/plain`, a MYKEY sign QR text |
+//! | `POST /login` | 200 JSON `{code, error}` (SW-L4) |
+//! | `POST /notify/{order}` | 200 JSON `{code, error}` (SW-X4) |
+//! | `POST /sign/{id}` | 200 JSON `{code, error}` (SW-S1) |
+//! | `GET /icon.png` | 204 |
+//!
+//! Replies are HTTP 200 whether the post is accepted or not: the verdict is in `code`.
+//! Anything else is a plain-text 404; a bad query option is a plain-text 400.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::Value;
+
+use super::judge::{self, Rejection};
+use super::qr::{self, Issued, Issuer};
+use super::Shared;
+use crate::reference::dapp::session::now;
+
+/// The largest post body read: a login post is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The router over the shared state.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/qr/{kind}", get(qr_code))
+        .route("/login", post(login))
+        .route("/notify/{order}", post(notify))
+        .route("/sign/{id}", post(sign))
+        .route("/icon.png", get(icon))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(shared)
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "not found")
+}
+
+async fn icon() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+async fn qr_code(
+    State(shared): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let issuer = Issuer {
+        base: shared.base_url(),
+        now: now(),
+        lifetime: shared.qr_lifetime,
+        entropy: &shared.entropy,
+    };
+    let issued: Result<(Issued, Value), String> = match kind.as_str() {
+        "login" => qr::login(&issuer),
+        "transfer" => qr::transfer(&issuer, shared.payee, &shared.amount),
+        "transaction" => match qr::payer_option(query.as_deref()) {
+            Ok(payer) => qr::transaction(&issuer, payer, shared.payee, &shared.amount),
+            Err(e) => return text(StatusCode::BAD_REQUEST, e),
+        },
+        "sign" => qr::sign(&issuer),
+        _ => return text(StatusCode::NOT_FOUND, "not found"),
+    };
+    match issued {
+        Ok((issued, qr)) => {
+            shared.issued.insert_keyed(issued.id.clone(), issued);
+            text(StatusCode::OK, qr.to_string())
+        }
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+fn reply(shared: &Shared, verdict: Result<(), Rejection>) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        judge::reply(shared, verdict).to_string(),
+    )
+        .into_response()
+}
+
+fn body_bytes(body: &Result<Bytes, BytesRejection>) -> Result<&[u8], String> {
+    body.as_deref()
+        .map_err(|e| format!("the body cannot be read: {e}"))
+}
+
+async fn login(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let verdict = match judge::json_object(body_bytes(&body)) {
+        Ok(value) => judge::login(&shared, &value).await,
+        Err(rejection) => Err(rejection),
+    };
+    reply(&shared, verdict)
+}
+
+async fn notify(
+    State(shared): State<Arc<Shared>>,
+    Path(order): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let verdict = match judge::json_object(body_bytes(&body)) {
+        Ok(value) => judge::notify(&shared, &order, &value).await,
+        Err(rejection) => Err(rejection),
+    };
+    reply(&shared, verdict)
+}
+
+async fn sign(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let verdict = match judge::json_object(body_bytes(&body)) {
+        Ok(value) => judge::sign(&shared, &id, &value).await,
+        Err(rejection) => Err(rejection),
+    };
+    reply(&shared, verdict)
+}
