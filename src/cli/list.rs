@@ -55,7 +55,7 @@ pub fn run(args: ListArgs) -> CmdResult {
     let suites: Vec<Catalogue> = catalogue::all()
         .into_iter()
         .filter(|c| match args.protocol {
-            Some(Protocol::Ontology) => c.suite.protocol == "ontology",
+            Some(protocol) => c.suite.protocol == protocol.name(),
             None => true,
         })
         .filter(|c| args.role.map_or(true, |r| r.name() == c.suite.role))

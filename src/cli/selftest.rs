@@ -70,7 +70,8 @@ pub fn run(args: SelfTestArgs) -> CmdResult {
     let kinds: Vec<SuiteKind> = SuiteKind::ALL
         .into_iter()
         .filter(|k| match args.protocol {
-            Some(Protocol::Ontology) | None => k.protocol() == "ontology",
+            Some(protocol) => k.protocol() == protocol.name(),
+            None => true,
         })
         .collect();
     let destinations = Destinations::new(args.report_dir.clone(), &[]).map_err(CliError::new)?;

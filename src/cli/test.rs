@@ -13,6 +13,7 @@ use crate::harness::catalogue::Catalogue;
 use crate::harness::dapp::DappSuite;
 use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
 use crate::harness::selftest::{Reference, SuiteKind};
+use crate::harness::simplewallet::dapp::SwDappSuite;
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
 use crate::harness::wallet_suite::{WalletLimits, WalletSuite};
@@ -196,6 +197,18 @@ impl SelectArgs {
 pub enum Protocol {
     /// Ontology dAPI mobile.
     Ontology,
+    /// SimpleWallet (EOS, with the MYKEY extensions).
+    Simplewallet,
+}
+
+impl Protocol {
+    /// The name catalogues and target files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Ontology => "ontology",
+            Protocol::Simplewallet => "simplewallet",
+        }
+    }
 }
 
 pub fn run(cmd: TestCommand) -> CmdResult {
@@ -206,8 +219,10 @@ pub fn run(cmd: TestCommand) -> CmdResult {
 }
 
 fn run_dapp(args: DappArgs) -> CmdResult {
-    let Protocol::Ontology = args.protocol;
-    let kind = SuiteKind::OntologyDapp;
+    let kind = match args.protocol {
+        Protocol::Ontology => SuiteKind::OntologyDapp,
+        Protocol::Simplewallet => SuiteKind::SimplewalletDapp,
+    };
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
@@ -237,6 +252,16 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         }
         target.limits.timeout = Duration::from_millis(ms);
     }
+    if target.protocol.name() != args.protocol.name() {
+        return Err(CliError::new(format!(
+            "the target file is for protocol `{}`; run it with --protocol {}",
+            target.protocol.name(),
+            target.protocol.name()
+        )));
+    }
+    if kind == SuiteKind::SimplewalletDapp {
+        return run_simplewallet_target(&runtime, &run, target);
+    }
     let suite = runtime
         .block_on(DappSuite::start(target))
         .map_err(CliError::new)?;
@@ -256,6 +281,32 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     };
     let endpoints = suite.endpoints();
     conclude(&execute(&runtime, suite, &run, target, endpoints)?)
+}
+
+/// Runs the SimpleWallet dApp suite against a target file's back end.
+fn run_simplewallet_target(
+    runtime: &tokio::runtime::Runtime,
+    run: &Run<'_>,
+    target: DappTarget,
+) -> CmdResult {
+    let suite = runtime
+        .block_on(SwDappSuite::start(target))
+        .map_err(CliError::new)?;
+    if !run.quiet {
+        eprintln!(
+            "target: {} {} (mock EOS node: {})",
+            suite.target().name,
+            suite.target().version,
+            suite.node().base_url()
+        );
+    }
+    let target = TargetInfo {
+        name: suite.target().name.clone(),
+        version: suite.target().version.clone(),
+        ..run.kind.target(Vec::new())
+    };
+    let endpoints = suite.endpoints();
+    conclude(&execute(runtime, suite, run, target, endpoints)?)
 }
 
 /// Runs the suite against the built-in reference with `faults` planted.
@@ -453,7 +504,12 @@ async fn start_wallet_suite(
 }
 
 fn run_wallet(args: WalletArgs) -> CmdResult {
-    let Protocol::Ontology = args.protocol;
+    if args.protocol != Protocol::Ontology {
+        return Err(CliError::new(format!(
+            "there is no {} wallet suite yet",
+            args.protocol.name()
+        )));
+    }
     let kind = SuiteKind::OntologyWallet;
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;

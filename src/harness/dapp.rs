@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
 use super::steps::{abbreviate, error, fail, network, qr_text, skip, wait_for_expiry, Step};
-use super::target::{DappTarget, Limits, QrSource, DAPP_SOURCES};
+use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
 use super::{node_exchange, CaseOutcome};
 use crate::chain::ontology::client::NodeApi;
@@ -986,18 +986,14 @@ pub async fn against_reference(
     let target = DappTarget {
         name: "qrconform reference dApp".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        protocol: DappProtocol::Ontology,
         sources,
         status: Some(format!("{base}/status/{{id}}")),
         allowed_hosts: vec!["127.0.0.1".into()],
         node_rest: loopback,
         node_rpc: loopback,
-        limits: Limits {
-            timeout: Duration::from_secs(5),
-            max_body: 1024 * 1024,
-            // One machine, one clock.
-            clock_skew_secs: 0,
-            max_expiry_wait: Duration::from_secs(10),
-        },
+        node_eos: loopback,
+        limits: Limits::for_reference(),
     };
     Ok((
         DappSuite::with_node(target, running).seeded("qrconform/harness-wallet"),

@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod dapp;
 pub mod run;
 pub mod selftest;
+pub mod simplewallet;
 pub mod steps;
 pub mod target;
 pub mod wallet;

@@ -21,9 +21,11 @@ use tokio::sync::Semaphore;
 use super::catalogue::{self, Case, Catalogue, Level};
 use super::dapp::{self, DappSuite};
 use super::run::Runner;
+use super::simplewallet::dapp::{self as sw_dapp, SwDappSuite};
 use super::wallet_suite::{self, WalletSuite};
 use super::{CaseOutcome, Verdict};
 use crate::reference::dapp::{DappFault, RunningDapp};
+use crate::reference::simplewallet_dapp::{RunningSwDapp, SwDappFault};
 use crate::reference::wallet::{RunningWallet, WalletFault};
 use crate::report::{
     FaultColumn, FaultTiming, Kill, KillCell, KillMatrix, KillRow, Report, RunFacts, TargetInfo,
@@ -37,13 +39,21 @@ pub const CASE_BOUND: Duration = Duration::from_secs(60);
 pub enum SuiteKind {
     OntologyDapp,
     OntologyWallet,
+    SimplewalletDapp,
 }
 
 impl SuiteKind {
-    pub const ALL: [SuiteKind; 2] = [SuiteKind::OntologyDapp, SuiteKind::OntologyWallet];
+    pub const ALL: [SuiteKind; 3] = [
+        SuiteKind::OntologyDapp,
+        SuiteKind::OntologyWallet,
+        SuiteKind::SimplewalletDapp,
+    ];
 
     pub fn protocol(self) -> &'static str {
-        "ontology"
+        match self {
+            SuiteKind::SimplewalletDapp => "simplewallet",
+            _ => "ontology",
+        }
     }
 
     /// The catalogue, checked against the runner's plays.
@@ -51,10 +61,12 @@ impl SuiteKind {
         let catalogue = match self {
             SuiteKind::OntologyDapp => catalogue::ontology_dapp(),
             SuiteKind::OntologyWallet => catalogue::ontology_wallet(),
+            SuiteKind::SimplewalletDapp => catalogue::simplewallet_dapp(),
         };
         match self {
             SuiteKind::OntologyDapp => dapp::check_catalogue(&catalogue)?,
             SuiteKind::OntologyWallet => wallet_suite::check_catalogue(&catalogue)?,
+            SuiteKind::SimplewalletDapp => sw_dapp::check_catalogue(&catalogue)?,
         }
         Ok(catalogue)
     }
@@ -64,6 +76,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => catalogue::ONTOLOGY_DAPP,
             SuiteKind::OntologyWallet => catalogue::ONTOLOGY_WALLET,
+            SuiteKind::SimplewalletDapp => catalogue::SIMPLEWALLET_DAPP,
         }
     }
 
@@ -75,6 +88,10 @@ impl SuiteKind {
                 .map(|f| (f.name(), f.description()))
                 .collect(),
             SuiteKind::OntologyWallet => WalletFault::ALL
+                .iter()
+                .map(|f| (f.name(), f.description()))
+                .collect(),
+            SuiteKind::SimplewalletDapp => SwDappFault::ALL
                 .iter()
                 .map(|f| (f.name(), f.description()))
                 .collect(),
@@ -100,6 +117,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => "reference dApp",
             SuiteKind::OntologyWallet => "reference wallet",
+            SuiteKind::SimplewalletDapp => "reference SimpleWallet dApp",
         }
     }
 
@@ -108,6 +126,7 @@ impl SuiteKind {
         let (name, role) = match self {
             SuiteKind::OntologyDapp => ("qrconform reference dApp", "dapp"),
             SuiteKind::OntologyWallet => ("qrconform reference wallet", "wallet"),
+            SuiteKind::SimplewalletDapp => ("qrconform reference SimpleWallet dApp", "dapp"),
         };
         TargetInfo {
             name: name.into(),
@@ -123,6 +142,7 @@ impl SuiteKind {
 pub enum Reference {
     Dapp(DappSuite, RunningDapp),
     Wallet(WalletSuite, RunningWallet),
+    SwDapp(SwDappSuite, RunningSwDapp),
 }
 
 impl Reference {
@@ -146,6 +166,14 @@ impl Reference {
                 let (suite, wallet) = wallet_suite::against_reference(faults).await?;
                 Ok(Reference::Wallet(suite, wallet))
             }
+            SuiteKind::SimplewalletDapp => {
+                let faults: BTreeSet<SwDappFault> = faults
+                    .iter()
+                    .filter_map(|n| SwDappFault::from_name(n))
+                    .collect();
+                let (suite, dapp) = sw_dapp::against_reference(faults).await?;
+                Ok(Reference::SwDapp(suite, dapp))
+            }
         }
     }
 
@@ -154,6 +182,7 @@ impl Reference {
         match self {
             Reference::Dapp(_, dapp) => dapp.base_url(),
             Reference::Wallet(_, wallet) => wallet.base_url(),
+            Reference::SwDapp(_, dapp) => dapp.base_url(),
         }
     }
 
@@ -164,6 +193,7 @@ impl Reference {
             match self {
                 Reference::Dapp(suite, _) => suite.run_case(case).await,
                 Reference::Wallet(suite, _) => suite.run_case(case).await,
+                Reference::SwDapp(suite, _) => suite.run_case(case).await,
             }
         };
         match tokio::time::timeout(CASE_BOUND, run).await {
@@ -198,6 +228,11 @@ impl Reference {
                 all.push((wallet.base_url(), "<wallet-driver>".into()));
                 all
             }
+            Reference::SwDapp(suite, dapp) => {
+                let mut all = suite.endpoints();
+                all.push((dapp.base_url(), "<dapp>".into()));
+                all
+            }
         }
     }
 
@@ -210,6 +245,10 @@ impl Reference {
             Reference::Wallet(suite, wallet) => {
                 suite.shutdown().await;
                 wallet.shutdown().await;
+            }
+            Reference::SwDapp(suite, dapp) => {
+                suite.shutdown().await;
+                dapp.shutdown().await;
             }
         }
     }
