@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use clap::{Subcommand, ValueEnum};
 
+use super::test::Protocol as SuiteProtocol;
 use super::{runtime, CliError, CmdResult, Verdict};
+use crate::chain::eos;
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
-use super::test::Protocol as SuiteProtocol;
-use crate::chain::eos;
 use crate::reference::dapp::{self, DappConfig, DappFault};
 use crate::reference::simplewallet_dapp::{self, SwDappConfig, SwDappFault};
 use crate::reference::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
