@@ -232,25 +232,29 @@ mod tests {
         let entropy = Entropy::seeded("t");
         let issuer = issuer(&entropy);
         let payee: Name = "qrcdapppayee".parse().unwrap();
-        let (login, qr) = login(&issuer).unwrap();
-        assert_eq!(qr["uuID"], login.id.as_str());
-        assert_eq!(qr["loginUrl"], "http://127.0.0.1:1/login");
-        assert_eq!(qr["expired"], 1_060);
-        let (order, qr) = transfer(&issuer, payee, "1.25").unwrap();
-        assert_eq!(qr["amount"].to_string(), "1.25");
-        assert_eq!(qr["dappData"], format!("order={}", order.id));
+        let (login, login_qr) = login(&issuer).unwrap();
+        assert_eq!(login_qr["uuID"], login.id.as_str());
+        assert_eq!(login_qr["loginUrl"], "http://127.0.0.1:1/login");
+        assert_eq!(login_qr["expired"], 1_060);
+        let (order, transfer_qr) = transfer(&issuer, payee, "1.25").unwrap();
+        assert_eq!(transfer_qr["amount"].to_string(), "1.25");
+        assert_eq!(transfer_qr["dappData"], format!("order={}", order.id));
         assert_eq!(
-            qr["notifyUrl"],
+            transfer_qr["notifyUrl"],
             format!("http://127.0.0.1:1/notify/{}", order.id)
         );
-        let (_, qr) = transaction(&issuer, "qrcwalletone".parse().unwrap(), payee, "1.25").unwrap();
-        assert_eq!(qr["actions"][0]["data"]["quantity"], "1.2500 EOS");
-        let (signed, qr) = sign(&issuer).unwrap();
+        let (_, transaction_qr) =
+            transaction(&issuer, "qrcwalletone".parse().unwrap(), payee, "1.25").unwrap();
         assert_eq!(
-            qr["notifyUrl"],
+            transaction_qr["actions"][0]["data"]["quantity"],
+            "1.2500 EOS"
+        );
+        let (signed, sign_qr) = sign(&issuer).unwrap();
+        assert_eq!(
+            sign_qr["notifyUrl"],
             format!("http://127.0.0.1:1/sign/{}", signed.id)
         );
-        for qr in [qr] {
+        for qr in [login_qr, transfer_qr, transaction_qr, sign_qr] {
             assert_eq!(qr["protocol"], PROTOCOL);
             assert_eq!(qr["version"], VERSION);
         }
