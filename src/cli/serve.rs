@@ -433,31 +433,50 @@ fn serve_dapp(config: DappConfig, listen: SocketAddr) -> CmdResult {
     let node = format!("{} {}", config.node_api.name(), config.node_url);
     runtime()?.block_on(async move {
         let running = dapp::start(config, listen).await.map_err(CliError::new)?;
-        let listening = running.listen_url();
-        let base = running.base_url();
-        let mut lines = vec![format!("reference dApp listening on {listening}")];
-        if base != listening {
-            lines.push(format!("QR codes send wallets to {base}"));
-        }
-        lines.push(format!("node {node}"));
-        lines.push(if faults.is_empty() {
-            "faults: none".to_string()
-        } else {
-            format!("faults: {}", faults.join(", "))
-        });
-        for path in [
-            "/qr/login",
-            "/qr/signMessage",
-            "/qr/signMultiMessage",
-            "/qr/invoke",
-        ] {
-            lines.push(format!("QR code: {listening}{path}"));
-        }
+        let lines = dapp_banner(
+            "reference dApp",
+            &running.listen_url(),
+            &running.base_url(),
+            vec![format!("node {node}")],
+            &faults,
+            &[
+                "/qr/login",
+                "/qr/signMessage",
+                "/qr/signMultiMessage",
+                "/qr/invoke",
+            ],
+        );
         announce(&lines);
         wait_for_stop_signal().await;
         running.shutdown().await;
         Ok(Verdict::Positive)
     })
+}
+
+/// A reference dApp's start-up lines: where it listens and sends wallets, what it asks,
+/// its faults, and where its QR codes are.
+fn dapp_banner(
+    what: &str,
+    listening: &str,
+    base: &str,
+    about: Vec<String>,
+    faults: &[&str],
+    qr_paths: &[&str],
+) -> Vec<String> {
+    let mut lines = vec![format!("{what} listening on {listening}")];
+    if base != listening {
+        lines.push(format!("QR codes send wallets to {base}"));
+    }
+    lines.extend(about);
+    lines.push(if faults.is_empty() {
+        "faults: none".to_string()
+    } else {
+        format!("faults: {}", faults.join(", "))
+    });
+    for path in qr_paths {
+        lines.push(format!("QR code: {listening}{path}"));
+    }
+    lines
 }
 
 fn serve_simplewallet_dapp(config: SwDappConfig, listen: SocketAddr) -> CmdResult {
@@ -469,29 +488,22 @@ fn serve_simplewallet_dapp(config: SwDappConfig, listen: SocketAddr) -> CmdResul
         let running = simplewallet_dapp::start(config, listen)
             .await
             .map_err(CliError::new)?;
-        let listening = running.listen_url();
-        let base = running.base_url();
-        let mut lines = vec![format!(
-            "reference SimpleWallet dApp listening on {listening}"
-        )];
-        if base != listening {
-            lines.push(format!("QR codes send wallets to {base}"));
-        }
-        lines.push(format!("EOS node {node}"));
-        lines.push(format!("transfers ask {amount} EOS for {payee}"));
-        lines.push(if faults.is_empty() {
-            "faults: none".to_string()
-        } else {
-            format!("faults: {}", faults.join(", "))
-        });
-        for path in [
-            "/qr/login",
-            "/qr/transfer",
-            "/qr/transaction?account=NAME",
-            "/qr/sign",
-        ] {
-            lines.push(format!("QR code: {listening}{path}"));
-        }
+        let lines = dapp_banner(
+            "reference SimpleWallet dApp",
+            &running.listen_url(),
+            &running.base_url(),
+            vec![
+                format!("EOS node {node}"),
+                format!("transfers ask {amount} EOS for {payee}"),
+            ],
+            &faults,
+            &[
+                "/qr/login",
+                "/qr/transfer",
+                "/qr/transaction?account=NAME",
+                "/qr/sign",
+            ],
+        );
         announce(&lines);
         wait_for_stop_signal().await;
         running.shutdown().await;

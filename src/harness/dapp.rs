@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
-use super::steps::{abbreviate, error, fail, network, qr_text, skip, wait_for_expiry, Step};
+use super::steps::{
+    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
+    wait_for_expiry, Step,
+};
 use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
 use super::{node_exchange, CaseOutcome};
@@ -167,19 +170,7 @@ impl std::fmt::Debug for DappSuite {
 
 /// Checks that a catalogue uses only known plays and sources.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
-    for case in &catalogue.cases {
-        if !PLAYS.contains(&case.play.as_str()) {
-            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
-        }
-        let source = case.source.as_deref().unwrap_or("");
-        if !DAPP_SOURCES.iter().any(|(s, _)| *s == source) {
-            return Err(format!(
-                "case `{}`: unknown or missing source `{source}`",
-                case.id
-            ));
-        }
-    }
-    Ok(())
+    check_plays_and_sources(catalogue, &PLAYS, &DAPP_SOURCES)
 }
 
 impl DappSuite {
@@ -608,30 +599,7 @@ impl DappSuite {
         warnings: &mut Vec<String>,
     ) -> Step<Reply> {
         let status = reply.status;
-        transcript::observe(format!(
-            "the callback answered HTTP {status}: {}",
-            abbreviate(&reply.body)
-        ));
-        if (300..400).contains(&status) {
-            return fail(format!(
-                "the callback answered a redirect (HTTP {status}) instead of a reply; redirects are not followed (ONT-T7)"
-            ));
-        }
-        if status >= 500 {
-            return fail(format!(
-                "the callback answered HTTP {status}: {} (ONT-T7: replies are JSON envelopes)",
-                abbreviate(&reply.body)
-            ));
-        }
-        let envelope: Value = match serde_json::from_slice(&reply.body) {
-            Ok(value @ Value::Object(_)) => value,
-            _ => {
-                return fail(format!(
-                    "the reply (HTTP {status}) is not a JSON object (ONT-T7): {}",
-                    abbreviate(&reply.body)
-                ))
-            }
-        };
+        let envelope = reply_object(&reply, "the callback", "ONT-T7", "JSON envelopes")?;
         if status != 200 {
             warnings.push(format!(
                 "the reply came with HTTP {status}; dApps SHOULD answer 200 and put the verdict in `error` (ONT-T8)"

@@ -4,9 +4,13 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde_json::Value;
+
+use super::catalogue::Catalogue;
 use super::target::{Limits, QrSource};
 use super::Verdict;
-use crate::net::{HttpClient, HttpError};
+use crate::net::{HttpClient, HttpError, HttpReply};
+use crate::transcript;
 
 /// An early end of a case: its verdict and reason.
 pub type Stop = (Verdict, String);
@@ -23,6 +27,27 @@ pub fn error<T>(reason: impl Into<String>) -> Step<T> {
 
 pub fn skip<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Skipped, reason.into()))
+}
+
+/// Checks that every case of a dApp catalogue names one of `plays` and one of `sources`.
+pub fn check_plays_and_sources(
+    catalogue: &Catalogue,
+    plays: &[&str],
+    sources: &[(&str, &str)],
+) -> Result<(), String> {
+    for case in &catalogue.cases {
+        if !plays.contains(&case.play.as_str()) {
+            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
+        }
+        let source = case.source.as_deref().unwrap_or("");
+        if !sources.iter().any(|(s, _)| *s == source) {
+            return Err(format!(
+                "case `{}`: unknown or missing source `{source}`",
+                case.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
@@ -54,6 +79,36 @@ pub fn abbreviate(bytes: &[u8]) -> String {
         format!("{}…", text.chars().take(160).collect::<String>())
     } else {
         text.to_string()
+    }
+}
+
+/// A peer's reply to a post, read as a JSON object: the exchange is observed, and a
+/// redirect, a server error or a body that is not a JSON object is a FAIL. `who` names the
+/// peer in the reasons ("the callback"), `clause` the clause a bad reply breaks, and `shape`
+/// what replies must be ("JSON envelopes").
+pub fn reply_object(reply: &HttpReply, who: &str, clause: &str, shape: &str) -> Step<Value> {
+    let status = reply.status;
+    transcript::observe(format!(
+        "{who} answered HTTP {status}: {}",
+        abbreviate(&reply.body)
+    ));
+    if (300..400).contains(&status) {
+        return fail(format!(
+            "{who} answered a redirect (HTTP {status}) instead of a reply; redirects are not followed ({clause})"
+        ));
+    }
+    if status >= 500 {
+        return fail(format!(
+            "{who} answered HTTP {status}: {} ({clause}: replies are {shape})",
+            abbreviate(&reply.body)
+        ));
+    }
+    match serde_json::from_slice(&reply.body) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        _ => fail(format!(
+            "the reply (HTTP {status}) is not a JSON object ({clause}): {}",
+            abbreviate(&reply.body)
+        )),
     }
 }
 

@@ -6,6 +6,7 @@
 //! judging them (ARCHITECTURE.md, invariant 6).
 
 pub mod dapp;
+pub mod http;
 pub mod simplewallet_dapp;
 pub mod store;
 pub mod wallet;

@@ -28,7 +28,8 @@ use crate::chain::eos::{
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::steps::{
-    abbreviate, error, fail, network, qr_text, skip, unix_now, wait_for_expiry, Step,
+    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
+    unix_now, wait_for_expiry, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
@@ -73,25 +74,21 @@ pub const CHAIN_SEED: &str = "qrconform/harness/eos-chain";
 /// Checks that a catalogue uses only known plays and sources, each case starting from the
 /// action its source gives.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
-    for case in &catalogue.cases {
-        if !PLAYS.contains(&case.play.as_str()) {
-            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
-        }
-        let source = case.source.as_deref().unwrap_or("");
-        if !SW_DAPP_SOURCES.iter().any(|(s, _)| *s == source) {
-            return Err(format!(
-                "case `{}`: unknown or missing source `{source}`",
-                case.id
-            ));
-        }
-        if source != case.action {
-            return Err(format!(
-                "case `{}`: the source `{source}` gives `{source}` QR codes, not `{}`",
-                case.id, case.action
-            ));
-        }
+    check_plays_and_sources(catalogue, &PLAYS, &SW_DAPP_SOURCES)?;
+    match catalogue
+        .cases
+        .iter()
+        .find(|c| c.source.as_deref() != Some(&c.action))
+    {
+        Some(case) => Err(format!(
+            "case `{}`: the source `{}` gives `{}` QR codes, not `{}`",
+            case.id,
+            case.source.as_deref().unwrap_or(""),
+            case.source.as_deref().unwrap_or(""),
+            case.action
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// What a case requires of the back end, in words, from its catalogue entry.
@@ -600,31 +597,7 @@ impl SwDappSuite {
 
 /// Checks a reply's HTTP status and its `{code, error}` body (SW-L4).
 fn read_reply(reply: HttpReply, warnings: &mut Vec<String>) -> Step<Reply> {
-    let status = reply.status;
-    transcript::observe(format!(
-        "the dApp answered HTTP {status}: {}",
-        abbreviate(&reply.body)
-    ));
-    if (300..400).contains(&status) {
-        return fail(format!(
-            "the dApp answered a redirect (HTTP {status}) instead of a reply; redirects are not followed"
-        ));
-    }
-    if status >= 500 {
-        return fail(format!(
-            "the dApp answered HTTP {status}: {} (SW-L4: replies are {{code, error}})",
-            abbreviate(&reply.body)
-        ));
-    }
-    let body: Value = match serde_json::from_slice(&reply.body) {
-        Ok(value @ Value::Object(_)) => value,
-        _ => {
-            return fail(format!(
-                "the reply (HTTP {status}) is not a JSON object (SW-L4): {}",
-                abbreviate(&reply.body)
-            ))
-        }
-    };
+    let body = reply_object(&reply, "the dApp", "SW-L4", "{code, error}")?;
     let (parsed, quirks) = Reply::parse_with_quirks(&body).or_else(|e| {
         fail(format!(
             "the reply is not {{code, error}} (SW-L4): {e}: {}",

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
@@ -30,6 +30,7 @@ use super::judge::{self, Rejection};
 use super::qr::{self, Issued, Issuer};
 use super::Shared;
 use crate::reference::dapp::session::now;
+use crate::reference::http::{icon, json_reply, not_found, text};
 
 /// The largest post body read: a login post is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -46,23 +47,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)
-}
-
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body.into(),
-    )
-        .into_response()
-}
-
-async fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, "not found")
-}
-
-async fn icon() -> StatusCode {
-    StatusCode::NO_CONTENT
 }
 
 async fn qr_code(
@@ -96,12 +80,7 @@ async fn qr_code(
 }
 
 fn reply(shared: &Shared, verdict: Result<(), Rejection>) -> Response {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        judge::reply(shared, verdict).to_string(),
-    )
-        .into_response()
+    json_reply(StatusCode::OK, &judge::reply(shared, verdict))
 }
 
 fn body_bytes(body: &Result<Bytes, BytesRejection>) -> Result<&[u8], String> {
