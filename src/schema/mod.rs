@@ -58,6 +58,26 @@ const EMBEDDED: &[Embedded] = &[
     embed!("driver.identity"),
     embed!("driver.scan.request"),
     embed!("driver.scan.reply"),
+    embed!(
+        "simplewallet.login.request",
+        "simplewallet/login.request.json"
+    ),
+    embed!(
+        "simplewallet.transfer.request",
+        "simplewallet/transfer.request.json"
+    ),
+    embed!(
+        "simplewallet.transaction.request",
+        "simplewallet/transaction.request.json"
+    ),
+    embed!(
+        "simplewallet.sign.request",
+        "simplewallet/sign.request.json"
+    ),
+    embed!("simplewallet.login.post", "simplewallet/login.post.json"),
+    embed!("simplewallet.notify.post", "simplewallet/notify.post.json"),
+    embed!("simplewallet.sign.post", "simplewallet/sign.post.json"),
+    embed!("simplewallet.reply", "simplewallet/reply.json"),
     embed!("report", "report/report.json"),
 ];
 
@@ -97,6 +117,17 @@ const PATTERN_PHRASES: &[(&str, &str)] = &[
         r"^(?:%address|A[1-9A-HJ-NP-Za-km-z]{33})$",
         "a base58 address or \"%address\"",
     ),
+    (
+        r"^(?:[.1-5a-z]{0,11}[1-5a-z]|[.1-5a-z]{12}[1-5a-j])$",
+        "an EOSIO name (up to 12 of .12345a-z and a 13th of .12345a-j, no trailing dot)",
+    ),
+    (r"^[A-Z]{1,7}$", "a symbol code (1 to 7 letters A-Z)"),
+    (
+        r"^[0-9]+(?:\.[0-9]+)?$",
+        "a plain decimal (digits, optionally a point and more digits)",
+    ),
+    (r"^[0-9]{1,15}$", "1 to 15 decimal digits"),
+    (r"^[0-9]{1,20}$", "1 to 20 decimal digits"),
 ];
 
 /// What `schema list` shows about one kind; read from the schema file itself.
@@ -255,14 +286,16 @@ mod tests {
                 "{} has no description",
                 info.name
             );
-            let folder = if info.name == "report" {
-                "report/"
+            let (folder, file) = if info.name == "report" {
+                ("report/", info.name)
+            } else if let Some(file) = info.name.strip_prefix("simplewallet.") {
+                ("simplewallet/", file)
             } else {
-                "ontology/"
+                ("ontology/", info.name)
             };
             assert_eq!(
                 info.id,
-                format!("https://qrconform.dev/schemas/{folder}{}.json", info.name)
+                format!("https://qrconform.dev/schemas/{folder}{file}.json")
             );
             let schema: Value = serde_json::from_str(schema_text(info.name).unwrap()).unwrap();
             assert_eq!(
@@ -305,10 +338,13 @@ mod tests {
     #[test]
     fn kinds_match_the_serde_types() {
         // `driver.*` kinds are the harness's wallet driver protocol, not protocol messages;
-        // its serde types are held to them in `protocol::driver`.
+        // its serde types are held to them in `protocol::driver`. The `simplewallet.*` kinds
+        // are held to their types in `protocol::simplewallet::messages`.
         let protocol: Vec<&str> = kind_names()
             .into_iter()
-            .filter(|k| !k.starts_with("driver.") && *k != "report")
+            .filter(|k| {
+                !k.starts_with("driver.") && !k.starts_with("simplewallet.") && *k != "report"
+            })
             .collect();
         let names: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(protocol, names);

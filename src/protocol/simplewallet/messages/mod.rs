@@ -49,9 +49,11 @@
 //!   optional `info`, and `data` as a JSON object.
 //!
 //! Rules the schemas cannot state, because a schema sees numbers, not their text: the
-//! exponent and float forms of `amount` and `timestamp`, `amount` against `precision` and the
+//! exponent, float and `-0` forms of `amount` and `timestamp`, `amount` against `precision` and the
 //! asset range, and timestamps above u64. The unit tests hold the types to these.
 
+#[cfg(test)]
+mod tests;
 mod text;
 
 use serde_json::{Map, Number, Value};
@@ -91,35 +93,47 @@ pub const SCHEMA_KINDS: [&str; 8] = [
 /// names it (`actions[1].account` inside arrays).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MessageError {
+    /// The text is longer than [`MAX_TEXT_BYTES`].
     #[error("the text is {length} bytes long; at most {limit} are read")]
     TooLong { length: usize, limit: usize },
+    /// The text does not parse as JSON.
     #[error("the text is not JSON: {reason}")]
     NotJson { reason: String },
+    /// The message is JSON but not an object.
     #[error("the message is {found}, not a JSON object")]
     NotObject { found: &'static str },
+    /// A required member is absent (no spelling of it is present).
     #[error("missing required field `{field}`")]
     Missing { field: String },
+    /// A member has the wrong JSON type (`null` included).
     #[error("field `{field}`: expected {expected}, found {found}")]
     WrongType {
         field: String,
         expected: &'static str,
         found: &'static str,
     },
+    /// A member has the right type but a value the profile does not allow.
     #[error("field `{field}`: {reason}")]
     Invalid { field: String, reason: String },
+    /// Two spellings of one field are present; `field` is the documented one.
     #[error("fields `{field}` and `{other}` are two spellings of one field; only one may be sent")]
     BothSpellings { field: String, other: String },
+    /// SW-T2: `protocol` is a string other than `SimpleWallet`.
     #[error("field `protocol` is {found}; it must be \"SimpleWallet\"")]
     Protocol { found: String },
+    /// SW-T2: `version` is a string other than `1.0`.
     #[error("field `version` is {found}; it must be \"1.0\"")]
     Version { found: String },
+    /// SW-T2: `action` is a string naming no request this profile knows.
     #[error(
         "field `action` is {found}; it must be \"login\", \"transfer\", \"transaction\" or \
          \"sign\""
     )]
     UnknownAction { found: String },
+    /// A name, symbol or amount breaks an EOSIO rule; `source` says which.
     #[error("field `{field}`: {source}")]
     Eosio { field: String, source: EosioError },
+    /// The text starts as a `simplewallet:` link but is not a well-formed one (SW-T1).
     #[error("bad deep link: {reason}")]
     DeepLink { reason: String },
 }
@@ -945,6 +959,71 @@ pub fn callback_url(callback: &str, result: CallbackResult, tx_id: Option<&str>)
         url.push_str(fragment);
     }
     url
+}
+
+/// What a wallet appended to a callback URL, read back by the dApp side (SW-X3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackReturn {
+    pub result: CallbackResult,
+    /// `txID`, or (a quirk) MYKEY's `txId`, if present.
+    pub tx_id: Option<String>,
+    pub quirks: Vec<Quirk>,
+}
+
+impl CallbackReturn {
+    /// Reads `result` and `txID` from the query of `url`. The wallet appends after the
+    /// dApp's own query, so when a name repeats the last one counts.
+    pub fn parse(url: &str) -> Result<CallbackReturn, MessageError> {
+        let query = url
+            .split_once('#')
+            .map_or(url, |(before, _)| before)
+            .split_once('?')
+            .map_or("", |(_, query)| query);
+        let mut result = None;
+        let mut tx_id = None;
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "result" => result = Some(value),
+                "txID" | "txId" => tx_id = Some((key, value)),
+                _ => {}
+            }
+        }
+        let result = result.ok_or_else(|| MessageError::Missing {
+            field: "result".to_owned(),
+        })?;
+        let result = result
+            .parse::<u64>()
+            .ok()
+            .and_then(CallbackResult::from_code)
+            .ok_or_else(|| {
+                MessageError::invalid("result", format!("{} is not 0, 1 or 2", quoted(result)))
+            })?;
+        let mut quirks = Vec::new();
+        let tx_id = match tx_id {
+            None => None,
+            Some((key, value)) => {
+                if key != "txID" {
+                    quirks.push(Quirk::TxIdSpelling(key.to_owned()));
+                }
+                let decoded = text::form_decode(value.as_bytes())
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| {
+                        MessageError::invalid(
+                            key,
+                            format!("{} is not URL-encoded UTF-8", quoted(value)),
+                        )
+                    })?;
+                Some(decoded)
+            }
+        };
+        Ok(CallbackReturn {
+            result,
+            tx_id,
+            quirks,
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

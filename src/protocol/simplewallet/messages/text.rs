@@ -38,9 +38,18 @@ pub(super) fn encode_component(text: &str) -> String {
     utf8_percent_encode(text, URI_COMPONENT).to_string()
 }
 
-/// Whether `text` looks like a deep link rather than JSON: it starts with the scheme,
-/// compared case-insensitively as URI schemes are.
+/// Whether `text` is meant as a deep link rather than JSON: it starts with the scheme
+/// `simplewallet:`, compared case-insensitively as URI schemes are. Whether the rest is a
+/// well-formed link is [`deep_link_param`]'s question, so a wrong host gets a deep-link error
+/// rather than "not JSON".
 pub(super) fn is_deep_link(text: &str) -> bool {
+    const SCHEME: &str = "simplewallet:";
+    text.get(..SCHEME.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME))
+}
+
+/// Whether `text` starts with `simplewallet://eos.io`, the scheme in any case.
+fn has_deep_link_origin(text: &str) -> bool {
     text.get(..DEEP_LINK_ORIGIN.len())
         .is_some_and(|head| head.eq_ignore_ascii_case(DEEP_LINK_ORIGIN))
 }
@@ -53,7 +62,7 @@ pub(super) fn is_deep_link(text: &str) -> bool {
 /// repeated `param`, or bytes that are not UTF-8 are errors.
 pub(super) fn deep_link_param(link: &str) -> Result<String, MessageError> {
     let bad = |reason: String| MessageError::DeepLink { reason };
-    if !is_deep_link(link) {
+    if !has_deep_link_origin(link) {
         return Err(bad(format!(
             "{} does not start with `{DEEP_LINK_PREFIX}`",
             quoted(link)
@@ -90,7 +99,7 @@ pub(super) fn deep_link_param(link: &str) -> Result<String, MessageError> {
 }
 
 /// `application/x-www-form-urlencoded` decoding of one value: `+` is a space, `%XX` a byte.
-fn form_decode(bytes: &[u8]) -> Result<Vec<u8>, MessageError> {
+pub(super) fn form_decode(bytes: &[u8]) -> Result<Vec<u8>, MessageError> {
     let hex = |b: Option<&u8>| b.and_then(|&b| char::from(b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
