@@ -11,7 +11,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::test::Protocol as SuiteProtocol;
 use super::{runtime, CliError, CmdResult, Verdict};
-use crate::chain::eos;
+use crate::chain::eos::{self, EosNodeConfig};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
@@ -31,7 +31,13 @@ pub enum ServeCommand {
     #[command(
         after_help = "Preloaded identities (unless --no-demo-identities): two ONT IDs \
         whose keys are printed at start-up; add more with --identity.\n\n\
-        Example: qrconform serve node --rest 127.0.0.1:0 --rpc 127.0.0.1:0"
+        Example: qrconform serve node --rest 127.0.0.1:0 --rpc 127.0.0.1:0\n\n\
+        With --protocol eos the node serves nodeos's HTTP API on one port (--port): \
+        /v1/chain/get_info, get_account, get_table_rows (MYKEY keydata), push_transaction \
+        (signatures, TaPoS, expiry, authorizations, eosio.token balances) and \
+        /v1/history/get_transaction; its demo accounts' names, keys and WIFs are printed at \
+        start-up.\n\n\
+        Example: qrconform serve node --protocol eos --port 0"
     )]
     Node {
         /// The chain to mock.
@@ -50,6 +56,10 @@ pub enum ServeCommand {
         /// Start without the two demo identities.
         #[arg(long)]
         no_demo_identities: bool,
+        /// The port of the EOS node's HTTP API on 127.0.0.1 (`--protocol eos` only; 0 picks
+        /// a free port) [default: 8888].
+        #[arg(long, value_name = "PORT", conflicts_with_all = ["rest", "rpc"])]
+        port: Option<u16>,
     },
     /// Run the reference dApp back end until interrupted (Ctrl-C or SIGTERM).
     ///
@@ -247,6 +257,8 @@ fn wallet_after_help() -> String {
 pub enum Protocol {
     /// Ontology (dAPI mobile): REST and JSON-RPC.
     Ontology,
+    /// EOS (SimpleWallet, MYKEY): nodeos's HTTP API.
+    Eos,
 }
 
 impl ServeCommand {
@@ -265,7 +277,13 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             rpc,
             identity,
             no_demo_identities,
+            port,
         } => {
+            if port.is_some() {
+                return Err(CliError::new(
+                    "--port is for --protocol eos; the Ontology node takes --rest and --rpc",
+                ));
+            }
             let mut config = if no_demo_identities {
                 NodeConfig::default()
             } else {
@@ -275,6 +293,21 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
                 config.identities.push(parse_identity(spec)?);
             }
             serve_ontology(config, rest, rpc)
+        }
+        ServeCommand::Node {
+            protocol: Protocol::Eos,
+            identity,
+            no_demo_identities,
+            port,
+            ..
+        } => {
+            if !identity.is_empty() || no_demo_identities {
+                return Err(CliError::new(
+                    "--identity and --no-demo-identities are for the Ontology node",
+                ));
+            }
+            let addr = SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(eos::DEFAULT_PORT)));
+            serve_eos(EosNodeConfig::demo(), addr)
         }
         ServeCommand::Dapp {
             protocol: SuiteProtocol::Simplewallet,
@@ -422,6 +455,56 @@ fn serve_ontology(config: NodeConfig, rest: SocketAddr, rpc: SocketAddr) -> CmdR
             lines.push(format!("identity {ontid} keys {}", keys.join(",")));
         }
         announce(&lines);
+        wait_for_stop_signal().await;
+        running.shutdown().await;
+        Ok(Verdict::Positive)
+    })
+}
+
+/// The start-up banner of the EOS node: where it listens, its chain id, and each demo
+/// account's keys with their WIFs, so a person can sign for them by hand.
+fn eos_banner(base_url: &str, config: &EosNodeConfig) -> Vec<String> {
+    let mut lines = vec![
+        "mock EOS node".to_string(),
+        format!("HTTP listening on {base_url}"),
+        format!("chain_id {}", hex::encode(config.chain_id)),
+    ];
+    for (name, seed) in eos::DEMO_ACCOUNTS {
+        let active = eos::demo_key(seed);
+        let owner = eos::demo_key(&format!("{seed}/owner"));
+        lines.push(format!(
+            "account {name} active {} {} owner {} {}",
+            active.public_key(),
+            active.to_wif(),
+            owner.public_key(),
+            owner.to_wif()
+        ));
+    }
+    let manager = eos::demo_key(eos::DEMO_MANAGER_SEED);
+    let (mykey, manager_name, seed) = eos::DEMO_MYKEY_ACCOUNT;
+    lines.push(format!(
+        "account {manager_name} active {} {}",
+        manager.public_key(),
+        manager.to_wif()
+    ));
+    for index in 0..6 {
+        let key = eos::demo_key(&format!("{seed}/{index}"));
+        lines.push(format!(
+            "mykey {mykey} manager {manager_name} keydata {index} {} {}",
+            key.public_key(),
+            key.to_wif()
+        ));
+    }
+    lines.push(format!("balances eosio.token {} each", eos::DEMO_BALANCE));
+    lines
+}
+
+fn serve_eos(config: EosNodeConfig, addr: SocketAddr) -> CmdResult {
+    runtime()?.block_on(async move {
+        let running = eos::start(config.clone(), addr)
+            .await
+            .map_err(CliError::new)?;
+        announce(&eos_banner(&running.base_url(), &config));
         wait_for_stop_signal().await;
         running.shutdown().await;
         Ok(Verdict::Positive)

@@ -116,6 +116,27 @@ pub struct HistoryTransaction {
     pub raw: Value,
 }
 
+impl HistoryTransaction {
+    /// Every `transfer` a contract executed in this transaction, top-level or inline, read
+    /// from the traces (the contract's own trace, not the notifications): where a MYKEY
+    /// payment shows, since its top-level action is `mykeymanager::sendaction`
+    /// (simplewallet.md §7). Traces whose data is not a transfer are skipped.
+    pub fn trace_transfers(&self) -> Vec<(String, Transfer)> {
+        self.raw["traces"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t["act"]["name"] == "transfer" && t["receiver"] == t["act"]["account"])
+            .filter_map(|t| {
+                let contract = t["act"]["account"].as_str()?.to_string();
+                let data = hex::decode(t["act"]["hex_data"].as_str()?).ok()?;
+                Some((contract, Transfer::unpack(&data).ok()?))
+            })
+            .collect()
+    }
+}
+
 /// A transaction of `actions` that expires `expire_in` seconds after the head block, with
 /// TaPoS on the head block (as eosjs builds one).
 pub fn transaction_for(info: &ChainInfo, actions: Vec<Action>, expire_in: u32) -> Transaction {
@@ -489,5 +510,61 @@ impl EosClient {
                 .collect(),
             raw: v,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::eos::ledger::{block_id, format_time_ms};
+
+    #[test]
+    fn time_points_parse_back_to_their_seconds() {
+        for ms in [
+            0u64,
+            1_545_138_748_500,
+            1_796_524_729_000,
+            4_102_444_800_000,
+        ] {
+            assert_eq!(
+                parse_time_point(&format_time_ms(ms)).map(u64::from),
+                Some(ms / 1000),
+                "{ms}"
+            );
+        }
+        assert_eq!(parse_time_point("2018-12-18T13:12:28"), Some(1_545_138_748));
+        for bad in [
+            "",
+            "2018-12-18",
+            "2018-13-18T13:12:28",
+            "2018-12-18T24:00:00",
+            "2018-12-18T13:12",
+            "2018-12-18T13:12:28:01",
+            "x-12-18T13:12:28",
+            "1969-12-31T23:59:59",
+        ] {
+            assert_eq!(parse_time_point(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn transactions_take_tapos_and_expiry_from_the_head() {
+        let head_block_id = block_id(&[1u8; 32], 0x0001_2345);
+        let info = ChainInfo {
+            server_version: String::new(),
+            chain_id: [1u8; 32],
+            head_block_num: 0x0001_2345,
+            head_block_id,
+            head_block_time: 1_000,
+            last_irreversible_block_num: 0x0001_2345,
+        };
+        let tx = transaction_for(&info, Vec::new(), 30);
+        assert_eq!(tx.expiration, 1_030);
+        assert_eq!(tx.ref_block_num, 0x2345);
+        assert_eq!(tx.ref_block_prefix, ref_block_prefix(&head_block_id));
+        assert_eq!(
+            transaction_for(&info, Vec::new(), u32::MAX).expiration,
+            u32::MAX
+        );
     }
 }

@@ -160,6 +160,7 @@ pub fn status_text(status: u16) -> &'static str {
         401 => "UnAuthorized",
         404 => "Not Found",
         409 => "Conflict",
+        413 => "Payload Too Large",
         _ => "Internal Service Error",
     }
 }
@@ -303,6 +304,9 @@ pub struct StoredTransaction {
     pub block_time_ms: u64,
     /// Whether it was planted without checks ([`Ledger::insert_executed`]).
     pub planted: bool,
+    /// Actions the transaction's actions sent inline, shown in its traces only (as MYKEY's
+    /// `mykeymanager::sendaction` forwards a token transfer, simplewallet.md §7).
+    pub inline: Vec<Action>,
 }
 
 impl StoredTransaction {
@@ -686,7 +690,7 @@ impl Ledger {
     /// Produces a block for a transaction: at the clock's slot, or the next slot after the
     /// head when the clock has not moved on.
     fn produce_block(&mut self, now_ms: u64) -> (u32, u64) {
-        let time = slot_time(now_ms).max(self.head_time_ms + BLOCK_INTERVAL_MS);
+        let time = slot_time(now_ms).max(self.head_time_ms.saturating_add(BLOCK_INTERVAL_MS));
         self.head_num = self.head_num.saturating_add(1);
         self.head_time_ms = time;
         (self.head_num, time)
@@ -829,16 +833,22 @@ impl Ledger {
         Ok(self.push_answer(&stored))
     }
 
-    /// Puts a transaction on chain without any check or effect; its id.
+    /// Puts a transaction on chain without any check or effect, with the inline actions its
+    /// traces show; its id. A transaction already on chain stays as it is.
     pub fn insert_executed(
         &mut self,
         tx: Transaction,
         signatures: Vec<Signature>,
+        inline: Vec<Action>,
         now_ms: u64,
     ) -> String {
         let id = tx.id_hex();
         if !self.by_id.contains_key(&id) {
+            let index = self.transactions.len();
             self.store(tx, signatures, now_ms, true);
+            if let Some(stored) = self.transactions.get_mut(index) {
+                stored.inline = inline;
+            }
         }
         id
     }
@@ -858,6 +868,7 @@ impl Ledger {
             block_num,
             block_time_ms,
             planted,
+            inline: Vec::new(),
         };
         self.by_id
             .insert(stored.id.clone(), self.transactions.len());
@@ -939,7 +950,7 @@ impl Ledger {
                 ),
             ));
         }
-        if expiration_ms > now_ms + MAX_TRANSACTION_LIFETIME_SECS * 1000 {
+        if expiration_ms > now_ms.saturating_add(MAX_TRANSACTION_LIFETIME_SECS * 1000) {
             return Err(NodeError::new(
                 code::TX_EXP_TOO_FAR,
                 format!(
@@ -1187,15 +1198,37 @@ impl Ledger {
 
     /// The action traces of a stored transaction, as nodeos 2.0 writes them.
     pub fn traces(&self, stored: &StoredTransaction) -> Vec<Value> {
+        let inline_tx = Transaction {
+            actions: stored.inline.clone(),
+            ..Transaction::default()
+        };
         let actions = stored.actions_json();
+        let inline_actions = transaction_json(&inline_tx)["actions"].clone();
+        let all = stored
+            .tx
+            .actions
+            .iter()
+            .zip(actions.as_array().into_iter().flatten())
+            .map(|(action, act)| (action, act.clone(), false))
+            .chain(
+                stored
+                    .inline
+                    .iter()
+                    .zip(inline_actions.as_array().into_iter().flatten())
+                    .map(|(action, act)| (action, act.clone(), true)),
+            );
         let mut traces = Vec::new();
         let mut ordinal = 0u32;
-        for (index, action) in stored.tx.actions.iter().enumerate() {
-            let act = actions.get(index).cloned().unwrap_or(Value::Null);
+        for (action, act, inline) in all {
             let parent = ordinal + 1;
             for (n, receiver) in self.receivers(action).into_iter().enumerate() {
                 ordinal += 1;
-                let creator = if n == 0 { 0 } else { parent };
+                // Inline actions were sent by the first action; notifications by their action.
+                let creator = match (n, inline) {
+                    (0, false) => 0,
+                    (0, true) => 1,
+                    _ => parent,
+                };
                 traces.push(json!({
                     "action_ordinal": ordinal,
                     "creator_action_ordinal": creator,
@@ -1332,4 +1365,781 @@ fn symbol_code_raw(code: &str) -> u64 {
         .take(7)
         .enumerate()
         .fold(0u64, |raw, (i, b)| raw | (u64::from(b) << (8 * i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::simplewallet::crypto::PrivateKey;
+
+    const T0: u64 = 1_800_000_000_000;
+    const CHAIN: [u8; 32] = [7u8; 32];
+
+    fn name(text: &str) -> Name {
+        text.parse().expect("a valid test name")
+    }
+
+    fn key(seed: &str) -> PrivateKey {
+        PrivateKey::from_seed(seed)
+    }
+
+    fn eos(text: &str) -> Asset {
+        text.parse().expect("a valid test asset")
+    }
+
+    fn ledger() -> Ledger {
+        let mut config = EosNodeConfig {
+            chain_id: CHAIN,
+            accounts: Vec::new(),
+            mykey: Vec::new(),
+            balances: vec![(name("alice"), eos("10.0000 EOS"))],
+        };
+        for account in ["alice", "bob"] {
+            config.accounts.push(AccountSpec {
+                name: name(account),
+                owner: vec![key(&format!("{account}/owner")).public_key()],
+                active: vec![key(account).public_key()],
+            });
+        }
+        for contract in ["eosio", "eosio.token"] {
+            config.accounts.push(AccountSpec {
+                name: name(contract),
+                owner: Vec::new(),
+                active: Vec::new(),
+            });
+        }
+        config.accounts.push(AccountSpec {
+            name: name("mykeymanager"),
+            owner: vec![key("manager").public_key()],
+            active: vec![key("manager").public_key()],
+        });
+        config.mykey.push(MykeyAccountSpec {
+            name: name("mykeyuser"),
+            manager: name("mykeymanager"),
+            keys: (0..6)
+                .map(|index| KeyDataRow {
+                    index,
+                    pubkey: key(&format!("mykey/{index}")).public_key(),
+                    status: 0,
+                    nonce: u64::from(index) * 10,
+                })
+                .collect(),
+        });
+        config.balances.push((name("mykeyuser"), eos("5.0000 EOS")));
+        Ledger::new(config, T0)
+    }
+
+    fn transfer_action(from: &str, to: &str, quantity: &str, actor: &str, perm: &str) -> Action {
+        Action {
+            account: EOSIO_TOKEN,
+            name: TRANSFER,
+            authorization: vec![PermissionLevel {
+                actor: name(actor),
+                permission: name(perm),
+            }],
+            data: Transfer {
+                from: name(from),
+                to: name(to),
+                quantity: eos(quantity),
+                memo: "order 1".into(),
+            }
+            .pack(),
+        }
+    }
+
+    /// A transaction on the ledger's head block, expiring in 30 s.
+    fn tx_on_head(ledger: &Ledger, actions: Vec<Action>) -> Transaction {
+        let head = ledger.head_block_num();
+        Transaction {
+            expiration: u32::try_from(ledger.head_block_time_ms() / 1000 + 30).unwrap(),
+            ref_block_num: (head & 0xffff) as u16,
+            ref_block_prefix: ref_block_prefix(&block_id(&CHAIN, head)),
+            actions,
+            ..Transaction::default()
+        }
+    }
+
+    fn signed(tx: Transaction, signers: &[&str]) -> PushRequest {
+        let digest = tx.signing_digest(&CHAIN);
+        let signatures = signers
+            .iter()
+            .map(|s| key(s).sign_digest(&digest))
+            .collect();
+        PushRequest { tx, signatures }
+    }
+
+    fn alice_pays(ledger: &Ledger, quantity: &str) -> Transaction {
+        tx_on_head(
+            ledger,
+            vec![transfer_action("alice", "bob", quantity, "alice", "active")],
+        )
+    }
+
+    fn refusal(result: Result<Value, NodeError>) -> NodeError {
+        match result {
+            Err(e) => e,
+            Ok(v) => panic!("accepted: {v}"),
+        }
+    }
+
+    fn balance(ledger: &Ledger, account: &str) -> i64 {
+        ledger
+            .balance(EOSIO_TOKEN, name(account), "EOS")
+            .map_or(0, |a| a.amount)
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn name_constants_are_the_names_they_say() {
+        assert_eq!(EOSIO_TOKEN, name("eosio.token"));
+        assert_eq!(ACTIVE, name("active"));
+        assert_eq!(OWNER, name("owner"));
+        assert_eq!(TRANSFER, name("transfer"));
+    }
+
+    #[test]
+    fn block_ids_carry_their_number_and_give_the_tapos_prefix() {
+        let id = block_id(&CHAIN, 0x0102_0304);
+        assert_eq!(&id[..4], &[1, 2, 3, 4]);
+        assert_ne!(block_id(&CHAIN, 5), block_id(&[8u8; 32], 5));
+        assert_eq!(
+            ref_block_prefix(&id),
+            u32::from_le_bytes([id[8], id[9], id[10], id[11]])
+        );
+    }
+
+    #[test]
+    fn times_are_written_as_eosio_time_points() {
+        assert_eq!(format_time_ms(1_545_138_748_500), "2018-12-18T13:12:28.500");
+        assert_eq!(format_time_ms(0), "1970-01-01T00:00:00.000");
+    }
+
+    #[test]
+    fn the_head_follows_the_clock_one_block_per_slot_reached() {
+        let mut l = ledger();
+        assert_eq!(l.head_block_num(), 1);
+        l.tick(T0 + 499);
+        assert_eq!(l.head_block_num(), 1, "within the slot: no block");
+        l.tick(T0 + 500);
+        assert_eq!(l.head_block_num(), 2);
+        l.tick(T0 + 60_000);
+        assert_eq!(l.head_block_num(), 3, "one block, not a backlog");
+        assert_eq!(l.head_block_time_ms(), T0 + 60_000);
+    }
+
+    #[test]
+    fn info_names_the_chain_and_its_head() {
+        let l = ledger();
+        let info = l.info();
+        assert_eq!(info["chain_id"], hex::encode(CHAIN));
+        assert_eq!(info["head_block_num"], 1);
+        assert_eq!(info["last_irreversible_block_num"], 1);
+        let head_id = hex::encode(block_id(&CHAIN, 1));
+        assert_eq!(info["head_block_id"], head_id.as_str());
+        assert_eq!(info["last_irreversible_block_id"], head_id.as_str());
+        assert_eq!(info["head_block_time"], format_time_ms(T0).as_str());
+        assert_eq!(info["head_block_producer"], "eosio");
+    }
+
+    #[test]
+    fn an_account_shows_its_keys_and_a_mykey_account_its_manager() {
+        let l = ledger();
+        let alice = l
+            .account(&object(json!({"account_name": "alice"})))
+            .expect("alice");
+        assert_eq!(alice["permissions"][0]["perm_name"], "active");
+        assert_eq!(alice["permissions"][0]["parent"], "owner");
+        assert_eq!(
+            alice["permissions"][0]["required_auth"]["keys"][0]["key"],
+            key("alice").public_key().to_legacy().as_str()
+        );
+        assert_eq!(alice["permissions"][1]["perm_name"], "owner");
+        assert_eq!(
+            alice["permissions"][1]["required_auth"]["keys"][0]["key"],
+            key("alice/owner").public_key().to_legacy().as_str()
+        );
+        assert_eq!(alice["core_liquid_balance"], "10.0000 EOS");
+        let mykey = l
+            .account(&object(json!({"account_name": "mykeyuser"})))
+            .expect("mykeyuser");
+        let active = &mykey["permissions"][0]["required_auth"];
+        assert_eq!(active["keys"], json!([]));
+        assert_eq!(
+            active["accounts"][0],
+            json!({"permission": {"actor": "mykeymanager", "permission": "active"}, "weight": 1})
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_malformed_account_name_is_refused() {
+        let l = ledger();
+        let e = refusal(l.account(&object(json!({"account_name": "nobody"}))));
+        assert_eq!((e.status, e.code), (500, code::UNSPECIFIED));
+        assert!(e.message.contains("nobody"), "{e}");
+        let e = refusal(l.account(&object(json!({"account_name": "Not A Name"}))));
+        assert_eq!((e.status, e.code), (400, code::INVALID_HTTP_REQUEST));
+        let e = refusal(l.account(&Map::new()));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    fn keydata(l: &Ledger, extra: Value) -> Value {
+        let mut body = object(json!({
+            "json": true, "code": "mykeymanager", "scope": "mykeyuser", "table": "keydata",
+        }));
+        body.extend(object(extra));
+        l.table_rows(&body).expect("rows")
+    }
+
+    #[test]
+    fn keydata_rows_honour_lower_bound_and_limit() {
+        let l = ledger();
+        let reserved = keydata(&l, json!({"lower_bound": 3, "limit": 1}));
+        assert_eq!(reserved["rows"].as_array().map(Vec::len), Some(1));
+        assert_eq!(reserved["rows"][0]["index"], 3);
+        assert_eq!(
+            reserved["rows"][0]["key"]["pubkey"],
+            key("mykey/3").public_key().to_legacy().as_str()
+        );
+        assert_eq!(reserved["rows"][0]["key"]["status"], 0);
+        assert_eq!(reserved["rows"][0]["key"]["nonce"], 30);
+        assert_eq!(reserved["more"], true);
+        assert_eq!(reserved["next_key"], "4");
+        let as_text = keydata(&l, json!({"lower_bound": "3", "limit": "2"}));
+        assert_eq!(as_text["rows"][1]["index"], 4);
+        let all = keydata(&l, json!({"limit": 10}));
+        assert_eq!(all["rows"].as_array().map(Vec::len), Some(6));
+        assert_eq!(all["more"], false);
+        assert_eq!(all["next_key"], "");
+        let upper = keydata(&l, json!({"lower_bound": 1, "upper_bound": 2}));
+        assert_eq!(upper["rows"].as_array().map(Vec::len), Some(2));
+        let e = refusal(l.table_rows(&object(json!({
+            "code": "mykeymanager", "scope": "mykeyuser", "table": "keydata", "lower_bound": -1,
+        }))));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    #[test]
+    fn other_tables_and_scopes_have_no_rows_but_token_accounts_show_balances() {
+        let l = ledger();
+        let other = keydata(&l, json!({"scope": "alice"}));
+        assert_eq!(other, json!({"rows": [], "more": false, "next_key": ""}));
+        let table = l
+            .table_rows(&object(
+                json!({"code": "mykeymanager", "scope": "mykeyuser", "table": "other"}),
+            ))
+            .expect("rows");
+        assert_eq!(table["rows"], json!([]));
+        let balances = l
+            .table_rows(&object(
+                json!({"code": "eosio.token", "scope": "alice", "table": "accounts"}),
+            ))
+            .expect("rows");
+        assert_eq!(balances["rows"], json!([{"balance": "10.0000 EOS"}]));
+    }
+
+    #[test]
+    fn key_status_changes_show_in_the_rows() {
+        let mut l = ledger();
+        assert!(l.set_key_status(name("mykeyuser"), 3, 1));
+        assert!(!l.set_key_status(name("mykeyuser"), 9, 1));
+        let rows = keydata(&l, json!({"lower_bound": 3, "limit": 1}));
+        assert_eq!(rows["rows"][0]["key"]["status"], 1);
+    }
+
+    #[test]
+    fn a_signed_transfer_executes_moves_balances_and_is_in_history() {
+        let mut l = ledger();
+        let tx = alice_pays(&l, "1.5000 EOS");
+        let id = tx.id_hex();
+        let answer = l.push(&signed(tx, &["alice"]), T0 + 100).expect("accepted");
+        assert_eq!(answer["transaction_id"], id.as_str());
+        assert_eq!(answer["processed"]["receipt"]["status"], "executed");
+        assert_eq!(answer["processed"]["block_num"], 2);
+        let traces = answer["processed"]["action_traces"]
+            .as_array()
+            .expect("traces");
+        let receivers: Vec<&str> = traces
+            .iter()
+            .filter_map(|t| t["receiver"].as_str())
+            .collect();
+        assert_eq!(receivers, ["eosio.token", "alice", "bob"]);
+        assert_eq!(balance(&l, "alice"), 85_000);
+        assert_eq!(balance(&l, "bob"), 15_000);
+        assert_eq!(l.head_block_num(), 2);
+
+        let history = l
+            .history(&object(json!({"id": id.to_uppercase()})))
+            .expect("found");
+        assert_eq!(history["id"], id.as_str());
+        assert_eq!(history["block_num"], 2);
+        assert_eq!(history["trx"]["receipt"]["status"], "executed");
+        let action = &history["trx"]["trx"]["actions"][0];
+        assert_eq!(action["account"], "eosio.token");
+        assert_eq!(action["name"], "transfer");
+        assert_eq!(
+            action["data"],
+            json!({"from": "alice", "to": "bob", "quantity": "1.5000 EOS", "memo": "order 1"})
+        );
+        assert_eq!(
+            history["trx"]["trx"]["signatures"].as_array().map(Vec::len),
+            Some(1)
+        );
+        let stored = l.transaction(&id).expect("stored");
+        assert!(!stored.planted);
+        assert_eq!(stored.transfers()[0].1.quantity, eos("1.5000 EOS"));
+    }
+
+    #[test]
+    fn an_unknown_transaction_is_not_found_in_history() {
+        let l = ledger();
+        let e = refusal(l.history(&object(json!({"id": "ab".repeat(32)}))));
+        assert_eq!(
+            (e.status, e.code, e.name.as_str()),
+            (500, code::TX_NOT_FOUND, "tx_not_found")
+        );
+        let e = refusal(l.history(&Map::new()));
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    #[test]
+    fn a_signature_that_is_not_canonical_is_refused_before_anything_else() {
+        let mut l = ledger();
+        let mut request = signed(alice_pays(&l, "1.0000 EOS"), &["alice"]);
+        request.signatures[0] = request.signatures[0].high_s();
+        let e = refusal(l.push(&request, T0));
+        assert_eq!(e.code, code::FC_ASSERT);
+        assert_eq!(e.message, "is_canonical( c ): signature is not canonical");
+        assert!(l.transactions().is_empty());
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_actors_is_unsatisfied_authorization() {
+        let mut l = ledger();
+        let e = refusal(l.push(&signed(alice_pays(&l, "1.0000 EOS"), &["bob"]), T0));
+        assert_eq!((e.status, e.code), (401, code::UNSATISFIED_AUTHORIZATION));
+        assert_eq!(e.name, "unsatisfied_authorization");
+        let e = refusal(l.push(&signed(alice_pays(&l, "1.0000 EOS"), &[]), T0));
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+        assert_eq!(balance(&l, "alice"), 100_000);
+    }
+
+    #[test]
+    fn active_takes_the_owner_key_but_owner_does_not_take_the_active_key() {
+        let mut l = ledger();
+        l.push(&signed(alice_pays(&l, "1.0000 EOS"), &["alice/owner"]), T0)
+            .expect("the owner key satisfies active");
+        let owner_tx = tx_on_head(
+            &l,
+            vec![transfer_action(
+                "alice",
+                "bob",
+                "1.0000 EOS",
+                "alice",
+                "owner",
+            )],
+        );
+        let e = refusal(l.push(&signed(owner_tx, &["alice"]), T0));
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+    }
+
+    #[test]
+    fn a_mykey_account_is_satisfied_through_its_manager() {
+        let mut l = ledger();
+        let tx = tx_on_head(
+            &l,
+            vec![transfer_action(
+                "mykeyuser",
+                "bob",
+                "1.0000 EOS",
+                "mykeyuser",
+                "active",
+            )],
+        );
+        let e = refusal(l.push(&signed(tx.clone(), &["mykey/3"]), T0));
+        assert_eq!(
+            e.code,
+            code::UNSATISFIED_AUTHORIZATION,
+            "keydata keys are not permissions"
+        );
+        l.push(&signed(tx, &["manager"]), T0)
+            .expect("the manager's key");
+        assert_eq!(balance(&l, "mykeyuser"), 40_000);
+    }
+
+    #[test]
+    fn duplicate_and_irrelevant_signatures_are_refused() {
+        let mut l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        let e = refusal(l.push(&signed(tx.clone(), &["alice", "alice"]), T0));
+        assert_eq!(e.code, code::TX_DUPLICATE_SIG);
+        let e = refusal(l.push(&signed(tx, &["alice", "bob"]), T0));
+        assert_eq!(e.code, code::TX_IRRELEVANT_SIG);
+        assert!(
+            e.message.contains(&key("bob").public_key().to_legacy()),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_same_transaction_twice_is_a_duplicate() {
+        let mut l = ledger();
+        let request = signed(alice_pays(&l, "1.0000 EOS"), &["alice"]);
+        l.push(&request, T0).expect("first");
+        let e = refusal(l.push(&request, T0));
+        assert_eq!(
+            (e.status, e.code, e.name.as_str()),
+            (409, code::TX_DUPLICATE, "tx_duplicate")
+        );
+        assert_eq!(l.transactions().len(), 1);
+        assert_eq!(balance(&l, "alice"), 90_000);
+    }
+
+    #[test]
+    fn expiry_is_judged_against_the_clock() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "1.0000 EOS");
+        tx.expiration = u32::try_from(T0 / 1000).unwrap();
+        let e = refusal(l.push(&signed(tx.clone(), &["alice"]), T0));
+        assert_eq!(
+            (e.code, e.name.as_str()),
+            (code::EXPIRED_TX, "expired_tx_exception")
+        );
+        tx.expiration += 1;
+        l.push(&signed(tx, &["alice"]), T0)
+            .expect("one second left");
+        let mut far = alice_pays(&l, "2.0000 EOS");
+        far.expiration = u32::try_from(T0 / 1000 + MAX_TRANSACTION_LIFETIME_SECS + 1).unwrap();
+        let e = refusal(l.push(&signed(far, &["alice"]), T0));
+        assert_eq!(e.code, code::TX_EXP_TOO_FAR);
+    }
+
+    #[test]
+    fn a_reference_block_the_chain_does_not_have_is_refused() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "1.0000 EOS");
+        tx.ref_block_prefix ^= 1;
+        let e = refusal(l.push(&signed(tx, &["alice"]), T0));
+        assert_eq!(
+            (e.code, e.name.as_str()),
+            (code::INVALID_REF_BLOCK, "invalid_ref_block_exception")
+        );
+        let mut ahead = alice_pays(&l, "1.0000 EOS");
+        ahead.ref_block_num = 7;
+        ahead.ref_block_prefix = ref_block_prefix(&block_id(&CHAIN, 7));
+        let e = refusal(l.push(&signed(ahead, &["alice"]), T0));
+        assert_eq!(
+            e.code,
+            code::INVALID_REF_BLOCK,
+            "block 7 is not produced yet"
+        );
+        l.tick(T0 + 500);
+        l.tick(T0 + 1000);
+        let older = Transaction {
+            ref_block_num: 1,
+            ref_block_prefix: ref_block_prefix(&block_id(&CHAIN, 1)),
+            ..alice_pays(&l, "1.0000 EOS")
+        };
+        l.push(&signed(older, &["alice"]), T0 + 1000)
+            .expect("an older block is a valid reference");
+    }
+
+    #[test]
+    fn unknown_accounts_and_permissions_are_refused() {
+        let mut l = ledger();
+        let mut action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        action.account = name("nosuchtoken");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("nosuchtoken"), "{e}");
+        let action = transfer_action("alice", "bob", "1.0000 EOS", "nobody", "active");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("nobody"), "{e}");
+        let action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "custom");
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &["alice"]), T0));
+        assert_eq!(e.code, code::TRANSACTION);
+        assert!(e.message.contains("non-existent permission"), "{e}");
+    }
+
+    #[test]
+    fn a_transaction_needs_actions_with_authorizations() {
+        let mut l = ledger();
+        let e = refusal(l.push(&signed(tx_on_head(&l, Vec::new()), &[]), T0));
+        assert_eq!(e.code, code::TX_NO_ACTION);
+        let mut action = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        action.authorization.clear();
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![action]), &[]), T0));
+        assert_eq!(e.code, code::TX_NO_AUTHS);
+    }
+
+    fn transfer_refusal(l: &mut Ledger, action: Action, signer: &str) -> NodeError {
+        let tx = tx_on_head(l, vec![action]);
+        refusal(l.push(&signed(tx, &[signer]), T0))
+    }
+
+    #[test]
+    fn token_transfers_follow_eosio_token_checks() {
+        let mut l = ledger();
+        let cases = [
+            (
+                transfer_action("alice", "bob", "10.0001 EOS", "alice", "active"),
+                "overdrawn balance",
+            ),
+            (
+                transfer_action("alice", "alice", "1.0000 EOS", "alice", "active"),
+                "cannot transfer to self",
+            ),
+            (
+                transfer_action("alice", "nobody", "1.0000 EOS", "alice", "active"),
+                "to account does not exist",
+            ),
+            (
+                transfer_action("alice", "bob", "1.0000 XYZ", "alice", "active"),
+                "unable to find key",
+            ),
+            (
+                transfer_action("alice", "bob", "1.00 EOS", "alice", "active"),
+                "symbol precision mismatch",
+            ),
+            (
+                transfer_action("alice", "bob", "0.0000 EOS", "alice", "active"),
+                "must transfer positive quantity",
+            ),
+            (
+                transfer_action("bob", "alice", "1.0000 EOS", "bob", "active"),
+                "no balance object found",
+            ),
+        ];
+        for (action, message) in cases {
+            let signer = if action.authorization[0].actor == name("bob") {
+                "bob"
+            } else {
+                "alice"
+            };
+            let e = transfer_refusal(&mut l, action, signer);
+            assert_eq!(e.code, code::ASSERT_MESSAGE, "{message}: {e}");
+            assert_eq!(e.name, "eosio_assert_message_exception");
+            assert_eq!(
+                e.message,
+                format!("assertion failure with message: {message}")
+            );
+        }
+        let mut long_memo = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        long_memo.data = Transfer {
+            from: name("alice"),
+            to: name("bob"),
+            quantity: eos("1.0000 EOS"),
+            memo: "m".repeat(MAX_MEMO_BYTES + 1),
+        }
+        .pack();
+        let e = transfer_refusal(&mut l, long_memo, "alice");
+        assert!(e.message.ends_with("memo has more than 256 bytes"), "{e}");
+        // `bob` signs for himself, but the transfer takes from `alice`.
+        let e = transfer_refusal(
+            &mut l,
+            transfer_action("alice", "bob", "1.0000 EOS", "bob", "active"),
+            "bob",
+        );
+        assert_eq!(e.code, code::MISSING_AUTH);
+        assert_eq!(balance(&l, "alice"), 100_000, "nothing moved");
+        assert!(l.transactions().is_empty());
+    }
+
+    #[test]
+    fn a_failing_action_undoes_the_whole_transaction() {
+        let mut l = ledger();
+        let tx = tx_on_head(
+            &l,
+            vec![
+                transfer_action("alice", "bob", "6.0000 EOS", "alice", "active"),
+                transfer_action("alice", "bob", "6.0000 EOS", "alice", "active"),
+            ],
+        );
+        let e = refusal(l.push(&signed(tx, &["alice"]), T0));
+        assert!(e.message.ends_with("overdrawn balance"));
+        assert_eq!(balance(&l, "alice"), 100_000);
+        assert_eq!(balance(&l, "bob"), 0);
+    }
+
+    #[test]
+    fn other_actions_on_existing_contracts_are_recorded_without_effect() {
+        let mut l = ledger();
+        let action = Action {
+            account: name("mykeymanager"),
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: name("alice"),
+                permission: ACTIVE,
+            }],
+            data: vec![1, 2, 3],
+        };
+        let tx = tx_on_head(&l, vec![action]);
+        let id = tx.id_hex();
+        l.push(&signed(tx, &["alice"]), T0).expect("accepted");
+        let history = l.history(&object(json!({"id": id}))).expect("found");
+        assert_eq!(history["trx"]["trx"]["actions"][0]["hex_data"], "010203");
+        assert_eq!(balance(&l, "alice"), 100_000);
+    }
+
+    #[test]
+    fn planted_transactions_skip_every_check_and_effect() {
+        let mut l = ledger();
+        let mut tx = alice_pays(&l, "999.0000 EOS");
+        tx.expiration = 1;
+        let id = l.insert_executed(tx.clone(), Vec::new(), Vec::new(), T0);
+        assert_eq!(id, tx.id_hex());
+        assert_eq!(
+            l.insert_executed(tx, Vec::new(), Vec::new(), T0),
+            id,
+            "idempotent"
+        );
+        assert_eq!(l.transactions().len(), 1);
+        assert!(l.transaction(&id).expect("stored").planted);
+        assert_eq!(balance(&l, "alice"), 100_000);
+        l.history(&object(json!({"id": id}))).expect("in history");
+    }
+
+    #[test]
+    fn planted_inline_actions_show_in_the_traces_only() {
+        let mut l = ledger();
+        let wrapper = Action {
+            account: name("mykeymanager"),
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: name("mykeyuser"),
+                permission: ACTIVE,
+            }],
+            data: vec![0xaa],
+        };
+        let tx = tx_on_head(&l, vec![wrapper]);
+        let inline = transfer_action("mykeyuser", "bob", "2.0000 EOS", "mykeyuser", "active");
+        let id = l.insert_executed(tx, Vec::new(), vec![inline], T0);
+        let history = l.history(&object(json!({"id": id}))).expect("found");
+        let actions = history["trx"]["trx"]["actions"]
+            .as_array()
+            .expect("actions");
+        assert_eq!(actions.len(), 1, "only the wrapper is a top-level action");
+        let traces = history["traces"].as_array().expect("traces");
+        let shape: Vec<(String, String, u64)> = traces
+            .iter()
+            .map(|t| {
+                (
+                    t["receiver"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{}::{}",
+                        t["act"]["account"].as_str().unwrap_or(""),
+                        t["act"]["name"].as_str().unwrap_or("")
+                    ),
+                    t["creator_action_ordinal"].as_u64().unwrap_or(99),
+                )
+            })
+            .collect();
+        let expected = [
+            ("mykeymanager", "mykeymanager::sendaction", 0),
+            ("eosio.token", "eosio.token::transfer", 1),
+            ("mykeyuser", "eosio.token::transfer", 2),
+            ("bob", "eosio.token::transfer", 2),
+        ]
+        .map(|(r, a, c)| (r.to_string(), a.to_string(), c));
+        assert_eq!(shape, expected);
+        assert_eq!(traces[1]["act"]["data"]["quantity"], "2.0000 EOS");
+        assert_eq!(balance(&l, "bob"), 0, "planting moves nothing");
+    }
+
+    #[test]
+    fn push_bodies_are_read_strictly() {
+        let l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        let packed = hex::encode(tx.pack());
+        let good = json!({"signatures": [], "compression": "none", "packed_context_free_data": "", "packed_trx": packed});
+        PushRequest::parse(&object(good.clone())).expect("good");
+        let mut numeric = good.clone();
+        numeric["compression"] = json!(0);
+        PushRequest::parse(&object(numeric)).expect("compression 0");
+        for (field, value) in [
+            ("packed_trx", json!("zz")),
+            ("packed_trx", json!("00")),
+            ("packed_trx", json!(7)),
+            ("compression", json!("zlib")),
+            ("packed_context_free_data", json!("00")),
+            ("signatures", json!(["SIG_K1_garbage"])),
+            ("signatures", json!([1])),
+            ("signatures", json!("SIG_K1_")),
+        ] {
+            let mut body = good.clone();
+            body[field] = value.clone();
+            let e = PushRequest::parse(&object(body)).expect_err("refused");
+            assert_eq!(
+                e.code,
+                code::PACKED_TRANSACTION_TYPE,
+                "{field} = {value}: {e}"
+            );
+            assert!(e.message.contains(field), "{field}: {e}");
+        }
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects_unless_empty_is_allowed() {
+        assert!(body_object(b"", true).expect("empty").is_empty());
+        assert_eq!(body_object(b" ", false).expect_err("empty").status, 400);
+        assert_eq!(
+            body_object(b"[1]", true).expect_err("array").code,
+            code::INVALID_HTTP_REQUEST
+        );
+        assert_eq!(body_object(b"{", true).expect_err("broken").status, 400);
+        assert_eq!(
+            body_object(b"\xff\xfe", true).expect_err("binary").status,
+            400
+        );
+    }
+
+    #[test]
+    fn refusals_use_nodeos_envelopes_and_statuses() {
+        let e = NodeError::assert_message("overdrawn balance");
+        let envelope = e.envelope();
+        assert_eq!(envelope["code"], 500);
+        assert_eq!(envelope["message"], "Internal Service Error");
+        assert_eq!(envelope["error"]["code"], 3_050_003);
+        assert_eq!(envelope["error"]["name"], "eosio_assert_message_exception");
+        assert_eq!(
+            envelope["error"]["details"][0]["message"],
+            "assertion failure with message: overdrawn balance"
+        );
+        assert_eq!(
+            NodeError::new(code::UNSATISFIED_AUTHORIZATION, "").envelope()["message"],
+            "UnAuthorized"
+        );
+        assert_eq!(NodeError::new(code::TX_DUPLICATE, "").status, 409);
+        assert_eq!(NodeError::not_found().envelope()["code"], 404);
+    }
+
+    #[test]
+    fn the_record_numbers_requests_in_order() {
+        let mut l = ledger();
+        for path in ["/a", "/b"] {
+            l.record(RecordedRequest {
+                seq: 99,
+                method: "POST".into(),
+                path: path.into(),
+                body: RecordedRequest::body_value(b"not json"),
+                status: 404,
+                outcome: Outcome::Refused {
+                    code: 0,
+                    name: "exception".into(),
+                },
+                tx_id: None,
+            });
+        }
+        let seqs: Vec<u64> = l.requests().iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, [0, 1]);
+        assert_eq!(l.requests()[0].body, "not json");
+        assert_eq!(l.requests()[1].error_name(), Some("exception"));
+        assert_eq!(RecordedRequest::body_value(b""), Value::Null);
+    }
 }

@@ -26,7 +26,7 @@ use tokio::sync::watch;
 
 use crate::net::{serve, ServerHandle};
 use crate::protocol::simplewallet::crypto::{PrivateKey, Signature};
-use crate::protocol::simplewallet::eosio::{Asset, Name, Transaction};
+use crate::protocol::simplewallet::eosio::{Action, Asset, Name, Transaction};
 pub use ledger::{
     AccountSpec, EosNodeConfig, KeyDataRow, MykeyAccountSpec, NodeError, Outcome, RecordedRequest,
     StoredTransaction,
@@ -267,7 +267,19 @@ impl EosNode {
     /// Puts a transaction on chain without HTTP, checks or effects (for example a "paid"
     /// transfer with the wrong amount); its id.
     pub fn insert_executed(&self, tx: Transaction, signatures: Vec<Signature>) -> String {
-        self.update(|l, now| l.insert_executed(tx, signatures, now))
+        self.update(|l, now| l.insert_executed(tx, signatures, Vec::new(), now))
+    }
+
+    /// Like [`Self::insert_executed`], with `inline` actions the transaction's traces show as
+    /// sent by its first action: a MYKEY payment is `mykeymanager::sendaction` on top and the
+    /// `eosio.token::transfer` inline (simplewallet.md §7).
+    pub fn insert_executed_with_inline(
+        &self,
+        tx: Transaction,
+        signatures: Vec<Signature>,
+        inline: Vec<Action>,
+    ) -> String {
+        self.update(|l, now| l.insert_executed(tx, signatures, inline, now))
     }
 
     /// Refuses the next `push_transaction` with `error`, whatever it holds.
