@@ -331,6 +331,44 @@ async fn payments_are_confirmed_on_chain_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mykey_payment_whose_transfer_runs_inline_is_found_in_the_traces() {
+    use qrconform::protocol::simplewallet::eosio::{Action, PermissionLevel, Transaction};
+    let f = fixture(&[], LIFETIME).await;
+    let Request::Transfer(request) = f.qr("/qr/transfer").await else {
+        panic!()
+    };
+    let transfer = Transfer {
+        from: name(MYKEY),
+        to: name(&request.to),
+        quantity: request.quantity().unwrap(),
+        memo: request.dapp_data.clone().unwrap_or_default(),
+    };
+    // On chain the top-level action is the manager's `sendaction` with opaque data; the
+    // payment itself is the inline transfer it sends.
+    let wrapper = Action {
+        account: name("mykeymanager"),
+        name: name("sendaction"),
+        authorization: vec![PermissionLevel {
+            actor: name(MYKEY),
+            permission: name("active"),
+        }],
+        data: vec![1, 2, 3],
+    };
+    let inline = HarnessEosWallet::transfer_action(name("eosio.token"), &transfer);
+    let tx = Transaction {
+        actions: vec![wrapper],
+        ..Transaction::default()
+    };
+    let id = f
+        .node
+        .node()
+        .insert_executed_with_inline(tx, Vec::new(), vec![inline]);
+    let reply = f.notify(&request.notify_url.unwrap(), &id, MYKEY).await;
+    assert!(accepted(&reply), "{reply}");
+    f.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_results_are_verified_over_sha256_of_the_message() {
     let f = fixture(&[], LIFETIME).await;
     assert!(accepted(&f.sign_with(&f.wallet.plain_active, false).await));

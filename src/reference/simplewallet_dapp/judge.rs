@@ -17,10 +17,10 @@
 //!
 //! **Transfer and transaction notifications** (`POST /notify/{order}`): the body is a notify
 //! post (`tx_id`; `txID`/`txId` tolerated); the order was issued; the transaction was not
-//! credited before; the chain has it (`/v1/history/get_transaction`, SW-X4) and it holds an
-//! `eosio.token::transfer` to the payee, of the order's quantity, with the order's memo (or
-//! the memo followed by `&…`, as wallets may append `&ref=…`), from the notifying account.
-//! Then the order is credited.
+//! credited before; the chain has it (`/v1/history/get_transaction`, SW-X4) and its traces
+//! hold an `eosio.token::transfer` (top-level, or inline as MYKEY's wrapped actions run) to
+//! the payee, of the order's quantity, with the order's memo (or the memo followed by `&…`,
+//! as wallets may append `&ref=…`), from the notifying account. Then the order is credited.
 //!
 //! **Sign results** (`POST /sign/{id}`): the body is a sign post; the id was issued and not
 //! used; `message` is the issued one; `sign` verifies over SHA-256 of the message against the
@@ -387,14 +387,13 @@ pub async fn notify(shared: &Shared, order: &str, body: &Value) -> Result<(), Re
             );
         }
         let mut why = vec![format!("transaction {tx_id} has no {CONTRACT}::transfer")];
+        // Transfers as the traces show them, top-level or inline: a MYKEY payment is a
+        // `mykeymanager::sendaction` whose transfer runs inline (digest §7).
         let paid = tx
-            .actions
+            .trace_transfers()
             .iter()
-            .filter(|a| a.account == CONTRACT)
-            .any(|action| {
-                let Some(transfer) = action.transfer() else {
-                    return false;
-                };
+            .filter(|(contract, _)| contract == CONTRACT)
+            .any(|(_, transfer)| {
                 let mut wrong = Vec::new();
                 if transfer.to != shared.payee && !shared.has(SwDappFault::IgnoreRecipient) {
                     wrong.push(format!("pays `{}`, not `{}`", transfer.to, shared.payee));
