@@ -170,3 +170,15 @@ max_expiry_wait_secs = 10
         "{stderr}"
     );
 }
+
+#[test]
+fn list_shows_the_simplewallet_dapp_suite_on_its_own_protocol() {
+    let out = qrconform(&["list", "--protocol", "simplewallet", "--role", "dapp"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("simplewallet-dapp (23 cases)"), "{stdout}");
+    assert!(stdout.contains("login.mykey.frozen"), "{stdout}");
+    assert!(!stdout.contains("ontology-dapp"), "{stdout}");
+    let all = text(&qrconform(&["list"]).stdout);
+    assert!(all.contains("ontology-dapp (") && all.contains("simplewallet-dapp ("));
+}

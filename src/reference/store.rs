@@ -55,11 +55,28 @@ impl<V: Clone> BoundedStore<V> {
         if inner.map.insert(key.clone(), value).is_none() {
             inner.order.push_back(key);
         }
-        while inner.order.len() > self.capacity {
+        Self::evict(&mut inner, self.capacity);
+    }
+
+    fn evict(inner: &mut Inner<V>, capacity: usize) {
+        while inner.order.len() > capacity {
             if let Some(oldest) = inner.order.pop_front() {
                 inner.map.remove(&oldest);
             }
         }
+    }
+
+    /// Stores `value` under `key` unless the key is already there; whether it was stored.
+    /// Two requests racing for the same key cannot both win.
+    pub fn insert_new(&self, key: String, value: V) -> bool {
+        let mut inner = self.lock();
+        if inner.map.contains_key(&key) {
+            return false;
+        }
+        inner.map.insert(key.clone(), value);
+        inner.order.push_back(key);
+        Self::evict(&mut inner, self.capacity);
+        true
     }
 
     /// A copy of the entry `key` (never held across a node query).
@@ -78,5 +95,24 @@ impl<V: Clone> BoundedStore<V> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_forgets_the_oldest_and_inserts_new_keys_once() {
+        let store = BoundedStore::with_capacity(2);
+        assert!(store.insert_new("a".into(), 1));
+        assert!(!store.insert_new("a".into(), 2));
+        assert_eq!(store.get("a"), Some(1));
+        store.insert_keyed("b".into(), 3);
+        store.insert_keyed("c".into(), 4);
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.get("a"), None);
+        assert!(store.insert_new("a".into(), 5));
+        assert_eq!(store.get("b"), None);
     }
 }

@@ -21,6 +21,7 @@
 //! hold an `eosio.token::transfer` (top-level, or inline as MYKEY's wrapped actions run) to
 //! the payee, of the order's quantity, with the order's memo (or the memo followed by `&…`,
 //! as wallets may append `&ref=…`), from the notifying account. Then the order is credited.
+//! Orders do not expire for notifications: a payment the chain confirms late still pays.
 //!
 //! **Sign results** (`POST /sign/{id}`): the body is a sign post; the id was issued and not
 //! used; `message` is the issued one; `sign` verifies over SHA-256 of the message against the
@@ -427,9 +428,14 @@ pub async fn notify(shared: &Shared, order: &str, body: &Value) -> Result<(), Re
             return reject(Code::NotPaid, why.join("; "));
         }
     }
-    shared
-        .credited
-        .insert_keyed(tx_id.clone(), order.to_string());
+    // Credited once: of two notifications racing with the same transaction, one wins.
+    let first = shared.credited.insert_new(tx_id.clone(), order.to_string());
+    if !first && !shared.has(SwDappFault::AcceptReusedTxid) {
+        return reject(
+            Code::Used,
+            format!("transaction {tx_id} was already credited"),
+        );
+    }
     shared.issued.update(order, |issued| {
         issued.used = true;
         if let Purpose::Order { paid_by, .. } = &mut issued.purpose {
