@@ -442,6 +442,11 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
             }
             F::TxidSpellingStrict => !accepted(&f.pay(|_| {}, PLAIN).await.0),
             F::SignDoubleHash => !accepted(&f.sign_with(&w.plain_active, false).await),
+            F::CrashOnBadInput => {
+                let url = format!("{}/login", f.dapp.base_url());
+                let reply = f.http.post_json(&url, b"not json".to_vec()).await.unwrap();
+                reply.status == 200
+            }
         }
     }
     for fault in SwDappFault::ALL {

@@ -47,7 +47,7 @@ use crate::reference::simplewallet_dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 18] = [
+pub const PLAYS: [&str; 19] = [
     "honest",
     "owner-key",
     "mykey",
@@ -60,6 +60,7 @@ pub const PLAYS: [&str; 18] = [
     "expired",
     "timestamp-tampered",
     "capitalised-keys",
+    "not-json",
     "txid-unknown",
     "wrong-amount",
     "wrong-recipient",
@@ -426,6 +427,15 @@ impl SwDappSuite {
         }
         if case.play == "replay" {
             self.post_first(url, &body, warnings).await?;
+        }
+        if case.play == "not-json" {
+            let reply = self
+                .http
+                .post_raw(url, "application/json", b"this is { not JSON".to_vec())
+                .await
+                .map_err(|e| network("posting to the dApp", e))?;
+            let reply = read_reply(reply, warnings)?;
+            return expect(case, &reply, warnings);
         }
         self.post_and_expect(case, url, &body, warnings).await
     }

@@ -49,11 +49,14 @@ pub enum SwDappFault {
     TxidSpellingStrict,
     /// Verifies sign results over SHA-256 applied twice to the message.
     SignDoubleHash,
+    /// Answers HTTP 500 in plain text to a post whose body is not JSON, instead of a
+    /// `{code, error}` reply.
+    CrashOnBadInput,
 }
 
 impl SwDappFault {
     /// Every fault, in a fixed order.
-    pub const ALL: [SwDappFault; 20] = [
+    pub const ALL: [SwDappFault; 21] = [
         SwDappFault::AcceptAnySignature,
         SwDappFault::SkipAccountBinding,
         SwDappFault::ActiveKeyOnly,
@@ -74,6 +77,7 @@ impl SwDappFault {
         SwDappFault::AcceptReusedTxid,
         SwDappFault::TxidSpellingStrict,
         SwDappFault::SignDoubleHash,
+        SwDappFault::CrashOnBadInput,
     ];
 
     /// The fault's name, as `--fault` and the case catalogue spell it.
@@ -99,6 +103,7 @@ impl SwDappFault {
             SwDappFault::AcceptReusedTxid => "accept-reused-txid",
             SwDappFault::TxidSpellingStrict => "txid-spelling-strict",
             SwDappFault::SignDoubleHash => "sign-double-hash",
+            SwDappFault::CrashOnBadInput => "crash-on-bad-input",
         }
     }
 
@@ -134,6 +139,7 @@ impl SwDappFault {
             SwDappFault::AcceptReusedTxid => "credits the same transaction every time",
             SwDappFault::TxidSpellingStrict => "reads only txID, refusing the documented tx_id",
             SwDappFault::SignDoubleHash => "verifies sign results over SHA-256 twice",
+            SwDappFault::CrashOnBadInput => "answers HTTP 500 in plain text to a body not JSON",
         }
     }
 }

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::judge::{self, Rejection};
 use super::qr::{self, Issued, Issuer};
-use super::Shared;
+use super::{Shared, SwDappFault};
 use crate::reference::dapp::session::now;
 use crate::reference::http::{icon, json_reply, not_found, text};
 
@@ -83,17 +83,33 @@ fn reply(shared: &Shared, verdict: Result<(), Rejection>) -> Response {
     json_reply(StatusCode::OK, &judge::reply(shared, verdict))
 }
 
+/// Judges a post's body with `judge`, or answers a body that is not a JSON object: with a
+/// `{code, error}` reply, or under `crash-on-bad-input` with a plain-text HTTP 500.
+async fn answer<F, Fut>(shared: &Shared, body: &Result<Bytes, BytesRejection>, judge: F) -> Response
+where
+    F: FnOnce(Value) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Rejection>>,
+{
+    match judge::json_object(body_bytes(body)) {
+        Ok(value) => reply(shared, judge(value).await),
+        Err(_) if shared.has(SwDappFault::CrashOnBadInput) => {
+            text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+        Err(rejection) => reply(shared, Err(rejection)),
+    }
+}
+
 fn body_bytes(body: &Result<Bytes, BytesRejection>) -> Result<&[u8], String> {
     body.as_deref()
         .map_err(|e| format!("the body cannot be read: {e}"))
 }
 
 async fn login(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Response {
-    let verdict = match judge::json_object(body_bytes(&body)) {
-        Ok(value) => judge::login(&shared, &value).await,
-        Err(rejection) => Err(rejection),
-    };
-    reply(&shared, verdict)
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::login(&judged, &value).await
+    })
+    .await
 }
 
 async fn notify(
@@ -101,11 +117,11 @@ async fn notify(
     Path(order): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let verdict = match judge::json_object(body_bytes(&body)) {
-        Ok(value) => judge::notify(&shared, &order, &value).await,
-        Err(rejection) => Err(rejection),
-    };
-    reply(&shared, verdict)
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::notify(&judged, &order, &value).await
+    })
+    .await
 }
 
 async fn sign(
@@ -113,9 +129,9 @@ async fn sign(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let verdict = match judge::json_object(body_bytes(&body)) {
-        Ok(value) => judge::sign(&shared, &id, &value).await,
-        Err(rejection) => Err(rejection),
-    };
-    reply(&shared, verdict)
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::sign(&judged, &id, &value).await
+    })
+    .await
 }
