@@ -129,20 +129,13 @@ struct Signer<'a> {
 }
 
 /// Runs SimpleWallet dApp cases against one target, with the harness's own mock EOS node.
+#[derive(Debug)]
 pub struct SwDappSuite {
     target: DappTarget,
     http: HttpClient,
     running: RunningEosNode,
     wallet: HarnessEosWallet,
     entropy: Entropy,
-}
-
-impl std::fmt::Debug for SwDappSuite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SwDappSuite")
-            .field("target", &self.target.name)
-            .finish_non_exhaustive()
-    }
 }
 
 fn name(text: &str) -> Name {
