@@ -89,7 +89,8 @@ pub enum ServeCommand {
         /// simplewallet].
         #[arg(long, value_name = "URL")]
         node: Option<String>,
-        /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
+        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`);
+        /// not used with `--protocol simplewallet`.
         #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
         node_api: NodeApiArg,
         /// Switch on a named fault (repeatable); the list is below.

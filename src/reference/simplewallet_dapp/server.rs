@@ -1,5 +1,5 @@
 //! The reference SimpleWallet dApp's HTTP face (axum): routes, status codes and content
-//! types. The decisions live in [`qr`](super::qr) and [`judge`](super::judge).
+//! types. The decisions live in [`qr`] and [`judge`].
 //!
 //! | route | answer |
 //! |---|---|
