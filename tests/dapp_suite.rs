@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use qrconform::harness::catalogue::{ontology_dapp, Case};
 use qrconform::harness::dapp::DappSuite;
-use qrconform::harness::target::{DappTarget, Limits, QrSource};
+use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
 
 /// No case may take longer than this, whatever the peer does.
@@ -119,6 +119,7 @@ fn hostile_target(addr: SocketAddr, path: &str, timeout: Duration) -> DappTarget
     DappTarget {
         name: "hostile".into(),
         version: "0".into(),
+        protocol: DappProtocol::Ontology,
         sources: BTreeMap::from([(
             "login.address".to_string(),
             QrSource::Url(format!("http://{addr}{path}")),
@@ -127,6 +128,7 @@ fn hostile_target(addr: SocketAddr, path: &str, timeout: Duration) -> DappTarget
         allowed_hosts: vec!["127.0.0.1".into()],
         node_rest: loopback,
         node_rpc: loopback,
+        node_eos: loopback,
         limits: Limits {
             timeout,
             max_body: 1024 * 1024,

@@ -260,15 +260,16 @@ fn every_duty_the_profile_puts_on_a_peer_is_checked_by_a_case_of_its_role() {
             .collect();
         for duty in clause["duties"].as_array().unwrap() {
             let duty = duty.as_str().unwrap();
-            // A duty is owed to a suite of its protocol and role: until one is built, nothing
-            // can check it (a protocol's wallet suite may come before its dApp suite).
-            let suite_exists = suites
-                .iter()
-                .any(|s| s["protocol"] == protocol && s["role"] == duty);
-            if !suite_exists {
-                continue;
-            }
+            // Every duty binds a suite of its protocol and role, and some case of that suite
+            // checks it.
             duties += 1;
+            assert!(
+                suites
+                    .iter()
+                    .any(|s| s["protocol"] == protocol && s["role"] == duty),
+                "no {protocol} suite for the {duty} duty of {}",
+                clause["id"]
+            );
             let covered = checked_by
                 .iter()
                 .any(|c| role_of(c.split(':').next().unwrap_or("")) == duty);

@@ -82,3 +82,8 @@ async fn the_wallet_suite_is_proven_and_its_report_matches_the_snapshot() {
 async fn the_simplewallet_wallet_suite_is_proven_and_its_report_matches_the_snapshot() {
     proven_and_snapshotted(SuiteKind::SimplewalletWallet).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simplewallet_dapp_suite_is_proven_and_its_report_matches_the_snapshot() {
+    proven_and_snapshotted(SuiteKind::SimplewalletDapp).await;
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Subcommand, ValueEnum};
 
+use super::test::Protocol as SuiteProtocol;
 use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::eos::{self, EosNodeConfig};
 use crate::chain::ontology::client::NodeApi;
@@ -16,6 +17,7 @@ use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
 use crate::protocol::simplewallet::crypto::PrivateKey as EosPrivateKey;
 use crate::reference::dapp::{self, DappConfig, DappFault};
+use crate::reference::simplewallet_dapp::{self, SwDappConfig, SwDappFault};
 use crate::reference::simplewallet_wallet::{
     self as sw_wallet, SimpleWalletConfig, SimpleWalletFault,
 };
@@ -71,16 +73,28 @@ pub enum ServeCommand {
     /// address or on-chain ONT ID binding, unknown messages, replays, expiry, and the chain's
     /// event for invocations) and reports each session at `/status/{id}`. Named faults make
     /// it wrong in one realistic way each, to see a suite catch them.
+    ///
+    /// With `--protocol simplewallet`, a correct SimpleWallet (EOS, MYKEY) dApp back end: QR
+    /// codes at `/qr/login`, `/qr/transfer`, `/qr/transaction?account=NAME` and `/qr/sign`;
+    /// it judges login posts (`POST /login`: uuID, expiry, replay, the signature against the
+    /// account's keys on the EOS node, MYKEY's reserved key), transfer and transaction
+    /// notifications (`POST /notify/{order}`, confirmed with the node's history API) and sign
+    /// results (`POST /sign/{id}`), replying `{code, error}`.
     #[command(after_help = dapp_after_help())]
     Dapp {
+        /// The protocol the back end speaks.
+        #[arg(long, value_enum, default_value_t = SuiteProtocol::Ontology)]
+        protocol: SuiteProtocol,
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Base URL of the Ontology node the dApp asks about events and ONT ID keys (for
-        /// example the one `qrconform serve node` runs).
-        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:20334")]
-        node: String,
-        /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
+        /// Base URL of the node the dApp asks (for example the one `qrconform serve node`
+        /// runs) [default: http://127.0.0.1:20334 for ontology, http://127.0.0.1:8888 for
+        /// simplewallet].
+        #[arg(long, value_name = "URL")]
+        node: Option<String>,
+        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`);
+        /// not used with `--protocol simplewallet`.
         #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
         node_api: NodeApiArg,
         /// Switch on a named fault (repeatable); the list is below.
@@ -196,6 +210,17 @@ impl NamedFault for SimpleWalletFault {
     }
 }
 
+impl NamedFault for SwDappFault {
+    const ALL: &'static [Self] = &SwDappFault::ALL;
+    const OWNER: &'static str = "the reference SimpleWallet dApp";
+    fn name(self) -> &'static str {
+        SwDappFault::name(self)
+    }
+    fn description(self) -> &'static str {
+        SwDappFault::description(self)
+    }
+}
+
 impl NamedFault for WalletFault {
     const ALL: &'static [Self] = WalletFault::ALL;
     const OWNER: &'static str = "the reference wallet";
@@ -239,12 +264,17 @@ fn faults_after_help<F: NamedFault>(example: &str) -> String {
     text
 }
 
-/// `serve dapp --help`'s closing text.
+/// `serve dapp --help`'s closing text: the Ontology faults, then the SimpleWallet ones.
 fn dapp_after_help() -> String {
-    faults_after_help::<DappFault>(
+    let ontology = faults_after_help::<DappFault>(
         "qrconform serve dapp --listen 127.0.0.1:0 --node http://127.0.0.1:20334 \
          --fault skip-address-binding",
-    )
+    );
+    let simplewallet = faults_after_help::<SwDappFault>(
+        "qrconform serve dapp --protocol simplewallet --listen 127.0.0.1:0 \
+         --node http://127.0.0.1:8888 --fault skip-mykey-keydata",
+    );
+    format!("Ontology (--protocol ontology). {ontology}\n\nSimpleWallet (--protocol simplewallet). {simplewallet}")
 }
 
 /// `serve wallet --help`'s closing text: the faults of each protocol's wallet.
@@ -318,6 +348,26 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             serve_eos(EosNodeConfig::demo(), addr)
         }
         ServeCommand::Dapp {
+            protocol: SuiteProtocol::Simplewallet,
+            listen,
+            node,
+            node_api: _,
+            faults,
+            qr_lifetime,
+            public_url,
+        } => {
+            let node = node.unwrap_or_else(|| format!("http://127.0.0.1:{}", eos::DEFAULT_PORT));
+            let mut config = SwDappConfig::new(check_url("--node", &node)?);
+            config.faults = parse_faults(&faults)?;
+            config.qr_lifetime = Duration::from_secs(qr_lifetime);
+            config.public_url = public_url
+                .as_deref()
+                .map(|url| check_url("--public-url", url))
+                .transpose()?;
+            serve_simplewallet_dapp(config, listen)
+        }
+        ServeCommand::Dapp {
+            protocol: SuiteProtocol::Ontology,
             listen,
             node,
             node_api,
@@ -325,6 +375,7 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             qr_lifetime,
             public_url,
         } => {
+            let node = node.unwrap_or_else(|| "http://127.0.0.1:20334".to_string());
             let mut config = DappConfig::new(node_api.into(), check_url("--node", &node)?);
             config.faults = parse_faults(&faults)?;
             config.qr_lifetime = Duration::from_secs(qr_lifetime);
@@ -542,26 +593,77 @@ fn serve_dapp(config: DappConfig, listen: SocketAddr) -> CmdResult {
     let node = format!("{} {}", config.node_api.name(), config.node_url);
     runtime()?.block_on(async move {
         let running = dapp::start(config, listen).await.map_err(CliError::new)?;
-        let listening = running.listen_url();
-        let base = running.base_url();
-        let mut lines = vec![format!("reference dApp listening on {listening}")];
-        if base != listening {
-            lines.push(format!("QR codes send wallets to {base}"));
-        }
-        lines.push(format!("node {node}"));
-        lines.push(if faults.is_empty() {
-            "faults: none".to_string()
-        } else {
-            format!("faults: {}", faults.join(", "))
-        });
-        for path in [
-            "/qr/login",
-            "/qr/signMessage",
-            "/qr/signMultiMessage",
-            "/qr/invoke",
-        ] {
-            lines.push(format!("QR code: {listening}{path}"));
-        }
+        let lines = dapp_banner(
+            "reference dApp",
+            &running.listen_url(),
+            &running.base_url(),
+            vec![format!("node {node}")],
+            &faults,
+            &[
+                "/qr/login",
+                "/qr/signMessage",
+                "/qr/signMultiMessage",
+                "/qr/invoke",
+            ],
+        );
+        announce(&lines);
+        wait_for_stop_signal().await;
+        running.shutdown().await;
+        Ok(Verdict::Positive)
+    })
+}
+
+/// A reference dApp's start-up lines: where it listens and sends wallets, what it asks,
+/// its faults, and where its QR codes are.
+fn dapp_banner(
+    what: &str,
+    listening: &str,
+    base: &str,
+    about: Vec<String>,
+    faults: &[&str],
+    qr_paths: &[&str],
+) -> Vec<String> {
+    let mut lines = vec![format!("{what} listening on {listening}")];
+    if base != listening {
+        lines.push(format!("QR codes send wallets to {base}"));
+    }
+    lines.extend(about);
+    lines.push(if faults.is_empty() {
+        "faults: none".to_string()
+    } else {
+        format!("faults: {}", faults.join(", "))
+    });
+    for path in qr_paths {
+        lines.push(format!("QR code: {listening}{path}"));
+    }
+    lines
+}
+
+fn serve_simplewallet_dapp(config: SwDappConfig, listen: SocketAddr) -> CmdResult {
+    let faults: Vec<&str> = config.faults.iter().map(|f| f.name()).collect();
+    let node = config.node_url.clone();
+    let payee = config.payee;
+    let amount = config.amount.clone();
+    runtime()?.block_on(async move {
+        let running = simplewallet_dapp::start(config, listen)
+            .await
+            .map_err(CliError::new)?;
+        let lines = dapp_banner(
+            "reference SimpleWallet dApp",
+            &running.listen_url(),
+            &running.base_url(),
+            vec![
+                format!("EOS node {node}"),
+                format!("transfers ask {amount} EOS for {payee}"),
+            ],
+            &faults,
+            &[
+                "/qr/login",
+                "/qr/transfer",
+                "/qr/transaction?account=NAME",
+                "/qr/sign",
+            ],
+        );
         announce(&lines);
         wait_for_stop_signal().await;
         running.shutdown().await;

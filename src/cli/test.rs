@@ -13,6 +13,7 @@ use crate::harness::catalogue::Catalogue;
 use crate::harness::dapp::DappSuite;
 use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
 use crate::harness::selftest::{Reference, SuiteKind};
+use crate::harness::simplewallet::dapp::SwDappSuite;
 use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
@@ -239,11 +240,7 @@ pub fn run(cmd: TestCommand) -> CmdResult {
 fn run_dapp(args: DappArgs) -> CmdResult {
     let kind = match args.protocol {
         Protocol::Ontology => SuiteKind::OntologyDapp,
-        Protocol::Simplewallet => {
-            return Err(CliError::new(
-                "there is no SimpleWallet dApp suite in this build; `test wallet --protocol simplewallet` certifies wallets",
-            ))
-        }
+        Protocol::Simplewallet => SuiteKind::SimplewalletDapp,
     };
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
@@ -274,6 +271,16 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         }
         target.limits.timeout = Duration::from_millis(ms);
     }
+    if target.protocol.name() != args.protocol.name() {
+        return Err(CliError::new(format!(
+            "the target file is for protocol `{}`; run it with --protocol {}",
+            target.protocol.name(),
+            target.protocol.name()
+        )));
+    }
+    if kind == SuiteKind::SimplewalletDapp {
+        return run_simplewallet_target(&runtime, &run, target);
+    }
     let suite = runtime
         .block_on(DappSuite::start(target))
         .map_err(CliError::new)?;
@@ -293,6 +300,32 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     };
     let endpoints = suite.endpoints();
     conclude(&execute(&runtime, suite, &run, target, endpoints)?)
+}
+
+/// Runs the SimpleWallet dApp suite against a target file's back end.
+fn run_simplewallet_target(
+    runtime: &tokio::runtime::Runtime,
+    run: &Run<'_>,
+    target: DappTarget,
+) -> CmdResult {
+    let suite = runtime
+        .block_on(SwDappSuite::start(target))
+        .map_err(CliError::new)?;
+    if !run.quiet {
+        eprintln!(
+            "target: {} {} (mock EOS node: {})",
+            suite.target().name,
+            suite.target().version,
+            suite.node().base_url()
+        );
+    }
+    let target = TargetInfo {
+        name: suite.target().name.clone(),
+        version: suite.target().version.clone(),
+        ..run.kind.target(Vec::new())
+    };
+    let endpoints = suite.endpoints();
+    conclude(&execute(runtime, suite, run, target, endpoints)?)
 }
 
 /// Runs the suite against the built-in reference with `faults` planted.

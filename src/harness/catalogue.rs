@@ -17,6 +17,8 @@ pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
 /// The embedded wallet suite for Ontology.
 pub const ONTOLOGY_WALLET: &str = include_str!("../../suites/ontology-wallet.toml");
 
+/// The embedded dApp suite for SimpleWallet (EOS, MYKEY).
+pub const SIMPLEWALLET_DAPP: &str = include_str!("../../suites/simplewallet-dapp.toml");
 /// The embedded wallet suite for SimpleWallet (EOS).
 pub const SIMPLEWALLET_WALLET: &str = include_str!("../../suites/simplewallet-wallet.toml");
 
@@ -57,7 +59,12 @@ pub fn clauses() -> Vec<Clause> {
 
 /// Every embedded catalogue, in listing order.
 pub fn all() -> Vec<Catalogue> {
-    vec![ontology_dapp(), ontology_wallet(), simplewallet_wallet()]
+    vec![
+        ontology_dapp(),
+        ontology_wallet(),
+        simplewallet_dapp(),
+        simplewallet_wallet(),
+    ]
 }
 
 /// How strictly a check is meant.
@@ -278,6 +285,16 @@ pub fn ontology_wallet() -> Catalogue {
 /// If the embedded file is broken; `cargo test` checks it, so a release never is.
 pub fn ontology_dapp() -> Catalogue {
     Catalogue::parse("suites/ontology-dapp.toml", ONTOLOGY_DAPP)
+        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
+}
+
+/// The embedded SimpleWallet dApp catalogue.
+///
+/// # Panics
+///
+/// If the embedded file is broken; `cargo test` checks it, so a release never is.
+pub fn simplewallet_dapp() -> Catalogue {
+    Catalogue::parse("suites/simplewallet-dapp.toml", SIMPLEWALLET_DAPP)
         .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
 }
 

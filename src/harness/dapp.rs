@@ -13,18 +13,22 @@
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
-use super::target::{DappTarget, Limits, QrSource, DAPP_SOURCES};
+use super::steps::{
+    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
+    wait_for_expiry, Step,
+};
+use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
-use super::{node_exchange, CaseOutcome, Verdict};
+use super::{node_exchange, CaseOutcome};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::entropy::Entropy;
-use crate::net::{ClientLimits, HttpClient, HttpError, HttpReply};
+use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
     build_script, parse_config, substitute_placeholders, ArgValue, BytesOrigin,
@@ -70,52 +74,6 @@ pub const PLAYS: [&str; 32] = [
     "invoke-other-payment",
     "invoke-send-error",
 ];
-
-/// An early end of a case: its verdict and reason.
-type Stop = (Verdict, String);
-type Step<T> = Result<T, Stop>;
-
-fn fail<T>(reason: impl Into<String>) -> Step<T> {
-    Err((Verdict::Fail, reason.into()))
-}
-
-fn error<T>(reason: impl Into<String>) -> Step<T> {
-    Err((Verdict::Error, reason.into()))
-}
-
-fn skip<T>(reason: impl Into<String>) -> Step<T> {
-    Err((Verdict::Skipped, reason.into()))
-}
-
-/// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
-/// configuration ERROR; anything else the peer did (refused connection, huge body) is FAIL.
-fn network(step: &str, e: HttpError) -> Stop {
-    match e {
-        HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
-        HttpError::HostNotAllowed { .. } | HttpError::BadUrl { .. } => {
-            (Verdict::Error, format!("{step}: {e}"))
-        }
-        HttpError::Transport { .. } => (Verdict::Error, format!("{step}: {e}")),
-        HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e}")),
-    }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-fn abbreviate(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim();
-    if text.chars().count() > 160 {
-        format!("{}…", text.chars().take(160).collect::<String>())
-    } else {
-        text.to_string()
-    }
-}
 
 /// What a dApp-suite case requires of the back end, in words, from its catalogue entry.
 pub fn expectation(case: &Case) -> String {
@@ -212,19 +170,7 @@ impl std::fmt::Debug for DappSuite {
 
 /// Checks that a catalogue uses only known plays and sources.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
-    for case in &catalogue.cases {
-        if !PLAYS.contains(&case.play.as_str()) {
-            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
-        }
-        let source = case.source.as_deref().unwrap_or("");
-        if !DAPP_SOURCES.iter().any(|(s, _)| *s == source) {
-            return Err(format!(
-                "case `{}`: unknown or missing source `{source}`",
-                case.id
-            ));
-        }
-    }
-    Ok(())
+    check_plays_and_sources(catalogue, &PLAYS, &DAPP_SOURCES)
 }
 
 impl DappSuite {
@@ -335,82 +281,8 @@ impl DappSuite {
     // QR codes
     // -----------------------------------------------------------------------------------
 
-    async fn qr_text(&self, source: &QrSource) -> Step<String> {
-        let bytes = match source {
-            QrSource::Url(url) => {
-                let reply = self
-                    .http
-                    .get(url)
-                    .await
-                    .map_err(|e| network("fetching the QR code", e))?;
-                if reply.status != 200 {
-                    return error(format!(
-                        "the QR source {url} answered HTTP {}: {}",
-                        reply.status,
-                        abbreviate(&reply.body)
-                    ));
-                }
-                reply.body
-            }
-            QrSource::Command(argv) => self.run_command(argv).await?,
-        };
-        String::from_utf8(bytes)
-            .map(|t| t.trim().to_string())
-            .or_else(|e| fail(format!("the QR text is not UTF-8 (ONT-T1): {e}")))
-    }
-
-    async fn run_command(&self, argv: &[String]) -> Step<Vec<u8>> {
-        use tokio::io::AsyncReadExt;
-        let mut child = tokio::process::Command::new(&argv[0])
-            .args(&argv[1..])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .or_else(|e| error(format!("the QR command `{}` cannot start: {e}", argv[0])))?;
-        let limit = self.target.limits.max_body;
-        let mut stdout = child.stdout.take().ok_or((
-            Verdict::Error,
-            "the QR command has no standard output".to_string(),
-        ))?;
-        let read = async {
-            let mut out = Vec::new();
-            (&mut stdout)
-                .take(limit as u64 + 1)
-                .read_to_end(&mut out)
-                .await
-                .map(|_| out)
-        };
-        let out = match tokio::time::timeout(self.target.limits.timeout, read).await {
-            Err(_) => {
-                return Err((
-                    Verdict::Timeout,
-                    format!(
-                        "the QR command `{}` did not finish within {:.1} s",
-                        argv[0],
-                        self.target.limits.timeout.as_secs_f64()
-                    ),
-                ))
-            }
-            Ok(Err(e)) => return error(format!("reading the QR command's output: {e}")),
-            Ok(Ok(out)) => out,
-        };
-        if out.len() > limit {
-            return fail(format!("the QR command printed more than {limit} bytes"));
-        }
-        let status = tokio::time::timeout(self.target.limits.timeout, child.wait())
-            .await
-            .map_err(|_| (Verdict::Timeout, "the QR command did not exit".to_string()))?
-            .or_else(|e| error(format!("waiting for the QR command: {e}")))?;
-        if !status.success() {
-            return error(format!("the QR command `{}` exited with {status}", argv[0]));
-        }
-        Ok(out)
-    }
-
     async fn fetch_request(&self, case: &Case, source: &QrSource) -> Step<Request> {
-        let text = self.qr_text(source).await?;
+        let text = qr_text(&self.http, source, &self.target.limits, "ONT-T1").await?;
         let decoded = transport::decode(&text).or_else(|e| {
             fail(format!(
                 "the QR text is not a protocol request (ONT-T1): {e}"
@@ -699,20 +571,7 @@ impl DappSuite {
         let Some(expire) = request.params.get("expire").and_then(Value::as_u64) else {
             return skip("the QR code has no `expire`, so it never expires");
         };
-        let deadline = expire + self.target.limits.clock_skew_secs + 1;
-        let now = unix_now();
-        let wait = Duration::from_secs(deadline.saturating_sub(now));
-        if wait > self.target.limits.max_expiry_wait {
-            return skip(format!(
-                "the QR code expires in {} s (plus {} s of allowed clock skew), longer than the {} s the run may wait (limits.max_expiry_wait_secs)",
-                expire.saturating_sub(now),
-                self.target.limits.clock_skew_secs,
-                self.target.limits.max_expiry_wait.as_secs()
-            ));
-        }
-        // Waiting for a clock deadline, not for a peer: nothing else could wake this.
-        tokio::time::sleep(wait).await;
-        Ok(())
+        wait_for_expiry(expire, &self.target.limits).await
     }
 
     async fn post(
@@ -740,30 +599,7 @@ impl DappSuite {
         warnings: &mut Vec<String>,
     ) -> Step<Reply> {
         let status = reply.status;
-        transcript::observe(format!(
-            "the callback answered HTTP {status}: {}",
-            abbreviate(&reply.body)
-        ));
-        if (300..400).contains(&status) {
-            return fail(format!(
-                "the callback answered a redirect (HTTP {status}) instead of a reply; redirects are not followed (ONT-T7)"
-            ));
-        }
-        if status >= 500 {
-            return fail(format!(
-                "the callback answered HTTP {status}: {} (ONT-T7: replies are JSON envelopes)",
-                abbreviate(&reply.body)
-            ));
-        }
-        let envelope: Value = match serde_json::from_slice(&reply.body) {
-            Ok(value @ Value::Object(_)) => value,
-            _ => {
-                return fail(format!(
-                    "the reply (HTTP {status}) is not a JSON object (ONT-T7): {}",
-                    abbreviate(&reply.body)
-                ))
-            }
-        };
+        let envelope = reply_object(&reply, "the callback", "ONT-T7", "JSON envelopes")?;
         if status != 200 {
             warnings.push(format!(
                 "the reply came with HTTP {status}; dApps SHOULD answer 200 and put the verdict in `error` (ONT-T8)"
@@ -1118,18 +954,14 @@ pub async fn against_reference(
     let target = DappTarget {
         name: "qrconform reference dApp".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        protocol: DappProtocol::Ontology,
         sources,
         status: Some(format!("{base}/status/{{id}}")),
         allowed_hosts: vec!["127.0.0.1".into()],
         node_rest: loopback,
         node_rpc: loopback,
-        limits: Limits {
-            timeout: Duration::from_secs(5),
-            max_body: 1024 * 1024,
-            // One machine, one clock.
-            clock_skew_secs: 0,
-            max_expiry_wait: Duration::from_secs(10),
-        },
+        node_eos: loopback,
+        limits: Limits::for_reference(),
     };
     Ok((
         DappSuite::with_node(target, running).seeded("qrconform/harness-wallet"),

@@ -8,6 +8,8 @@
 //! - [`wallet_suite`]: the wallet suite's runner (the harness plays the dApp), its harness
 //!   dApp and its drivers;
 //! - [`simplewallet`]: the SimpleWallet (EOS) suites' runners;
+//! - [`steps`]: what every dApp-suite runner shares: verdict steps, network failures, QR
+//!   sources;
 //! - [`run`]: running a set of cases with cargo-test-style output and the exit-code contract.
 
 pub mod catalogue;
@@ -15,6 +17,7 @@ pub mod dapp;
 pub mod run;
 pub mod selftest;
 pub mod simplewallet;
+pub mod steps;
 pub mod target;
 pub mod wallet;
 pub mod wallet_suite;

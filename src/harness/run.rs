@@ -21,6 +21,7 @@ use tokio::runtime::Handle;
 
 use super::catalogue::Case;
 use super::dapp::DappSuite;
+use super::simplewallet::dapp::SwDappSuite;
 use super::wallet_suite::WalletSuite;
 use super::{CaseOutcome, Verdict};
 use crate::report::baseline::Baseline;
@@ -34,6 +35,16 @@ pub trait Runner: Send + Sync + 'static {
 }
 
 impl Runner for DappSuite {
+    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
+        Box::pin(self.run_case(case))
+    }
+
+    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(self.shutdown())
+    }
+}
+
+impl Runner for SwDappSuite {
     fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
         Box::pin(self.run_case(case))
     }

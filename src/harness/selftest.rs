@@ -21,10 +21,12 @@ use tokio::sync::Semaphore;
 use super::catalogue::{self, Case, Catalogue, Level};
 use super::dapp::{self, DappSuite};
 use super::run::Runner;
+use super::simplewallet::dapp::{self as sw_dapp, SwDappSuite};
 use super::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use super::wallet_suite::{self, WalletSuite};
 use super::{CaseOutcome, Verdict};
 use crate::reference::dapp::{DappFault, RunningDapp};
+use crate::reference::simplewallet_dapp::{RunningSwDapp, SwDappFault};
 use crate::reference::simplewallet_wallet::{RunningSimpleWallet, SimpleWalletFault};
 use crate::reference::wallet::{RunningWallet, WalletFault};
 use crate::report::{
@@ -39,20 +41,22 @@ pub const CASE_BOUND: Duration = Duration::from_secs(60);
 pub enum SuiteKind {
     OntologyDapp,
     OntologyWallet,
+    SimplewalletDapp,
     SimplewalletWallet,
 }
 
 impl SuiteKind {
-    pub const ALL: [SuiteKind; 3] = [
+    pub const ALL: [SuiteKind; 4] = [
         SuiteKind::OntologyDapp,
         SuiteKind::OntologyWallet,
+        SuiteKind::SimplewalletDapp,
         SuiteKind::SimplewalletWallet,
     ];
 
     pub fn protocol(self) -> &'static str {
         match self {
             SuiteKind::OntologyDapp | SuiteKind::OntologyWallet => "ontology",
-            SuiteKind::SimplewalletWallet => "simplewallet",
+            SuiteKind::SimplewalletDapp | SuiteKind::SimplewalletWallet => "simplewallet",
         }
     }
 
@@ -61,11 +65,13 @@ impl SuiteKind {
         let catalogue = match self {
             SuiteKind::OntologyDapp => catalogue::ontology_dapp(),
             SuiteKind::OntologyWallet => catalogue::ontology_wallet(),
+            SuiteKind::SimplewalletDapp => catalogue::simplewallet_dapp(),
             SuiteKind::SimplewalletWallet => catalogue::simplewallet_wallet(),
         };
         match self {
             SuiteKind::OntologyDapp => dapp::check_catalogue(&catalogue)?,
             SuiteKind::OntologyWallet => wallet_suite::check_catalogue(&catalogue)?,
+            SuiteKind::SimplewalletDapp => sw_dapp::check_catalogue(&catalogue)?,
             SuiteKind::SimplewalletWallet => sw_wallet_suite::check_catalogue(&catalogue)?,
         }
         Ok(catalogue)
@@ -76,6 +82,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => catalogue::ONTOLOGY_DAPP,
             SuiteKind::OntologyWallet => catalogue::ONTOLOGY_WALLET,
+            SuiteKind::SimplewalletDapp => catalogue::SIMPLEWALLET_DAPP,
             SuiteKind::SimplewalletWallet => catalogue::SIMPLEWALLET_WALLET,
         }
     }
@@ -88,6 +95,10 @@ impl SuiteKind {
                 .map(|f| (f.name(), f.description()))
                 .collect(),
             SuiteKind::OntologyWallet => WalletFault::ALL
+                .iter()
+                .map(|f| (f.name(), f.description()))
+                .collect(),
+            SuiteKind::SimplewalletDapp => SwDappFault::ALL
                 .iter()
                 .map(|f| (f.name(), f.description()))
                 .collect(),
@@ -117,6 +128,7 @@ impl SuiteKind {
         match self {
             SuiteKind::OntologyDapp => "reference dApp",
             SuiteKind::OntologyWallet => "reference wallet",
+            SuiteKind::SimplewalletDapp => "reference SimpleWallet dApp",
             SuiteKind::SimplewalletWallet => "reference SimpleWallet wallet",
         }
     }
@@ -126,6 +138,7 @@ impl SuiteKind {
         let (name, role) = match self {
             SuiteKind::OntologyDapp => ("qrconform reference dApp", "dapp"),
             SuiteKind::OntologyWallet => ("qrconform reference wallet", "wallet"),
+            SuiteKind::SimplewalletDapp => ("qrconform reference SimpleWallet dApp", "dapp"),
             SuiteKind::SimplewalletWallet => ("qrconform reference SimpleWallet wallet", "wallet"),
         };
         TargetInfo {
@@ -142,6 +155,7 @@ impl SuiteKind {
 pub enum Reference {
     Dapp(DappSuite, RunningDapp),
     Wallet(WalletSuite, RunningWallet),
+    SwDapp(SwDappSuite, RunningSwDapp),
     SimplewalletWallet(SimpleWalletSuite, RunningSimpleWallet),
 }
 
@@ -166,6 +180,14 @@ impl Reference {
                 let (suite, wallet) = wallet_suite::against_reference(faults).await?;
                 Ok(Reference::Wallet(suite, wallet))
             }
+            SuiteKind::SimplewalletDapp => {
+                let faults: BTreeSet<SwDappFault> = faults
+                    .iter()
+                    .filter_map(|n| SwDappFault::from_name(n))
+                    .collect();
+                let (suite, dapp) = sw_dapp::against_reference(faults).await?;
+                Ok(Reference::SwDapp(suite, dapp))
+            }
             SuiteKind::SimplewalletWallet => {
                 let faults: BTreeSet<SimpleWalletFault> = faults
                     .iter()
@@ -182,6 +204,7 @@ impl Reference {
         match self {
             Reference::Dapp(_, dapp) => dapp.base_url(),
             Reference::Wallet(_, wallet) => wallet.base_url(),
+            Reference::SwDapp(_, dapp) => dapp.base_url(),
             Reference::SimplewalletWallet(_, wallet) => wallet.base_url(),
         }
     }
@@ -193,6 +216,7 @@ impl Reference {
             match self {
                 Reference::Dapp(suite, _) => suite.run_case(case).await,
                 Reference::Wallet(suite, _) => suite.run_case(case).await,
+                Reference::SwDapp(suite, _) => suite.run_case(case).await,
                 Reference::SimplewalletWallet(suite, _) => suite.run_case(case).await,
             }
         };
@@ -228,6 +252,11 @@ impl Reference {
                 all.push((wallet.base_url(), "<wallet-driver>".into()));
                 all
             }
+            Reference::SwDapp(suite, dapp) => {
+                let mut all = suite.endpoints();
+                all.push((dapp.base_url(), "<dapp>".into()));
+                all
+            }
             Reference::SimplewalletWallet(suite, wallet) => {
                 let mut all = suite.endpoints();
                 all.push((wallet.base_url(), "<wallet-driver>".into()));
@@ -245,6 +274,10 @@ impl Reference {
             Reference::Wallet(suite, wallet) => {
                 suite.shutdown().await;
                 wallet.shutdown().await;
+            }
+            Reference::SwDapp(suite, dapp) => {
+                suite.shutdown().await;
+                dapp.shutdown().await;
             }
             Reference::SimplewalletWallet(suite, wallet) => {
                 suite.shutdown().await;

@@ -25,6 +25,45 @@ pub const DAPP_SOURCES: [(&str, &str); 7] = [
     ("invoke", "an invoke QR (with qrcodeUrl and callback)"),
 ];
 
+/// The QR sources a SimpleWallet dApp target may declare, and what each must produce.
+pub const SW_DAPP_SOURCES: [(&str, &str); 4] = [
+    ("login", "a login QR (uuID, loginUrl, expired)"),
+    (
+        "transfer",
+        "a transfer QR (to, amount, contract, symbol, precision, notifyUrl)",
+    ),
+    (
+        "transaction",
+        "a MYKEY transaction QR whose actions are from the harness account `qrcwalletone`",
+    ),
+    ("sign", "a MYKEY sign QR (message, notifyUrl)"),
+];
+
+/// The protocol a dApp target speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DappProtocol {
+    Ontology,
+    SimpleWallet,
+}
+
+impl DappProtocol {
+    /// The sources a target of this protocol may declare.
+    pub fn sources(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            DappProtocol::Ontology => &DAPP_SOURCES,
+            DappProtocol::SimpleWallet => &SW_DAPP_SOURCES,
+        }
+    }
+
+    /// The name target files and `--protocol` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            DappProtocol::Ontology => "ontology",
+            DappProtocol::SimpleWallet => "simplewallet",
+        }
+    }
+}
+
 /// Where a fresh QR code comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QrSource {
@@ -59,11 +98,26 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The limits of runs against the built-in references: loopback, one machine and one
+    /// clock, and short QR lifetimes, so expiry cases run quickly.
+    pub fn for_reference() -> Limits {
+        Limits {
+            timeout: Duration::from_secs(5),
+            max_body: 1024 * 1024,
+            clock_skew_secs: 0,
+            max_expiry_wait: Duration::from_secs(10),
+        }
+    }
+}
+
 /// A validated dApp target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DappTarget {
     pub name: String,
     pub version: String,
+    /// `protocol` in the file; Ontology when absent.
+    pub protocol: DappProtocol,
     pub sources: BTreeMap<String, QrSource>,
     /// `GET` with `{id}` replaced by the request id → `{"status": …}`.
     pub status: Option<String>,
@@ -71,6 +125,8 @@ pub struct DappTarget {
     pub allowed_hosts: Vec<String>,
     pub node_rest: SocketAddr,
     pub node_rpc: SocketAddr,
+    /// Where the harness serves the mock EOS node (SimpleWallet targets).
+    pub node_eos: SocketAddr,
     pub limits: Limits,
 }
 
@@ -98,7 +154,7 @@ struct RawTarget {
 struct RawNode {
     rest: Option<String>,
     rpc: Option<String>,
-    /// SimpleWallet wallet targets: where the harness's mock EOS node listens.
+    /// SimpleWallet targets (dApp and wallet): where the harness's mock EOS node listens.
     eos: Option<String>,
 }
 
@@ -189,12 +245,18 @@ impl DappTarget {
             reason,
         };
         let raw: RawTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-        check_protocol(raw.protocol.as_deref(), "dApp").map_err(fail)?;
+        let protocol = match raw.protocol.as_deref() {
+            Some("simplewallet") => DappProtocol::SimpleWallet,
+            other => {
+                check_protocol(other, "dApp").map_err(fail)?;
+                DappProtocol::Ontology
+            }
+        };
         let mut sources = BTreeMap::new();
         let mut hosts = Vec::new();
         for (key, source) in raw.sources {
-            if !DAPP_SOURCES.iter().any(|(known, _)| *known == key) {
-                let known: Vec<&str> = DAPP_SOURCES.iter().map(|(k, _)| *k).collect();
+            if !protocol.sources().iter().any(|(known, _)| *known == key) {
+                let known: Vec<&str> = protocol.sources().iter().map(|(k, _)| *k).collect();
                 return Err(fail(format!(
                     "sources.\"{key}\" is not a source the suite uses (known: {})",
                     known.join(", ")
@@ -266,11 +328,13 @@ impl DappTarget {
         Ok(DappTarget {
             name: raw.name,
             version: raw.version,
+            protocol,
             sources,
             status: raw.status,
             allowed_hosts,
             node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
             node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
+            node_eos: addr("node.eos", raw.node.eos, "127.0.0.1:8888")?,
             limits,
         })
     }
@@ -300,6 +364,38 @@ invoke = { command = ["./mint", "invoke"] }
         assert_eq!(t.sources.len(), 2);
         assert_eq!(t.limits, Limits::default());
         assert_eq!(t.node_rest.port(), 0);
+    }
+
+    #[test]
+    fn a_simplewallet_target_declares_its_own_sources_and_the_eos_node() {
+        let text = r#"
+name = "eos shop"
+version = "2"
+protocol = "simplewallet"
+[node]
+eos = "127.0.0.1:0"
+[sources]
+login = { url = "http://127.0.0.1:8080/qr/login" }
+transaction = { url = "http://127.0.0.1:8080/qr/transaction?account=qrcwalletone" }
+"#;
+        let t = DappTarget::parse("t", text).unwrap();
+        assert_eq!(t.protocol, DappProtocol::SimpleWallet);
+        assert_eq!(t.node_eos.port(), 0);
+        assert_eq!(t.sources.len(), 2);
+        let err = DappTarget::parse("t", &text.replace("login =", "\"login.address\" ="))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("login.address") && err.contains("transfer"),
+            "{err}"
+        );
+        let ontology = DappTarget::parse("t", GOOD).unwrap();
+        assert_eq!(ontology.protocol, DappProtocol::Ontology);
+        assert_eq!(ontology.node_eos.port(), 8888);
+        let err = DappTarget::parse("t", &text.replace("simplewallet", "bitcoin"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bitcoin"), "{err}");
     }
 
     #[test]

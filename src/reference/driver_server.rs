@@ -16,13 +16,14 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
 use crate::protocol::driver::{ScanReply, ScanRequest};
+use crate::reference::http::json_reply;
 use crate::schema;
 
 /// The largest `/scan` body read: a QR text is at most a few kilobytes.
@@ -53,15 +54,6 @@ pub(crate) fn router<W: DriverWallet>(wallet: Arc<W>) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(wallet)
-}
-
-fn json_reply(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 fn error(status: StatusCode, reason: impl Into<String>) -> Response {

@@ -8,7 +8,10 @@
 pub mod dapp;
 pub(crate) mod driver_server;
 pub(crate) mod faults;
+pub mod http;
+pub mod simplewallet_dapp;
 pub mod simplewallet_wallet;
+pub mod store;
 pub mod wallet;
 
 use std::time::{SystemTime, UNIX_EPOCH};

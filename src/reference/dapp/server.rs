@@ -20,8 +20,8 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
@@ -30,6 +30,7 @@ use super::callback::{self, Outcome};
 use super::qr::{self, Issuer};
 use super::session::{now, Kind, Session};
 use super::{DappFault, Shared};
+use crate::reference::http::{icon, json_reply, not_found, text};
 
 /// The largest callback body read: a signMultiMessage callback is a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -46,32 +47,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)
-}
-
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body.into(),
-    )
-        .into_response()
-}
-
-fn json_reply(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-async fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, "not found")
-}
-
-async fn icon() -> StatusCode {
-    StatusCode::NO_CONTENT
 }
 
 async fn qr_code(

@@ -7,14 +7,14 @@
 //! anyone who can reach `/qr/...` can create sessions; when it is full the oldest session is
 //! forgotten, which only turns that session's late callback into an "unknown message".
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
+use crate::reference::store::BoundedStore;
+
 /// The most sessions kept at once.
-pub const MAX_SESSIONS: usize = 10_000;
+pub const MAX_SESSIONS: usize = crate::reference::store::MAX_ENTRIES;
 
 /// The actions a QR code can ask for; also the callback kinds (`POST /callback/{kind}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,72 +129,13 @@ impl Session {
     }
 }
 
-#[derive(Debug, Default)]
-struct Inner {
-    map: HashMap<String, Session>,
-    /// Insertion order, oldest first, for eviction.
-    order: VecDeque<String>,
-}
-
 /// The bounded session store, shared by every request.
-#[derive(Debug)]
-pub struct Sessions {
-    inner: Mutex<Inner>,
-    capacity: usize,
-}
-
-impl Default for Sessions {
-    fn default() -> Self {
-        Sessions::with_capacity(MAX_SESSIONS)
-    }
-}
+pub type Sessions = BoundedStore<Session>;
 
 impl Sessions {
-    pub fn with_capacity(capacity: usize) -> Self {
-        Sessions {
-            inner: Mutex::new(Inner::default()),
-            capacity: capacity.max(1),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Every update below is a single assignment or insert, so a panic elsewhere cannot
-        // leave a session half-written; keep serving rather than failing every request.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Stores a session, forgetting the oldest ones beyond the capacity.
+    /// Stores a session under its id, forgetting the oldest ones beyond the capacity.
     pub fn insert(&self, session: Session) {
-        let mut inner = self.lock();
-        let id = session.id.clone();
-        if inner.map.insert(id.clone(), session).is_none() {
-            inner.order.push_back(id);
-        }
-        while inner.order.len() > self.capacity {
-            if let Some(oldest) = inner.order.pop_front() {
-                inner.map.remove(&oldest);
-            }
-        }
-    }
-
-    /// A copy of the session `id` (never held across a node query).
-    pub fn get(&self, id: &str) -> Option<Session> {
-        self.lock().map.get(id).cloned()
-    }
-
-    /// Runs `f` on the session `id` under the lock; `None` when it is gone.
-    pub fn update<T>(&self, id: &str, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-        self.lock().map.get_mut(id).map(f)
-    }
-
-    pub fn len(&self) -> usize {
-        self.lock().map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.insert_keyed(session.id.clone(), session);
     }
 }
 

@@ -1,0 +1,748 @@
+//! The SimpleWallet dApp suite's runner: the harness plays an EOS wallet against a dApp back
+//! end, with its own accounts on the harness's mock EOS node.
+//!
+//! For each case: fetch a fresh QR text from the target's source, read it as a SimpleWallet
+//! request (SW-T1, SW-T2; held to its schema), play the case (an honest wallet or one named
+//! defect: another key, a frozen MYKEY key, a replayed or unknown `uuID`, an expired QR code,
+//! a tampered timestamp, a transaction the chain does not have or that pays the wrong amount,
+//! account or memo…), POST to `loginUrl` or `notifyUrl`, and judge the `{code, error}` reply
+//! (SW-L4: `code` an integer, 0 if and only if accepted; `error` a string). Payments are
+//! really made on the mock node first, so a dApp that asks the chain (SW-X4) sees them; what
+//! the dApp asked the node goes into the case's transcript.
+//!
+//! Every step has the target's timeout and body cap, only declared hosts are contacted,
+//! redirects are never followed, and nothing the peer sends can make the runner panic.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::dapp_wallet::{
+    HarnessEosWallet, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+};
+use crate::chain::eos::{
+    self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
+};
+use crate::entropy::Entropy;
+use crate::harness::catalogue::{Case, Catalogue, Expect};
+use crate::harness::steps::{
+    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
+    unix_now, wait_for_expiry, Step,
+};
+use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
+use crate::harness::CaseOutcome;
+use crate::net::{ClientLimits, HttpClient, HttpReply};
+use crate::protocol::simplewallet::crypto::{sha256, PrivateKey};
+use crate::protocol::simplewallet::eosio::{
+    pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
+};
+use crate::protocol::simplewallet::messages::{
+    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost,
+};
+use crate::reference::simplewallet_dapp::{
+    self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
+};
+use crate::transcript::{self, Exchange, Sender};
+
+/// Every play the runner knows.
+pub const PLAYS: [&str; 19] = [
+    "honest",
+    "owner-key",
+    "mykey",
+    "mykey-frozen",
+    "mykey-wrong-row",
+    "sig-other-key",
+    "key-of-other-account",
+    "replay",
+    "uuid-unknown",
+    "expired",
+    "timestamp-tampered",
+    "capitalised-keys",
+    "not-json",
+    "txid-unknown",
+    "wrong-amount",
+    "wrong-recipient",
+    "wrong-memo",
+    "other-payer",
+    "txid-reused",
+];
+
+/// The harness chain's id: SHA-256 of this text.
+pub const CHAIN_SEED: &str = "qrconform/harness/eos-chain";
+
+/// Checks that a catalogue uses only known plays and sources, each case starting from the
+/// action its source gives.
+pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
+    check_plays_and_sources(catalogue, &PLAYS, &SW_DAPP_SOURCES)?;
+    match catalogue
+        .cases
+        .iter()
+        .find(|c| c.source.as_deref() != Some(&c.action))
+    {
+        Some(case) => Err(format!(
+            "case `{}`: the source `{}` gives `{}` QR codes, not `{}`",
+            case.id,
+            case.source.as_deref().unwrap_or(""),
+            case.source.as_deref().unwrap_or(""),
+            case.action
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What a case requires of the back end, in words, from its catalogue entry.
+pub fn expectation(case: &Case) -> String {
+    match case.expect {
+        Expect::Accept => "the dApp accepts: a {code, error} reply with code 0".to_string(),
+        Expect::Reject => {
+            "the dApp rejects: a {code, error} reply with code > 0 and the reason in error"
+                .to_string()
+        }
+        Expect::Any => "the dApp answers with a {code, error} reply".to_string(),
+    }
+}
+
+/// A request the peer made to the mock EOS node, as a transcript exchange.
+fn node_exchange(request: &RecordedRequest, base: &str) -> Exchange {
+    let response = match &request.outcome {
+        Outcome::Served => "served".to_string(),
+        Outcome::Refused { code, name } => format!("node error {code} ({name})"),
+    };
+    Exchange {
+        by: Sender::Peer,
+        method: request.method.clone(),
+        url: format!("{}{}", base.trim_end_matches('/'), request.path),
+        request: (!request.body.is_null()).then(|| request.body.to_string()),
+        status: Some(request.status),
+        response: Some(response),
+        error: None,
+    }
+}
+
+/// How the wallet signs a login or sign result in one play.
+struct Signer<'a> {
+    account: &'static str,
+    key: &'a PrivateKey,
+    wallet_ref: &'static str,
+}
+
+/// Runs SimpleWallet dApp cases against one target, with the harness's own mock EOS node.
+#[derive(Debug)]
+pub struct SwDappSuite {
+    target: DappTarget,
+    http: HttpClient,
+    running: RunningEosNode,
+    wallet: HarnessEosWallet,
+    entropy: Entropy,
+}
+
+fn name(text: &str) -> Name {
+    text.parse().unwrap_or(Name(0))
+}
+
+impl SwDappSuite {
+    /// Starts the harness's mock EOS node on the target's `node.eos` address and registers
+    /// the harness wallet's accounts there.
+    pub async fn start(target: DappTarget) -> Result<Self, String> {
+        let running = eos::start(
+            EosNodeConfig::empty(sha256(CHAIN_SEED.as_bytes())),
+            target.node_eos,
+        )
+        .await
+        .map_err(|e| format!("failed to start the mock EOS node for the target: {e}"))?;
+        Ok(Self::with_node(target, running))
+    }
+
+    /// Uses a node that is already running (its address replaces the target's).
+    pub fn with_node(mut target: DappTarget, running: RunningEosNode) -> Self {
+        target.node_eos = running.addr();
+        let wallet = HarnessEosWallet::new();
+        wallet.register(&running.node());
+        let http = HttpClient::new(ClientLimits {
+            connect: target.limits.timeout,
+            request: target.limits.timeout,
+            max_body: target.limits.max_body,
+        })
+        .with_allowed_hosts(target.allowed_hosts.clone());
+        SwDappSuite {
+            target,
+            http,
+            running,
+            wallet,
+            entropy: Entropy::os(),
+        }
+    }
+
+    /// The same suite drawing its random values from a seeded stream, for reproducible runs
+    /// against the references.
+    pub fn seeded(mut self, label: &str) -> Self {
+        self.entropy = Entropy::seeded(label);
+        self
+    }
+
+    /// The origin of the mock EOS node, with the placeholder reports write for it.
+    pub fn endpoints(&self) -> Vec<(String, String)> {
+        vec![(self.running.base_url(), "<eos-node>".into())]
+    }
+
+    /// The mock EOS node the dApp under test must use.
+    pub fn node(&self) -> &RunningEosNode {
+        &self.running
+    }
+
+    pub fn target(&self) -> &DappTarget {
+        &self.target
+    }
+
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
+    }
+
+    fn chain(&self) -> EosNode {
+        self.running.node()
+    }
+
+    /// Runs one case to its verdict.
+    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
+        let started = Instant::now();
+        let mut warnings = Vec::new();
+        // The harness's own payments go to the node in-process: the record holds only what
+        // the peer asked.
+        let before = self.chain().record().len();
+        let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
+        let requests = self.chain().record();
+        let base = self.running.base_url();
+        record.exchanges.extend(
+            requests[before.min(requests.len())..]
+                .iter()
+                .map(|r| node_exchange(r, &base)),
+        );
+        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
+    }
+
+    async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
+        let wanted = case.source.as_deref().unwrap_or("");
+        let Some(source) = self.target.sources.get(wanted) else {
+            let what = SW_DAPP_SOURCES
+                .iter()
+                .find(|(s, _)| *s == wanted)
+                .map_or("", |(_, what)| *what);
+            return skip(format!(
+                "the target declares no QR source `{wanted}` ({what})"
+            ));
+        };
+        let request = self.fetch_request(case, source, warnings).await?;
+        let Some(url) = request.post_url().map(str::to_string) else {
+            return fail(format!(
+                "the {} QR code has no URL to post the result to (loginUrl or notifyUrl; SW-L1, SW-X3)",
+                request.action()
+            ));
+        };
+        self.http
+            .check_url(&url)
+            .map_err(|e| network("the QR code's post URL", e))?;
+        match &request {
+            Request::Login(login) => {
+                self.play_login(case, &url, &login.uuid, login.expired, warnings)
+                    .await
+            }
+            Request::Transfer(_) | Request::Transaction(_) => {
+                self.play_payment(case, &url, &request, warnings).await
+            }
+            Request::Sign(sign) => self.play_sign(case, &url, &sign.message, warnings).await,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // QR codes
+    // -----------------------------------------------------------------------------------
+
+    async fn fetch_request(
+        &self,
+        case: &Case,
+        source: &QrSource,
+        warnings: &mut Vec<String>,
+    ) -> Step<Request> {
+        let text = qr_text(&self.http, source, &self.target.limits, "SW-T1").await?;
+        let (request, quirks) = Request::from_qr_text_with_quirks(&text).or_else(|e| {
+            fail(format!(
+                "the QR text is not a SimpleWallet request (SW-T1, SW-T2): {e}: {}",
+                abbreviate(text.as_bytes())
+            ))
+        })?;
+        warnings.extend(
+            quirks
+                .iter()
+                .map(|q| format!("the QR code {} (SW-T2)", q.describe())),
+        );
+        if request.action() != case.action {
+            return error(format!(
+                "the source `{}` gave a `{}` QR code, not `{}`",
+                case.source.as_deref().unwrap_or(""),
+                request.action(),
+                case.action
+            ));
+        }
+        // The request's JSON as the dApp wrote it, held to its schema.
+        if let Ok(value) = serde_json::from_str::<Value>(&text) {
+            if let Ok(violations) = crate::schema::validate(request.schema_kind(), &value) {
+                if let Some(v) = violations.first() {
+                    return fail(format!(
+                        "the QR request breaks its schema (SW-T2): {}: {}",
+                        v.instance_path, v.message
+                    ));
+                }
+            }
+        }
+        if let Some(expired) = request.expired() {
+            transcript::placeholder(expired.to_string(), "<expired>");
+        }
+        Ok(request)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Replies
+    // -----------------------------------------------------------------------------------
+
+    async fn post(&self, url: &str, body: &Value, warnings: &mut Vec<String>) -> Step<Reply> {
+        let reply = self
+            .http
+            .post_json(url, body.to_string().into_bytes())
+            .await
+            .map_err(|e| network("posting to the dApp", e))?;
+        read_reply(reply, warnings)
+    }
+
+    /// Posts `body` and judges the reply against the case's expectation.
+    async fn post_and_expect(
+        &self,
+        case: &Case,
+        url: &str,
+        body: &Value,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let reply = self.post(url, body, warnings).await?;
+        expect(case, &reply, warnings)
+    }
+
+    /// For the plays that need a first accepted post: posts it and requires acceptance.
+    async fn post_first(&self, url: &str, body: &Value, warnings: &mut Vec<String>) -> Step<()> {
+        let first = self.post(url, body, warnings).await?;
+        if !first.is_success() {
+            return fail(format!(
+                "the first, honest post was not accepted (code {}: {}), so the repeat cannot be judged",
+                first.code, first.error
+            ));
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------
+    // login and sign
+    // -----------------------------------------------------------------------------------
+
+    fn signer(&self, play: &str) -> Signer<'_> {
+        let wallet = &self.wallet;
+        let (account, key, wallet_ref) = match play {
+            "owner-key" => (PLAIN, &wallet.plain_owner, WALLET_REF),
+            "mykey" => (MYKEY, wallet.mykey_reserved(), MYKEY_REF),
+            "mykey-frozen" => (
+                FROZEN,
+                &wallet.frozen_rows[RESERVED_ROW as usize],
+                MYKEY_REF,
+            ),
+            "mykey-wrong-row" => (MYKEY, &wallet.mykey_rows[0], MYKEY_REF),
+            "sig-other-key" => (PLAIN, &wallet.stranger, WALLET_REF),
+            "key-of-other-account" => (PLAIN, &wallet.other_active, WALLET_REF),
+            _ => (PLAIN, &wallet.plain_active, WALLET_REF),
+        };
+        Signer {
+            account,
+            key,
+            wallet_ref,
+        }
+    }
+
+    async fn play_login(
+        &self,
+        case: &Case,
+        url: &str,
+        uuid: &str,
+        expired: Option<u64>,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        if case.play == "expired" {
+            let Some(expired) = expired else {
+                return skip("the login QR code has no `expired`, so it never expires");
+            };
+            wait_for_expiry(expired, &self.target.limits).await?;
+        }
+        let uuid = if case.play == "uuid-unknown" {
+            self.entropy.hex(16).or_else(error)?
+        } else {
+            uuid.to_string()
+        };
+        let signer = self.signer(&case.play);
+        let timestamp = unix_now();
+        let posted = if case.play == "timestamp-tampered" {
+            timestamp + 1
+        } else {
+            timestamp
+        };
+        transcript::placeholder(timestamp.to_string(), "<timestamp>");
+        transcript::placeholder((timestamp + 1).to_string(), "<timestamp+1>");
+        let signed = login_signed_string(
+            &timestamp.to_string(),
+            signer.account,
+            &uuid,
+            signer.wallet_ref,
+        );
+        let sign = signer.key.sign(signed.as_bytes()).to_string();
+        transcript::placeholder(sign.clone(), "<login-signature>");
+        let mut body = LoginPost::new(
+            posted.to_string(),
+            sign,
+            uuid,
+            signer.account,
+            signer.wallet_ref,
+        )
+        .to_json();
+        if case.play == "capitalised-keys" {
+            if let Value::Object(map) = &mut body {
+                for (from, to) in [("account", "Account"), ("ref", "Ref")] {
+                    if let Some(value) = map.remove(from) {
+                        map.insert(to.into(), value);
+                    }
+                }
+            }
+        }
+        if case.play == "replay" {
+            self.post_first(url, &body, warnings).await?;
+        }
+        if case.play == "not-json" {
+            let reply = self
+                .http
+                .post_raw(url, "application/json", b"this is { not JSON".to_vec())
+                .await
+                .map_err(|e| network("posting to the dApp", e))?;
+            let reply = read_reply(reply, warnings)?;
+            return expect(case, &reply, warnings);
+        }
+        self.post_and_expect(case, url, &body, warnings).await
+    }
+
+    async fn play_sign(
+        &self,
+        case: &Case,
+        url: &str,
+        message: &str,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let signer = self.signer(&case.play);
+        let sign = signer.key.sign(message.as_bytes()).to_string();
+        let body = SignPost::new(message, sign, signer.wallet_ref, signer.account).to_json();
+        self.post_and_expect(case, url, &body, warnings).await
+    }
+
+    // -----------------------------------------------------------------------------------
+    // transfer and transaction
+    // -----------------------------------------------------------------------------------
+
+    /// The actions an honest wallet pushes for the request, from [`PLAIN`].
+    fn actions_for(&self, request: &Request) -> Step<Vec<Action>> {
+        let payer = name(PLAIN);
+        let authorization = vec![PermissionLevel {
+            actor: payer,
+            permission: name("active"),
+        }];
+        match request {
+            Request::Transfer(transfer) => {
+                if let Some(from) = transfer.from.as_deref().filter(|f| !f.is_empty()) {
+                    if from != PLAIN {
+                        return error(format!(
+                            "the transfer QR code asks `from` = `{from}`; the harness pays from `{PLAIN}` (leave `from` out or name it)"
+                        ));
+                    }
+                }
+                let data = Transfer {
+                    from: payer,
+                    to: transfer.to.parse().or_else(|e| {
+                        fail(format!(
+                            "the transfer's `to` is not an account name (SW-X1): {e}"
+                        ))
+                    })?,
+                    quantity: transfer.quantity().or_else(|e| {
+                        fail(format!(
+                            "the transfer's amount is not a quantity (SW-X1): {e}"
+                        ))
+                    })?,
+                    memo: transfer.dapp_data.clone().unwrap_or_default(),
+                };
+                let contract = transfer.contract.parse().or_else(|e| {
+                    fail(format!(
+                        "the transfer's `contract` is not an account name (SW-X1): {e}"
+                    ))
+                })?;
+                Ok(vec![HarnessEosWallet::transfer_action(contract, &data)])
+            }
+            Request::Transaction(transaction) => {
+                let mut actions = Vec::with_capacity(transaction.actions.len());
+                for action in &transaction.actions {
+                    if let Some(from) = action.data.get("from").and_then(Value::as_str) {
+                        if from != PLAIN {
+                            return error(format!(
+                                "the transaction QR code's `{}::{}` is from `{from}`; the harness pays from `{PLAIN}` (see docs/targets.md)",
+                                action.account, action.name
+                            ));
+                        }
+                    }
+                    let account: Name = action.account.parse().or_else(|e| {
+                        fail(format!(
+                            "an action's `account` is not an account name (SW-X2): {e}"
+                        ))
+                    })?;
+                    let action_name: Name = action.name.parse().or_else(|e| {
+                        fail(format!("an action's `name` is not a name (SW-X2): {e}"))
+                    })?;
+                    let data =
+                        pack_action_data(account, action_name, &action.data).or_else(|e| {
+                            error(format!(
+                            "the harness cannot pack `{}::{}` (it knows transfer and buyram): {e}",
+                            action.account, action.name
+                        ))
+                        })?;
+                    actions.push(Action {
+                        account,
+                        name: action_name,
+                        authorization: authorization.clone(),
+                        data,
+                    });
+                }
+                Ok(actions)
+            }
+            _ => error("not a payment request"),
+        }
+    }
+
+    /// Changes the first token transfer among `actions` as the play says: another amount,
+    /// recipient or memo. A request without a transfer cannot be played this way.
+    fn tamper(&self, play: &str, actions: &mut [Action]) -> Step<()> {
+        let Some((action, mut transfer)) = actions.iter_mut().find_map(|a| {
+            (a.name == name("transfer"))
+                .then(|| Transfer::unpack(&a.data).ok())
+                .flatten()
+                .map(|t| (a, t))
+        }) else {
+            return skip("the request holds no token transfer, so this defect cannot be played");
+        };
+        match play {
+            "wrong-amount" => {
+                let unit = 10i64.pow(u32::from(transfer.quantity.symbol.precision.min(18)));
+                let less = if transfer.quantity.amount > 1 {
+                    transfer.quantity.amount / 2
+                } else {
+                    transfer.quantity.amount + unit
+                };
+                transfer.quantity = Asset::new(less, transfer.quantity.symbol.clone())
+                    .or_else(|e| error(format!("another amount: {e}")))?;
+            }
+            "wrong-recipient" => transfer.to = name(OTHER),
+            "wrong-memo" => {
+                transfer.memo = format!(
+                    "qrconform-other-order-{}",
+                    self.entropy.hex(4).or_else(error)?
+                );
+            }
+            _ => {}
+        }
+        action.data = transfer.pack();
+        Ok(())
+    }
+
+    async fn play_payment(
+        &self,
+        case: &Case,
+        url: &str,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let chain = self.chain();
+        let tx_id = if case.play == "txid-unknown" {
+            self.entropy.hex(32).or_else(error)?
+        } else {
+            let mut actions = self.actions_for(request)?;
+            self.tamper(&case.play, &mut actions)?;
+            for action in &actions {
+                if let Ok(transfer) = Transfer::unpack(&action.data) {
+                    HarnessEosWallet::ensure_account(&chain, transfer.to);
+                }
+            }
+            let id = HarnessEosWallet::push(&chain, actions, &self.wallet.plain_active)
+                .or_else(|e| error(format!("the harness could not pay on its own node: {e}")))?;
+            transcript::observe(format!("the harness pushed transaction {id} to its node"));
+            id
+        };
+        transcript::placeholder(tx_id.clone(), "<tx-id>");
+        let account = if case.play == "other-payer" {
+            OTHER
+        } else {
+            PLAIN
+        };
+        let body = NotifyPost::new(tx_id, WALLET_REF, account).to_json();
+        if case.play == "txid-reused" {
+            self.post_first(url, &body, warnings).await?;
+        }
+        self.post_and_expect(case, url, &body, warnings).await
+    }
+}
+
+/// Checks a reply's HTTP status and its `{code, error}` body (SW-L4).
+fn read_reply(reply: HttpReply, warnings: &mut Vec<String>) -> Step<Reply> {
+    let body = reply_object(&reply, "the dApp", "SW-L4", "{code, error}")?;
+    let (parsed, quirks) = Reply::parse_with_quirks(&body).or_else(|e| {
+        fail(format!(
+            "the reply is not {{code, error}} (SW-L4): {e}: {}",
+            abbreviate(&reply.body)
+        ))
+    })?;
+    warnings.extend(
+        quirks
+            .iter()
+            .map(|q| format!("the reply {} (SW-L4)", q.describe())),
+    );
+    if parsed.code < 0 {
+        return fail(format!(
+            "the reply's code is {}; SW-L4 has 0 for success and > 0 for failure",
+            parsed.code
+        ));
+    }
+    Ok(parsed)
+}
+
+fn expect(case: &Case, reply: &Reply, warnings: &mut Vec<String>) -> Step<()> {
+    match case.expect {
+        Expect::Accept if !reply.is_success() => fail(format!(
+            "expected acceptance (code 0); the dApp answered code {}: {}",
+            reply.code, reply.error
+        )),
+        Expect::Reject if reply.is_success() => fail(format!(
+            "expected rejection (code > 0); the dApp accepted it (code 0{})",
+            if reply.error.is_empty() {
+                String::new()
+            } else {
+                format!(", error `{}`", reply.error)
+            }
+        )),
+        Expect::Reject => {
+            if reply.error.is_empty() {
+                warnings.push(format!(
+                    "the rejection (code {}) gives no reason in `error` (SW-L4)",
+                    reply.code
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The reference SimpleWallet dApp (with `faults`) and a suite pointed at it, both on
+/// ephemeral loopback ports, sharing one mock EOS node.
+pub async fn against_reference(
+    faults: BTreeSet<SwDappFault>,
+) -> Result<(SwDappSuite, RunningSwDapp), String> {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = eos::start(
+        EosNodeConfig::empty(sha256(CHAIN_SEED.as_bytes())),
+        loopback,
+    )
+    .await
+    .map_err(|e| format!("failed to start the mock EOS node: {e}"))?;
+    let mut config = SwDappConfig::new(running.base_url());
+    HarnessEosWallet::ensure_account(&running.node(), config.payee);
+    config.qr_lifetime = crate::harness::dapp::REFERENCE_QR_LIFETIME;
+    config.faults = faults;
+    // Reference runs are reproducible: the same uuIDs, orders and messages, run after run.
+    config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-simplewallet-dapp"));
+    let dapp = reference::start(config, loopback).await?;
+    let base = dapp.base_url();
+    let sources = [
+        ("login", "/qr/login".to_string()),
+        ("transfer", "/qr/transfer".to_string()),
+        ("transaction", format!("/qr/transaction?account={PLAIN}")),
+        ("sign", "/qr/sign".to_string()),
+    ]
+    .into_iter()
+    .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
+    .collect();
+    let target = DappTarget {
+        name: "qrconform reference SimpleWallet dApp".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        protocol: DappProtocol::SimpleWallet,
+        sources,
+        status: None,
+        allowed_hosts: vec!["127.0.0.1".into()],
+        node_rest: loopback,
+        node_rpc: loopback,
+        node_eos: loopback,
+        limits: Limits::for_reference(),
+    };
+    Ok((
+        SwDappSuite::with_node(target, running).seeded("qrconform/harness-eos-wallet"),
+        dapp,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::catalogue;
+
+    #[test]
+    fn the_embedded_catalogue_uses_known_plays_and_sources() {
+        let catalogue = catalogue::simplewallet_dapp();
+        check_catalogue(&catalogue).unwrap();
+        let mut bad = catalogue.clone();
+        bad.cases[0].play = "dance".into();
+        assert!(check_catalogue(&bad).unwrap_err().contains("dance"));
+        let mut bad = catalogue.clone();
+        bad.cases[0].source = Some("sign".into());
+        assert!(check_catalogue(&bad).unwrap_err().contains("not `login`"));
+        let faults: Vec<&str> = SwDappFault::ALL.iter().map(|f| f.name()).collect();
+        for case in &catalogue.cases {
+            for fault in &case.faults {
+                assert!(faults.contains(&fault.as_str()), "{}: {fault}", case.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_reply_must_be_code_and_error() {
+        let reply = |body: &str| HttpReply {
+            status: 200,
+            content_type: Some("application/json".into()),
+            body: body.as_bytes().to_vec(),
+        };
+        let mut warnings = Vec::new();
+        assert_eq!(
+            read_reply(reply(r#"{"code":0,"error":""}"#), &mut warnings).unwrap(),
+            Reply::success()
+        );
+        for bad in [
+            r#"{"success":true}"#,
+            "[]",
+            "not json",
+            r#"{"code":"0","error":""}"#,
+            r#"{"code":-1,"error":""}"#,
+        ] {
+            let (verdict, reason) = read_reply(reply(bad), &mut warnings).unwrap_err();
+            assert_eq!(verdict, crate::harness::Verdict::Fail, "{bad}");
+            assert!(reason.contains("SW-L4"), "{bad}: {reason}");
+        }
+        assert!(warnings.is_empty());
+        read_reply(reply(r#"{"code":0,"message":""}"#), &mut warnings).unwrap();
+        assert_eq!(warnings.len(), 1);
+    }
+}

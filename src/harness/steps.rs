@@ -1,0 +1,249 @@
+//! What every dApp-suite runner does the same way, whatever the protocol: the early end of a
+//! case as a verdict and a reason, network failures mapped to verdicts, and fetching a fresh
+//! QR text from a target's source (a URL or a command) under the target's limits.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use super::catalogue::Catalogue;
+use super::target::{Limits, QrSource};
+use super::Verdict;
+use crate::net::{HttpClient, HttpError, HttpReply};
+use crate::transcript;
+
+/// An early end of a case: its verdict and reason.
+pub type Stop = (Verdict, String);
+/// One step of a case: its value, or the case's end.
+pub type Step<T> = Result<T, Stop>;
+
+pub fn fail<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Fail, reason.into()))
+}
+
+pub fn error<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Error, reason.into()))
+}
+
+pub fn skip<T>(reason: impl Into<String>) -> Step<T> {
+    Err((Verdict::Skipped, reason.into()))
+}
+
+/// Checks that every case of a dApp catalogue names one of `plays` and one of `sources`.
+pub fn check_plays_and_sources(
+    catalogue: &Catalogue,
+    plays: &[&str],
+    sources: &[(&str, &str)],
+) -> Result<(), String> {
+    for case in &catalogue.cases {
+        if !plays.contains(&case.play.as_str()) {
+            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
+        }
+        let source = case.source.as_deref().unwrap_or("");
+        if !sources.iter().any(|(s, _)| *s == source) {
+            return Err(format!(
+                "case `{}`: unknown or missing source `{source}`",
+                case.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
+/// configuration ERROR; anything else the peer did (refused connection, huge body) is FAIL.
+pub fn network(step: &str, e: HttpError) -> Stop {
+    match e {
+        HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
+        HttpError::HostNotAllowed { .. } | HttpError::BadUrl { .. } => {
+            (Verdict::Error, format!("{step}: {e}"))
+        }
+        HttpError::Transport { .. } => (Verdict::Error, format!("{step}: {e}")),
+        HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e}")),
+    }
+}
+
+/// Seconds since the Unix epoch (zero before 1970).
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A peer's body for a reason: lossy UTF-8, trimmed, at most 160 characters.
+pub fn abbreviate(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.chars().count() > 160 {
+        format!("{}…", text.chars().take(160).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// A peer's reply to a post, read as a JSON object: the exchange is observed, and a
+/// redirect, a server error or a body that is not a JSON object is a FAIL. `who` names the
+/// peer in the reasons ("the callback"), `clause` the clause a bad reply breaks, and `shape`
+/// what replies must be ("JSON envelopes").
+pub fn reply_object(reply: &HttpReply, who: &str, clause: &str, shape: &str) -> Step<Value> {
+    let status = reply.status;
+    transcript::observe(format!(
+        "{who} answered HTTP {status}: {}",
+        abbreviate(&reply.body)
+    ));
+    if (300..400).contains(&status) {
+        return fail(format!(
+            "{who} answered a redirect (HTTP {status}) instead of a reply; redirects are not followed ({clause})"
+        ));
+    }
+    if status >= 500 {
+        return fail(format!(
+            "{who} answered HTTP {status}: {} ({clause}: replies are {shape})",
+            abbreviate(&reply.body)
+        ));
+    }
+    match serde_json::from_slice(&reply.body) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        _ => fail(format!(
+            "the reply (HTTP {status}) is not a JSON object ({clause}): {}",
+            abbreviate(&reply.body)
+        )),
+    }
+}
+
+/// Waits until `expire` (Unix seconds) plus the allowed clock skew has passed, or skips the
+/// case when that is longer than the run may wait.
+pub async fn wait_for_expiry(expire: u64, limits: &Limits) -> Step<()> {
+    let deadline = expire + limits.clock_skew_secs + 1;
+    let now = unix_now();
+    let wait = Duration::from_secs(deadline.saturating_sub(now));
+    if wait > limits.max_expiry_wait {
+        return skip(format!(
+            "the QR code expires in {} s (plus {} s of allowed clock skew), longer than the {} s the run may wait (limits.max_expiry_wait_secs)",
+            expire.saturating_sub(now),
+            limits.clock_skew_secs,
+            limits.max_expiry_wait.as_secs()
+        ));
+    }
+    // Waiting for a clock deadline, not for a peer: nothing else could wake this.
+    tokio::time::sleep(wait).await;
+    Ok(())
+}
+
+/// A fresh QR text from `source`: the body of a GET, or a command's standard output, trimmed.
+/// `clause` names the profile clause a non-UTF-8 text breaks.
+pub async fn qr_text(
+    http: &HttpClient,
+    source: &QrSource,
+    limits: &Limits,
+    clause: &str,
+) -> Step<String> {
+    let bytes = match source {
+        QrSource::Url(url) => {
+            let reply = http
+                .get(url)
+                .await
+                .map_err(|e| network("fetching the QR code", e))?;
+            if reply.status != 200 {
+                return error(format!(
+                    "the QR source {url} answered HTTP {}: {}",
+                    reply.status,
+                    abbreviate(&reply.body)
+                ));
+            }
+            reply.body
+        }
+        QrSource::Command(argv) => run_command(argv, limits).await?,
+    };
+    String::from_utf8(bytes)
+        .map(|t| t.trim().to_string())
+        .or_else(|e| fail(format!("the QR text is not UTF-8 ({clause}): {e}")))
+}
+
+async fn run_command(argv: &[String], limits: &Limits) -> Step<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let Some(program) = argv.first() else {
+        return error("the QR command is empty");
+    };
+    let mut child = tokio::process::Command::new(program)
+        .args(&argv[1..])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .or_else(|e| error(format!("the QR command `{program}` cannot start: {e}")))?;
+    let limit = limits.max_body;
+    let mut stdout = child.stdout.take().ok_or((
+        Verdict::Error,
+        "the QR command has no standard output".to_string(),
+    ))?;
+    let read = async {
+        let mut out = Vec::new();
+        (&mut stdout)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut out)
+            .await
+            .map(|_| out)
+    };
+    let out = match tokio::time::timeout(limits.timeout, read).await {
+        Err(_) => {
+            return Err((
+                Verdict::Timeout,
+                format!(
+                    "the QR command `{program}` did not finish within {:.1} s",
+                    limits.timeout.as_secs_f64()
+                ),
+            ))
+        }
+        Ok(Err(e)) => return error(format!("reading the QR command's output: {e}")),
+        Ok(Ok(out)) => out,
+    };
+    if out.len() > limit {
+        return fail(format!("the QR command printed more than {limit} bytes"));
+    }
+    let status = tokio::time::timeout(limits.timeout, child.wait())
+        .await
+        .map_err(|_| (Verdict::Timeout, "the QR command did not exit".to_string()))?
+        .or_else(|e| error(format!("waiting for the QR command: {e}")))?;
+    if !status.success() {
+        return error(format!("the QR command `{program}` exited with {status}"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bodies_are_abbreviated_on_a_character_boundary() {
+        let text = "é".repeat(200);
+        let short = abbreviate(text.as_bytes());
+        assert_eq!(short.chars().count(), 161);
+        assert!(short.ends_with('…'));
+        assert_eq!(abbreviate(b"  ok \n"), "ok");
+    }
+
+    #[tokio::test]
+    async fn a_command_source_gives_its_output_and_a_failing_one_an_error() {
+        let limits = Limits::default();
+        let http = HttpClient::new(crate::net::ClientLimits {
+            connect: limits.timeout,
+            request: limits.timeout,
+            max_body: limits.max_body,
+        });
+        let echo = QrSource::Command(vec!["echo".into(), " {\"a\":1} ".into()]);
+        assert_eq!(
+            qr_text(&http, &echo, &limits, "SW-T1").await,
+            Ok("{\"a\":1}".to_string())
+        );
+        let missing = QrSource::Command(vec!["/nonexistent/qr-command".into()]);
+        let (verdict, reason) = qr_text(&http, &missing, &limits, "SW-T1")
+            .await
+            .unwrap_err();
+        assert_eq!(verdict, Verdict::Error);
+        assert!(reason.contains("cannot start"), "{reason}");
+    }
+}

@@ -1,0 +1,177 @@
+//! The reference SimpleWallet dApp back end: a correct EOS dApp server (profile SW-T1, SW-T2,
+//! SW-L1, SW-L4, SW-L5, SW-X4, and the MYKEY `transaction` and `sign` extensions) that the
+//! SimpleWallet dApp suite proves itself on by switching on named [`SwDappFault`]s.
+//!
+//! - [`qr`] builds the QR texts (login, transfer, transaction, sign) and what the back end
+//!   remembers about each ([`qr::Issued`]);
+//! - [`judge`] owns the pipelines that judge the wallet's posts: login (`loginUrl`),
+//!   transfer and transaction notifications (`notifyUrl`, confirmed on chain), and sign
+//!   results. Each fault changes exactly one step of them;
+//! - [`server`] is the HTTP face (axum): routes, status codes, content types, replies;
+//! - this module holds the configuration and starts and stops the server.
+//!
+//! The server never panics on any input: every request-derived value goes through typed
+//! checks, and every failure becomes a `{code, error}` reply.
+
+mod faults;
+pub mod judge;
+pub mod qr;
+pub mod server;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::chain::eos::client::EosClient;
+use crate::entropy::Entropy;
+use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
+use crate::protocol::simplewallet::eosio::Name;
+use crate::reference::store::BoundedStore;
+pub use faults::SwDappFault;
+
+/// The account transfers go to unless configured.
+pub const DEFAULT_PAYEE: &str = "qrcdapppayee";
+/// The amount each transfer asks for, as a request's `amount` writes it (4 decimals of EOS).
+pub const DEFAULT_AMOUNT: &str = "1.25";
+/// How long a QR code lives unless configured.
+pub const DEFAULT_QR_LIFETIME: Duration = Duration::from_secs(120);
+
+/// How to run the reference SimpleWallet dApp.
+#[derive(Debug, Clone)]
+pub struct SwDappConfig {
+    /// The EOS node's base URL, e.g. `http://127.0.0.1:8888`.
+    pub node_url: String,
+    /// The base URL put into `loginUrl`, `notifyUrl` and `dappIcon`; `None` means
+    /// `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// `expired` = time of issue + this, in Unix seconds rounded up.
+    pub qr_lifetime: Duration,
+    /// The faults switched on; empty for the correct back end.
+    pub faults: BTreeSet<SwDappFault>,
+    /// Who transfers go to.
+    pub payee: Name,
+    /// The `amount` every transfer asks for, in EOS (`eosio.token`, precision 4).
+    pub amount: String,
+    /// Where uuIDs, order ids and messages come from (the OS unless a reproducible run seeds
+    /// it).
+    pub entropy: Arc<Entropy>,
+}
+
+impl SwDappConfig {
+    /// A correct back end on `node_url`: QR codes live 120 s, transfers of 1.2500 EOS go to
+    /// [`DEFAULT_PAYEE`].
+    pub fn new(node_url: impl Into<String>) -> Self {
+        SwDappConfig {
+            node_url: node_url.into(),
+            public_url: None,
+            qr_lifetime: DEFAULT_QR_LIFETIME,
+            faults: BTreeSet::new(),
+            payee: DEFAULT_PAYEE.parse().unwrap_or(Name(0)),
+            amount: DEFAULT_AMOUNT.to_string(),
+            entropy: Arc::new(Entropy::os()),
+        }
+    }
+}
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub faults: BTreeSet<SwDappFault>,
+    pub payee: Name,
+    pub amount: String,
+    pub qr_lifetime: Duration,
+    /// Every issued QR code by its uuID, order id or sign id.
+    pub issued: BoundedStore<qr::Issued>,
+    /// Every credited transaction id, with the order it paid.
+    pub credited: BoundedStore<String>,
+    pub node: EosClient,
+    pub entropy: Arc<Entropy>,
+    /// The base URL for QR texts, set once the listening address is known.
+    base: OnceLock<String>,
+    /// What the base would be if a request raced the start-up (the address asked for).
+    fallback_base: String,
+}
+
+impl Shared {
+    /// Whether `fault` is switched on.
+    pub fn has(&self, fault: SwDappFault) -> bool {
+        self.faults.contains(&fault)
+    }
+
+    /// The base URL for `loginUrl`, `notifyUrl` and the icon, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.base.get().map_or(&self.fallback_base, String::as_str)
+    }
+}
+
+/// A running reference SimpleWallet dApp.
+#[derive(Debug)]
+pub struct RunningSwDapp {
+    server: ServerHandle,
+    shared: Arc<Shared>,
+}
+
+impl RunningSwDapp {
+    /// The base URL its QR codes use (the public URL when one was configured).
+    pub fn base_url(&self) -> String {
+        self.shared.base_url().to_string()
+    }
+
+    /// `http://ADDR` of the listening socket.
+    pub fn listen_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// The state the handlers share, for tests that look inside.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}
+
+/// Limits on the dApp's own requests to the node: a stuck node must not hold a post for
+/// longer than a wallet waits for its reply.
+const NODE_LIMITS: ClientLimits = ClientLimits {
+    connect: Duration::from_secs(5),
+    request: Duration::from_secs(10),
+    max_body: 4 * 1024 * 1024,
+};
+
+/// Serves the reference SimpleWallet dApp on `listen` (port 0 picks a free port).
+pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSwDapp, String> {
+    crate::protocol::simplewallet::eosio::Asset::from_amount(
+        &config.amount,
+        qr::PRECISION,
+        qr::SYMBOL,
+    )
+    .map_err(|e| format!("the transfer amount `{}` is not usable: {e}", config.amount))?;
+    let node = EosClient::new(config.node_url.clone(), HttpClient::new(NODE_LIMITS));
+    let public = config
+        .public_url
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').to_string());
+    let shared = Arc::new(Shared {
+        faults: config.faults,
+        payee: config.payee,
+        amount: config.amount,
+        qr_lifetime: config.qr_lifetime,
+        issued: BoundedStore::default(),
+        credited: BoundedStore::default(),
+        node,
+        entropy: config.entropy,
+        base: OnceLock::new(),
+        fallback_base: public.clone().unwrap_or_else(|| format!("http://{listen}")),
+    });
+    let server = serve(listen, server::router(shared.clone())).await?;
+    // Only now is the port known when 0 was asked for.
+    let _ = shared.base.set(public.unwrap_or_else(|| server.base_url()));
+    Ok(RunningSwDapp { server, shared })
+}

@@ -1,0 +1,137 @@
+//! The reference SimpleWallet dApp's HTTP face (axum): routes, status codes and content
+//! types. The decisions live in [`qr`] and [`judge`].
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /qr/login` | 200 `text/plain`, the login QR text (SW-T1, SW-L1) |
+//! | `GET /qr/transfer` | 200 `text/plain`, a transfer QR text opening an order |
+//! | `GET /qr/transaction?account=NAME` | 200 `text/plain`, a MYKEY transaction QR text from `NAME` |
+//! | `GET /qr/sign` | 200 `text/plain`, a MYKEY sign QR text |
+//! | `POST /login` | 200 JSON `{code, error}` (SW-L4) |
+//! | `POST /notify/{order}` | 200 JSON `{code, error}` (SW-X4) |
+//! | `POST /sign/{id}` | 200 JSON `{code, error}` (SW-S1) |
+//! | `GET /icon.png` | 204 |
+//!
+//! Replies are HTTP 200 whether the post is accepted or not: the verdict is in `code`.
+//! Anything else is a plain-text 404; a bad query option is a plain-text 400.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::Value;
+
+use super::judge::{self, Rejection};
+use super::qr::{self, Issued, Issuer};
+use super::{Shared, SwDappFault};
+use crate::reference::dapp::session::now;
+use crate::reference::http::{icon, json_reply, not_found, text};
+
+/// The largest post body read: a login post is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The router over the shared state.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/qr/{kind}", get(qr_code))
+        .route("/login", post(login))
+        .route("/notify/{order}", post(notify))
+        .route("/sign/{id}", post(sign))
+        .route("/icon.png", get(icon))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(shared)
+}
+
+async fn qr_code(
+    State(shared): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let issuer = Issuer {
+        base: shared.base_url(),
+        now: now(),
+        lifetime: shared.qr_lifetime,
+        entropy: &shared.entropy,
+    };
+    let issued: Result<(Issued, Value), String> = match kind.as_str() {
+        "login" => qr::login(&issuer),
+        "transfer" => qr::transfer(&issuer, shared.payee, &shared.amount),
+        "transaction" => match qr::payer_option(query.as_deref()) {
+            Ok(payer) => qr::transaction(&issuer, payer, shared.payee, &shared.amount),
+            Err(e) => return text(StatusCode::BAD_REQUEST, e),
+        },
+        "sign" => qr::sign(&issuer),
+        _ => return text(StatusCode::NOT_FOUND, "not found"),
+    };
+    match issued {
+        Ok((issued, qr)) => {
+            shared.issued.insert_keyed(issued.id.clone(), issued);
+            text(StatusCode::OK, qr.to_string())
+        }
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+fn reply(shared: &Shared, verdict: Result<(), Rejection>) -> Response {
+    json_reply(StatusCode::OK, &judge::reply(shared, verdict))
+}
+
+/// Judges a post's body with `judge`, or answers a body that is not a JSON object: with a
+/// `{code, error}` reply, or under `crash-on-bad-input` with a plain-text HTTP 500.
+async fn answer<F, Fut>(shared: &Shared, body: &Result<Bytes, BytesRejection>, judge: F) -> Response
+where
+    F: FnOnce(Value) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Rejection>>,
+{
+    match judge::json_object(body_bytes(body)) {
+        Ok(value) => reply(shared, judge(value).await),
+        Err(_) if shared.has(SwDappFault::CrashOnBadInput) => {
+            text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+        Err(rejection) => reply(shared, Err(rejection)),
+    }
+}
+
+fn body_bytes(body: &Result<Bytes, BytesRejection>) -> Result<&[u8], String> {
+    body.as_deref()
+        .map_err(|e| format!("the body cannot be read: {e}"))
+}
+
+async fn login(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::login(&judged, &value).await
+    })
+    .await
+}
+
+async fn notify(
+    State(shared): State<Arc<Shared>>,
+    Path(order): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::notify(&judged, &order, &value).await
+    })
+    .await
+}
+
+async fn sign(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let judged = Arc::clone(&shared);
+    answer(&shared, &body, |value| async move {
+        judge::sign(&judged, &id, &value).await
+    })
+    .await
+}
