@@ -115,7 +115,7 @@ pub fn expectation(case: &Case) -> String {
     };
     let what = match (case.expect, case.play.as_str()) {
         (_, "transfer-push-refused") => {
-            "the node refuses the push, and the wallet posts no success notification".to_string()
+            "the wallet pushes the transfer, the node refuses it, and the wallet posts no success notification".to_string()
         }
         (Expect::Accept, _) => match case.action.as_str() {
             "login" => "the wallet posts one well-formed login to loginUrl, signed by its key over timestamp+account+uuID+ref".to_string(),
@@ -280,7 +280,11 @@ impl SimpleWalletSuite {
             &minted.qr,
             case.expect == Expect::Accept,
         )
-        .await?;
+        .await;
+        // A wallet that never pushed leaves the refusal armed: it must not refuse the next
+        // case's push, whatever the verdict of this one.
+        node.cancel_push_failure();
+        let reply = reply?;
         let received = self.harness.received(&minted.token);
         let requests = node.record();
         let new_requests = &requests[before_requests.min(requests.len())..];
@@ -873,6 +877,12 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
             shorten(&String::from_utf8_lossy(&post.body))
         ));
     }
+    if push_refused && observed.pushes == 0 {
+        // Silence proves nothing here unless the node had a push to refuse.
+        return fail(
+            "the wallet pushed nothing for an approved transfer, so the node had no push to refuse (SW-X1)",
+        );
+    }
     if let Some(reply) = &observed.reply {
         if reply.outcome != Outcome::Refused {
             warnings.push(
@@ -1086,8 +1096,27 @@ mod tests {
         let (_, reason) =
             judge_refused(&case("transfer-expired"), &pushed, &mut Vec::new()).unwrap_err();
         assert!(reason.contains("pushed 1"), "{reason}");
-        // The refused push is the point of this play; only a post fails it.
+        // The refused push is the point of this play; a post fails it, and so does no push
+        // at all (nothing was refused, so the silence after it shows nothing).
         assert!(judge_refused(&case("transfer-push-refused"), &pushed, &mut Vec::new()).is_ok());
+        let (_, reason) =
+            judge_refused(&case("transfer-push-refused"), &nothing, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("pushed nothing"), "{reason}");
+        let notified = Observed {
+            reply: Some(ScanReply::completed()),
+            posts: vec![Received {
+                method: "POST".into(),
+                path: "/cb".into(),
+                content_type: Some("application/json".into()),
+                body: b"{}".to_vec(),
+                truncated: false,
+            }],
+            transactions: Vec::new(),
+            pushes: 1,
+        };
+        let (_, reason) =
+            judge_refused(&case("transfer-push-refused"), &notified, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("refused (SW-X3)"), "{reason}");
     }
 
     #[test]
