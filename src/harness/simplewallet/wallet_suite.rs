@@ -33,7 +33,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, RecordedRequest};
+use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, PushRequest, RecordedRequest};
 use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
@@ -144,6 +144,9 @@ struct Observed {
     transactions: Vec<Transaction>,
     /// push_transaction requests the node received during the case, accepted or not.
     pushes: usize,
+    /// The pushes the node refused, decoded where their body is a transaction, with the
+    /// node's error name.
+    refused: Vec<(Option<Transaction>, String)>,
 }
 
 /// Runs SimpleWallet wallet cases against one wallet, with the harness's own dApp and mock
@@ -302,6 +305,20 @@ impl SimpleWalletSuite {
             .iter()
             .filter(|r| r.path.ends_with("/push_transaction"))
             .count();
+        let refused = new_requests
+            .iter()
+            .filter(|r| r.path.ends_with("/push_transaction"))
+            .filter_map(|r| match &r.outcome {
+                NodeOutcome::Refused { code, name } => Some((
+                    r.body
+                        .as_object()
+                        .and_then(|body| PushRequest::parse(body).ok())
+                        .map(|push| push.tx),
+                    format!("{code} {name}"),
+                )),
+                NodeOutcome::Served => None,
+            })
+            .collect();
         let posts: Vec<Received> = received
             .into_iter()
             .filter(|r| r.method == "POST")
@@ -312,6 +329,7 @@ impl SimpleWalletSuite {
             posts,
             transactions,
             pushes,
+            refused,
         };
         match case.expect {
             Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
@@ -430,6 +448,14 @@ impl SimpleWalletSuite {
         observed: &Observed,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        // What reached the node is judged first: a wallet whose push the node refused is
+        // judged on what it pushed, not on its own account of the refusal.
+        let pushed = match case.action.as_str() {
+            "transfer" | "transaction" if observed.pushes > 0 => {
+                Some(self.check_transaction(case, minted, observed)?)
+            }
+            _ => None,
+        };
         if let Some(reply) = &observed.reply {
             if reply.outcome == Outcome::Refused {
                 return fail(format!(
@@ -438,9 +464,11 @@ impl SimpleWalletSuite {
                 ));
             }
         }
-        let pushed = match case.action.as_str() {
-            "transfer" | "transaction" => Some(self.check_transaction(case, minted, observed)?),
-            _ => None,
+        let pushed = match (case.action.as_str(), pushed) {
+            ("transfer" | "transaction", None) => {
+                Some(self.check_transaction(case, minted, observed)?)
+            }
+            (_, pushed) => pushed,
         };
         let body = match observed.posts.as_slice() {
             [] if pushed.is_some() => return fail(
@@ -612,12 +640,24 @@ impl SimpleWalletSuite {
 
     /// The one transaction the node accepted, its actions those requested; its id.
     fn check_transaction(&self, case: &Case, minted: &Minted, observed: &Observed) -> Step<String> {
+        let wanted = self.expected_actions(case, minted)?;
         let tx = match observed.transactions.as_slice() {
             [] => {
-                return fail(format!(
-                    "no transaction reached the node ({} push(es) refused)",
+                let Some((pushed, error)) = observed.refused.last() else {
+                    return fail("no transaction reached the node");
+                };
+                let what = format!(
+                    "the node refused the wallet's push ({error}, {} push(es) in all)",
                     observed.pushes
-                ))
+                );
+                return match pushed {
+                    Some(tx) => {
+                        compare_actions(&tx.actions, &wanted, self.account)
+                            .or_else(|(_, why)| fail(format!("{what}: {why}")))?;
+                        fail(format!("{what}, though it carries the requested actions"))
+                    }
+                    None => fail(format!("{what}: its body is not a transaction")),
+                };
             }
             [tx] => tx,
             many => {
@@ -629,53 +669,7 @@ impl SimpleWalletSuite {
         };
         let id = tx.id_hex();
         transcript::placeholder(id.clone(), "<transaction id>");
-        let wanted = self.expected_actions(case, minted)?;
-        if tx.actions.len() != wanted.len() {
-            return fail(format!(
-                "the transaction has {} action(s) ({}), not the {} requested ({}) (SW-X1, SW-X2)",
-                tx.actions.len(),
-                describe_actions(&tx.actions),
-                wanted.len(),
-                describe_actions(&wanted)
-            ));
-        }
-        for (i, (got, want)) in tx.actions.iter().zip(&wanted).enumerate() {
-            if (got.account, got.name) != (want.account, want.name) {
-                return fail(format!(
-                    "action {i} is {}::{}, not {}::{}: the actions are not in the requested order ({}) (SW-X2)",
-                    got.account,
-                    got.name,
-                    want.account,
-                    want.name,
-                    describe_actions(&tx.actions)
-                ));
-            }
-            if got.authorization != want.authorization {
-                return fail(format!(
-                    "action {i} is authorized by {}, not {}@active (SW-X1)",
-                    got.authorization
-                        .iter()
-                        .map(|p| format!("{}@{}", p.actor, p.permission))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    self.account
-                ));
-            }
-            if got.data != want.data {
-                let show = |a: &Action| {
-                    unpack_action_data(a.account, a.name, &a.data)
-                        .map(|v| v.to_string())
-                        .unwrap_or_else(|_| hex::encode(&a.data))
-                };
-                return fail(format!(
-                    "action {i} ({}::{}) carries {}, not {} (SW-X1, SW-X2)",
-                    got.account,
-                    got.name,
-                    show(got),
-                    show(want)
-                ));
-            }
-        }
+        compare_actions(&tx.actions, &wanted, self.account)?;
         Ok(id)
     }
 
@@ -747,6 +741,58 @@ impl Runner for SimpleWalletSuite {
     fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(self.shutdown())
     }
+}
+
+/// The pushed `actions` are the `wanted` ones: the same number, in order, each with the same
+/// contract, name, authorization and data (SW-X1, SW-X2).
+fn compare_actions(actions: &[Action], wanted: &[Action], account: Name) -> Step<()> {
+    if actions.len() != wanted.len() {
+        return fail(format!(
+            "the transaction has {} action(s) ({}), not the {} requested ({}) (SW-X1, SW-X2)",
+            actions.len(),
+            describe_actions(actions),
+            wanted.len(),
+            describe_actions(wanted)
+        ));
+    }
+    for (i, (got, want)) in actions.iter().zip(wanted).enumerate() {
+        if (got.account, got.name) != (want.account, want.name) {
+            return fail(format!(
+                "action {i} is {}::{}, not {}::{}: the actions are not in the requested order ({}) (SW-X2)",
+                got.account,
+                got.name,
+                want.account,
+                want.name,
+                describe_actions(actions)
+            ));
+        }
+        if got.authorization != want.authorization {
+            return fail(format!(
+                "action {i} is authorized by {}, not {}@active (SW-X1)",
+                got.authorization
+                    .iter()
+                    .map(|p| format!("{}@{}", p.actor, p.permission))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                account
+            ));
+        }
+        if got.data != want.data {
+            let show = |a: &Action| {
+                unpack_action_data(a.account, a.name, &a.data)
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|_| hex::encode(&a.data))
+            };
+            return fail(format!(
+                "action {i} ({}::{}) carries {}, not {} (SW-X1, SW-X2)",
+                got.account,
+                got.name,
+                show(got),
+                show(want)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Starts the harness's mock EOS node on `listen`: an empty chain (the system contracts
@@ -1083,6 +1129,7 @@ mod tests {
             posts: Vec::new(),
             transactions: Vec::new(),
             pushes: 0,
+            refused: Vec::new(),
         };
         let mut warnings = Vec::new();
         assert!(judge_refused(&case("login-expired"), &nothing, &mut warnings).is_ok());
@@ -1092,6 +1139,7 @@ mod tests {
             posts: Vec::new(),
             transactions: Vec::new(),
             pushes: 1,
+            refused: Vec::new(),
         };
         let (_, reason) =
             judge_refused(&case("transfer-expired"), &pushed, &mut Vec::new()).unwrap_err();
@@ -1113,10 +1161,41 @@ mod tests {
             }],
             transactions: Vec::new(),
             pushes: 1,
+            refused: Vec::new(),
         };
         let (_, reason) =
             judge_refused(&case("transfer-push-refused"), &notified, &mut Vec::new()).unwrap_err();
         assert!(reason.contains("refused (SW-X3)"), "{reason}");
+    }
+
+    #[test]
+    fn pushed_actions_must_match_the_requested_ones_in_number_order_authority_and_data() {
+        let account = name("qrconformwlt");
+        let action = |contract: &str, data: &[u8], actor: Name| Action {
+            account: name(contract),
+            name: name("transfer"),
+            authorization: vec![PermissionLevel {
+                actor,
+                permission: name("active"),
+            }],
+            data: data.to_vec(),
+        };
+        let wanted = [
+            action("eosio.token", b"a", account),
+            action(TOKEN_CONTRACT, b"b", account),
+        ];
+        assert!(compare_actions(&wanted, &wanted, account).is_ok());
+        let reason = |actions: &[Action]| compare_actions(actions, &wanted, account).unwrap_err().1;
+        assert!(reason(&wanted[..1]).contains("1 action(s)"));
+        let reversed = [wanted[1].clone(), wanted[0].clone()];
+        assert!(reason(&reversed).contains("not in the requested order"));
+        let foreign = [
+            action("eosio.token", b"a", name(STRANGER)),
+            wanted[1].clone(),
+        ];
+        assert!(reason(&foreign).contains("authorized by qrcstranger1@active"));
+        let other_data = [wanted[0].clone(), action(TOKEN_CONTRACT, b"c", account)];
+        assert!(reason(&other_data).starts_with("action 1"));
     }
 
     #[test]
