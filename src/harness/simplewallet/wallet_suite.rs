@@ -16,8 +16,11 @@
 //!   contract, action, `account@active` authorization, `from/to/quantity/memo`, the actions
 //!   in the requested order; then one notification whose `tx_id` is that transaction's id;
 //! - sign (SW-S1): one POST whose `sign` verifies over SHA-256 of the UTF-8 message;
-//! - refusals (SW-L5, SW-X1, SW-X3): nothing posted to the dApp and nothing pushed to the
-//!   node (for a push the node refuses: no notification).
+//! - refusals (SW-L5, SW-X1): nothing posted to the dApp and nothing pushed to the node;
+//! - a push the node refuses (SW-X3): the wallet pushed the transfer, and posts no
+//!   notification for it. A push the node refused in an accept case is judged on the
+//!   transaction it carried, decoded from the node's record, not on the wallet's account
+//!   of the refusal.
 //!
 //! Nothing waits for a fixed time: the driver answers when the wallet is done, and an
 //! optional quiet period waits for late posts with a deadline. The judging helpers shared with
