@@ -71,7 +71,7 @@ enum Refusal {
     Failed(String),
 }
 
-/// Step 1.
+/// Steps 1 and 2: the text as a SimpleWallet request.
 fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     let text = request.qr.trim();
     let parsed = if shared.has(SimpleWalletFault::PlusAsPlus) && text.starts_with(DEEP_LINK_PREFIX)
@@ -84,7 +84,7 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     parsed.map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))
 }
 
-/// Steps 3 and 4 (step 2 is the message layer's, in [`decode`]).
+/// Steps 3 and 4: an expired request is a failure, a rejected one is the user's cancel.
 fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(), Refusal> {
     if let Some(expired) = parsed.expired() {
         if now_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
