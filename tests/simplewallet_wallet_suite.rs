@@ -99,6 +99,14 @@ async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
         )
         .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }))
         .route(
+            "/payeeidentity/identity",
+            get(|| async {
+                let mut identity = stub_identity();
+                identity["account"] = json!("qrcpayee1111");
+                identity.to_string()
+            }),
+        )
+        .route(
             "/badidentity/identity",
             get(|| async {
                 json!({"account": "Not An Account", "publicKey": "x", "ref": ""}).to_string()
@@ -265,5 +273,17 @@ async fn a_wallet_whose_identity_breaks_the_schema_or_cannot_be_reached_is_refus
     .await
     .expect_err("no identity");
     assert!(err.contains("identity"), "{err}");
+    // An account the harness's node holds for itself would make every verdict mislead.
+    let running = start_node(loopback()).await.expect("node");
+    let err = SimpleWalletSuite::start(
+        driver(addr, "/payeeidentity", timeout),
+        running,
+        loopback(),
+        None,
+        limits(timeout),
+    )
+    .await
+    .expect_err("the payee's account");
+    assert!(err.contains("`qrcpayee1111` is one the harness"), "{err}");
     stub.abort();
 }

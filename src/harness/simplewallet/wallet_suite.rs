@@ -89,6 +89,9 @@ pub const PAYEE: &str = "qrcpayee1111";
 pub const STRANGER: &str = "qrcstranger1";
 /// A token contract outside `eosio.token`, for the precision case.
 pub const TOKEN_CONTRACT: &str = "qrctoken1111";
+/// The accounts the harness's node holds for its own requests (a wallet may not be one).
+pub const HARNESS_ACCOUNTS: [&str; 5] = [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"];
+
 /// What the wallet's account holds on the harness's node at the start.
 pub const OPENING_BALANCE: &str = "1000.0000 EOS";
 
@@ -207,6 +210,14 @@ impl SimpleWalletSuite {
             .account
             .parse()
             .map_err(|e| format!("the wallet's account: {e}"))?;
+        if HARNESS_ACCOUNTS.iter().any(|own| name(own) == account) {
+            // Registering it would replace the wallet's key with the harness's, and a
+            // transfer to the payee would be one to itself: every verdict would mislead.
+            return Err(format!(
+                "the wallet's account `{account}` is one the harness's node uses itself ({}); give the wallet another account",
+                HARNESS_ACCOUNTS.join(", ")
+            ));
+        }
         register(&running.node(), account, key)?;
         let harness = HarnessDapp::start_with_reply(listen, public_url, success_reply).await?;
         Ok(SimpleWalletSuite {
@@ -832,7 +843,7 @@ fn register(node: &EosNode, account: Name, key: PublicKey) -> Result<(), String>
         owner: vec![key],
         active: vec![key],
     });
-    for other in [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"] {
+    for other in HARNESS_ACCOUNTS {
         node.add_account(AccountSpec {
             name: name(other),
             owner: vec![nobody],
@@ -1203,14 +1214,7 @@ mod tests {
 
     #[test]
     fn the_constants_are_valid_names_and_assets() {
-        for text in [
-            PAYEE,
-            STRANGER,
-            TOKEN_CONTRACT,
-            "eosio",
-            "eosio.token",
-            "active",
-        ] {
+        for text in HARNESS_ACCOUNTS.into_iter().chain(["active"]) {
             assert_eq!(name(text).to_string(), text);
         }
         assert_eq!(
