@@ -506,43 +506,13 @@ impl SimpleWalletSuite {
                 shorten(&String::from_utf8_lossy(&body.body))
             ));
         };
-        self.check_envelope(case, &body, warnings)?;
+        check_envelope(&self.identity, case, &body, warnings)?;
         match (case.action.as_str(), pushed) {
             ("login", _) => self.check_login(case, minted, &body, warnings),
             ("sign", _) => self.check_sign(minted, &body),
             (_, Some(tx_id)) => check_notify(&body, &tx_id, warnings),
             (other, None) => error(format!("no checks for action `{other}`")),
         }
-    }
-
-    /// `protocol`, `version`, `account` and `ref` of any post (SW-L2, SW-X3, SW-S1).
-    fn check_envelope(
-        &self,
-        case: &Case,
-        body: &Map<String, Value>,
-        warnings: &mut Vec<String>,
-    ) -> Step<()> {
-        for (key, want) in [("protocol", PROTOCOL), ("version", VERSION)] {
-            if body.get(key).and_then(Value::as_str) != Some(want) {
-                return fail(format!(
-                    "`{key}` is {}, not \"{want}\"",
-                    shown(body.get(key))
-                ));
-            }
-        }
-        for (key, want) in [
-            ("account", self.identity.account.as_str()),
-            ("ref", self.identity.wallet_ref.as_str()),
-        ] {
-            let value = lower_or_capitalised(case, body, key, warnings)?;
-            if value != Some(want) {
-                return fail(format!(
-                    "`{key}` is {}, not the wallet's \"{want}\"",
-                    value.map_or("missing".to_string(), |v| format!("\"{v}\""))
-                ));
-            }
-        }
-        Ok(())
     }
 
     fn check_login(
@@ -889,6 +859,37 @@ fn lower_or_capitalised<'a>(
     }
 }
 
+/// `protocol`, `version`, `account` and `ref` of any post (SW-L2, SW-X3, SW-S1).
+fn check_envelope(
+    identity: &SimpleWalletIdentity,
+    case: &Case,
+    body: &Map<String, Value>,
+    warnings: &mut Vec<String>,
+) -> Step<()> {
+    for (key, want) in [("protocol", PROTOCOL), ("version", VERSION)] {
+        if body.get(key).and_then(Value::as_str) != Some(want) {
+            return fail(format!(
+                "`{key}` is {}, not \"{want}\"",
+                shown(body.get(key))
+            ));
+        }
+    }
+    for (key, want) in [
+        ("account", identity.account.as_str()),
+        ("ref", identity.wallet_ref.as_str()),
+    ] {
+        let value = lower_or_capitalised(case, body, key, warnings)?;
+        if value != Some(want) {
+            return fail(format!(
+                "`{key}` is {}, not the wallet's \"{want}\"",
+                // Not a string shows as the JSON it is; absent shows as missing.
+                value.map_or_else(|| shown(body.get(key)), |v| format!("\"{v}\""))
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The notification names the transaction on chain (SW-X3).
 fn check_notify(body: &Map<String, Value>, tx_id: &str, warnings: &mut Vec<String>) -> Step<()> {
     let reported = match (body.get("tx_id"), body.get("txID"), body.get("txId")) {
@@ -1103,6 +1104,34 @@ mod tests {
             lower_or_capitalised(&login, &empty, "account", &mut Vec::new()),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn every_post_carries_the_protocol_and_the_wallets_account_and_ref() {
+        let identity = SimpleWalletIdentity {
+            account: "qrconformwlt".into(),
+            public_key: String::new(),
+            wallet_ref: "qrconform".into(),
+        };
+        let good = json!({"protocol": "SimpleWallet", "version": "1.0",
+                          "account": "qrconformwlt", "ref": "qrconform"});
+        let login = case("login");
+        assert!(check_envelope(&identity, &login, &object(good.clone()), &mut Vec::new()).is_ok());
+        let reason = |change: Value| {
+            let mut body = object(good.clone());
+            body.extend(object(change));
+            check_envelope(&identity, &login, &body, &mut Vec::new())
+                .unwrap_err()
+                .1
+        };
+        assert!(reason(json!({"version": "2.0"})).contains("`version` is \"2.0\""));
+        assert!(reason(json!({"account": "someoneelse"})).contains("\"someoneelse\""));
+        // A value of the wrong type is shown as it is, not as missing.
+        assert!(reason(json!({"ref": 7})).contains("`ref` is 7,"));
+        let mut body = object(good.clone());
+        body.remove("ref");
+        let (_, missing) = check_envelope(&identity, &login, &body, &mut Vec::new()).unwrap_err();
+        assert!(missing.contains("`ref` is missing"), "{missing}");
     }
 
     #[test]
