@@ -640,7 +640,9 @@ impl SimpleWalletSuite {
                             .or_else(|(_, why)| fail(format!("{what}: {why}")))?;
                         fail(format!("{what}, though it carries the requested actions"))
                     }
-                    None => fail(format!("{what}: its body is not a transaction")),
+                    None => fail(format!(
+                        "{what}: its body, as the node recorded it, is not a transaction"
+                    )),
                 };
             }
             [tx] => tx,
@@ -684,9 +686,12 @@ impl SimpleWalletSuite {
         match case.action.as_str() {
             "transfer" => {
                 let amount = request["amount"].to_string();
-                let precision = request["precision"].as_u64().unwrap_or(0);
+                let precision = request["precision"]
+                    .as_u64()
+                    .and_then(|p| u8::try_from(p).ok())
+                    .unwrap_or(0);
                 let symbol = request["symbol"].as_str().unwrap_or("");
-                let quantity = Asset::from_amount(&amount, precision as u8, symbol)
+                let quantity = Asset::from_amount(&amount, precision, symbol)
                     .or_else(|e| error(format!("the harness's own amount: {e}")))?;
                 let data = json!({
                     "from": self.identity.account,
