@@ -469,6 +469,28 @@ async fn a_forced_refusal_refuses_the_next_push_only() {
 }
 
 #[tokio::test]
+async fn a_forced_refusal_no_push_used_can_be_withdrawn() {
+    let (running, client) = in_process(EosNodeConfig::demo()).await;
+    let node = running.node();
+    assert!(!node.cancel_push_failure(), "nothing armed yet");
+    node.fail_next_push(NodeError::assert_message("the chain says no"));
+    assert!(node.cancel_push_failure(), "armed and unused");
+    assert!(!node.cancel_push_failure(), "withdrawn once");
+    let info = client.get_info().await.expect("info");
+    let tx = transaction_for(
+        &info,
+        vec![transfer("useraaaaaaaa", "qrconformdap", "1.0000 EOS", "")],
+        30,
+    );
+    let signatures = sign(&tx, &info.chain_id, &[&sender()]);
+    client
+        .push_transaction(&tx, &signatures)
+        .await
+        .expect("a withdrawn refusal refuses nothing");
+    running.shutdown().await;
+}
+
+#[tokio::test]
 async fn planted_transactions_are_found_without_checks() {
     let (running, client) = in_process(EosNodeConfig::demo()).await;
     let node = running.node();

@@ -343,6 +343,34 @@ async fn a_deep_link_with_plus_and_percent_20_is_read_and_its_callback_opened() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_callback_says_cancelled_when_rejected_and_failed_when_refused() {
+    let env = env(&[]).await;
+    let rejected = env.request("login", "no", json!({"callback": "app://back?x=1"}));
+    assert_refused(&env.scan(&deep_link(&rejected), false).await, "rejected");
+    let expired = env.request(
+        "login",
+        "old",
+        json!({"callback": "app://back?x=2", "expired": now() - 60}),
+    );
+    assert_refused(&env.scan(&deep_link(&expired), true).await, "expired");
+    let foreign = env.transfer(
+        "foreign",
+        json!({"from": "payee1111111", "callback": "app://back?x=3"}),
+    );
+    assert_refused(&env.scan(&foreign.to_string(), true).await, "payee1111111");
+    assert_eq!(
+        env.wallet.opened_callbacks(),
+        [
+            "app://back?x=1&result=0",
+            "app://back?x=2&result=2",
+            "app://back?x=3&result=2"
+        ]
+    );
+    assert!(env.posts("no").is_empty() && env.posts("old").is_empty());
+    assert_eq!(env.pushes(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_and_rejected_requests_post_and_push_nothing_unless_a_fault_says_so() {
     let env = env(&[]).await;
     let expired = env.request("login", "old", json!({"expired": now() - 60}));

@@ -12,14 +12,18 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::routing::{get, post};
 use axum::Router;
+use qrconform::chain::eos::ledger::NodeError;
 use qrconform::harness::catalogue::{simplewallet_wallet, Case, Level};
-use qrconform::harness::simplewallet::wallet_suite::{start_node, SimpleWalletSuite};
+use qrconform::harness::simplewallet::wallet_suite::{
+    against_reference, start_node, SimpleWalletSuite,
+};
 use qrconform::harness::wallet_suite::driver::Driver;
 use qrconform::harness::wallet_suite::WalletLimits;
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::PrivateKey;
 use qrconform::protocol::simplewallet::messages::Request;
+use qrconform::reference::simplewallet_wallet::SimpleWalletFault;
 use serde_json::{json, Value};
 
 const CASE_BOUND: Duration = Duration::from_secs(60);
@@ -98,6 +102,14 @@ async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
             }),
         )
         .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }))
+        .route(
+            "/payeeidentity/identity",
+            get(|| async {
+                let mut identity = stub_identity();
+                identity["account"] = json!("qrcpayee1111");
+                identity.to_string()
+            }),
+        )
         .route(
             "/badidentity/identity",
             get(|| async {
@@ -265,5 +277,66 @@ async fn a_wallet_whose_identity_breaks_the_schema_or_cannot_be_reached_is_refus
     .await
     .expect_err("no identity");
     assert!(err.contains("identity"), "{err}");
+    // An account the harness's node holds for itself would make every verdict mislead.
+    let running = start_node(loopback()).await.expect("node");
+    let err = SimpleWalletSuite::start(
+        driver(addr, "/payeeidentity", timeout),
+        running,
+        loopback(),
+        None,
+        limits(timeout),
+    )
+    .await
+    .expect_err("the payee's account");
+    assert!(err.contains("`qrcpayee1111` is one the harness"), "{err}");
     stub.abort();
+}
+
+/// A push the node refuses is judged on what it carried, as the harness decodes it from the
+/// node's record, not on the wallet's own account of the refusal; and a refusal armed on the
+/// node (as the refused-push case arms it) never outlives the case it was armed for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_push_is_judged_on_its_content_and_an_unused_refusal_is_withdrawn() {
+    let catalogue = simplewallet_wallet();
+    let case = |id: &str| {
+        catalogue
+            .cases
+            .iter()
+            .find(|c| c.id == id)
+            .expect("a catalogue case")
+    };
+    let faults = [SimpleWalletFault::QuantityUnpadded].into_iter().collect();
+    let (suite, wallet) = against_reference(faults).await.expect("reference");
+    let outcome = run(&suite, case("transfer.honest")).await;
+    assert_eq!(outcome.verdict, Verdict::Fail, "{}", outcome.reason);
+    assert!(
+        outcome
+            .reason
+            .contains("the node refused the wallet's push")
+            && outcome.reason.contains(r#""quantity":"1 EOS""#)
+            && outcome.reason.contains(r#""quantity":"1.0000 EOS""#),
+        "{}",
+        outcome.reason
+    );
+    suite.shutdown().await;
+    wallet.shutdown().await;
+    // A refusal armed for a case in which the wallet pushes nothing (here: it refuses every
+    // transfer that names `from`) is withdrawn with the case: the next case's push goes through.
+    let faults = [SimpleWalletFault::RefuseExplicitFrom]
+        .into_iter()
+        .collect();
+    let (suite, wallet) = against_reference(faults).await.expect("reference");
+    let refused = suite.node().node();
+    refused.fail_next_push(NodeError::new(3_050_003, "armed by the test"));
+    let outcome = run(&suite, case("transfer.from.own")).await;
+    assert_eq!(outcome.verdict, Verdict::Fail, "{}", outcome.reason);
+    assert!(
+        outcome.reason.contains("not supported"),
+        "{}",
+        outcome.reason
+    );
+    let outcome = run(&suite, case("transfer.honest")).await;
+    assert_eq!(outcome.verdict, Verdict::Pass, "{}", outcome.reason);
+    suite.shutdown().await;
+    wallet.shutdown().await;
 }

@@ -137,7 +137,8 @@ pub enum ServeCommand {
         /// http://127.0.0.1:8888 for SimpleWallet].
         #[arg(long, value_name = "URL")]
         node: Option<String>,
-        /// Which API of the node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`).
+        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`);
+        /// not used with `--protocol simplewallet`.
         #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
         node_api: NodeApiArg,
         /// The wallet's private key: Ontology 64 hex digits or WIF [default: the key seeded
@@ -145,7 +146,8 @@ pub enum ServeCommand {
         /// [default: the key seeded from `qrconform/simplewallet-wallet/active`].
         #[arg(long, value_name = "HEX|WIF")]
         key: Option<String>,
-        /// With --protocol simplewallet: the EOS account the wallet signs for.
+        /// With --protocol simplewallet: the EOS account the wallet signs for (not used with
+        /// `--protocol ontology`).
         #[arg(long, value_name = "NAME", default_value = sw_wallet::DEFAULT_ACCOUNT)]
         account: String,
         /// Switch on a named fault (repeatable); the lists are below.

@@ -287,6 +287,12 @@ impl EosNode {
         self.update(|l, _| l.behaviours.fail_next_push = Some(error));
     }
 
+    /// Withdraws a refusal [`Self::fail_next_push`] armed that no push has used; whether one
+    /// was still armed.
+    pub fn cancel_push_failure(&self) -> bool {
+        self.update(|l, _| l.behaviours.fail_next_push.take().is_some())
+    }
+
     /// Every request received so far.
     pub fn record(&self) -> Vec<RecordedRequest> {
         self.inspect(|l| l.requests().to_vec())

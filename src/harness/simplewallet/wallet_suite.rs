@@ -16,8 +16,11 @@
 //!   contract, action, `account@active` authorization, `from/to/quantity/memo`, the actions
 //!   in the requested order; then one notification whose `tx_id` is that transaction's id;
 //! - sign (SW-S1): one POST whose `sign` verifies over SHA-256 of the UTF-8 message;
-//! - refusals (SW-L5, SW-X1, SW-X3): nothing posted to the dApp and nothing pushed to the
-//!   node (for a push the node refuses: no notification).
+//! - refusals (SW-L5, SW-X1): nothing posted to the dApp and nothing pushed to the node;
+//! - a push the node refuses (SW-X3): the wallet pushed the transfer, and posts no
+//!   notification for it. A push the node refused in an accept case is judged on the
+//!   transaction it carried, decoded from the node's record, not on the wallet's account
+//!   of the refusal.
 //!
 //! Nothing waits for a fixed time: the driver answers when the wallet is done, and an
 //! optional quiet period waits for late posts with a deadline. The judging helpers shared with
@@ -33,7 +36,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, RecordedRequest};
+use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, PushRequest, RecordedRequest};
 use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
@@ -86,6 +89,9 @@ pub const PAYEE: &str = "qrcpayee1111";
 pub const STRANGER: &str = "qrcstranger1";
 /// A token contract outside `eosio.token`, for the precision case.
 pub const TOKEN_CONTRACT: &str = "qrctoken1111";
+/// The accounts the harness's node holds for its own requests (a wallet may not be one).
+pub const HARNESS_ACCOUNTS: [&str; 5] = [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"];
+
 /// What the wallet's account holds on the harness's node at the start.
 pub const OPENING_BALANCE: &str = "1000.0000 EOS";
 
@@ -115,7 +121,7 @@ pub fn expectation(case: &Case) -> String {
     };
     let what = match (case.expect, case.play.as_str()) {
         (_, "transfer-push-refused") => {
-            "the node refuses the push, and the wallet posts no success notification".to_string()
+            "the wallet pushes the transfer, the node refuses it, and the wallet posts no success notification".to_string()
         }
         (Expect::Accept, _) => match case.action.as_str() {
             "login" => "the wallet posts one well-formed login to loginUrl, signed by its key over timestamp+account+uuID+ref".to_string(),
@@ -144,6 +150,9 @@ struct Observed {
     transactions: Vec<Transaction>,
     /// push_transaction requests the node received during the case, accepted or not.
     pushes: usize,
+    /// The pushes the node refused, decoded where their body is a transaction, with the
+    /// node's error name.
+    refused: Vec<(Option<Transaction>, String)>,
 }
 
 /// Runs SimpleWallet wallet cases against one wallet, with the harness's own dApp and mock
@@ -201,6 +210,14 @@ impl SimpleWalletSuite {
             .account
             .parse()
             .map_err(|e| format!("the wallet's account: {e}"))?;
+        if HARNESS_ACCOUNTS.iter().any(|own| name(own) == account) {
+            // Registering it would replace the wallet's key with the harness's, and a
+            // transfer to the payee would be one to itself: every verdict would mislead.
+            return Err(format!(
+                "the wallet's account `{account}` is one the harness's node uses itself ({}); give the wallet another account",
+                HARNESS_ACCOUNTS.join(", ")
+            ));
+        }
         register(&running.node(), account, key)?;
         let harness = HarnessDapp::start_with_reply(listen, public_url, success_reply).await?;
         Ok(SimpleWalletSuite {
@@ -280,7 +297,11 @@ impl SimpleWalletSuite {
             &minted.qr,
             case.expect == Expect::Accept,
         )
-        .await?;
+        .await;
+        // A wallet that never pushed leaves the refusal armed: it must not refuse the next
+        // case's push, whatever the verdict of this one.
+        node.cancel_push_failure();
+        let reply = reply?;
         let received = self.harness.received(&minted.token);
         let requests = node.record();
         let new_requests = &requests[before_requests.min(requests.len())..];
@@ -298,6 +319,20 @@ impl SimpleWalletSuite {
             .iter()
             .filter(|r| r.path.ends_with("/push_transaction"))
             .count();
+        let refused = new_requests
+            .iter()
+            .filter(|r| r.path.ends_with("/push_transaction"))
+            .filter_map(|r| match &r.outcome {
+                NodeOutcome::Refused { code, name } => Some((
+                    r.body
+                        .as_object()
+                        .and_then(|body| PushRequest::parse(body).ok())
+                        .map(|push| push.tx),
+                    format!("{code} {name}"),
+                )),
+                NodeOutcome::Served => None,
+            })
+            .collect();
         let posts: Vec<Received> = received
             .into_iter()
             .filter(|r| r.method == "POST")
@@ -308,6 +343,7 @@ impl SimpleWalletSuite {
             posts,
             transactions,
             pushes,
+            refused,
         };
         match case.expect {
             Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
@@ -426,6 +462,14 @@ impl SimpleWalletSuite {
         observed: &Observed,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        // What reached the node is judged first: a wallet whose push the node refused is
+        // judged on what it pushed, not on its own account of the refusal.
+        let pushed = match case.action.as_str() {
+            "transfer" | "transaction" if observed.pushes > 0 => {
+                Some(self.check_transaction(case, minted, observed)?)
+            }
+            _ => None,
+        };
         if let Some(reply) = &observed.reply {
             if reply.outcome == Outcome::Refused {
                 return fail(format!(
@@ -434,9 +478,11 @@ impl SimpleWalletSuite {
                 ));
             }
         }
-        let pushed = match case.action.as_str() {
-            "transfer" | "transaction" => Some(self.check_transaction(case, minted, observed)?),
-            _ => None,
+        let pushed = match (case.action.as_str(), pushed) {
+            ("transfer" | "transaction", None) => {
+                Some(self.check_transaction(case, minted, observed)?)
+            }
+            (_, pushed) => pushed,
         };
         let body = match observed.posts.as_slice() {
             [] if pushed.is_some() => return fail(
@@ -460,43 +506,13 @@ impl SimpleWalletSuite {
                 shorten(&String::from_utf8_lossy(&body.body))
             ));
         };
-        self.check_envelope(case, &body, warnings)?;
+        check_envelope(&self.identity, case, &body, warnings)?;
         match (case.action.as_str(), pushed) {
             ("login", _) => self.check_login(case, minted, &body, warnings),
             ("sign", _) => self.check_sign(minted, &body),
             (_, Some(tx_id)) => check_notify(&body, &tx_id, warnings),
             (other, None) => error(format!("no checks for action `{other}`")),
         }
-    }
-
-    /// `protocol`, `version`, `account` and `ref` of any post (SW-L2, SW-X3, SW-S1).
-    fn check_envelope(
-        &self,
-        case: &Case,
-        body: &Map<String, Value>,
-        warnings: &mut Vec<String>,
-    ) -> Step<()> {
-        for (key, want) in [("protocol", PROTOCOL), ("version", VERSION)] {
-            if body.get(key).and_then(Value::as_str) != Some(want) {
-                return fail(format!(
-                    "`{key}` is {}, not \"{want}\"",
-                    shown(body.get(key))
-                ));
-            }
-        }
-        for (key, want) in [
-            ("account", self.identity.account.as_str()),
-            ("ref", self.identity.wallet_ref.as_str()),
-        ] {
-            let value = lower_or_capitalised(case, body, key, warnings)?;
-            if value != Some(want) {
-                return fail(format!(
-                    "`{key}` is {}, not the wallet's \"{want}\"",
-                    value.map_or("missing".to_string(), |v| format!("\"{v}\""))
-                ));
-            }
-        }
-        Ok(())
     }
 
     fn check_login(
@@ -608,12 +624,26 @@ impl SimpleWalletSuite {
 
     /// The one transaction the node accepted, its actions those requested; its id.
     fn check_transaction(&self, case: &Case, minted: &Minted, observed: &Observed) -> Step<String> {
+        let wanted = self.expected_actions(case, minted)?;
         let tx = match observed.transactions.as_slice() {
             [] => {
-                return fail(format!(
-                    "no transaction reached the node ({} push(es) refused)",
+                let Some((pushed, error)) = observed.refused.last() else {
+                    return fail("no transaction reached the node");
+                };
+                let what = format!(
+                    "the node refused the wallet's push ({error}, {} push(es) in all)",
                     observed.pushes
-                ))
+                );
+                return match pushed {
+                    Some(tx) => {
+                        compare_actions(&tx.actions, &wanted, self.account)
+                            .or_else(|(_, why)| fail(format!("{what}: {why}")))?;
+                        fail(format!("{what}, though it carries the requested actions"))
+                    }
+                    None => fail(format!(
+                        "{what}: its body, as the node recorded it, is not a transaction"
+                    )),
+                };
             }
             [tx] => tx,
             many => {
@@ -625,53 +655,7 @@ impl SimpleWalletSuite {
         };
         let id = tx.id_hex();
         transcript::placeholder(id.clone(), "<transaction id>");
-        let wanted = self.expected_actions(case, minted)?;
-        if tx.actions.len() != wanted.len() {
-            return fail(format!(
-                "the transaction has {} action(s) ({}), not the {} requested ({}) (SW-X1, SW-X2)",
-                tx.actions.len(),
-                describe_actions(&tx.actions),
-                wanted.len(),
-                describe_actions(&wanted)
-            ));
-        }
-        for (i, (got, want)) in tx.actions.iter().zip(&wanted).enumerate() {
-            if (got.account, got.name) != (want.account, want.name) {
-                return fail(format!(
-                    "action {i} is {}::{}, not {}::{}: the actions are not in the requested order ({}) (SW-X2)",
-                    got.account,
-                    got.name,
-                    want.account,
-                    want.name,
-                    describe_actions(&tx.actions)
-                ));
-            }
-            if got.authorization != want.authorization {
-                return fail(format!(
-                    "action {i} is authorized by {}, not {}@active (SW-X1)",
-                    got.authorization
-                        .iter()
-                        .map(|p| format!("{}@{}", p.actor, p.permission))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    self.account
-                ));
-            }
-            if got.data != want.data {
-                let show = |a: &Action| {
-                    unpack_action_data(a.account, a.name, &a.data)
-                        .map(|v| v.to_string())
-                        .unwrap_or_else(|_| hex::encode(&a.data))
-                };
-                return fail(format!(
-                    "action {i} ({}::{}) carries {}, not {} (SW-X1, SW-X2)",
-                    got.account,
-                    got.name,
-                    show(got),
-                    show(want)
-                ));
-            }
-        }
+        compare_actions(&tx.actions, &wanted, self.account)?;
         Ok(id)
     }
 
@@ -702,9 +686,12 @@ impl SimpleWalletSuite {
         match case.action.as_str() {
             "transfer" => {
                 let amount = request["amount"].to_string();
-                let precision = request["precision"].as_u64().unwrap_or(0);
+                let precision = request["precision"]
+                    .as_u64()
+                    .and_then(|p| u8::try_from(p).ok())
+                    .unwrap_or(0);
                 let symbol = request["symbol"].as_str().unwrap_or("");
-                let quantity = Asset::from_amount(&amount, precision as u8, symbol)
+                let quantity = Asset::from_amount(&amount, precision, symbol)
                     .or_else(|e| error(format!("the harness's own amount: {e}")))?;
                 let data = json!({
                     "from": self.identity.account,
@@ -745,6 +732,58 @@ impl Runner for SimpleWalletSuite {
     }
 }
 
+/// The pushed `actions` are the `wanted` ones: the same number, in order, each with the same
+/// contract, name, authorization and data (SW-X1, SW-X2).
+fn compare_actions(actions: &[Action], wanted: &[Action], account: Name) -> Step<()> {
+    if actions.len() != wanted.len() {
+        return fail(format!(
+            "the transaction has {} action(s) ({}), not the {} requested ({}) (SW-X1, SW-X2)",
+            actions.len(),
+            describe_actions(actions),
+            wanted.len(),
+            describe_actions(wanted)
+        ));
+    }
+    for (i, (got, want)) in actions.iter().zip(wanted).enumerate() {
+        if (got.account, got.name) != (want.account, want.name) {
+            return fail(format!(
+                "action {i} is {}::{}, not {}::{}: the actions are not in the requested order ({}) (SW-X2)",
+                got.account,
+                got.name,
+                want.account,
+                want.name,
+                describe_actions(actions)
+            ));
+        }
+        if got.authorization != want.authorization {
+            return fail(format!(
+                "action {i} is authorized by {}, not {}@active (SW-X1)",
+                got.authorization
+                    .iter()
+                    .map(|p| format!("{}@{}", p.actor, p.permission))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                account
+            ));
+        }
+        if got.data != want.data {
+            let show = |a: &Action| {
+                unpack_action_data(a.account, a.name, &a.data)
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|_| hex::encode(&a.data))
+            };
+            return fail(format!(
+                "action {i} ({}::{}) carries {}, not {} (SW-X1, SW-X2)",
+                got.account,
+                got.name,
+                show(got),
+                show(want)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Starts the harness's mock EOS node on `listen`: an empty chain (the system contracts
 /// only) with the harness's fixed chain id.
 pub async fn start_node(listen: SocketAddr) -> Result<RunningEosNode, String> {
@@ -779,7 +818,7 @@ fn register(node: &EosNode, account: Name, key: PublicKey) -> Result<(), String>
         owner: vec![key],
         active: vec![key],
     });
-    for other in [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"] {
+    for other in HARNESS_ACCOUNTS {
         node.add_account(AccountSpec {
             name: name(other),
             owner: vec![nobody],
@@ -823,6 +862,37 @@ fn lower_or_capitalised<'a>(
         }
         None => Ok(None),
     }
+}
+
+/// `protocol`, `version`, `account` and `ref` of any post (SW-L2, SW-X3, SW-S1).
+fn check_envelope(
+    identity: &SimpleWalletIdentity,
+    case: &Case,
+    body: &Map<String, Value>,
+    warnings: &mut Vec<String>,
+) -> Step<()> {
+    for (key, want) in [("protocol", PROTOCOL), ("version", VERSION)] {
+        if body.get(key).and_then(Value::as_str) != Some(want) {
+            return fail(format!(
+                "`{key}` is {}, not \"{want}\"",
+                shown(body.get(key))
+            ));
+        }
+    }
+    for (key, want) in [
+        ("account", identity.account.as_str()),
+        ("ref", identity.wallet_ref.as_str()),
+    ] {
+        let value = lower_or_capitalised(case, body, key, warnings)?;
+        if value != Some(want) {
+            return fail(format!(
+                "`{key}` is {}, not the wallet's \"{want}\"",
+                // Not a string shows as the JSON it is; absent shows as missing.
+                value.map_or_else(|| shown(body.get(key)), |v| format!("\"{v}\""))
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The notification names the transaction on chain (SW-X3).
@@ -872,6 +942,12 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
             "the wallet posted {what}: {}",
             shorten(&String::from_utf8_lossy(&post.body))
         ));
+    }
+    if push_refused && observed.pushes == 0 {
+        // Silence proves nothing here unless the node had a push to refuse.
+        return fail(
+            "the wallet pushed nothing for an approved transfer, so the node had no push to refuse (SW-X1)",
+        );
     }
     if let Some(reply) = &observed.reply {
         if reply.outcome != Outcome::Refused {
@@ -1036,6 +1112,34 @@ mod tests {
     }
 
     #[test]
+    fn every_post_carries_the_protocol_and_the_wallets_account_and_ref() {
+        let identity = SimpleWalletIdentity {
+            account: "qrconformwlt".into(),
+            public_key: String::new(),
+            wallet_ref: "qrconform".into(),
+        };
+        let good = json!({"protocol": "SimpleWallet", "version": "1.0",
+                          "account": "qrconformwlt", "ref": "qrconform"});
+        let login = case("login");
+        assert!(check_envelope(&identity, &login, &object(good.clone()), &mut Vec::new()).is_ok());
+        let reason = |change: Value| {
+            let mut body = object(good.clone());
+            body.extend(object(change));
+            check_envelope(&identity, &login, &body, &mut Vec::new())
+                .unwrap_err()
+                .1
+        };
+        assert!(reason(json!({"version": "2.0"})).contains("`version` is \"2.0\""));
+        assert!(reason(json!({"account": "someoneelse"})).contains("\"someoneelse\""));
+        // A value of the wrong type is shown as it is, not as missing.
+        assert!(reason(json!({"ref": 7})).contains("`ref` is 7,"));
+        let mut body = object(good.clone());
+        body.remove("ref");
+        let (_, missing) = check_envelope(&identity, &login, &body, &mut Vec::new()).unwrap_err();
+        assert!(missing.contains("`ref` is missing"), "{missing}");
+    }
+
+    #[test]
     fn the_notification_must_name_the_id_on_chain_in_any_tolerated_spelling() {
         let id = "ab".repeat(32);
         let mut warnings = Vec::new();
@@ -1073,6 +1177,7 @@ mod tests {
             posts: Vec::new(),
             transactions: Vec::new(),
             pushes: 0,
+            refused: Vec::new(),
         };
         let mut warnings = Vec::new();
         assert!(judge_refused(&case("login-expired"), &nothing, &mut warnings).is_ok());
@@ -1082,24 +1187,68 @@ mod tests {
             posts: Vec::new(),
             transactions: Vec::new(),
             pushes: 1,
+            refused: Vec::new(),
         };
         let (_, reason) =
             judge_refused(&case("transfer-expired"), &pushed, &mut Vec::new()).unwrap_err();
         assert!(reason.contains("pushed 1"), "{reason}");
-        // The refused push is the point of this play; only a post fails it.
+        // The refused push is the point of this play; a post fails it, and so does no push
+        // at all (nothing was refused, so the silence after it shows nothing).
         assert!(judge_refused(&case("transfer-push-refused"), &pushed, &mut Vec::new()).is_ok());
+        let (_, reason) =
+            judge_refused(&case("transfer-push-refused"), &nothing, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("pushed nothing"), "{reason}");
+        let notified = Observed {
+            reply: Some(ScanReply::completed()),
+            posts: vec![Received {
+                method: "POST".into(),
+                path: "/cb".into(),
+                content_type: Some("application/json".into()),
+                body: b"{}".to_vec(),
+                truncated: false,
+            }],
+            transactions: Vec::new(),
+            pushes: 1,
+            refused: Vec::new(),
+        };
+        let (_, reason) =
+            judge_refused(&case("transfer-push-refused"), &notified, &mut Vec::new()).unwrap_err();
+        assert!(reason.contains("refused (SW-X3)"), "{reason}");
+    }
+
+    #[test]
+    fn pushed_actions_must_match_the_requested_ones_in_number_order_authority_and_data() {
+        let account = name("qrconformwlt");
+        let action = |contract: &str, data: &[u8], actor: Name| Action {
+            account: name(contract),
+            name: name("transfer"),
+            authorization: vec![PermissionLevel {
+                actor,
+                permission: name("active"),
+            }],
+            data: data.to_vec(),
+        };
+        let wanted = [
+            action("eosio.token", b"a", account),
+            action(TOKEN_CONTRACT, b"b", account),
+        ];
+        assert!(compare_actions(&wanted, &wanted, account).is_ok());
+        let reason = |actions: &[Action]| compare_actions(actions, &wanted, account).unwrap_err().1;
+        assert!(reason(&wanted[..1]).contains("1 action(s)"));
+        let reversed = [wanted[1].clone(), wanted[0].clone()];
+        assert!(reason(&reversed).contains("not in the requested order"));
+        let foreign = [
+            action("eosio.token", b"a", name(STRANGER)),
+            wanted[1].clone(),
+        ];
+        assert!(reason(&foreign).contains("authorized by qrcstranger1@active"));
+        let other_data = [wanted[0].clone(), action(TOKEN_CONTRACT, b"c", account)];
+        assert!(reason(&other_data).starts_with("action 1"));
     }
 
     #[test]
     fn the_constants_are_valid_names_and_assets() {
-        for text in [
-            PAYEE,
-            STRANGER,
-            TOKEN_CONTRACT,
-            "eosio",
-            "eosio.token",
-            "active",
-        ] {
+        for text in HARNESS_ACCOUNTS.into_iter().chain(["active"]) {
             assert_eq!(name(text).to_string(), text);
         }
         assert_eq!(

@@ -8,12 +8,12 @@
 //!   transaction, each authorized by `account@active`, its data packed with the built-in ABI;
 //! - both: TaPoS and expiry from the node's `get_info`, one signature over the signing digest
 //!   with the active key, one push; then (SW-X3) `{protocol, version, tx_id, ref, account}`
-//!   to `notifyUrl`, and in deep-link mode `callback&result=1&txID=…`.
+//!   to `notifyUrl`; [`scan`](super::scan) then opens a deep link's `callback&result=1&txID=…`.
 //!
 //! A push the node refuses ends the scan as refused: nothing is posted to `notifyUrl` (the
-//! notification has no failure form), and the deep-link callback, if any, says `result=2`.
+//! notification has no failure form).
 
-use super::scan::{open_callback, post};
+use super::scan::post;
 use super::{Shared, SimpleWalletFault, TX_LIFETIME_SECS};
 use crate::chain::eos::client::transaction_for;
 use crate::protocol::simplewallet::eosio::{
@@ -24,7 +24,7 @@ use crate::protocol::simplewallet::messages::{
 };
 
 /// Transfer (SW-X1, SW-X3).
-pub(super) async fn transfer(shared: &Shared, request: &TransferRequest) -> Result<(), String> {
+pub(super) async fn transfer(shared: &Shared, request: &TransferRequest) -> Result<String, String> {
     let own = shared.account.to_string();
     if let Some(from) = request.from.as_deref().filter(|f| !f.is_empty()) {
         if shared.has(SimpleWalletFault::RefuseExplicitFrom) {
@@ -51,13 +51,7 @@ pub(super) async fn transfer(shared: &Shared, request: &TransferRequest) -> Resu
     }
     .pack();
     let action = authorized(shared, contract, transfer_name(), data);
-    push_and_notify(
-        shared,
-        vec![action],
-        request.notify_url.as_deref(),
-        request.callback.as_deref(),
-    )
-    .await
+    push_and_notify(shared, vec![action], request.notify_url.as_deref()).await
 }
 
 /// The quantity `amount` at `precision` decimals of `symbol`, or as a fault writes it.
@@ -81,7 +75,7 @@ fn quantity(shared: &Shared, request: &TransferRequest) -> Result<Asset, String>
 pub(super) async fn transaction(
     shared: &Shared,
     request: &TransactionRequest,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let mut actions = Vec::with_capacity(request.actions.len());
     for (i, requested) in request.actions.iter().enumerate() {
         let account = name(&format!("actions[{i}].account"), &requested.account)?;
@@ -99,13 +93,7 @@ pub(super) async fn transaction(
     if shared.has(SimpleWalletFault::FirstActionOnly) {
         actions.truncate(1);
     }
-    push_and_notify(
-        shared,
-        actions,
-        request.notify_url.as_deref(),
-        request.callback.as_deref(),
-    )
-    .await
+    push_and_notify(shared, actions, request.notify_url.as_deref()).await
 }
 
 fn transfer_name() -> Name {
@@ -132,13 +120,13 @@ fn authorized(shared: &Shared, account: Name, action_name: Name, data: Vec<u8>) 
     }
 }
 
-/// Builds the transaction on the node's head block, signs it, pushes it and notifies.
+/// Builds the transaction on the node's head block, signs it, pushes it and notifies; the id
+/// it reports.
 async fn push_and_notify(
     shared: &Shared,
     actions: Vec<Action>,
     notify_url: Option<&str>,
-    callback: Option<&str>,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let info = shared
         .node
         .get_info()
@@ -156,10 +144,7 @@ async fn push_and_notify(
             let _ = e;
             tx.id_hex()
         }
-        Err(e) => {
-            open_callback(shared, callback, false, None);
-            return Err(format!("the node refused the transaction: {e}"));
-        }
+        Err(e) => return Err(format!("the node refused the transaction: {e}")),
     };
     let reported = if shared.has(SimpleWalletFault::NotifyTxidWrong) {
         hex::encode(digest)
@@ -179,6 +164,5 @@ async fn push_and_notify(
             post(shared, "notify", url, &body).await?;
         }
     }
-    open_callback(shared, callback, true, Some(&reported));
-    Ok(())
+    Ok(reported)
 }

@@ -7,7 +7,8 @@
 //! 4. the user approved.
 //!
 //! Then [`sign`](super::sign) or [`push`](super::push) acts. Every refusal is a
-//! [`ScanReply::refused`] with the reason in words; nothing here panics on any input.
+//! [`ScanReply::refused`] with the reason in words; nothing here panics on any input. In
+//! deep-link mode this module also opens the request's `callback` with the outcome (SW-X3).
 
 use serde_json::Value;
 
@@ -20,23 +21,58 @@ use crate::protocol::simplewallet::messages::{
 use crate::reference::{clip, http_reason, now_secs};
 
 /// Handles one scan from start to end: the reply is sent only after every post was answered
-/// and every transaction pushed, or after a refusal.
+/// and every transaction pushed, or after a refusal. In deep-link mode the request's
+/// `callback` is opened with the outcome (SW-X3): `result=0` when the user rejected, `1`
+/// (with `txID` after a push) on success, `2` when the wallet or a peer refused.
 pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
-    let outcome = match prepare(shared, request) {
-        Ok(Request::Login(login)) => sign::login(shared, &login).await,
-        Ok(Request::Sign(sign_request)) => sign::sign(shared, &sign_request).await,
-        Ok(Request::Transfer(transfer)) => push::transfer(shared, &transfer).await,
-        Ok(Request::Transaction(transaction)) => push::transaction(shared, &transaction).await,
-        Err(reason) => Err(reason),
+    let parsed = match decode(shared, request) {
+        Ok(parsed) => parsed,
+        // Without a request there is no callback to open.
+        Err(reason) => return ScanReply::refused(clip(reason)),
     };
+    let callback = parsed.callback().map(str::to_owned);
+    let outcome = match admit(shared, request, &parsed) {
+        Ok(()) => act(shared, &parsed).await.map_err(Refusal::Failed),
+        Err(refusal) => Err(refusal),
+    };
+    let (result, tx_id) = match &outcome {
+        Ok(tx_id) => (CallbackResult::Success, tx_id.as_deref()),
+        Err(Refusal::Rejected) => (CallbackResult::Cancelled, None),
+        Err(Refusal::Failed(_)) => (CallbackResult::Failure, None),
+    };
+    if let Some(callback) = &callback {
+        shared.open(callback_url(callback, result, tx_id));
+    }
     match outcome {
-        Ok(()) => ScanReply::completed(),
-        Err(reason) => ScanReply::refused(clip(reason)),
+        Ok(_) => ScanReply::completed(),
+        Err(Refusal::Rejected) => ScanReply::refused(REJECTED),
+        Err(Refusal::Failed(reason)) => ScanReply::refused(clip(reason)),
     }
 }
 
-/// Steps 1–4.
-fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
+/// The action (SW-L2, SW-S1, SW-X1, SW-X2); after a push, the id it reports.
+async fn act(shared: &Shared, parsed: &Request) -> Result<Option<String>, String> {
+    match parsed {
+        Request::Login(login) => sign::login(shared, login).await.map(|()| None),
+        Request::Sign(sign_request) => sign::sign(shared, sign_request).await.map(|()| None),
+        Request::Transfer(transfer) => push::transfer(shared, transfer).await.map(Some),
+        Request::Transaction(transaction) => push::transaction(shared, transaction).await.map(Some),
+    }
+}
+
+/// The reason a scan the user rejected is refused with.
+const REJECTED: &str = "rejected by the user";
+
+/// Why a scan that read a request did not complete.
+enum Refusal {
+    /// The user said no (the callback's `result=0`).
+    Rejected,
+    /// The wallet or a peer refused, for the reason given (`result=2`).
+    Failed(String),
+}
+
+/// Steps 1 and 2: the text as a SimpleWallet request.
+fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     let text = request.qr.trim();
     let parsed = if shared.has(SimpleWalletFault::PlusAsPlus) && text.starts_with(DEEP_LINK_PREFIX)
     {
@@ -45,16 +81,20 @@ fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     } else {
         Request::from_qr_text(text)
     };
-    let parsed = parsed.map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))?;
+    parsed.map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))
+}
+
+/// Steps 3 and 4: an expired request is a failure, a rejected one is the user's cancel.
+fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(), Refusal> {
     if let Some(expired) = parsed.expired() {
         if now_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
-            return Err(format!("the request expired at {expired}"));
+            return Err(Refusal::Failed(format!("the request expired at {expired}")));
         }
     }
     if !request.approve && !shared.has(SimpleWalletFault::SignOnReject) {
-        return Err("rejected by the user".to_string());
+        return Err(Refusal::Rejected);
     }
-    Ok(parsed)
+    Ok(())
 }
 
 /// POSTs `body` as JSON to the dApp and reads its `{code, error}` reply (SW-L4): a failure
@@ -89,23 +129,5 @@ fn read_reply(what: &str, reply: &HttpReply) -> Result<(), String> {
             "the dApp refused the {what}: code {}, {}",
             parsed.code, parsed.error
         ))
-    }
-}
-
-/// In deep-link mode (the request names a `callback`), the wallet opens it with the outcome
-/// (SW-X3: `result` 1 success, 2 failure, and `txID` after a push).
-pub(super) fn open_callback(
-    shared: &Shared,
-    callback: Option<&str>,
-    succeeded: bool,
-    tx_id: Option<&str>,
-) {
-    if let Some(callback) = callback.filter(|c| !c.is_empty()) {
-        let result = if succeeded {
-            CallbackResult::Success
-        } else {
-            CallbackResult::Failure
-        };
-        shared.open(callback_url(callback, result, tx_id));
     }
 }

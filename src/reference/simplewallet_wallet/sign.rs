@@ -4,13 +4,12 @@
 //!   string is `timestamp + account + uuID + ref` with no separators; `sign` is eosjs-ecc's
 //!   `ecc.sign` of it (one SHA-256, canonical `SIG_K1_`); the body `{protocol, version,
 //!   timestamp, sign, uuID, account, ref}` goes to `loginUrl` with lower-case keys and the
-//!   timestamp as a JSON number. In deep-link mode the wallet then opens `callback` with
-//!   `result=1`.
+//!   timestamp as a JSON number.
 //! - sign (SW-S1): `sign` is `ecc.sign` of the message's UTF-8 bytes with the active key;
 //!   the body `{protocol, version, message, sign, ref, account}` goes to `notifyUrl` (or
 //!   MYKEY's `signUrl`, which the message layer reads into the same field).
 
-use super::scan::{open_callback, post};
+use super::scan::post;
 use super::{Shared, SimpleWalletFault};
 use crate::protocol::simplewallet::crypto::{sha256, Signature};
 use crate::protocol::simplewallet::messages::{
@@ -66,9 +65,7 @@ pub(super) async fn login(shared: &Shared, request: &LoginRequest) -> Result<(),
             }
         }
     }
-    let outcome = post(shared, "login", &request.login_url, &body).await;
-    open_callback(shared, request.callback.as_deref(), outcome.is_ok(), None);
-    outcome
+    post(shared, "login", &request.login_url, &body).await
 }
 
 /// Sign (SW-S1).
@@ -96,9 +93,7 @@ pub(super) async fn sign(shared: &Shared, request: &SignRequest) -> Result<(), S
         account: shared.account.to_string(),
     }
     .to_json();
-    let outcome = post(shared, "sign", url, &body).await;
-    open_callback(shared, request.callback.as_deref(), outcome.is_ok(), None);
-    outcome
+    post(shared, "sign", url, &body).await
 }
 
 /// The bytes of a `0x`-prefixed hex message (what the `sign-hex-decoded` fault signs).
