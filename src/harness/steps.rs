@@ -51,7 +51,8 @@ pub fn check_plays_and_sources(
 }
 
 /// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
-/// configuration ERROR; anything else the peer did (refused connection, huge body) is FAIL.
+/// configuration ERROR, and so is a transport failure (a refused or reset connection: the
+/// peer could not be reached, so nothing about it was judged); a body over the cap is FAIL.
 pub fn network(step: &str, e: HttpError) -> Stop {
     match e {
         HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
@@ -115,7 +116,10 @@ pub fn reply_object(reply: &HttpReply, who: &str, clause: &str, shape: &str) -> 
 /// Waits until `expire` (Unix seconds) plus the allowed clock skew has passed, or skips the
 /// case when that is longer than the run may wait.
 pub async fn wait_for_expiry(expire: u64, limits: &Limits) -> Step<()> {
-    let deadline = expire + limits.clock_skew_secs + 1;
+    // `expire` comes from the peer and the skew from a target file: neither may overflow.
+    let deadline = expire
+        .saturating_add(limits.clock_skew_secs)
+        .saturating_add(1);
     let now = unix_now();
     let wait = Duration::from_secs(deadline.saturating_sub(now));
     if wait > limits.max_expiry_wait {
