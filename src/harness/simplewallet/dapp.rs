@@ -20,7 +20,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::dapp_wallet::{
-    HarnessEosWallet, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+    HarnessEosWallet, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
 };
 use crate::chain::eos::{
     self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
@@ -39,7 +39,7 @@ use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
 };
 use crate::protocol::simplewallet::messages::{
-    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost,
+    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost, TransferRequest,
 };
 use crate::reference::simplewallet_dapp::{
     self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
@@ -47,7 +47,7 @@ use crate::reference::simplewallet_dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 19] = [
+pub const PLAYS: [&str; 20] = [
     "honest",
     "owner-key",
     "mykey",
@@ -67,6 +67,7 @@ pub const PLAYS: [&str; 19] = [
     "wrong-memo",
     "other-payer",
     "txid-reused",
+    "mykey-payment",
 ];
 
 /// The harness chain's id: SHA-256 of this text.
@@ -266,11 +267,20 @@ impl SwDappSuite {
         warnings: &mut Vec<String>,
     ) -> Step<Request> {
         let text = qr_text(&self.http, source, &self.target.limits, "SW-T1").await?;
-        let (request, quirks) = Request::from_qr_text_with_quirks(&text).or_else(|e| {
-            fail(format!(
-                "the QR text is not a SimpleWallet request (SW-T1, SW-T2): {e}: {}",
-                abbreviate(text.as_bytes())
-            ))
+        // SW-T1: a QR code's text is the request JSON itself; the deep-link form is for
+        // opening the wallet app, not for QR codes.
+        let (request, quirks) = Request::from_json_with_quirks(&text).or_else(|e| {
+            if Request::from_qr_text(&text).is_ok() {
+                fail(format!(
+                    "the QR text is a deep link, not the request JSON (SW-T1): {}",
+                    abbreviate(text.as_bytes())
+                ))
+            } else {
+                fail(format!(
+                    "the QR text is not a SimpleWallet request (SW-T1, SW-T2): {e}: {}",
+                    abbreviate(text.as_bytes())
+                ))
+            }
         })?;
         warnings.extend(
             quirks
@@ -286,15 +296,20 @@ impl SwDappSuite {
             ));
         }
         // The request's JSON as the dApp wrote it, held to its schema.
-        if let Ok(value) = serde_json::from_str::<Value>(&text) {
-            if let Ok(violations) = crate::schema::validate(request.schema_kind(), &value) {
-                if let Some(v) = violations.first() {
-                    return fail(format!(
-                        "the QR request breaks its schema (SW-T2): {}: {}",
-                        v.instance_path, v.message
-                    ));
-                }
-            }
+        let value: Value = serde_json::from_str(&text)
+            .or_else(|e| error(format!("the QR text parsed once but not twice: {e}")))?;
+        let violations = crate::schema::validate(request.schema_kind(), &value)
+            .or_else(|e| error(format!("the harness cannot load its own schema: {e}")))?;
+        if let Some(v) = violations.first() {
+            return fail(format!(
+                "the QR request breaks its schema (SW-T2): {}: {}",
+                v.instance_path, v.message
+            ));
+        }
+        // SW-L1 lists `expired` among a login QR code's fields: without it the code never
+        // expires, and SW-L5 could not be held.
+        if matches!(request, Request::Login(_)) && request.expired().is_none() {
+            return fail("the login QR code has no `expired` (SW-L1)");
         }
         if let Some(expired) = request.expired() {
             transcript::placeholder(expired.to_string(), "<expired>");
@@ -375,7 +390,7 @@ impl SwDappSuite {
     ) -> Step<()> {
         if case.play == "expired" {
             let Some(expired) = expired else {
-                return skip("the login QR code has no `expired`, so it never expires");
+                return fail("the login QR code has no `expired` (SW-L1)");
             };
             wait_for_expiry(expired, &self.target.limits).await?;
         }
@@ -466,25 +481,7 @@ impl SwDappSuite {
                         ));
                     }
                 }
-                let data = Transfer {
-                    from: payer,
-                    to: transfer.to.parse().or_else(|e| {
-                        fail(format!(
-                            "the transfer's `to` is not an account name (SW-X1): {e}"
-                        ))
-                    })?,
-                    quantity: transfer.quantity().or_else(|e| {
-                        fail(format!(
-                            "the transfer's amount is not a quantity (SW-X1): {e}"
-                        ))
-                    })?,
-                    memo: transfer.dapp_data.clone().unwrap_or_default(),
-                };
-                let contract = transfer.contract.parse().or_else(|e| {
-                    fail(format!(
-                        "the transfer's `contract` is not an account name (SW-X1): {e}"
-                    ))
-                })?;
+                let (contract, data) = requested_transfer(transfer, payer)?;
                 Ok(vec![HarnessEosWallet::transfer_action(contract, &data)])
             }
             Request::Transaction(transaction) => {
@@ -561,6 +558,41 @@ impl SwDappSuite {
         Ok(())
     }
 
+    /// Pays a transfer request as MYKEY does (digest §7): the top-level action is the
+    /// manager's `mykeymanager::sendaction` from [`MYKEY`], and the `eosio.token::transfer`
+    /// runs inline, so only the transaction's traces show it. The mock node does not run
+    /// the manager contract, so the transaction is put on chain as executed; its id.
+    fn pay_as_mykey(&self, request: &Request) -> Step<String> {
+        let Request::Transfer(transfer) = request else {
+            return skip(
+                "a MYKEY account pays transfer QR codes; this request names its actions' payer",
+            );
+        };
+        if transfer
+            .from
+            .as_deref()
+            .is_some_and(|f| !f.is_empty() && f != MYKEY)
+        {
+            return skip(
+                "the transfer QR code names its payer (`from`), so the MYKEY account cannot pay it",
+            );
+        }
+        let (contract, data) = requested_transfer(transfer, name(MYKEY))?;
+        let chain = self.chain();
+        HarnessEosWallet::ensure_account(&chain, data.to);
+        let id = HarnessEosWallet::plant_mykey_payment(
+            &chain,
+            name(MANAGER),
+            HarnessEosWallet::transfer_action(contract, &data),
+            self.wallet.mykey_asset(),
+        )
+        .or_else(|e| error(format!("the harness could not pay on its own node: {e}")))?;
+        transcript::observe(format!(
+            "the harness put MYKEY transaction {id} (mykeymanager::sendaction, the transfer inline) on its node"
+        ));
+        Ok(id)
+    }
+
     async fn play_payment(
         &self,
         case: &Case,
@@ -571,6 +603,8 @@ impl SwDappSuite {
         let chain = self.chain();
         let tx_id = if case.play == "txid-unknown" {
             self.entropy.hex(32).or_else(error)?
+        } else if case.play == "mykey-payment" {
+            self.pay_as_mykey(request)?
         } else {
             let mut actions = self.actions_for(request)?;
             self.tamper(&case.play, &mut actions)?;
@@ -585,17 +619,41 @@ impl SwDappSuite {
             id
         };
         transcript::placeholder(tx_id.clone(), "<tx-id>");
-        let account = if case.play == "other-payer" {
-            OTHER
-        } else {
-            PLAIN
+        let (account, wallet_ref) = match case.play.as_str() {
+            "other-payer" => (OTHER, WALLET_REF),
+            "mykey-payment" => (MYKEY, MYKEY_REF),
+            _ => (PLAIN, WALLET_REF),
         };
-        let body = NotifyPost::new(tx_id, WALLET_REF, account).to_json();
+        let body = NotifyPost::new(tx_id, wallet_ref, account).to_json();
         if case.play == "txid-reused" {
             self.post_first(url, &body, warnings).await?;
         }
         self.post_and_expect(case, url, &body, warnings).await
     }
+}
+
+/// The token transfer a transfer request asks `payer` to make (SW-X1): its contract and data.
+fn requested_transfer(transfer: &TransferRequest, payer: Name) -> Step<(Name, Transfer)> {
+    let data = Transfer {
+        from: payer,
+        to: transfer.to.parse().or_else(|e| {
+            fail(format!(
+                "the transfer's `to` is not an account name (SW-X1): {e}"
+            ))
+        })?,
+        quantity: transfer.quantity().or_else(|e| {
+            fail(format!(
+                "the transfer's amount is not a quantity (SW-X1): {e}"
+            ))
+        })?,
+        memo: transfer.dapp_data.clone().unwrap_or_default(),
+    };
+    let contract = transfer.contract.parse().or_else(|e| {
+        fail(format!(
+            "the transfer's `contract` is not an account name (SW-X1): {e}"
+        ))
+    })?;
+    Ok((contract, data))
 }
 
 /// Checks a reply's HTTP status and its `{code, error}` body (SW-L4).

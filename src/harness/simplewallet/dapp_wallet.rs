@@ -43,6 +43,8 @@ pub const BALANCE: &str = "1000.0000 EOS";
 /// How many `keydata` rows a MYKEY account has, and the reserved key's row.
 pub const KEY_ROWS: u32 = 6;
 pub const RESERVED_ROW: u32 = 3;
+/// The `keydata` row of the asset key, the one MYKEY signs transfers with.
+pub const ASSET_ROW: u32 = 1;
 /// How long a transaction the wallet builds stays valid, in seconds.
 pub const EXPIRE_IN: u32 = 60;
 
@@ -97,6 +99,11 @@ impl HarnessEosWallet {
     /// The reserved key of the MYKEY account.
     pub fn mykey_reserved(&self) -> &PrivateKey {
         &self.mykey_rows[RESERVED_ROW as usize]
+    }
+
+    /// The MYKEY account's asset key (row 1), the one MYKEY signs transfers with.
+    pub fn mykey_asset(&self) -> &PrivateKey {
+        &self.mykey_rows[ASSET_ROW as usize]
     }
 
     /// Registers the wallet's accounts and balances on `node`.
@@ -199,6 +206,34 @@ impl HarnessEosWallet {
     ) -> Result<String, String> {
         let (tx, signature) = Self::signed(node, actions, signer)?;
         Ok(node.insert_executed(tx, vec![signature]))
+    }
+
+    /// Puts a MYKEY payment on chain as executed (digest §7): one top-level
+    /// `<manager>::sendaction` by the payer, whose data is the packed transfer it forwards,
+    /// and `transfer` itself inline, shown in the traces only. The node does not run the
+    /// manager contract, so nothing moves; its id.
+    pub fn plant_mykey_payment(
+        node: &EosNode,
+        manager: Name,
+        transfer: Action,
+        signer: &PrivateKey,
+    ) -> Result<String, String> {
+        let payer = transfer
+            .authorization
+            .first()
+            .map(|level| level.actor)
+            .ok_or("the forwarded transfer has no authorization")?;
+        let wrapper = Action {
+            account: manager,
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: payer,
+                permission: name("active"),
+            }],
+            data: transfer.data.clone(),
+        };
+        let (tx, signature) = Self::signed(node, vec![wrapper], signer)?;
+        Ok(node.insert_executed_with_inline(tx, vec![signature], vec![transfer]))
     }
 
     fn signed(
