@@ -28,8 +28,8 @@ use crate::chain::eos::{
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::steps::{
-    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
-    unix_now, wait_for_expiry, Step,
+    abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
+    skip, unix_now, wait_for_expiry, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
@@ -224,16 +224,7 @@ impl SwDappSuite {
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
-        let wanted = case.source.as_deref().unwrap_or("");
-        let Some(source) = self.target.sources.get(wanted) else {
-            let what = SW_DAPP_SOURCES
-                .iter()
-                .find(|(s, _)| *s == wanted)
-                .map_or("", |(_, what)| *what);
-            return skip(format!(
-                "the target declares no QR source `{wanted}` ({what})"
-            ));
-        };
+        let source = case_source(&self.target, case)?;
         let request = self.fetch_request(case, source, warnings).await?;
         let Some(url) = request.post_url().map(str::to_string) else {
             return fail(format!(
@@ -348,7 +339,8 @@ impl SwDappSuite {
         if !first.is_success() {
             return fail(format!(
                 "the first, honest post was not accepted (code {}: {}), so the repeat cannot be judged",
-                first.code, first.error
+                first.code,
+                abbreviate(first.error.as_bytes())
             ));
         }
         Ok(())
@@ -683,14 +675,15 @@ fn expect(case: &Case, reply: &Reply, warnings: &mut Vec<String>) -> Step<()> {
     match case.expect {
         Expect::Accept if !reply.is_success() => fail(format!(
             "expected acceptance (code 0); the dApp answered code {}: {}",
-            reply.code, reply.error
+            reply.code,
+            abbreviate(reply.error.as_bytes())
         )),
         Expect::Reject if reply.is_success() => fail(format!(
             "expected rejection (code > 0); the dApp accepted it (code 0{})",
             if reply.error.is_empty() {
                 String::new()
             } else {
-                format!(", error `{}`", reply.error)
+                format!(", error `{}`", abbreviate(reply.error.as_bytes()))
             }
         )),
         Expect::Reject => {
@@ -774,6 +767,20 @@ mod tests {
                 assert!(faults.contains(&fault.as_str()), "{}: {fault}", case.id);
             }
         }
+    }
+
+    #[test]
+    fn a_long_error_from_the_peer_is_abbreviated_in_the_reason() {
+        let catalogue = catalogue::simplewallet_dapp();
+        let honest = catalogue
+            .cases
+            .iter()
+            .find(|c| c.expect == Expect::Accept)
+            .expect("a positive case");
+        let reply = Reply::failure(5, "x".repeat(100_000));
+        let (_, reason) = expect(honest, &reply, &mut Vec::new()).unwrap_err();
+        assert!(reason.len() < 1_000, "{} bytes", reason.len());
+        assert!(reason.contains("code 5"), "{reason}");
     }
 
     #[test]
