@@ -205,7 +205,7 @@ async fn run_command(argv: &[String], limits: &Limits) -> Step<Vec<u8>> {
     let read = async {
         let mut out = Vec::new();
         (&mut stdout)
-            .take(limit as u64 + 1)
+            .take((limit as u64).saturating_add(1))
             .read_to_end(&mut out)
             .await
             .map(|_| out)
