@@ -2,13 +2,15 @@
 //! end, with its own accounts on the harness's mock EOS node.
 //!
 //! For each case: fetch a fresh QR text from the target's source, read it as a SimpleWallet
-//! request (SW-T1, SW-T2; held to its schema), play the case (an honest wallet or one named
-//! defect: another key, a frozen MYKEY key, a replayed or unknown `uuID`, an expired QR code,
-//! a tampered timestamp, a transaction the chain does not have or that pays the wrong amount,
-//! account or memo…), POST to `loginUrl` or `notifyUrl`, and judge the `{code, error}` reply
-//! (SW-L4: `code` an integer, 0 if and only if accepted; `error` a string). Payments are
-//! really made on the mock node first, so a dApp that asks the chain (SW-X4) sees them; what
-//! the dApp asked the node goes into the case's transcript.
+//! request (the JSON itself, SW-T1; SW-T2, held to its schema; a login's `expired`, SW-L1),
+//! play the case (an honest wallet, a MYKEY payment whose transfer runs inline under
+//! `mykeymanager::sendaction`, or one named defect: another key, a frozen MYKEY key, a
+//! replayed or unknown `uuID`, an expired QR code, a tampered timestamp, a transaction the
+//! chain does not have or that pays the wrong amount, account or memo…), POST to `loginUrl`
+//! or `notifyUrl`, and judge the `{code, error}` reply (SW-L4: `code` an integer, 0 if and
+//! only if accepted; `error` a string). Payments are on the mock node before the
+//! notification, so a dApp that asks the chain (SW-X4) sees them; what the dApp asked the
+//! node goes into the case's transcript.
 //!
 //! Every step has the target's timeout and body cap, only declared hosts are contacted,
 //! redirects are never followed, and nothing the peer sends can make the runner panic.
@@ -20,7 +22,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::dapp_wallet::{
-    HarnessEosWallet, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+    name, HarnessEosWallet, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW,
+    WALLET_REF,
 };
 use crate::chain::eos::{
     self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
@@ -137,10 +140,6 @@ pub struct SwDappSuite {
     running: RunningEosNode,
     wallet: HarnessEosWallet,
     entropy: Entropy,
-}
-
-fn name(text: &str) -> Name {
-    text.parse().unwrap_or(Name(0))
 }
 
 impl SwDappSuite {

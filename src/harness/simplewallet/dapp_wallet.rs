@@ -48,7 +48,8 @@ pub const ASSET_ROW: u32 = 1;
 /// How long a transaction the wallet builds stays valid, in seconds.
 pub const EXPIRE_IN: u32 = 60;
 
-fn name(text: &str) -> Name {
+/// One of the constant names above (or `transfer`, `active`…) as a [`Name`].
+pub(crate) fn name(text: &str) -> Name {
     // The names above are constants the tests parse; a typo shows as the account `.`.
     text.parse().unwrap_or(Name(0))
 }
