@@ -1,6 +1,7 @@
 //! What every dApp-suite runner does the same way, whatever the protocol: the early end of a
-//! case as a verdict and a reason, network failures mapped to verdicts, and fetching a fresh
-//! QR text from a target's source (a URL or a command) under the target's limits.
+//! case as a verdict and a reason, network failures mapped to verdicts, the case's QR source
+//! and a fresh QR text from it (a URL or a command) under the target's limits, a peer's reply
+//! read as a JSON object, and waiting out a QR code's expiry.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
