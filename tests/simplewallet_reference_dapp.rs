@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use qrconform::chain::eos::{self as eos, EosNodeConfig, RunningEosNode};
 use qrconform::harness::simplewallet::dapp_wallet::{
-    HarnessEosWallet, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+    HarnessEosWallet, FAKE_TOKEN, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
 };
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::{sha256, PrivateKey};
@@ -102,6 +102,16 @@ impl Fixture {
 
     /// A transfer QR code; pays it with `change` applied and notifies; the reply.
     async fn pay(&self, change: impl Fn(&mut Transfer), notifier: &str) -> (Value, String, String) {
+        self.pay_on("eosio.token", change, notifier).await
+    }
+
+    /// As [`Fixture::pay`], the transfer on the token contract `contract`.
+    async fn pay_on(
+        &self,
+        contract: &str,
+        change: impl Fn(&mut Transfer),
+        notifier: &str,
+    ) -> (Value, String, String) {
         let Request::Transfer(request) = self.qr("/qr/transfer").await else {
             panic!("not a transfer")
         };
@@ -112,7 +122,7 @@ impl Fixture {
             memo: request.dapp_data.clone().unwrap_or_default(),
         };
         change(&mut transfer);
-        let action = HarnessEosWallet::transfer_action(name("eosio.token"), &transfer);
+        let action = HarnessEosWallet::transfer_action(name(contract), &transfer);
         let id = HarnessEosWallet::push(&self.node.node(), vec![action], &self.wallet.plain_active)
             .expect("pushed");
         let url = request.notify_url.expect("notifyUrl");
@@ -346,6 +356,8 @@ async fn payments_are_confirmed_on_chain_once() {
     assert_eq!(code(&reply), 6, "{reply}");
     let (reply, _, _) = f.pay(|_| {}, OTHER).await;
     assert_eq!(code(&reply), 6, "{reply}");
+    let (reply, _, _) = f.pay_on(FAKE_TOKEN, |_| {}, PLAIN).await;
+    assert_eq!(code(&reply), 6, "a fake EOS does not pay: {reply}");
     let (reply, _, _) = f.pay(|t| t.memo.push_str("&ref=qrconform"), PLAIN).await;
     assert!(accepted(&reply), "a wallet may append &ref=…: {reply}");
     let Request::Transfer(request) = f.qr("/qr/transfer").await else {
@@ -440,6 +452,7 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
                 let url = request.notify_url.unwrap();
                 accepted(&f.notify(&url, &"cd".repeat(32), PLAIN).await)
             }
+            F::IgnoreContract => accepted(&f.pay_on(FAKE_TOKEN, |_| {}, PLAIN).await.0),
             F::IgnoreAmount => accepted(&f.pay(|t| t.quantity.amount /= 2, PLAIN).await.0),
             F::IgnoreRecipient => accepted(&f.pay(|t| t.to = name(OTHER), PLAIN).await.0),
             F::IgnoreMemo => accepted(&f.pay(|t| t.memo = "order=x".into(), PLAIN).await.0),

@@ -22,8 +22,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::dapp_wallet::{
-    name, HarnessEosWallet, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW,
-    WALLET_REF,
+    name, HarnessEosWallet, FAKE_TOKEN, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN,
+    RESERVED_ROW, WALLET_REF,
 };
 use crate::chain::eos::{
     self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
@@ -50,7 +50,7 @@ use crate::reference::simplewallet_dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 20] = [
+pub const PLAYS: [&str; 21] = [
     "honest",
     "owner-key",
     "mykey",
@@ -71,6 +71,7 @@ pub const PLAYS: [&str; 20] = [
     "other-payer",
     "txid-reused",
     "mykey-payment",
+    "fake-token",
 ];
 
 /// The harness chain's id: SHA-256 of this text.
@@ -515,7 +516,8 @@ impl SwDappSuite {
     }
 
     /// Changes the first token transfer among `actions` as the play says: another amount,
-    /// recipient or memo. A request without a transfer cannot be played this way.
+    /// recipient or memo, or the same on another token contract. A request without a
+    /// transfer cannot be played this way.
     fn tamper(&self, play: &str, actions: &mut [Action]) -> Step<()> {
         let Some((action, mut transfer)) = actions.iter_mut().find_map(|a| {
             (a.name == name("transfer"))
@@ -537,6 +539,8 @@ impl SwDappSuite {
                     .or_else(|e| error(format!("another amount: {e}")))?;
             }
             "wrong-recipient" => transfer.to = name(OTHER),
+            // The same quantity, symbol and memo, in the EOS another contract issues.
+            "fake-token" => action.account = name(FAKE_TOKEN),
             "wrong-memo" => {
                 transfer.memo = format!(
                     "qrconform-other-order-{}",

@@ -12,9 +12,10 @@
 //! | [`MYKEY`] | `active` and `owner` delegated to `mykeymanager`; `keydata` rows 0–5, row 3 the reserved key, status 0 |
 //! | [`FROZEN`] | as [`MYKEY`], with row 3 frozen (status 1) |
 //! | [`OTHER`] | `active` and `owner` keys of its own |
+//! | [`FAKE_TOKEN`] | none: a token contract issuing its own `EOS` |
 //!
 //! plus a key no account holds ([`HarnessEosWallet::stranger`]). Each account starts with
-//! [`BALANCE`].
+//! [`BALANCE`]; [`PLAIN`] also holds as much of the `EOS` that [`FAKE_TOKEN`] issues.
 
 use serde_json::{json, Map, Value};
 
@@ -33,6 +34,9 @@ pub const MYKEY: &str = "qrcmykeyuser";
 pub const FROZEN: &str = "qrcmykeyfrzn";
 /// Another ordinary account, whose keys are not the wallet's account's.
 pub const OTHER: &str = "qrcotheracct";
+/// A token contract of the harness's that issues its own `EOS`: a payment on it is not a
+/// payment in `eosio.token`'s EOS, whatever its symbol says.
+pub const FAKE_TOKEN: &str = "qrcfaketoken";
 /// The MYKEY manager contract.
 pub const MANAGER: &str = "mykeymanager";
 /// The `ref` the wallet posts (its name), and MYKEY's.
@@ -138,10 +142,16 @@ impl HarnessEosWallet {
                     .collect(),
             });
         }
+        node.add_account(AccountSpec {
+            name: name(FAKE_TOKEN),
+            owner: Vec::new(),
+            active: Vec::new(),
+        });
         if let Ok(balance) = BALANCE.parse::<Asset>() {
             for account in [PLAIN, OTHER, MYKEY, FROZEN] {
                 node.credit(name(account), balance.clone());
             }
+            node.credit_token(name(FAKE_TOKEN), name(PLAIN), balance);
         }
     }
 
@@ -285,7 +295,7 @@ mod tests {
 
     #[test]
     fn the_names_are_eos_names_and_the_keys_are_distinct() {
-        for text in [PLAIN, MYKEY, FROZEN, OTHER, MANAGER] {
+        for text in [PLAIN, MYKEY, FROZEN, OTHER, MANAGER, FAKE_TOKEN] {
             assert_eq!(text.parse::<Name>().unwrap().to_string(), text);
         }
         let wallet = HarnessEosWallet::new();
