@@ -20,6 +20,13 @@ use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
 use serde_json::json;
 
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 /// No case may take longer than this, whatever the peer does.
 const CASE_BOUND: Duration = Duration::from_secs(30);
 const TEN_MB: usize = 10 * 1024 * 1024;
@@ -36,7 +43,9 @@ fn qr(action: &str, post_url: &str) -> String {
         "dappName": "hostile", "dappIcon": "http://x/icon.png"});
     let mut qr = header.as_object().cloned().unwrap_or_default();
     let extra = match action {
-        "login" => json!({"uuID": "hostile-uuid", "loginUrl": post_url}),
+        // An hour away: longer than the run may wait, so the expiry case is skipped.
+        "login" => json!({"uuID": "hostile-uuid", "loginUrl": post_url,
+            "expired": unix_now() + 3600}),
         "transfer" => json!({"to": "qrcotheracct", "amount": 1, "contract": "eosio.token",
             "symbol": "EOS", "precision": 4, "dappData": "order=1", "notifyUrl": post_url}),
         "transaction" => json!({"actions": [{"account": "eosio.token", "name": "transfer",
@@ -72,6 +81,23 @@ async fn hostile_stub() -> (SocketAddr, tokio::task::JoinHandle<()>) {
                 )
                     .into_response(),
                 "undeclared" => qr(&action, "http://192.0.2.1/post").into_response(),
+                "no-expired" => {
+                    let mut login: serde_json::Value =
+                        serde_json::from_str(&qr(&action, &format!("{base}/post/accept-all")))
+                            .unwrap_or_default();
+                    if let Some(map) = login.as_object_mut() {
+                        map.remove("expired");
+                    }
+                    login.to_string().into_response()
+                }
+                "deep-link" => format!(
+                    "simplewallet://eos.io?param={}",
+                    percent_encoding::utf8_percent_encode(
+                        &qr(&action, &format!("{base}/post/accept-all")),
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
+                )
+                .into_response(),
                 post_behaviour => {
                     qr(&action, &format!("{base}/post/{post_behaviour}")).into_response()
                 }
@@ -171,7 +197,7 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
                 "{behaviour} {}: {} {}",
                 case.id, outcome.verdict, outcome.reason
             );
-            // The stub's QR codes have no `expired`: the expiry case cannot wait for it.
+            // The stub's login QR codes expire in an hour: the expiry case cannot wait.
             let reaches_post = behaviour.starts_with("post") || behaviour == "accept-all";
             if case.play == "expired" && reaches_post {
                 assert_eq!(outcome.verdict, Verdict::Skipped, "{what}");
@@ -200,4 +226,35 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
     }
     stub.abort();
     assert!(seen >= 200, "only {seen} verdicts");
+}
+
+/// QR texts the profile does not allow fail every case that reads them, naming the clause:
+/// a login QR code without `expired` (SW-L1: without it the code never expires and SW-L5
+/// cannot be held) and a deep link where the request JSON belongs (SW-T1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_qr_without_expired_and_a_deep_link_qr_text_fail() {
+    let catalogue = simplewallet_dapp();
+    let (addr, stub) = hostile_stub().await;
+    let mut judged = 0;
+    for (behaviour, fragment) in [("no-expired", "SW-L1"), ("deep-link", "SW-T1")] {
+        let suite = SwDappSuite::start(hostile_target(addr, behaviour, Duration::from_secs(5)))
+            .await
+            .expect("start");
+        for case in &catalogue.cases {
+            if behaviour == "no-expired" && case.action != "login" {
+                continue;
+            }
+            let outcome = run(&suite, case).await;
+            let what = format!(
+                "{behaviour} {}: {} {}",
+                case.id, outcome.verdict, outcome.reason
+            );
+            assert_eq!(outcome.verdict, Verdict::Fail, "{what}");
+            assert!(outcome.reason.contains(fragment), "{what}");
+            judged += 1;
+        }
+        suite.shutdown().await;
+    }
+    stub.abort();
+    assert!(judged > catalogue.cases.len(), "only {judged} verdicts");
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use qrconform::chain::eos::{self as eos, EosNodeConfig, RunningEosNode};
 use qrconform::harness::simplewallet::dapp_wallet::{
-    HarnessEosWallet, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+    HarnessEosWallet, FAKE_TOKEN, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
 };
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::{sha256, PrivateKey};
@@ -102,6 +102,16 @@ impl Fixture {
 
     /// A transfer QR code; pays it with `change` applied and notifies; the reply.
     async fn pay(&self, change: impl Fn(&mut Transfer), notifier: &str) -> (Value, String, String) {
+        self.pay_on("eosio.token", change, notifier).await
+    }
+
+    /// As [`Fixture::pay`], the transfer on the token contract `contract`.
+    async fn pay_on(
+        &self,
+        contract: &str,
+        change: impl Fn(&mut Transfer),
+        notifier: &str,
+    ) -> (Value, String, String) {
         let Request::Transfer(request) = self.qr("/qr/transfer").await else {
             panic!("not a transfer")
         };
@@ -112,12 +122,40 @@ impl Fixture {
             memo: request.dapp_data.clone().unwrap_or_default(),
         };
         change(&mut transfer);
-        let action = HarnessEosWallet::transfer_action(name("eosio.token"), &transfer);
+        let action = HarnessEosWallet::transfer_action(name(contract), &transfer);
         let id = HarnessEosWallet::push(&self.node.node(), vec![action], &self.wallet.plain_active)
             .expect("pushed");
         let url = request.notify_url.expect("notifyUrl");
         let reply = self.notify(&url, &id, notifier).await;
         (reply, url, id)
+    }
+
+    /// A transfer QR code paid as MYKEY pays: `mykeymanager::sendaction` on top, the
+    /// transfer inline (in the traces only); the reply to its notification.
+    async fn pay_as_mykey(&self) -> Value {
+        let Request::Transfer(request) = self.qr("/qr/transfer").await else {
+            panic!("not a transfer")
+        };
+        let transfer = Transfer {
+            from: name(MYKEY),
+            to: name(&request.to),
+            quantity: request.quantity().expect("quantity"),
+            memo: request.dapp_data.clone().unwrap_or_default(),
+        };
+        let id = HarnessEosWallet::plant_mykey_payment(
+            &self.node.node(),
+            name("mykeymanager"),
+            HarnessEosWallet::transfer_action(name("eosio.token"), &transfer),
+            self.wallet.mykey_asset(),
+        )
+        .expect("planted");
+        let stored = self.node.node().transaction(&id).expect("stored");
+        assert!(
+            stored.transfers().is_empty(),
+            "no top-level transfer: {stored:?}"
+        );
+        self.notify(&request.notify_url.expect("notifyUrl"), &id, MYKEY)
+            .await
     }
 
     async fn notify(&self, url: &str, tx_id: &str, account: &str) -> Value {
@@ -225,7 +263,9 @@ async fn logins_are_judged_against_the_keys_on_chain() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_uuid_counts_once_must_be_issued_and_expires() {
-    let f = fixture(&[], Duration::from_secs(1)).await;
+    // Replays and unknown uuIDs on long-lived QR codes, so a slow machine cannot turn them
+    // into expiries; the expiry on a 1 s code.
+    let f = fixture(&[], LIFETIME).await;
     let w = &f.wallet;
     let (uuid, url) = f.login_qr().await;
     let body = login_body(PLAIN, &w.plain_active, WALLET_REF, &uuid).to_string();
@@ -233,9 +273,12 @@ async fn a_uuid_counts_once_must_be_issued_and_expires() {
     assert_eq!(code(&f.post(&url, body.into_bytes()).await), 4, "replay");
     let unknown = login_body(PLAIN, &w.plain_active, WALLET_REF, "never-issued").to_string();
     assert_eq!(code(&f.post(&url, unknown.into_bytes()).await), 2);
+    f.shutdown().await;
+    let f = fixture(&[], Duration::from_secs(1)).await;
     let (uuid, url) = f.login_qr().await;
+    // `expired` is the issue time plus 1 s rounded up: at most 2 s away.
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let late = login_body(PLAIN, &w.plain_active, WALLET_REF, &uuid).to_string();
+    let late = login_body(PLAIN, &f.wallet.plain_active, WALLET_REF, &uuid).to_string();
     assert_eq!(code(&f.post(&url, late.into_bytes()).await), 3, "expired");
     f.shutdown().await;
 }
@@ -313,6 +356,8 @@ async fn payments_are_confirmed_on_chain_once() {
     assert_eq!(code(&reply), 6, "{reply}");
     let (reply, _, _) = f.pay(|_| {}, OTHER).await;
     assert_eq!(code(&reply), 6, "{reply}");
+    let (reply, _, _) = f.pay_on(FAKE_TOKEN, |_| {}, PLAIN).await;
+    assert_eq!(code(&reply), 6, "a fake EOS does not pay: {reply}");
     let (reply, _, _) = f.pay(|t| t.memo.push_str("&ref=qrconform"), PLAIN).await;
     assert!(accepted(&reply), "a wallet may append &ref=…: {reply}");
     let Request::Transfer(request) = f.qr("/qr/transfer").await else {
@@ -332,40 +377,14 @@ async fn payments_are_confirmed_on_chain_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mykey_payment_whose_transfer_runs_inline_is_found_in_the_traces() {
-    use qrconform::protocol::simplewallet::eosio::{Action, PermissionLevel, Transaction};
     let f = fixture(&[], LIFETIME).await;
-    let Request::Transfer(request) = f.qr("/qr/transfer").await else {
-        panic!()
-    };
-    let transfer = Transfer {
-        from: name(MYKEY),
-        to: name(&request.to),
-        quantity: request.quantity().unwrap(),
-        memo: request.dapp_data.clone().unwrap_or_default(),
-    };
-    // On chain the top-level action is the manager's `sendaction` with opaque data; the
-    // payment itself is the inline transfer it sends.
-    let wrapper = Action {
-        account: name("mykeymanager"),
-        name: name("sendaction"),
-        authorization: vec![PermissionLevel {
-            actor: name(MYKEY),
-            permission: name("active"),
-        }],
-        data: vec![1, 2, 3],
-    };
-    let inline = HarnessEosWallet::transfer_action(name("eosio.token"), &transfer);
-    let tx = Transaction {
-        actions: vec![wrapper],
-        ..Transaction::default()
-    };
-    let id = f
-        .node
-        .node()
-        .insert_executed_with_inline(tx, Vec::new(), vec![inline]);
-    let reply = f.notify(&request.notify_url.unwrap(), &id, MYKEY).await;
+    let reply = f.pay_as_mykey().await;
     assert!(accepted(&reply), "{reply}");
+    let f_top = fixture(&[SwDappFault::TopLevelTransfersOnly], LIFETIME).await;
+    let reply = f_top.pay_as_mykey().await;
+    assert_eq!(code(&reply), 6, "no top-level transfer: {reply}");
     f.shutdown().await;
+    f_top.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -425,6 +444,7 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
                 let reply = f.login_as(PLAIN, &w.stranger, WALLET_REF).await;
                 code(&reply) == 0 && !reply["error"].as_str().unwrap_or("").is_empty()
             }
+            F::TopLevelTransfersOnly => accepted(&f.pay_as_mykey().await),
             F::TrustNotify => {
                 let Request::Transfer(request) = f.qr("/qr/transfer").await else {
                     panic!()
@@ -432,6 +452,7 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
                 let url = request.notify_url.unwrap();
                 accepted(&f.notify(&url, &"cd".repeat(32), PLAIN).await)
             }
+            F::IgnoreContract => accepted(&f.pay_on(FAKE_TOKEN, |_| {}, PLAIN).await.0),
             F::IgnoreAmount => accepted(&f.pay(|t| t.quantity.amount /= 2, PLAIN).await.0),
             F::IgnoreRecipient => accepted(&f.pay(|t| t.to = name(OTHER), PLAIN).await.0),
             F::IgnoreMemo => accepted(&f.pay(|t| t.memo = "order=x".into(), PLAIN).await.0),

@@ -19,8 +19,8 @@ use serde_json::{json, Map, Value};
 
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
 use super::steps::{
-    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
-    wait_for_expiry, Step,
+    abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
+    skip, wait_for_expiry, Step,
 };
 use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
@@ -260,16 +260,7 @@ impl DappSuite {
                 "this case is judged by the status probe, and the target declares no `status` URL",
             );
         }
-        let wanted = case.source.as_deref().unwrap_or("");
-        let Some(source) = self.target.sources.get(wanted) else {
-            let what = DAPP_SOURCES
-                .iter()
-                .find(|(s, _)| *s == wanted)
-                .map_or("", |(_, what)| *what);
-            return skip(format!(
-                "the target declares no QR source `{wanted}` ({what})"
-            ));
-        };
+        let source = case_source(&self.target, case)?;
         let request = self.fetch_request(case, source).await?;
         match case.action.as_str() {
             "invoke" => self.play_invoke(case, &request, warnings).await,

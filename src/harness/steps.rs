@@ -1,13 +1,14 @@
 //! What every dApp-suite runner does the same way, whatever the protocol: the early end of a
-//! case as a verdict and a reason, network failures mapped to verdicts, and fetching a fresh
-//! QR text from a target's source (a URL or a command) under the target's limits.
+//! case as a verdict and a reason, network failures mapped to verdicts, the case's QR source
+//! and a fresh QR text from it (a URL or a command) under the target's limits, a peer's reply
+//! read as a JSON object, and waiting out a QR code's expiry.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use super::catalogue::Catalogue;
-use super::target::{Limits, QrSource};
+use super::catalogue::{Case, Catalogue};
+use super::target::{DappTarget, Limits, QrSource};
 use super::Verdict;
 use crate::net::{HttpClient, HttpError, HttpReply};
 use crate::transcript;
@@ -50,8 +51,27 @@ pub fn check_plays_and_sources(
     Ok(())
 }
 
+/// The target's QR source that `case` names, or a SKIP saying which source is missing and
+/// what it must produce.
+pub fn case_source<'a>(target: &'a DappTarget, case: &Case) -> Step<&'a QrSource> {
+    let wanted = case.source.as_deref().unwrap_or("");
+    target.sources.get(wanted).ok_or_else(|| {
+        let what = target
+            .protocol
+            .sources()
+            .iter()
+            .find(|(s, _)| *s == wanted)
+            .map_or("", |(_, what)| *what);
+        (
+            Verdict::Skipped,
+            format!("the target declares no QR source `{wanted}` ({what})"),
+        )
+    })
+}
+
 /// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
-/// configuration ERROR; anything else the peer did (refused connection, huge body) is FAIL.
+/// configuration ERROR, and so is a transport failure (a refused or reset connection: the
+/// peer could not be reached, so nothing about it was judged); a body over the cap is FAIL.
 pub fn network(step: &str, e: HttpError) -> Stop {
     match e {
         HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
@@ -115,7 +135,10 @@ pub fn reply_object(reply: &HttpReply, who: &str, clause: &str, shape: &str) -> 
 /// Waits until `expire` (Unix seconds) plus the allowed clock skew has passed, or skips the
 /// case when that is longer than the run may wait.
 pub async fn wait_for_expiry(expire: u64, limits: &Limits) -> Step<()> {
-    let deadline = expire + limits.clock_skew_secs + 1;
+    // `expire` comes from the peer and the skew from a target file: neither may overflow.
+    let deadline = expire
+        .saturating_add(limits.clock_skew_secs)
+        .saturating_add(1);
     let now = unix_now();
     let wait = Duration::from_secs(deadline.saturating_sub(now));
     if wait > limits.max_expiry_wait {
@@ -170,7 +193,8 @@ async fn run_command(argv: &[String], limits: &Limits) -> Step<Vec<u8>> {
         .args(&argv[1..])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        // Nothing reads its standard error: a pipe would fill and stall a chatty command.
+        .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .or_else(|e| error(format!("the QR command `{program}` cannot start: {e}")))?;
@@ -182,7 +206,7 @@ async fn run_command(argv: &[String], limits: &Limits) -> Step<Vec<u8>> {
     let read = async {
         let mut out = Vec::new();
         (&mut stdout)
-            .take(limit as u64 + 1)
+            .take((limit as u64).saturating_add(1))
             .read_to_end(&mut out)
             .await
             .map(|_| out)
@@ -226,6 +250,48 @@ mod tests {
         assert_eq!(abbreviate(b"  ok \n"), "ok");
     }
 
+    #[test]
+    fn a_case_whose_source_the_target_lacks_is_skipped_naming_what_it_needs() {
+        let catalogue = crate::harness::catalogue::simplewallet_dapp();
+        let case = catalogue
+            .cases
+            .iter()
+            .find(|c| c.source.as_deref() == Some("sign"))
+            .expect("a sign case");
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut target = DappTarget {
+            name: "t".into(),
+            version: "1".into(),
+            protocol: crate::harness::target::DappProtocol::SimpleWallet,
+            sources: Default::default(),
+            status: None,
+            allowed_hosts: Vec::new(),
+            node_rest: loopback,
+            node_rpc: loopback,
+            node_eos: loopback,
+            limits: Limits::default(),
+        };
+        let (verdict, reason) = case_source(&target, case).unwrap_err();
+        assert_eq!(verdict, Verdict::Skipped);
+        assert!(
+            reason.contains("`sign` (a MYKEY sign QR (message, notifyUrl))"),
+            "{reason}"
+        );
+        let source = QrSource::Url("http://127.0.0.1:1/qr/sign".into());
+        target.sources.insert("sign".into(), source.clone());
+        assert_eq!(case_source(&target, case), Ok(&source));
+    }
+
+    #[tokio::test]
+    async fn an_expiry_wait_near_the_end_of_time_does_not_overflow() {
+        let limits = Limits {
+            clock_skew_secs: u64::MAX,
+            ..Limits::default()
+        };
+        let (verdict, _) = wait_for_expiry(u64::MAX, &limits).await.unwrap_err();
+        assert_eq!(verdict, Verdict::Skipped);
+    }
+
     #[tokio::test]
     async fn a_command_source_gives_its_output_and_a_failing_one_an_error() {
         let limits = Limits::default();
@@ -238,6 +304,16 @@ mod tests {
         assert_eq!(
             qr_text(&http, &echo, &limits, "SW-T1").await,
             Ok("{\"a\":1}".to_string())
+        );
+        // A command that writes much to standard error still gives its QR text.
+        let chatty = QrSource::Command(vec![
+            "sh".into(),
+            "-c".into(),
+            "head -c 300000 /dev/zero >&2; echo '{}'".into(),
+        ]);
+        assert_eq!(
+            qr_text(&http, &chatty, &limits, "SW-T1").await,
+            Ok("{}".to_string())
         );
         let missing = QrSource::Command(vec!["/nonexistent/qr-command".into()]);
         let (verdict, reason) = qr_text(&http, &missing, &limits, "SW-T1")

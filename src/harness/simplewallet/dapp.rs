@@ -2,13 +2,15 @@
 //! end, with its own accounts on the harness's mock EOS node.
 //!
 //! For each case: fetch a fresh QR text from the target's source, read it as a SimpleWallet
-//! request (SW-T1, SW-T2; held to its schema), play the case (an honest wallet or one named
-//! defect: another key, a frozen MYKEY key, a replayed or unknown `uuID`, an expired QR code,
-//! a tampered timestamp, a transaction the chain does not have or that pays the wrong amount,
-//! account or memo…), POST to `loginUrl` or `notifyUrl`, and judge the `{code, error}` reply
-//! (SW-L4: `code` an integer, 0 if and only if accepted; `error` a string). Payments are
-//! really made on the mock node first, so a dApp that asks the chain (SW-X4) sees them; what
-//! the dApp asked the node goes into the case's transcript.
+//! request (the JSON itself, SW-T1; SW-T2, held to its schema; a login's `expired`, SW-L1),
+//! play the case (an honest wallet, a MYKEY payment whose transfer runs inline under
+//! `mykeymanager::sendaction`, or one named defect: another key, a frozen MYKEY key, a
+//! replayed or unknown `uuID`, an expired QR code, a tampered timestamp, a transaction the
+//! chain does not have or that pays the wrong amount, account or memo…), POST to `loginUrl`
+//! or `notifyUrl`, and judge the `{code, error}` reply (SW-L4: `code` an integer, 0 if and
+//! only if accepted; `error` a string). Payments are on the mock node before the
+//! notification, so a dApp that asks the chain (SW-X4) sees them; what the dApp asked the
+//! node goes into the case's transcript.
 //!
 //! Every step has the target's timeout and body cap, only declared hosts are contacted,
 //! redirects are never followed, and nothing the peer sends can make the runner panic.
@@ -20,7 +22,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::dapp_wallet::{
-    HarnessEosWallet, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
+    name, HarnessEosWallet, FAKE_TOKEN, FROZEN, MANAGER, MYKEY, MYKEY_REF, OTHER, PLAIN,
+    RESERVED_ROW, WALLET_REF,
 };
 use crate::chain::eos::{
     self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
@@ -28,8 +31,8 @@ use crate::chain::eos::{
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::steps::{
-    abbreviate, check_plays_and_sources, error, fail, network, qr_text, reply_object, skip,
-    unix_now, wait_for_expiry, Step,
+    abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
+    skip, unix_now, wait_for_expiry, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
@@ -39,7 +42,7 @@ use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
 };
 use crate::protocol::simplewallet::messages::{
-    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost,
+    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost, TransferRequest,
 };
 use crate::reference::simplewallet_dapp::{
     self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
@@ -47,7 +50,7 @@ use crate::reference::simplewallet_dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 19] = [
+pub const PLAYS: [&str; 21] = [
     "honest",
     "owner-key",
     "mykey",
@@ -67,6 +70,8 @@ pub const PLAYS: [&str; 19] = [
     "wrong-memo",
     "other-payer",
     "txid-reused",
+    "mykey-payment",
+    "fake-token",
 ];
 
 /// The harness chain's id: SHA-256 of this text.
@@ -136,10 +141,6 @@ pub struct SwDappSuite {
     running: RunningEosNode,
     wallet: HarnessEosWallet,
     entropy: Entropy,
-}
-
-fn name(text: &str) -> Name {
-    text.parse().unwrap_or(Name(0))
 }
 
 impl SwDappSuite {
@@ -223,16 +224,7 @@ impl SwDappSuite {
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
-        let wanted = case.source.as_deref().unwrap_or("");
-        let Some(source) = self.target.sources.get(wanted) else {
-            let what = SW_DAPP_SOURCES
-                .iter()
-                .find(|(s, _)| *s == wanted)
-                .map_or("", |(_, what)| *what);
-            return skip(format!(
-                "the target declares no QR source `{wanted}` ({what})"
-            ));
-        };
+        let source = case_source(&self.target, case)?;
         let request = self.fetch_request(case, source, warnings).await?;
         let Some(url) = request.post_url().map(str::to_string) else {
             return fail(format!(
@@ -266,11 +258,20 @@ impl SwDappSuite {
         warnings: &mut Vec<String>,
     ) -> Step<Request> {
         let text = qr_text(&self.http, source, &self.target.limits, "SW-T1").await?;
-        let (request, quirks) = Request::from_qr_text_with_quirks(&text).or_else(|e| {
-            fail(format!(
-                "the QR text is not a SimpleWallet request (SW-T1, SW-T2): {e}: {}",
-                abbreviate(text.as_bytes())
-            ))
+        // SW-T1: a QR code's text is the request JSON itself; the deep-link form is for
+        // opening the wallet app, not for QR codes.
+        let (request, quirks) = Request::from_json_with_quirks(&text).or_else(|e| {
+            if Request::from_qr_text(&text).is_ok() {
+                fail(format!(
+                    "the QR text is a deep link, not the request JSON (SW-T1): {}",
+                    abbreviate(text.as_bytes())
+                ))
+            } else {
+                fail(format!(
+                    "the QR text is not a SimpleWallet request (SW-T1, SW-T2): {e}: {}",
+                    abbreviate(text.as_bytes())
+                ))
+            }
         })?;
         warnings.extend(
             quirks
@@ -286,15 +287,20 @@ impl SwDappSuite {
             ));
         }
         // The request's JSON as the dApp wrote it, held to its schema.
-        if let Ok(value) = serde_json::from_str::<Value>(&text) {
-            if let Ok(violations) = crate::schema::validate(request.schema_kind(), &value) {
-                if let Some(v) = violations.first() {
-                    return fail(format!(
-                        "the QR request breaks its schema (SW-T2): {}: {}",
-                        v.instance_path, v.message
-                    ));
-                }
-            }
+        let value: Value = serde_json::from_str(&text)
+            .or_else(|e| error(format!("the QR text parsed once but not twice: {e}")))?;
+        let violations = crate::schema::validate(request.schema_kind(), &value)
+            .or_else(|e| error(format!("the harness cannot load its own schema: {e}")))?;
+        if let Some(v) = violations.first() {
+            return fail(format!(
+                "the QR request breaks its schema (SW-T2): {}: {}",
+                v.instance_path, v.message
+            ));
+        }
+        // SW-L1 lists `expired` among a login QR code's fields: without it the code never
+        // expires, and SW-L5 could not be held.
+        if matches!(request, Request::Login(_)) && request.expired().is_none() {
+            return fail("the login QR code has no `expired` (SW-L1)");
         }
         if let Some(expired) = request.expired() {
             transcript::placeholder(expired.to_string(), "<expired>");
@@ -333,7 +339,8 @@ impl SwDappSuite {
         if !first.is_success() {
             return fail(format!(
                 "the first, honest post was not accepted (code {}: {}), so the repeat cannot be judged",
-                first.code, first.error
+                first.code,
+                abbreviate(first.error.as_bytes())
             ));
         }
         Ok(())
@@ -375,7 +382,7 @@ impl SwDappSuite {
     ) -> Step<()> {
         if case.play == "expired" {
             let Some(expired) = expired else {
-                return skip("the login QR code has no `expired`, so it never expires");
+                return fail("the login QR code has no `expired` (SW-L1)");
             };
             wait_for_expiry(expired, &self.target.limits).await?;
         }
@@ -466,25 +473,7 @@ impl SwDappSuite {
                         ));
                     }
                 }
-                let data = Transfer {
-                    from: payer,
-                    to: transfer.to.parse().or_else(|e| {
-                        fail(format!(
-                            "the transfer's `to` is not an account name (SW-X1): {e}"
-                        ))
-                    })?,
-                    quantity: transfer.quantity().or_else(|e| {
-                        fail(format!(
-                            "the transfer's amount is not a quantity (SW-X1): {e}"
-                        ))
-                    })?,
-                    memo: transfer.dapp_data.clone().unwrap_or_default(),
-                };
-                let contract = transfer.contract.parse().or_else(|e| {
-                    fail(format!(
-                        "the transfer's `contract` is not an account name (SW-X1): {e}"
-                    ))
-                })?;
+                let (contract, data) = requested_transfer(transfer, payer)?;
                 Ok(vec![HarnessEosWallet::transfer_action(contract, &data)])
             }
             Request::Transaction(transaction) => {
@@ -527,7 +516,8 @@ impl SwDappSuite {
     }
 
     /// Changes the first token transfer among `actions` as the play says: another amount,
-    /// recipient or memo. A request without a transfer cannot be played this way.
+    /// recipient or memo, or the same on another token contract. A request without a
+    /// transfer cannot be played this way.
     fn tamper(&self, play: &str, actions: &mut [Action]) -> Step<()> {
         let Some((action, mut transfer)) = actions.iter_mut().find_map(|a| {
             (a.name == name("transfer"))
@@ -549,6 +539,8 @@ impl SwDappSuite {
                     .or_else(|e| error(format!("another amount: {e}")))?;
             }
             "wrong-recipient" => transfer.to = name(OTHER),
+            // The same quantity, symbol and memo, in the EOS another contract issues.
+            "fake-token" => action.account = name(FAKE_TOKEN),
             "wrong-memo" => {
                 transfer.memo = format!(
                     "qrconform-other-order-{}",
@@ -561,6 +553,41 @@ impl SwDappSuite {
         Ok(())
     }
 
+    /// Pays a transfer request as MYKEY does (digest §7): the top-level action is the
+    /// manager's `mykeymanager::sendaction` from [`MYKEY`], and the `eosio.token::transfer`
+    /// runs inline, so only the transaction's traces show it. The mock node does not run
+    /// the manager contract, so the transaction is put on chain as executed; its id.
+    fn pay_as_mykey(&self, request: &Request) -> Step<String> {
+        let Request::Transfer(transfer) = request else {
+            return skip(
+                "a MYKEY account pays transfer QR codes; this request names its actions' payer",
+            );
+        };
+        if transfer
+            .from
+            .as_deref()
+            .is_some_and(|f| !f.is_empty() && f != MYKEY)
+        {
+            return skip(
+                "the transfer QR code names its payer (`from`), so the MYKEY account cannot pay it",
+            );
+        }
+        let (contract, data) = requested_transfer(transfer, name(MYKEY))?;
+        let chain = self.chain();
+        HarnessEosWallet::ensure_account(&chain, data.to);
+        let id = HarnessEosWallet::plant_mykey_payment(
+            &chain,
+            name(MANAGER),
+            HarnessEosWallet::transfer_action(contract, &data),
+            self.wallet.mykey_asset(),
+        )
+        .or_else(|e| error(format!("the harness could not pay on its own node: {e}")))?;
+        transcript::observe(format!(
+            "the harness put MYKEY transaction {id} (mykeymanager::sendaction, the transfer inline) on its node"
+        ));
+        Ok(id)
+    }
+
     async fn play_payment(
         &self,
         case: &Case,
@@ -571,6 +598,8 @@ impl SwDappSuite {
         let chain = self.chain();
         let tx_id = if case.play == "txid-unknown" {
             self.entropy.hex(32).or_else(error)?
+        } else if case.play == "mykey-payment" {
+            self.pay_as_mykey(request)?
         } else {
             let mut actions = self.actions_for(request)?;
             self.tamper(&case.play, &mut actions)?;
@@ -585,17 +614,41 @@ impl SwDappSuite {
             id
         };
         transcript::placeholder(tx_id.clone(), "<tx-id>");
-        let account = if case.play == "other-payer" {
-            OTHER
-        } else {
-            PLAIN
+        let (account, wallet_ref) = match case.play.as_str() {
+            "other-payer" => (OTHER, WALLET_REF),
+            "mykey-payment" => (MYKEY, MYKEY_REF),
+            _ => (PLAIN, WALLET_REF),
         };
-        let body = NotifyPost::new(tx_id, WALLET_REF, account).to_json();
+        let body = NotifyPost::new(tx_id, wallet_ref, account).to_json();
         if case.play == "txid-reused" {
             self.post_first(url, &body, warnings).await?;
         }
         self.post_and_expect(case, url, &body, warnings).await
     }
+}
+
+/// The token transfer a transfer request asks `payer` to make (SW-X1): its contract and data.
+fn requested_transfer(transfer: &TransferRequest, payer: Name) -> Step<(Name, Transfer)> {
+    let data = Transfer {
+        from: payer,
+        to: transfer.to.parse().or_else(|e| {
+            fail(format!(
+                "the transfer's `to` is not an account name (SW-X1): {e}"
+            ))
+        })?,
+        quantity: transfer.quantity().or_else(|e| {
+            fail(format!(
+                "the transfer's amount is not a quantity (SW-X1): {e}"
+            ))
+        })?,
+        memo: transfer.dapp_data.clone().unwrap_or_default(),
+    };
+    let contract = transfer.contract.parse().or_else(|e| {
+        fail(format!(
+            "the transfer's `contract` is not an account name (SW-X1): {e}"
+        ))
+    })?;
+    Ok((contract, data))
 }
 
 /// Checks a reply's HTTP status and its `{code, error}` body (SW-L4).
@@ -625,14 +678,15 @@ fn expect(case: &Case, reply: &Reply, warnings: &mut Vec<String>) -> Step<()> {
     match case.expect {
         Expect::Accept if !reply.is_success() => fail(format!(
             "expected acceptance (code 0); the dApp answered code {}: {}",
-            reply.code, reply.error
+            reply.code,
+            abbreviate(reply.error.as_bytes())
         )),
         Expect::Reject if reply.is_success() => fail(format!(
             "expected rejection (code > 0); the dApp accepted it (code 0{})",
             if reply.error.is_empty() {
                 String::new()
             } else {
-                format!(", error `{}`", reply.error)
+                format!(", error `{}`", abbreviate(reply.error.as_bytes()))
             }
         )),
         Expect::Reject => {
@@ -716,6 +770,20 @@ mod tests {
                 assert!(faults.contains(&fault.as_str()), "{}: {fault}", case.id);
             }
         }
+    }
+
+    #[test]
+    fn a_long_error_from_the_peer_is_abbreviated_in_the_reason() {
+        let catalogue = catalogue::simplewallet_dapp();
+        let honest = catalogue
+            .cases
+            .iter()
+            .find(|c| c.expect == Expect::Accept)
+            .expect("a positive case");
+        let reply = Reply::failure(5, "x".repeat(100_000));
+        let (_, reason) = expect(honest, &reply, &mut Vec::new()).unwrap_err();
+        assert!(reason.len() < 1_000, "{} bytes", reason.len());
+        assert!(reason.contains("code 5"), "{reason}");
     }
 
     #[test]

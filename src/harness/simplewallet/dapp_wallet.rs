@@ -12,9 +12,10 @@
 //! | [`MYKEY`] | `active` and `owner` delegated to `mykeymanager`; `keydata` rows 0–5, row 3 the reserved key, status 0 |
 //! | [`FROZEN`] | as [`MYKEY`], with row 3 frozen (status 1) |
 //! | [`OTHER`] | `active` and `owner` keys of its own |
+//! | [`FAKE_TOKEN`] | none: a token contract issuing its own `EOS` |
 //!
 //! plus a key no account holds ([`HarnessEosWallet::stranger`]). Each account starts with
-//! [`BALANCE`].
+//! [`BALANCE`]; [`PLAIN`] also holds as much of the `EOS` that [`FAKE_TOKEN`] issues.
 
 use serde_json::{json, Map, Value};
 
@@ -33,6 +34,9 @@ pub const MYKEY: &str = "qrcmykeyuser";
 pub const FROZEN: &str = "qrcmykeyfrzn";
 /// Another ordinary account, whose keys are not the wallet's account's.
 pub const OTHER: &str = "qrcotheracct";
+/// A token contract of the harness's that issues its own `EOS`: a payment on it is not a
+/// payment in `eosio.token`'s EOS, whatever its symbol says.
+pub const FAKE_TOKEN: &str = "qrcfaketoken";
 /// The MYKEY manager contract.
 pub const MANAGER: &str = "mykeymanager";
 /// The `ref` the wallet posts (its name), and MYKEY's.
@@ -43,10 +47,13 @@ pub const BALANCE: &str = "1000.0000 EOS";
 /// How many `keydata` rows a MYKEY account has, and the reserved key's row.
 pub const KEY_ROWS: u32 = 6;
 pub const RESERVED_ROW: u32 = 3;
+/// The `keydata` row of the asset key, the one MYKEY signs transfers with.
+pub const ASSET_ROW: u32 = 1;
 /// How long a transaction the wallet builds stays valid, in seconds.
 pub const EXPIRE_IN: u32 = 60;
 
-fn name(text: &str) -> Name {
+/// One of the constant names above (or `transfer`, `active`…) as a [`Name`].
+pub(crate) fn name(text: &str) -> Name {
     // The names above are constants the tests parse; a typo shows as the account `.`.
     text.parse().unwrap_or(Name(0))
 }
@@ -99,6 +106,11 @@ impl HarnessEosWallet {
         &self.mykey_rows[RESERVED_ROW as usize]
     }
 
+    /// The MYKEY account's asset key (row 1), the one MYKEY signs transfers with.
+    pub fn mykey_asset(&self) -> &PrivateKey {
+        &self.mykey_rows[ASSET_ROW as usize]
+    }
+
     /// Registers the wallet's accounts and balances on `node`.
     pub fn register(&self, node: &EosNode) {
         node.add_account(AccountSpec {
@@ -130,10 +142,16 @@ impl HarnessEosWallet {
                     .collect(),
             });
         }
+        node.add_account(AccountSpec {
+            name: name(FAKE_TOKEN),
+            owner: Vec::new(),
+            active: Vec::new(),
+        });
         if let Ok(balance) = BALANCE.parse::<Asset>() {
             for account in [PLAIN, OTHER, MYKEY, FROZEN] {
                 node.credit(name(account), balance.clone());
             }
+            node.credit_token(name(FAKE_TOKEN), name(PLAIN), balance);
         }
     }
 
@@ -201,6 +219,34 @@ impl HarnessEosWallet {
         Ok(node.insert_executed(tx, vec![signature]))
     }
 
+    /// Puts a MYKEY payment on chain as executed (digest §7): one top-level
+    /// `<manager>::sendaction` by the payer, whose data is the packed transfer it forwards,
+    /// and `transfer` itself inline, shown in the traces only. The node does not run the
+    /// manager contract, so nothing moves; its id.
+    pub fn plant_mykey_payment(
+        node: &EosNode,
+        manager: Name,
+        transfer: Action,
+        signer: &PrivateKey,
+    ) -> Result<String, String> {
+        let payer = transfer
+            .authorization
+            .first()
+            .map(|level| level.actor)
+            .ok_or("the forwarded transfer has no authorization")?;
+        let wrapper = Action {
+            account: manager,
+            name: name("sendaction"),
+            authorization: vec![PermissionLevel {
+                actor: payer,
+                permission: name("active"),
+            }],
+            data: transfer.data.clone(),
+        };
+        let (tx, signature) = Self::signed(node, vec![wrapper], signer)?;
+        Ok(node.insert_executed_with_inline(tx, vec![signature], vec![transfer]))
+    }
+
     fn signed(
         node: &EosNode,
         actions: Vec<Action>,
@@ -249,7 +295,7 @@ mod tests {
 
     #[test]
     fn the_names_are_eos_names_and_the_keys_are_distinct() {
-        for text in [PLAIN, MYKEY, FROZEN, OTHER, MANAGER] {
+        for text in [PLAIN, MYKEY, FROZEN, OTHER, MANAGER, FAKE_TOKEN] {
             assert_eq!(text.parse::<Name>().unwrap().to_string(), text);
         }
         let wallet = HarnessEosWallet::new();

@@ -35,6 +35,11 @@ pub enum SwDappFault {
     FailureCodeZero,
     /// Credits a transfer from its notification alone, never asking the chain.
     TrustNotify,
+    /// Looks for the transfer among the transaction's top-level actions only, so a MYKEY
+    /// payment (a `mykeymanager::sendaction` whose transfer runs inline) is never found.
+    TopLevelTransfersOnly,
+    /// Takes a `transfer` on any token contract for the asked one, so a fake `EOS` pays.
+    IgnoreContract,
     /// Does not check the quantity the transaction paid.
     IgnoreAmount,
     /// Does not check whom the transaction paid.
@@ -56,7 +61,7 @@ pub enum SwDappFault {
 
 impl SwDappFault {
     /// Every fault, in a fixed order.
-    pub const ALL: [SwDappFault; 21] = [
+    pub const ALL: [SwDappFault; 23] = [
         SwDappFault::AcceptAnySignature,
         SwDappFault::SkipAccountBinding,
         SwDappFault::ActiveKeyOnly,
@@ -70,6 +75,8 @@ impl SwDappFault {
         SwDappFault::ReplySuccessFlag,
         SwDappFault::FailureCodeZero,
         SwDappFault::TrustNotify,
+        SwDappFault::TopLevelTransfersOnly,
+        SwDappFault::IgnoreContract,
         SwDappFault::IgnoreAmount,
         SwDappFault::IgnoreRecipient,
         SwDappFault::IgnoreMemo,
@@ -96,6 +103,8 @@ impl SwDappFault {
             SwDappFault::ReplySuccessFlag => "reply-success-flag",
             SwDappFault::FailureCodeZero => "failure-code-zero",
             SwDappFault::TrustNotify => "trust-notify",
+            SwDappFault::TopLevelTransfersOnly => "top-level-transfers-only",
+            SwDappFault::IgnoreContract => "ignore-contract",
             SwDappFault::IgnoreAmount => "ignore-amount",
             SwDappFault::IgnoreRecipient => "ignore-recipient",
             SwDappFault::IgnoreMemo => "ignore-memo",
@@ -132,6 +141,12 @@ impl SwDappFault {
             SwDappFault::ReplySuccessFlag => "replies {success: bool} instead of {code, error}",
             SwDappFault::FailureCodeZero => "rejects with code 0",
             SwDappFault::TrustNotify => "credits a transfer from its notification alone",
+            SwDappFault::TopLevelTransfersOnly => {
+                "finds transfers among top-level actions only, missing MYKEY's inline ones"
+            }
+            SwDappFault::IgnoreContract => {
+                "takes a transfer on any token contract, so a fake EOS pays"
+            }
             SwDappFault::IgnoreAmount => "does not check the quantity paid",
             SwDappFault::IgnoreRecipient => "does not check whom the transfer paid",
             SwDappFault::IgnoreMemo => "does not check the transfer's memo against the order",

@@ -390,10 +390,18 @@ pub async fn notify(shared: &Shared, order: &str, body: &Value) -> Result<(), Re
         let mut why = vec![format!("transaction {tx_id} has no {CONTRACT}::transfer")];
         // Transfers as the traces show them, top-level or inline: a MYKEY payment is a
         // `mykeymanager::sendaction` whose transfer runs inline (digest §7).
-        let paid = tx
-            .trace_transfers()
+        // `top-level-transfers-only` reads `trx.trx.actions` instead.
+        let transfers = if shared.has(SwDappFault::TopLevelTransfersOnly) {
+            tx.actions
+                .iter()
+                .filter_map(|action| action.transfer().map(|t| (action.account.clone(), t)))
+                .collect()
+        } else {
+            tx.trace_transfers()
+        };
+        let paid = transfers
             .iter()
-            .filter(|(contract, _)| contract == CONTRACT)
+            .filter(|(contract, _)| contract == CONTRACT || shared.has(SwDappFault::IgnoreContract))
             .any(|(_, transfer)| {
                 let mut wrong = Vec::new();
                 if transfer.to != shared.payee && !shared.has(SwDappFault::IgnoreRecipient) {
