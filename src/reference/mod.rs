@@ -9,6 +9,7 @@ pub mod dapp;
 pub(crate) mod driver_server;
 pub(crate) mod faults;
 pub mod http;
+pub mod running;
 pub mod simplewallet_dapp;
 pub mod simplewallet_wallet;
 pub mod store;

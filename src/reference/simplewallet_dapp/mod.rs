@@ -20,13 +20,14 @@ pub mod server;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::chain::eos::client::EosClient;
 use crate::entropy::Entropy;
-use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
+use crate::net::HttpClient;
 use crate::protocol::simplewallet::eosio::Name;
+use crate::reference::running::{HasPublicBase, PublicBase, RunningServer, NODE_LIMITS};
 use crate::reference::store::BoundedStore;
 pub use faults::SwDappFault;
 
@@ -87,10 +88,8 @@ pub struct Shared {
     pub credited: BoundedStore<String>,
     pub node: EosClient,
     pub entropy: Arc<Entropy>,
-    /// The base URL for QR texts, set once the listening address is known.
-    base: OnceLock<String>,
-    /// What the base would be if a request raced the start-up (the address asked for).
-    fallback_base: String,
+    /// The base URL for QR texts, fixed once the listening address is known.
+    base: PublicBase,
 }
 
 impl Shared {
@@ -101,49 +100,18 @@ impl Shared {
 
     /// The base URL for `loginUrl`, `notifyUrl` and the icon, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        self.base.get().map_or(&self.fallback_base, String::as_str)
+        self.base.get()
+    }
+}
+
+impl HasPublicBase for Shared {
+    fn public_base(&self) -> &PublicBase {
+        &self.base
     }
 }
 
 /// A running reference SimpleWallet dApp.
-#[derive(Debug)]
-pub struct RunningSwDapp {
-    server: ServerHandle,
-    shared: Arc<Shared>,
-}
-
-impl RunningSwDapp {
-    /// The base URL its QR codes use (the public URL when one was configured).
-    pub fn base_url(&self) -> String {
-        self.shared.base_url().to_string()
-    }
-
-    /// `http://ADDR` of the listening socket.
-    pub fn listen_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// The state the handlers share, for tests that look inside.
-    pub fn shared(&self) -> &Arc<Shared> {
-        &self.shared
-    }
-
-    pub async fn shutdown(self) {
-        self.server.shutdown().await;
-    }
-}
-
-/// Limits on the dApp's own requests to the node: a stuck node must not hold a post for
-/// longer than a wallet waits for its reply.
-const NODE_LIMITS: ClientLimits = ClientLimits {
-    connect: Duration::from_secs(5),
-    request: Duration::from_secs(10),
-    max_body: 4 * 1024 * 1024,
-};
+pub type RunningSwDapp = RunningServer<Shared>;
 
 /// Serves the reference SimpleWallet dApp on `listen` (port 0 picks a free port).
 pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSwDapp, String> {
@@ -154,10 +122,6 @@ pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSw
     )
     .map_err(|e| format!("the transfer amount `{}` is not usable: {e}", config.amount))?;
     let node = EosClient::new(config.node_url.clone(), HttpClient::new(NODE_LIMITS));
-    let public = config
-        .public_url
-        .as_deref()
-        .map(|url| url.trim_end_matches('/').to_string());
     let shared = Arc::new(Shared {
         faults: config.faults,
         payee: config.payee,
@@ -167,11 +131,7 @@ pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSw
         credited: BoundedStore::default(),
         node,
         entropy: config.entropy,
-        base: OnceLock::new(),
-        fallback_base: public.clone().unwrap_or_else(|| format!("http://{listen}")),
+        base: PublicBase::new(config.public_url.as_deref(), listen),
     });
-    let server = serve(listen, server::router(shared.clone())).await?;
-    // Only now is the port known when 0 was asked for.
-    let _ = shared.base.set(public.unwrap_or_else(|| server.base_url()));
-    Ok(RunningSwDapp { server, shared })
+    RunningServer::start(listen, shared.clone(), server::router(shared)).await
 }
