@@ -615,6 +615,15 @@ fn serve_dapp(config: DappConfig, listen: SocketAddr) -> CmdResult {
     })
 }
 
+/// The start-up line naming the faults a reference runs with.
+fn faults_line(faults: &[&str]) -> String {
+    if faults.is_empty() {
+        "faults: none".to_string()
+    } else {
+        format!("faults: {}", faults.join(", "))
+    }
+}
+
 /// A reference dApp's start-up lines: where it listens and sends wallets, what it asks,
 /// its faults, and where its QR codes are.
 fn dapp_banner(
@@ -630,11 +639,7 @@ fn dapp_banner(
         lines.push(format!("QR codes send wallets to {base}"));
     }
     lines.extend(about);
-    lines.push(if faults.is_empty() {
-        "faults: none".to_string()
-    } else {
-        format!("faults: {}", faults.join(", "))
-    });
+    lines.push(faults_line(faults));
     for path in qr_paths {
         lines.push(format!("QR code: {listening}{path}"));
     }
@@ -686,11 +691,7 @@ fn serve_wallet(config: WalletConfig, listen: SocketAddr) -> CmdResult {
             format!("publicKey {}", identity.public_key),
             format!("ontid {}", identity.ontid),
             format!("node {node}"),
-            if faults.is_empty() {
-                "faults: none".to_string()
-            } else {
-                format!("faults: {}", faults.join(", "))
-            },
+            faults_line(&faults),
             format!("driver: GET {base}/identity, POST {base}/scan"),
         ];
         announce(&lines);
@@ -715,11 +716,7 @@ fn serve_simplewallet_wallet(config: SimpleWalletConfig, listen: SocketAddr) -> 
             format!("publicKey {}", identity.public_key),
             format!("ref {}", identity.wallet_ref),
             format!("node {node}"),
-            if faults.is_empty() {
-                "faults: none".to_string()
-            } else {
-                format!("faults: {}", faults.join(", "))
-            },
+            faults_line(&faults),
             format!("driver: GET {base}/identity, POST {base}/scan"),
         ];
         announce(&lines);
