@@ -470,7 +470,7 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
             }
         }
     }
-    for fault in SwDappFault::ALL {
+    for &fault in SwDappFault::ALL {
         if fault == SwDappFault::AcceptExpired {
             continue;
         }

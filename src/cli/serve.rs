@@ -213,7 +213,7 @@ impl NamedFault for SimpleWalletFault {
 }
 
 impl NamedFault for SwDappFault {
-    const ALL: &'static [Self] = &SwDappFault::ALL;
+    const ALL: &'static [Self] = SwDappFault::ALL;
     const OWNER: &'static str = "the reference SimpleWallet dApp";
     fn name(self) -> &'static str {
         SwDappFault::name(self)
