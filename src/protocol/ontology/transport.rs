@@ -21,10 +21,10 @@
 
 use std::fmt;
 
+pub use crate::protocol::encode_uri_component;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, DecodeError, Engine};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 /// Longest QR text [`decode`] looks at, and longest text [`encode`] produces. The largest QR
@@ -40,19 +40,6 @@ pub const HOST: &str = "ont.io";
 pub const DEEP_LINK_PREFIX: &str = "ontprovider://ont.io?param=";
 /// The documented in-wallet WebView prefix (query key `params`, plural).
 pub const WEBVIEW_PREFIX: &str = "ontprovider://ont.io?params=";
-
-/// The characters `encodeURIComponent` (and Android's `Uri.encode`) escape: everything but
-/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
 
 /// Decoders that take the data part without its padding: padding is validated by hand
 /// first so its errors can name the offset, and so a missing padding becomes a quirk.
@@ -435,11 +422,6 @@ pub fn encode(message: &Value, form: QrForm) -> Result<String, TransportError> {
         });
     }
     Ok(text)
-}
-
-/// `encodeURIComponent` of `text`.
-pub fn encode_uri_component(text: &str) -> String {
-    utf8_percent_encode(text, URI_COMPONENT).to_string()
 }
 
 fn compact_object(message: &Value) -> Result<String, TransportError> {

@@ -434,7 +434,7 @@ impl Request {
     pub fn to_deep_link(&self) -> String {
         format!(
             "{DEEP_LINK_PREFIX}{}",
-            text::encode_component(&self.to_json_text())
+            crate::protocol::encode_uri_component(&self.to_json_text())
         )
     }
 
@@ -952,7 +952,7 @@ pub fn callback_url(callback: &str, result: CallbackResult, tx_id: Option<&str>)
     url.push_str(&format!("result={}", result.code()));
     if let Some(tx_id) = tx_id {
         url.push_str("&txID=");
-        url.push_str(&text::encode_component(tx_id));
+        url.push_str(&crate::protocol::encode_uri_component(tx_id));
     }
     if let Some(fragment) = fragment {
         url.push('#');

@@ -570,7 +570,7 @@ fn deep_link_round_trip_escapes_spaces_as_percent_20() {
 
 #[test]
 fn deep_link_forms_and_errors() {
-    let json_param = text::encode_component(&base("sign").to_string());
+    let json_param = crate::protocol::encode_uri_component(&base("sign").to_string());
     let ok = |link: String| Request::from_qr_text(&link).map(|r| r.action());
     assert_eq!(
         ok(format!("simplewallet://eos.io/?param={json_param}")),

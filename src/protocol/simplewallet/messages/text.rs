@@ -1,25 +1,10 @@
 //! The text forms around the JSON: the `simplewallet://` deep link (SW-T1) and the exact
 //! source text of a top-level JSON number, which serde_json's `Value` does not keep.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
 use super::{MessageError, DEEP_LINK_PREFIX};
 
 /// The scheme and authority every SimpleWallet deep link starts with (`simplewallet://eos.io`).
 const DEEP_LINK_ORIGIN: &str = "simplewallet://eos.io";
-
-/// The characters `encodeURIComponent` leaves alone besides letters and digits. Writing the
-/// link with `%20` for a space (never `+`) makes it read the same under both decodings.
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
 
 /// At most this many characters of untrusted text are quoted in an error message.
 const QUOTED_CHARS: usize = 64;
@@ -31,11 +16,6 @@ pub(super) fn quoted(text: &str) -> String {
         Some((end, _)) => format!("{:?}…", &text[..end]),
         None => format!("{text:?}"),
     }
-}
-
-/// `text` escaped as `encodeURIComponent` does (upper-case hex, `%20` for a space).
-pub(super) fn encode_component(text: &str) -> String {
-    utf8_percent_encode(text, URI_COMPONENT).to_string()
 }
 
 /// Whether `text` is meant as a deep link rather than JSON: it starts with the scheme
