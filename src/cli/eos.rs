@@ -242,13 +242,7 @@ fn non_canonical_reason(signature: &Signature) -> Option<&'static str> {
 fn random_key() -> Result<PrivateKey, CliError> {
     // Almost every 32-byte string is a valid scalar; retry on the rare one that is not.
     for _ in 0..16 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| {
-            CliError::new(format!(
-                "failed to read the operating system's randomness: {e}"
-            ))
-        })?;
-        if let Ok(key) = PrivateKey::from_bytes(&bytes) {
+        if let Ok(key) = PrivateKey::from_bytes(&super::os_random::<32>()?) {
             return Ok(key);
         }
     }

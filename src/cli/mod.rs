@@ -178,3 +178,14 @@ pub fn print_json(value: &serde_json::Value) {
         serde_json::to_string_pretty(value).expect("JSON values serialize")
     );
 }
+
+/// `N` bytes from the operating system's randomness (fresh keys and nonces).
+pub(crate) fn os_random<const N: usize>() -> Result<[u8; N], CliError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        CliError::new(format!(
+            "failed to read the operating system's randomness: {e}"
+        ))
+    })?;
+    Ok(bytes)
+}

@@ -297,25 +297,13 @@ fn describe_transaction(tx: &Transaction) -> serde_json::Value {
 }
 
 fn random_nonce() -> Result<u32, CliError> {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        CliError::new(format!(
-            "failed to read the operating system's randomness: {e}"
-        ))
-    })?;
-    Ok(u32::from_le_bytes(bytes))
+    Ok(u32::from_le_bytes(super::os_random::<4>()?))
 }
 
 fn random_key() -> Result<PrivateKey, CliError> {
     // Almost every 32-byte string is a valid scalar; retry on the rare one that is not.
     for _ in 0..16 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| {
-            CliError::new(format!(
-                "failed to read the operating system's randomness: {e}"
-            ))
-        })?;
-        if let Ok(key) = PrivateKey::from_bytes(&bytes) {
+        if let Ok(key) = PrivateKey::from_bytes(&super::os_random::<32>()?) {
             return Ok(key);
         }
     }
