@@ -7,6 +7,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod clock;
 pub mod entropy;
 pub mod harness;
 pub mod net;

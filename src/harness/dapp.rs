@@ -27,6 +27,7 @@ use super::wallet::{signature_hex, HarnessWallet, SigForm};
 use super::{node_exchange, CaseOutcome};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
@@ -158,6 +159,7 @@ pub struct DappSuite {
     wallet: HarnessWallet,
     nonce: AtomicU32,
     entropy: Entropy,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for DappSuite {
@@ -206,7 +208,15 @@ impl DappSuite {
             wallet,
             nonce: AtomicU32::new(1),
             entropy: Entropy::os(),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same suite reading time from `clock`: the virtual clock it shares with an
+    /// in-process reference, so expiry passes without sleeping.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same suite drawing its random values from a seeded stream, for reproducible runs
@@ -562,7 +572,7 @@ impl DappSuite {
         let Some(expire) = request.params.get("expire").and_then(Value::as_u64) else {
             return skip("the QR code has no `expire`, so it never expires");
         };
-        wait_for_expiry(expire, &self.target.limits).await
+        wait_for_expiry(expire, &self.target.limits, &self.clock).await
     }
 
     async fn post(
@@ -923,7 +933,10 @@ pub async fn against_reference(
     let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)
         .await
         .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    // The suite and the reference share one virtual clock: expiry cases pass at once.
+    let clock = Clock::virtual_shared();
     let mut config = DappConfig::new(NodeApi::Rest, running.rest_url());
+    config.clock = clock.clone();
     config.qr_lifetime = REFERENCE_QR_LIFETIME;
     config.faults = faults;
     // Reference runs are reproducible: the same session ids and messages, run after run.
@@ -955,7 +968,9 @@ pub async fn against_reference(
         limits: Limits::for_reference(),
     };
     Ok((
-        DappSuite::with_node(target, running).seeded("qrconform/harness-wallet"),
+        DappSuite::with_node(target, running)
+            .seeded("qrconform/harness-wallet")
+            .with_clock(clock),
         dapp,
     ))
 }

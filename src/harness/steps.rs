@@ -3,13 +3,14 @@
 //! and a fresh QR text from it (a URL or a command) under the target's limits, a peer's reply
 //! read as a JSON object, and waiting out a QR code's expiry.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::catalogue::{Case, Catalogue};
 use super::target::{DappTarget, Limits, QrSource};
 use super::Verdict;
+use crate::clock::Clock;
 use crate::net::{HttpClient, HttpError, HttpReply};
 use crate::transcript;
 
@@ -83,14 +84,6 @@ pub fn network(step: &str, e: HttpError) -> Stop {
     }
 }
 
-/// Seconds since the Unix epoch (zero before 1970).
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// A peer's body for a reason: lossy UTF-8, trimmed, at most 160 characters.
 pub fn abbreviate(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -132,25 +125,31 @@ pub fn reply_object(reply: &HttpReply, who: &str, clause: &str, shape: &str) -> 
     }
 }
 
-/// Waits until `expire` (Unix seconds) plus the allowed clock skew has passed, or skips the
-/// case when that is longer than the run may wait.
-pub async fn wait_for_expiry(expire: u64, limits: &Limits) -> Step<()> {
-    // `expire` comes from the peer and the skew from a target file: neither may overflow.
-    let deadline = expire
-        .saturating_add(limits.clock_skew_secs)
-        .saturating_add(1);
-    let now = unix_now();
-    let wait = Duration::from_secs(deadline.saturating_sub(now));
+/// The instant by which a QR code whose `expire` (or `expired`) is the Unix second `expire`
+/// has expired on any clock within `skew_secs` of ours: the end of that second (a back end
+/// comparing whole seconds sees `now > expire` only then) plus the skew. Exact to the
+/// millisecond; `expire` comes from the peer and the skew from a target file, so neither may
+/// overflow.
+pub fn expiry_deadline(expire: u64, skew_secs: u64) -> Duration {
+    Duration::from_secs(expire.saturating_add(1).saturating_add(skew_secs))
+}
+
+/// Waits on `clock` until [`expiry_deadline`] has passed, or skips the case when that is
+/// longer than the run may wait. On a virtual clock (an in-process reference) the time
+/// passes at once; on the system clock the run sleeps until the deadline, to the millisecond.
+pub async fn wait_for_expiry(expire: u64, limits: &Limits, clock: &Clock) -> Step<()> {
+    let deadline = expiry_deadline(expire, limits.clock_skew_secs);
+    let wait = deadline.saturating_sub(clock.now());
     if wait > limits.max_expiry_wait {
         return skip(format!(
-            "the QR code expires in {} s (plus {} s of allowed clock skew), longer than the {} s the run may wait (limits.max_expiry_wait_secs)",
-            expire.saturating_sub(now),
+            "the QR code expires in {:.1} s (plus {} s of allowed clock skew), longer than the {} s the run may wait (limits.max_expiry_wait_secs)",
+            wait.saturating_sub(Duration::from_secs(limits.clock_skew_secs.saturating_add(1)))
+                .as_secs_f64(),
             limits.clock_skew_secs,
             limits.max_expiry_wait.as_secs()
         ));
     }
-    // Waiting for a clock deadline, not for a peer: nothing else could wake this.
-    tokio::time::sleep(wait).await;
+    clock.wait_until(deadline).await;
     Ok(())
 }
 
@@ -288,8 +287,39 @@ mod tests {
             clock_skew_secs: u64::MAX,
             ..Limits::default()
         };
-        let (verdict, _) = wait_for_expiry(u64::MAX, &limits).await.unwrap_err();
+        for clock in [Clock::system(), Clock::virtual_shared()] {
+            let (verdict, _) = wait_for_expiry(u64::MAX, &limits, &clock)
+                .await
+                .unwrap_err();
+            assert_eq!(verdict, Verdict::Skipped);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_expiry_wait_ends_just_after_the_expire_second_plus_the_skew() {
+        let limits = Limits {
+            clock_skew_secs: 2,
+            max_expiry_wait: std::time::Duration::from_secs(3600),
+            ..Limits::default()
+        };
+        let clock = Clock::virtual_shared();
+        let expire = clock.unix_secs() + 60;
+        wait_for_expiry(expire, &limits, &clock).await.unwrap();
+        // The whole `expire` second and the skew have passed, and not a second more.
+        let now = clock.now();
+        assert!(now >= expiry_deadline(expire, 2));
+        assert!(now < expiry_deadline(expire, 2) + std::time::Duration::from_millis(2));
+        assert_eq!(expiry_deadline(expire, 2).as_secs(), expire + 3);
+        // Too long a wait is a skip that says how long, not a sleep.
+        let short = Limits {
+            max_expiry_wait: std::time::Duration::from_secs(10),
+            ..limits
+        };
+        let (verdict, reason) = wait_for_expiry(clock.unix_secs() + 100, &short, &clock)
+            .await
+            .unwrap_err();
         assert_eq!(verdict, Verdict::Skipped);
+        assert!(reason.contains("longer than the 10 s"), "{reason}");
     }
 
     #[tokio::test]

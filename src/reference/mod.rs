@@ -15,21 +15,11 @@ pub mod simplewallet_wallet;
 pub mod store;
 pub mod wallet;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use crate::net::HttpError;
 
 /// The longest reason the reference wallets put into a refusal: schema violations and peer
 /// errors quote what they read, which can be as large as the QR text.
 pub(crate) const MAX_REASON_CHARS: usize = 400;
-
-/// Unix seconds by the reference's clock (0 if the clock is before 1970).
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
 
 /// An HTTP error in words, clipped.
 pub(crate) fn http_reason(e: &HttpError) -> String {

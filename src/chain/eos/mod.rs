@@ -19,11 +19,12 @@ pub mod ledger;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 
+use crate::clock::Clock;
 use crate::net::{serve, ServerHandle};
 use crate::protocol::simplewallet::crypto::{PrivateKey, Signature};
 use crate::protocol::simplewallet::eosio::{Action, Asset, Name, Transaction};
@@ -125,33 +126,18 @@ impl EosNodeConfig {
     }
 }
 
-/// Where the node's time comes from.
-#[derive(Debug, Clone, Copy)]
-enum Clock {
-    System,
-    /// Fixed at this many milliseconds since the epoch.
-    Fixed(u64),
-}
-
-fn system_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
-}
-
 #[derive(Debug)]
 struct State {
     ledger: ledger::Ledger,
+    /// The running clock: the system's, or the virtual one an in-process suite shares.
     clock: Clock,
+    /// A time the node is held at instead (milliseconds since the epoch), set by tests.
+    fixed_ms: Option<u64>,
 }
 
 impl State {
     fn now_ms(&self) -> u64 {
-        match self.clock {
-            Clock::System => system_ms(),
-            Clock::Fixed(ms) => ms,
-        }
+        self.fixed_ms.unwrap_or_else(|| self.clock.unix_ms())
     }
 }
 
@@ -171,12 +157,19 @@ pub struct EosNode {
 impl EosNode {
     /// A node holding `config`, on the system clock.
     pub fn new(config: EosNodeConfig) -> Self {
-        let ledger = ledger::Ledger::new(config, system_ms());
+        Self::with_clock(config, Clock::system())
+    }
+
+    /// A node holding `config`, on `clock` (a virtual clock shared with an in-process suite
+    /// and reference).
+    pub fn with_clock(config: EosNodeConfig, clock: Clock) -> Self {
+        let ledger = ledger::Ledger::new(config, clock.unix_ms());
         EosNode {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     ledger,
-                    clock: Clock::System,
+                    clock,
+                    fixed_ms: None,
                 }),
                 changed: watch::Sender::new(0),
             }),
@@ -217,12 +210,9 @@ impl EosNode {
         self.lock().now_ms()
     }
 
-    /// Fixes the node's clock at `unix_ms`, or (with `None`) returns it to the system clock.
+    /// Holds the node's clock at `unix_ms`, or (with `None`) returns it to its running clock.
     pub fn set_time(&self, unix_ms: Option<u64>) {
-        self.lock().clock = match unix_ms {
-            Some(ms) => Clock::Fixed(ms),
-            None => Clock::System,
-        };
+        self.lock().fixed_ms = unix_ms;
         self.shared.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 

@@ -28,11 +28,12 @@ use super::dapp_wallet::{
 use crate::chain::eos::{
     self as eos, EosNode, EosNodeConfig, Outcome, RecordedRequest, RunningEosNode,
 };
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::steps::{
     abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
-    skip, unix_now, wait_for_expiry, Step,
+    skip, wait_for_expiry, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
@@ -141,6 +142,7 @@ pub struct SwDappSuite {
     running: RunningEosNode,
     wallet: HarnessEosWallet,
     entropy: Entropy,
+    clock: Clock,
 }
 
 impl SwDappSuite {
@@ -173,7 +175,15 @@ impl SwDappSuite {
             running,
             wallet,
             entropy: Entropy::os(),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same suite reading time from `clock`: the virtual clock it shares with an
+    /// in-process reference, so expiry passes without sleeping.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same suite drawing its random values from a seeded stream, for reproducible runs
@@ -384,7 +394,7 @@ impl SwDappSuite {
             let Some(expired) = expired else {
                 return fail("the login QR code has no `expired` (SW-L1)");
             };
-            wait_for_expiry(expired, &self.target.limits).await?;
+            wait_for_expiry(expired, &self.target.limits, &self.clock).await?;
         }
         let uuid = if case.play == "uuid-unknown" {
             self.entropy.hex(16).or_else(error)?
@@ -392,7 +402,7 @@ impl SwDappSuite {
             uuid.to_string()
         };
         let signer = self.signer(&case.play);
-        let timestamp = unix_now();
+        let timestamp = self.clock.unix_secs();
         let posted = if case.play == "timestamp-tampered" {
             timestamp + 1
         } else {
@@ -708,13 +718,20 @@ pub async fn against_reference(
     faults: BTreeSet<SwDappFault>,
 ) -> Result<(SwDappSuite, RunningSwDapp), String> {
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-    let running = eos::start(
-        EosNodeConfig::empty(sha256(CHAIN_SEED.as_bytes())),
+    // The suite, the reference and the node share one virtual clock: expiry cases pass at
+    // once, and the node's blocks follow the same time.
+    let clock = Clock::virtual_shared();
+    let running = eos::serve_node(
+        EosNode::with_clock(
+            EosNodeConfig::empty(sha256(CHAIN_SEED.as_bytes())),
+            clock.clone(),
+        ),
         loopback,
     )
     .await
     .map_err(|e| format!("failed to start the mock EOS node: {e}"))?;
     let mut config = SwDappConfig::new(running.base_url());
+    config.clock = clock.clone();
     HarnessEosWallet::ensure_account(&running.node(), config.payee);
     config.qr_lifetime = crate::harness::dapp::REFERENCE_QR_LIFETIME;
     config.faults = faults;
@@ -744,7 +761,9 @@ pub async fn against_reference(
         limits: Limits::for_reference(),
     };
     Ok((
-        SwDappSuite::with_node(target, running).seeded("qrconform/harness-eos-wallet"),
+        SwDappSuite::with_node(target, running)
+            .seeded("qrconform/harness-eos-wallet")
+            .with_clock(clock),
         dapp,
     ))
 }

@@ -38,14 +38,15 @@ use serde_json::{json, Map, Value};
 
 use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, PushRequest, RecordedRequest};
 use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::run::Runner;
 use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
 use crate::harness::wallet_suite::driver::Driver;
 use crate::harness::wallet_suite::{
-    case_token, check_plays_and_forms, error, fail, hand_over, shorten, transcribe_received,
-    unix_now, Step, WalletLimits,
+    case_token, check_plays_and_forms, error, fail, hand_over, shorten, transcribe_received, Step,
+    WalletLimits,
 };
 use crate::harness::CaseOutcome;
 use crate::net::{ClientLimits, HttpClient};
@@ -167,6 +168,7 @@ pub struct SimpleWalletSuite {
     limits: WalletLimits,
     next: AtomicU64,
     entropy: Entropy,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for SimpleWalletSuite {
@@ -230,7 +232,15 @@ impl SimpleWalletSuite {
             limits,
             next: AtomicU64::new(1),
             entropy: Entropy::os(),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same suite reading time from `clock`: the virtual clock it shares with an
+    /// in-process reference, so expiry passes without sleeping.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same suite drawing its random values from a seeded stream, for reproducible runs
@@ -358,7 +368,7 @@ impl SimpleWalletSuite {
     fn mint(&self, case: &Case) -> Step<Minted> {
         let token = case_token(&self.entropy, &self.next);
         let notify = self.harness.callback_url(&token);
-        let now = unix_now();
+        let now = self.clock.unix_secs();
         let expired = if case.play.ends_with("-expired") {
             now.saturating_sub(600)
         } else {
@@ -548,7 +558,7 @@ impl SimpleWalletSuite {
                 "`timestamp` {timestamp} is not a whole number of seconds (SW-L2)"
             ))
         })?;
-        let now = unix_now();
+        let now = self.clock.unix_secs();
         if seconds.abs_diff(now) > TIMESTAMP_SKEW_SECS {
             let why = if seconds / 1000 > now.saturating_sub(TIMESTAMP_SKEW_SECS) {
                 " (it reads as milliseconds)"
@@ -1047,6 +1057,8 @@ pub async fn against_reference(
         running.base_url(),
     );
     config.faults = faults;
+    let clock = Clock::virtual_shared();
+    config.clock = clock.clone();
     let wallet = reference::start(config, loopback).await?;
     let limits = WalletLimits::default();
     let driver = Driver::Http {
@@ -1059,7 +1071,8 @@ pub async fn against_reference(
     };
     let suite = SimpleWalletSuite::start(driver, running, loopback, None, limits)
         .await?
-        .seeded("qrconform/simplewallet-harness-dapp");
+        .seeded("qrconform/simplewallet-harness-dapp")
+        .with_clock(clock);
     Ok((suite, wallet))
 }
 

@@ -16,7 +16,7 @@ pub mod driver;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
@@ -27,6 +27,7 @@ use super::{node_exchange, CaseOutcome, Verdict};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::ledger::RecordedRequest;
 use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Identity, Outcome};
@@ -74,13 +75,6 @@ pub(crate) fn fail<T>(reason: impl Into<String>) -> Step<T> {
 
 pub(crate) fn error<T>(reason: impl Into<String>) -> Step<T> {
     Err((Verdict::Error, reason.into()))
-}
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// Checks that a catalogue uses only plays this runner knows.
@@ -258,6 +252,7 @@ pub struct WalletSuite {
     limits: WalletLimits,
     next: AtomicU64,
     entropy: Entropy,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for WalletSuite {
@@ -296,7 +291,15 @@ impl WalletSuite {
             limits,
             next: AtomicU64::new(1),
             entropy: Entropy::os(),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same suite reading time from `clock`: the virtual clock it shares with an
+    /// in-process reference, so expiry passes without sleeping.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same suite drawing its random values from a seeded stream, for reproducible runs
@@ -429,7 +432,7 @@ impl WalletSuite {
     fn mint(&self, case: &Case) -> Step<Minted> {
         let token = case_token(&self.entropy, &self.next);
         let callback = self.harness.callback_url(&token);
-        let now = unix_now();
+        let now = self.clock.unix_secs();
         let expire = if case.play.ends_with("-expired") {
             now.saturating_sub(600)
         } else {
@@ -970,6 +973,8 @@ pub async fn against_reference(
         running.rest_url(),
     );
     config.faults = faults;
+    let clock = Clock::virtual_shared();
+    config.clock = clock.clone();
     // Reference runs are reproducible: the same nonces and tokens, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-wallet"));
     let wallet = reference::wallet::start(config, loopback).await?;
@@ -984,6 +989,7 @@ pub async fn against_reference(
     };
     let suite = WalletSuite::start(driver, running, loopback, None, limits)
         .await?
-        .seeded("qrconform/harness-dapp");
+        .seeded("qrconform/harness-dapp")
+        .with_clock(clock);
     Ok((suite, wallet))
 }

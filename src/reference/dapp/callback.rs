@@ -36,7 +36,7 @@
 use serde_json::Value;
 
 use super::qr::ONG_CONTRACT;
-use super::session::{is_expired, now, Kind, Session, Status};
+use super::session::{is_expired, Kind, Session, Status};
 use super::{DappFault, Shared};
 use crate::chain::ontology::client::NodeClientError;
 use crate::protocol::ontology::crypto::{
@@ -427,7 +427,7 @@ async fn judge_signed(
     let (session, ishex, checked) = match_session(shared, kind, found, items)?;
     if let Some(session) = &session {
         // Step 5: expiry (`accept-expired` skips it).
-        let now = now();
+        let now = shared.clock.now();
         if !shared.has(DappFault::AcceptExpired) && is_expired(now, session.expire) {
             // The reply names the deadline but not the clock: a reply that reads the same run
             // after run keeps the reference's reports reproducible.

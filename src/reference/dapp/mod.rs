@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::chain::ontology::client::{NodeApi, NodeClient};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::HttpClient;
 use crate::protocol::ontology::crypto::{Address, PrivateKey};
@@ -59,6 +60,9 @@ pub struct DappConfig {
     pub amount: u64,
     /// Where session ids and messages come from (the OS unless a reproducible run seeds it).
     pub entropy: Arc<Entropy>,
+    /// What `expire` is measured against: the system clock, or the virtual clock an
+    /// in-process suite shares with it.
+    pub clock: Clock,
 }
 
 impl DappConfig {
@@ -74,6 +78,7 @@ impl DappConfig {
             payee: Address::from_public_key(&PrivateKey::from_seed(PAYEE_SEED).public_key()),
             amount: 1,
             entropy: Arc::new(Entropy::os()),
+            clock: Clock::system(),
         }
     }
 }
@@ -88,6 +93,7 @@ pub struct Shared {
     pub sessions: Sessions,
     pub node: NodeClient,
     pub entropy: Arc<Entropy>,
+    pub clock: Clock,
     /// The base URL for QR texts, fixed once the listening address is known.
     base: PublicBase,
 }
@@ -126,6 +132,7 @@ pub async fn start(config: DappConfig, listen: SocketAddr) -> Result<RunningDapp
         amount: config.amount,
         qr_lifetime: config.qr_lifetime,
         entropy: config.entropy,
+        clock: config.clock,
         sessions: Sessions::default(),
         node,
         base: PublicBase::new(config.public_url.as_deref(), listen),

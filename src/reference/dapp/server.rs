@@ -28,7 +28,7 @@ use serde_json::{json, Map, Value};
 
 use super::callback::{self, Outcome};
 use super::qr::{self, Issuer};
-use super::session::{now, Kind, Session};
+use super::session::{Kind, Session};
 use super::{DappFault, Shared};
 use crate::reference::http::{icon, json_reply, not_found, text};
 
@@ -57,7 +57,7 @@ async fn qr_code(
     let query = query.as_deref();
     let issuer = Issuer {
         base: shared.base_url(),
-        now: now(),
+        now: shared.clock.now(),
         lifetime: shared.qr_lifetime,
         entropy: &shared.entropy,
     };

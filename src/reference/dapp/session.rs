@@ -1,5 +1,7 @@
 //! The reference dApp's memory: one [`Session`] per QR code it issued, kept in a bounded
-//! store, plus the clock the sessions are judged by.
+//! store, and how QR lifetimes are judged (the clock itself is the shared [`Clock`]).
+//!
+//! [`Clock`]: crate::clock::Clock
 //!
 //! A session is what the back end must remember to judge a callback later (ONT-L8): the
 //! message(s) it issued, how they are signed (`ishex`), when the QR code expires, and whether a
@@ -7,7 +9,7 @@
 //! anyone who can reach `/qr/...` can create sessions; when it is full the oldest session is
 //! forgotten, which only turns that session's late callback into an "unknown message".
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -137,13 +139,6 @@ impl Sessions {
     pub fn insert(&self, session: Session) {
         self.insert_keyed(session.id.clone(), session);
     }
-}
-
-/// The time since the Unix epoch (zero if the clock is set before 1970).
-pub fn now() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
 }
 
 /// `now + lifetime` in Unix seconds, rounded up: the QR code is valid for at least

@@ -37,7 +37,7 @@ use crate::chain::eos::client::{AccountInfo, EosClientError};
 use crate::protocol::simplewallet::crypto::{sha256, PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::Name;
 use crate::protocol::simplewallet::messages::{LoginPost, NotifyPost, Reply, SignPost};
-use crate::reference::dapp::session::{is_expired, now};
+use crate::reference::dapp::session::is_expired;
 
 /// The `ref` MYKEY sends, which marks its accounts when the chain does not (digest §6).
 pub const MYKEY_REF: &str = "mykey";
@@ -181,7 +181,7 @@ pub async fn login(shared: &Shared, body: &Value) -> Result<(), Rejection> {
 
 /// Steps 3 and 4 of a login or sign result: not expired, not used.
 fn check_fresh(shared: &Shared, issued: &Issued) -> Result<(), Rejection> {
-    if is_expired(now(), issued.expired) && !shared.has(SwDappFault::AcceptExpired) {
+    if is_expired(shared.clock.now(), issued.expired) && !shared.has(SwDappFault::AcceptExpired) {
         return reject(
             Code::Expired,
             format!("the QR code expired at {}", issued.expired),

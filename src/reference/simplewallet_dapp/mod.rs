@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::chain::eos::client::EosClient;
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::HttpClient;
 use crate::protocol::simplewallet::eosio::Name;
@@ -57,6 +58,9 @@ pub struct SwDappConfig {
     /// Where uuIDs, order ids and messages come from (the OS unless a reproducible run seeds
     /// it).
     pub entropy: Arc<Entropy>,
+    /// What `expired` is measured against: the system clock, or the virtual clock an
+    /// in-process suite shares with it.
+    pub clock: Clock,
 }
 
 impl SwDappConfig {
@@ -71,6 +75,7 @@ impl SwDappConfig {
             payee: DEFAULT_PAYEE.parse().unwrap_or(Name(0)),
             amount: DEFAULT_AMOUNT.to_string(),
             entropy: Arc::new(Entropy::os()),
+            clock: Clock::system(),
         }
     }
 }
@@ -88,6 +93,7 @@ pub struct Shared {
     pub credited: BoundedStore<String>,
     pub node: EosClient,
     pub entropy: Arc<Entropy>,
+    pub clock: Clock,
     /// The base URL for QR texts, fixed once the listening address is known.
     base: PublicBase,
 }
@@ -131,6 +137,7 @@ pub async fn start(config: SwDappConfig, listen: SocketAddr) -> Result<RunningSw
         credited: BoundedStore::default(),
         node,
         entropy: config.entropy,
+        clock: config.clock,
         base: PublicBase::new(config.public_url.as_deref(), listen),
     });
     RunningServer::start(listen, shared.clone(), server::router(shared)).await

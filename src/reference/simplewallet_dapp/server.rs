@@ -29,7 +29,6 @@ use serde_json::Value;
 use super::judge::{self, Rejection};
 use super::qr::{self, Issued, Issuer};
 use super::{Shared, SwDappFault};
-use crate::reference::dapp::session::now;
 use crate::reference::http::{icon, json_reply, not_found, text};
 
 /// The largest post body read: a login post is a few hundred bytes.
@@ -56,7 +55,7 @@ async fn qr_code(
 ) -> Response {
     let issuer = Issuer {
         base: shared.base_url(),
-        now: now(),
+        now: shared.clock.now(),
         lifetime: shared.qr_lifetime,
         entropy: &shared.entropy,
     };

@@ -34,6 +34,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::chain::eos::client::EosClient;
+use crate::clock::Clock;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 pub use crate::protocol::driver::SimpleWalletIdentity;
 use crate::protocol::driver::{ScanReply, ScanRequest};
@@ -73,6 +74,9 @@ pub struct SimpleWalletConfig {
     pub faults: BTreeSet<SimpleWalletFault>,
     /// The bound on each outgoing HTTP step (connect, and the whole exchange).
     pub timeout: Duration,
+    /// What `expired` and the login timestamp are read from: the system clock, or the
+    /// virtual clock an in-process suite shares with it.
+    pub clock: Clock,
 }
 
 impl SimpleWalletConfig {
@@ -87,6 +91,7 @@ impl SimpleWalletConfig {
             node_url: node_url.into(),
             faults: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
+            clock: Clock::system(),
         }
     }
 }
@@ -111,6 +116,7 @@ pub(crate) struct Shared {
     scanning: tokio::sync::Mutex<()>,
     /// The deep-link callbacks the wallet opened (`callback&result=…&txID=…`), in order.
     opened: Mutex<Vec<String>>,
+    clock: Clock,
 }
 
 impl Shared {
@@ -209,6 +215,7 @@ pub async fn start(
         node: EosClient::new(config.node_url, HttpClient::new(limits)),
         scanning: tokio::sync::Mutex::new(()),
         opened: Mutex::new(Vec::new()),
+        clock: config.clock,
     });
     let server = serve(listen, driver_server::router(shared.clone())).await?;
     Ok(RunningSimpleWallet { server, shared })

@@ -18,7 +18,7 @@ use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::simplewallet::messages::{
     callback_url, CallbackResult, Reply, Request, DEEP_LINK_PREFIX,
 };
-use crate::reference::{clip, http_reason, now_secs};
+use crate::reference::{clip, http_reason};
 
 /// Handles one scan from start to end: the reply is sent only after every post was answered
 /// and every transaction pushed, or after a refusal. In deep-link mode the request's
@@ -87,7 +87,7 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
 /// Steps 3 and 4: an expired request is a failure, a rejected one is the user's cancel.
 fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(), Refusal> {
     if let Some(expired) = parsed.expired() {
-        if now_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
+        if shared.clock.unix_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
             return Err(Refusal::Failed(format!("the request expired at {expired}")));
         }
     }

@@ -15,14 +15,13 @@ use crate::protocol::simplewallet::crypto::{sha256, Signature};
 use crate::protocol::simplewallet::messages::{
     login_signed_string, LoginPost, LoginRequest, SignPost, SignRequest, PROTOCOL, VERSION,
 };
-use crate::reference::now_secs;
 
 /// Login (SW-L2, SW-L3).
 pub(super) async fn login(shared: &Shared, request: &LoginRequest) -> Result<(), String> {
     let timestamp = if shared.has(SimpleWalletFault::TimestampMillis) {
-        now_secs().saturating_mul(1000)
+        shared.clock.unix_secs().saturating_mul(1000)
     } else {
-        now_secs()
+        shared.clock.unix_secs()
     }
     .to_string();
     let account = shared.account.to_string();

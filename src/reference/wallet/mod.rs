@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::chain::ontology::client::{NodeApi, NodeClient};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 use crate::protocol::driver::Identity;
@@ -58,6 +59,9 @@ pub struct WalletConfig {
     pub timeout: Duration,
     /// Where transaction nonces come from (the OS unless a reproducible run seeds it).
     pub entropy: Arc<Entropy>,
+    /// What a QR code's `expire` is judged by: the system clock, or the virtual clock an
+    /// in-process suite shares with it.
+    pub clock: Clock,
 }
 
 impl WalletConfig {
@@ -71,6 +75,7 @@ impl WalletConfig {
             faults: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
             entropy: Arc::new(Entropy::os()),
+            clock: Clock::system(),
         }
     }
 }
@@ -91,6 +96,7 @@ pub(crate) struct Shared {
     /// harness can attribute every callback and transaction to one QR code.
     scanning: tokio::sync::Mutex<()>,
     entropy: Arc<Entropy>,
+    clock: Clock,
 }
 
 impl Shared {
@@ -150,6 +156,7 @@ pub async fn start(config: WalletConfig, listen: SocketAddr) -> Result<RunningWa
         node: NodeClient::new(config.node_api, &config.node_url, HttpClient::new(limits)),
         scanning: tokio::sync::Mutex::new(()),
         entropy: config.entropy,
+        clock: config.clock,
     });
     let server = serve(listen, server::router(shared.clone())).await?;
     Ok(RunningWallet { server, shared })

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::{invoke, sign, Shared, WalletFault};
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::ontology::transport::{self, QrForm};
-pub(super) use crate::reference::{clip, http_reason, now_secs};
+pub(super) use crate::reference::{clip, http_reason};
 use crate::schema;
 
 /// The actions the wallet acts on.
@@ -104,7 +104,7 @@ async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, Stri
     if let Some(expire) = request_json.params().get("expire").and_then(Value::as_u64) {
         // The QR code is void once its second has passed (ONT-L9): nothing is signed, posted,
         // fetched or sent after this point.
-        if now_secs() > expire && !shared.has(WalletFault::SignExpired) {
+        if shared.clock.unix_secs() > expire && !shared.has(WalletFault::SignExpired) {
             return Err("the QR code expired".to_string());
         }
     }
