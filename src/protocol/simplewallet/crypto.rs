@@ -331,15 +331,15 @@ impl PrivateKey {
                 extended.resize(32 + attempt as usize, 0);
                 sha256(&extended)
             };
-            if let Some((r, s)) = self.sign_with_nonce(&d, &h, &e) {
+            if let Some((r, s, recid)) = self.sign_with_nonce(&d, &h, &e) {
+                // 27 (compact) + 4 (compressed key) + the recovery id.
                 let candidate = Signature {
-                    i: 0,
+                    i: 31 + recid,
                     r: r.to_repr().into(),
                     s: s.to_repr().into(),
                 };
                 if candidate.is_canonical() {
-                    let signature = self.with_recovery(candidate, digest);
-                    return (signature, attempt);
+                    return (candidate, attempt);
                 }
             }
             attempt = attempt.wrapping_add(1);
@@ -347,13 +347,26 @@ impl PrivateKey {
     }
 
     /// One ECDSA signature with the RFC 6979 nonce of `h` (used raw, as eosjs-ecc does),
-    /// normalised to low S; `None` when the nonce gives `r = 0` or `s = 0`.
-    fn sign_with_nonce(&self, d: &[u8; 32], h: &[u8; 32], e: &Scalar) -> Option<(Scalar, Scalar)> {
+    /// normalised to low S, with its recovery id; `None` when the nonce gives `r = 0` or
+    /// `s = 0`.
+    ///
+    /// eosjs-ecc finds the recovery id by trying `i` = 0..3 until the recovered key is the
+    /// signer's. Only one `i` recovers it, and it is the one the nonce point `R = kG` fixes:
+    /// bit 0 is the parity of R's y (flipped when S is negated, which negates R), bit 1 says
+    /// R's x was at least the group order (so `r = x - n`). Reading it from R gives the same
+    /// byte without four key recoveries; a test compares the two rules on many keys.
+    fn sign_with_nonce(
+        &self,
+        d: &[u8; 32],
+        h: &[u8; 32],
+        e: &Scalar,
+    ) -> Option<(Scalar, Scalar, u8)> {
         let k_bytes = rfc6979::generate_k::<Sha256, _>(&field(d), &field(&ORDER), &field(h), b"");
         let k: Option<Scalar> = Scalar::from_repr(k_bytes).into();
         let k = k?;
         let point = (ProjectivePoint::GENERATOR * k).to_affine();
-        let r = <Scalar as Reduce<U256>>::reduce_bytes(&point.x());
+        let x = point.x();
+        let r = <Scalar as Reduce<U256>>::reduce_bytes(&x);
         if bool::from(r.is_zero()) {
             return None;
         }
@@ -362,23 +375,13 @@ impl PrivateKey {
         if bool::from(s.is_zero()) {
             return None;
         }
-        let s = if bool::from(s.is_high()) { -s } else { s };
-        Some((r, s))
-    }
-
-    /// Sets the recovery byte as eosjs-ecc does: the `i` in 0..4 whose recovered key is ours,
-    /// plus 4 (compressed) plus 27 (compact).
-    fn with_recovery(&self, mut signature: Signature, digest: &[u8; 32]) -> Signature {
-        let ours = self.public_key();
-        for recid in 0..4u8 {
-            signature.i = 31 + recid;
-            if signature.recover_digest(digest).ok().as_ref() == Some(&ours) {
-                return signature;
-            }
-        }
-        // Unreachable for a signature we just made; keep the first form rather than panic.
-        signature.i = 31;
-        signature
+        // x ≥ n exactly when reducing it changed it.
+        let x_reduced = r.to_repr() != x;
+        let y_odd = bool::from(point.y_is_odd());
+        let high = bool::from(s.is_high());
+        let s = if high { -s } else { s };
+        let recid = u8::from(y_odd ^ high) | (u8::from(x_reduced) << 1);
+        Some((r, s, recid))
     }
 }
 
@@ -759,6 +762,34 @@ mod tests {
             assert!(signature.is_canonical());
             assert_eq!(signature.recover(message.as_bytes()).unwrap(), dev.public_key());
         }
+    }
+
+    /// eosjs-ecc's own rule for the recovery byte: the first `i` in 0..4 whose recovered key
+    /// is the signer's.
+    fn recovery_byte_by_search(signature: &Signature, digest: &[u8; 32], ours: &PublicKey) -> u8 {
+        let mut candidate = *signature;
+        (31..35)
+            .find(|&i| {
+                candidate.i = i;
+                candidate.recover_digest(digest).ok().as_ref() == Some(ours)
+            })
+            .expect("some recovery id recovers the signer")
+    }
+
+    #[test]
+    fn the_recovery_byte_read_from_r_is_the_one_eosjs_ecc_searches_for() {
+        let mut flipped = 0;
+        for n in 0..2000u32 {
+            let key = PrivateKey::from_seed(&format!("recovery-{n}"));
+            let message = format!("message {n} {}", "x".repeat((n % 7) as usize));
+            let digest = sha256(message.as_bytes());
+            let (signature, _) = key.sign_digest_counting(&digest);
+            let searched = recovery_byte_by_search(&signature, &digest, &key.public_key());
+            assert_eq!(signature.i, searched, "key {n}, message {message:?}");
+            flipped += usize::from(signature.i % 2 == 0);
+        }
+        // Both parities occur, so the low-S flip was exercised both ways.
+        assert!(flipped > 500 && flipped < 1500, "{flipped}");
     }
 
     #[test]
