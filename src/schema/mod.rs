@@ -3,7 +3,8 @@
 //!
 //! The schema files under `schemas/` are compiled into the binary with `include_str!`, so the
 //! tool needs nothing on disk at run time, and each is compiled into a validator once, on
-//! first use. Format assertions are on (`format: "uri"` is checked), and no schema refers to
+//! the first validation of its kind (never all at once: compiling is what costs time and
+//! memory). Format assertions are on (`format: "uri"` is checked), and no schema refers to
 //! anything outside its own file: the validator never fetches anything.
 //!
 //! The schemas state the same rules as the serde types in
@@ -169,23 +170,15 @@ pub enum SchemaError {
     },
 }
 
-/// The compiled registry: `infos[i]` and `validators[i]` describe `EMBEDDED[i]`.
-struct Registry {
-    infos: Vec<KindInfo>,
-    validators: Vec<jsonschema::Validator>,
-}
-
-/// Parses and compiles every embedded schema, once. The schemas are part of the program, so
-/// a broken one is a bug in the build, not an input error; the unit tests compile them all.
-fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let (infos, validators) = EMBEDDED
+/// What `schema list` shows of every kind, read from the schema files once (parsing only:
+/// no schema is compiled for it).
+fn infos() -> &'static [KindInfo] {
+    static INFOS: OnceLock<Vec<KindInfo>> = OnceLock::new();
+    INFOS.get_or_init(|| {
+        EMBEDDED
             .iter()
             .map(|embedded| {
-                let schema: Value = serde_json::from_str(embedded.text).unwrap_or_else(|e| {
-                    panic!("embedded schema `{}` is not JSON: {e}", embedded.name)
-                });
+                let schema = parse(embedded);
                 let text = |key: &str| {
                     schema
                         .get(key)
@@ -193,28 +186,42 @@ fn registry() -> &'static Registry {
                         .unwrap_or_default()
                         .to_string()
                 };
-                let info = KindInfo {
+                KindInfo {
                     name: embedded.name,
                     title: text("title"),
                     description: text("description"),
                     id: text("$id"),
-                };
-                let validator = jsonschema::draft202012::options()
-                    .should_validate_formats(true)
-                    .build(&schema)
-                    .unwrap_or_else(|e| {
-                        panic!("embedded schema `{}` does not compile: {e}", embedded.name)
-                    });
-                (info, validator)
+                }
             })
-            .unzip();
-        Registry { infos, validators }
+            .collect()
+    })
+}
+
+/// An embedded schema as JSON. The schemas are part of the program, so a broken one is a bug
+/// in the build, not an input error; the unit tests parse and compile them all.
+fn parse(embedded: &Embedded) -> Value {
+    serde_json::from_str(embedded.text)
+        .unwrap_or_else(|e| panic!("embedded schema `{}` is not JSON: {e}", embedded.name))
+}
+
+/// The validator of `EMBEDDED[index]`, compiled on its first use and kept for the process.
+/// Compiling is per kind because it is the costly part (the URL patterns above all): a
+/// process that validates one kind pays for that one, not for every schema.
+fn validator(index: usize) -> &'static jsonschema::Validator {
+    static VALIDATORS: [OnceLock<jsonschema::Validator>; EMBEDDED.len()] =
+        [const { OnceLock::new() }; EMBEDDED.len()];
+    VALIDATORS[index].get_or_init(|| {
+        let embedded = &EMBEDDED[index];
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&parse(embedded))
+            .unwrap_or_else(|e| panic!("embedded schema `{}` does not compile: {e}", embedded.name))
     })
 }
 
 /// Every kind with a schema, in listing order.
 pub fn kinds() -> &'static [KindInfo] {
-    &registry().infos
+    infos()
 }
 
 /// The names of every kind, in listing order.
@@ -240,22 +247,22 @@ pub fn validate(kind: &str, instance: &Value) -> Result<Vec<Violation>, SchemaEr
             kind: kind.to_string(),
             known: kind_names(),
         })?;
-    let mut violations: Vec<Violation> = registry().validators[index]
+    let mut violations: Vec<Violation> = validator(index)
         .iter_errors(instance)
         .map(|error| {
-            let mut instance_path = error.instance_path.to_string();
+            let mut instance_path = error.instance_path().to_string();
             if let ValidationErrorKind::Required {
                 property: Value::String(member),
-            } = &error.kind
+            } = error.kind()
             {
                 instance_path.push('/');
                 instance_path.push_str(&member.replace('~', "~0").replace('/', "~1"));
             }
-            let message = match &error.kind {
+            let message = match error.kind() {
                 ValidationErrorKind::Pattern { pattern } => PATTERN_PHRASES
                     .iter()
                     .find(|(known, _)| known == pattern)
-                    .map(|(_, phrase)| format!("{} is not {phrase}", error.instance)),
+                    .map(|(_, phrase)| format!("{} is not {phrase}", error.instance())),
                 _ => None,
             }
             .unwrap_or_else(|| error.to_string());
@@ -283,6 +290,9 @@ mod tests {
     fn every_schema_compiles_and_describes_itself() {
         let kinds = kinds();
         assert_eq!(kinds.len(), EMBEDDED.len());
+        for index in 0..EMBEDDED.len() {
+            validator(index);
+        }
         for info in kinds {
             assert!(!info.title.is_empty(), "{} has no title", info.name);
             assert!(
