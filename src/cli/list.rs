@@ -58,7 +58,7 @@ pub fn run(args: ListArgs) -> CmdResult {
             Some(protocol) => c.suite.protocol == protocol.name(),
             None => true,
         })
-        .filter(|c| args.role.map_or(true, |r| r.name() == c.suite.role))
+        .filter(|c| args.role.is_none_or(|r| r.name() == c.suite.role))
         .collect();
     if suites.is_empty() {
         return Err(CliError::new("no suite matches --protocol and --role"));

@@ -548,7 +548,7 @@ impl WalletTarget {
                 ("account", &raw.driver.account),
                 ("ref", &raw.driver.wallet_ref),
             ] {
-                if value.as_deref().map_or(true, str::is_empty) {
+                if value.as_deref().is_none_or(str::is_empty) {
                     return Err(fail(format!(
                         "driver.interactive for a SimpleWallet wallet needs driver.{field}"
                     )));

@@ -101,7 +101,7 @@ fn high_s(signature: &OntSignature) -> OntSignature {
 
 fn der_integer(value: &[u8]) -> Vec<u8> {
     let mut bytes: Vec<u8> = value.iter().copied().skip_while(|b| *b == 0).collect();
-    if bytes.first().map_or(true, |b| b & 0x80 != 0) {
+    if bytes.first().is_none_or(|b| b & 0x80 != 0) {
         bytes.insert(0, 0);
     }
     let mut out = vec![0x02, bytes.len() as u8];

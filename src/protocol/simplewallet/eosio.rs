@@ -426,7 +426,7 @@ fn scaled_amount(integer: &str, fraction: &str, precision: u8) -> Option<i64> {
     let digits = integer
         .bytes()
         .chain(fraction.bytes())
-        .chain(std::iter::repeat(b'0').take(padding));
+        .chain(std::iter::repeat_n(b'0', padding));
     let mut value: i64 = 0;
     for digit in digits {
         // Checked at each step, so any number of leading zeros is fine and no digit count
