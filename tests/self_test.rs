@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use qrconform::harness::selftest::{prove, Progress, SuiteKind, SuiteProof};
 use qrconform::report::{Format, Report};
+use tokio::sync::Semaphore;
 
 struct Quiet;
 
@@ -44,7 +45,7 @@ fn print_matrix(proof: &SuiteProof) {
 }
 
 async fn proven_and_snapshotted(kind: SuiteKind) {
-    let proof = prove(kind, 4, Arc::new(Quiet))
+    let proof = prove(kind, Arc::new(Semaphore::new(4)), Arc::new(Quiet))
         .await
         .expect("the self-test runs");
     print_matrix(&proof);

@@ -372,10 +372,33 @@ pub trait Progress: Send + Sync {
     fn run_finished(&self, suite: &str, done: usize, total: usize, what: &str, elapsed: Duration);
 }
 
-/// Proves one suite: the clean run, then every fault, `jobs` fault runs at a time.
+/// Proves every suite of `kinds` at once, `jobs` runs (clean or faulty, of any suite) at a
+/// time, so both cores stay busy while one suite's last runs finish; the proofs come back in
+/// the order of `kinds`.
+pub async fn prove_all(
+    kinds: &[SuiteKind],
+    jobs: usize,
+    progress: Arc<dyn Progress>,
+) -> Result<Vec<SuiteProof>, String> {
+    let permits = Arc::new(Semaphore::new(jobs.max(1)));
+    let tasks: Vec<_> = kinds
+        .iter()
+        .map(|&kind| tokio::spawn(prove(kind, Arc::clone(&permits), Arc::clone(&progress))))
+        .collect();
+    let mut proofs = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        proofs.push(
+            task.await
+                .map_err(|e| format!("a suite's proof stopped: {e}"))??,
+        );
+    }
+    Ok(proofs)
+}
+
+/// Proves one suite: the clean run, then every fault, each run holding one of `permits`.
 pub async fn prove(
     kind: SuiteKind,
-    jobs: usize,
+    permits: Arc<Semaphore>,
     progress: Arc<dyn Progress>,
 ) -> Result<SuiteProof, String> {
     let started = Instant::now();
@@ -383,10 +406,12 @@ pub async fn prove(
     let suite_id = catalogue.suite.id.clone();
     let faults = kind.faults();
     let total = faults.len() + 1;
-    let (clean, endpoints) = run_all(kind, &[], &catalogue.cases).await?;
+    let (clean, endpoints) = {
+        let _permit = permits.acquire().await;
+        run_all(kind, &[], &catalogue.cases).await?
+    };
     progress.run_finished(&suite_id, 1, total, "clean reference", started.elapsed());
 
-    let permits = Arc::new(Semaphore::new(jobs.max(1)));
     let cases = Arc::new(catalogue.cases.clone());
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(1));
     let mut tasks = Vec::new();
