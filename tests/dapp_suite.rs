@@ -144,7 +144,7 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
     let (addr, stub) = hostile_stub().await;
     // A peer that hangs is given a short timeout, so the test is quick; the others get a
     // generous one, so that a loaded machine cannot turn their FAIL into a TIMEOUT.
-    let short = Duration::from_millis(500);
+    let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
     // (QR path, expected verdict, a fragment of the reason)
     let behaviours = [
@@ -211,7 +211,7 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
             );
             // A case takes at most a few steps of at most the timeout each.
             assert!(
-                elapsed < timeout * 4,
+                elapsed < timeout * 4 + Duration::from_secs(1),
                 "{path} {}: took {elapsed:?}",
                 case.id
             );

@@ -11,10 +11,11 @@ mod common;
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use qrconform::chain::ontology::client::NodeApi;
 use qrconform::chain::ontology::{self as chain, Node, NodeConfig, RunningNode, SendReply};
+use qrconform::clock::Clock;
 use qrconform::net::{ClientLimits, HttpClient, HttpReply};
 use qrconform::protocol::ontology::crypto::{sign, Address, OntId, OntSignature, PrivateKey};
 use qrconform::protocol::ontology::invoke::{build_script, parse_config, substitute_placeholders};
@@ -156,6 +157,8 @@ struct Env {
     chain: RunningNode,
     dapp: RunningDapp,
     http: HttpClient,
+    /// The dApp's clock: virtual, so expiry tests move it instead of sleeping.
+    clock: Clock,
 }
 
 async fn env(faults: &[DappFault]) -> Env {
@@ -174,6 +177,8 @@ async fn env_with(api: NodeApi, tune: impl FnOnce(&mut DappConfig)) -> Env {
         NodeApi::Rpc => chain.rpc_url(),
     };
     let mut config = DappConfig::new(api, url);
+    let clock = Clock::virtual_shared();
+    config.clock = clock.clone();
     tune(&mut config);
     let dapp = dapp::start(config, loopback())
         .await
@@ -182,6 +187,7 @@ async fn env_with(api: NodeApi, tune: impl FnOnce(&mut DappConfig)) -> Env {
         chain,
         dapp,
         http: http(),
+        clock,
     }
 }
 
@@ -313,20 +319,12 @@ fn assert_rejected(reply: &Value, code: i64) -> String {
     reply["result"].as_str().expect("a reason").to_string()
 }
 
-fn unix_now() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-}
-
-/// Sleeps until the QR code's `expire` is in the past.
-async fn wait_past_expiry(qr: &Value) {
+/// Moves the dApp's virtual clock until the QR code's `expire` is in the past.
+async fn wait_past_expiry(env: &Env, qr: &Value) {
     let expire = Duration::from_secs(qr["params"]["expire"].as_u64().expect("expire"));
-    let deadline = expire + Duration::from_millis(50);
-    if let Some(wait) = deadline.checked_sub(unix_now()) {
-        // Waiting for the clock, not for a peer: nothing else could wake this.
-        tokio::time::sleep(wait).await;
-    }
+    env.clock
+        .wait_until(expire + Duration::from_millis(50))
+        .await;
 }
 
 /// The dApp with a zero QR lifetime: every code expires within the second.
@@ -354,7 +352,7 @@ async fn honest_address_login_is_accepted_with_the_success_envelope() {
     assert_eq!(qr["params"]["callback"], format!("{base}/callback/login"));
     assert!(qr["id"].as_str().is_some_and(|id| id.len() == 16));
     let expire = qr["params"]["expire"].as_u64().expect("expire");
-    let now = unix_now().as_secs();
+    let now = env.clock.unix_secs();
     assert!(
         (now + 119..=now + 121).contains(&expire),
         "{expire} vs {now}"
@@ -580,7 +578,7 @@ async fn an_unknown_message_or_id_is_rejected() {
 async fn an_expired_login_is_rejected() {
     let env = short_lived(&[]).await;
     let qr = env.qr("/qr/login").await;
-    wait_past_expiry(&qr).await;
+    wait_past_expiry(&env, &qr).await;
     let reason = assert_rejected(
         &env.post("login", &login_callback(&qr, &wallet())).await,
         80001,
@@ -965,7 +963,7 @@ async fn fault_accept_replay_accepts_the_same_login_twice() {
 async fn fault_accept_expired_accepts_a_login_after_its_qr_code_expired() {
     let env = short_lived(&[DappFault::AcceptExpired]).await;
     let qr = env.qr("/qr/login").await;
-    wait_past_expiry(&qr).await;
+    wait_past_expiry(&env, &qr).await;
     assert_success(
         &env.post("login", &login_callback(&qr, &wallet())).await,
         "login",

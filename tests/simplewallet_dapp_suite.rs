@@ -162,7 +162,7 @@ fn hostile_target(addr: SocketAddr, behaviour: &str, timeout: Duration) -> DappT
 async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
     let catalogue = simplewallet_dapp();
     let (addr, stub) = hostile_stub().await;
-    let short = Duration::from_millis(500);
+    let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
     // (behaviour, expected verdict, a fragment of the reason); `None` for the verdict means
     // the case's own expectation decides (accept-all: positives pass, negatives fail).

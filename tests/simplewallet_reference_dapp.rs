@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use qrconform::chain::eos::{self as eos, EosNodeConfig, RunningEosNode};
+use qrconform::chain::eos::{self as eos, EosNode, EosNodeConfig, RunningEosNode};
+use qrconform::clock::Clock;
 use qrconform::harness::simplewallet::dapp_wallet::{
     HarnessEosWallet, FAKE_TOKEN, FROZEN, MYKEY, MYKEY_REF, OTHER, PLAIN, RESERVED_ROW, WALLET_REF,
 };
@@ -27,25 +28,33 @@ struct Fixture {
     dapp: RunningSwDapp,
     http: HttpClient,
     wallet: HarnessEosWallet,
+    /// The dApp's and the node's clock: virtual, so expiry tests move it instead of sleeping.
+    clock: Clock,
 }
 
 async fn fixture(faults: &[SwDappFault], lifetime: Duration) -> Fixture {
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-    let node = eos::start(EosNodeConfig::empty([9; 32]), loopback)
-        .await
-        .expect("node");
+    let clock = Clock::virtual_shared();
+    let node = eos::serve_node(
+        EosNode::with_clock(EosNodeConfig::empty([9; 32]), clock.clone()),
+        loopback,
+    )
+    .await
+    .expect("node");
     let wallet = HarnessEosWallet::new();
     wallet.register(&node.node());
     let mut config = SwDappConfig::new(node.base_url());
     HarnessEosWallet::ensure_account(&node.node(), config.payee);
     config.faults = faults.iter().copied().collect::<BTreeSet<_>>();
     config.qr_lifetime = lifetime;
+    config.clock = clock.clone();
     let dapp = reference::start(config, loopback).await.expect("dApp");
     Fixture {
         node,
         dapp,
         http: HttpClient::new(ClientLimits::default()),
         wallet,
+        clock,
     }
 }
 
@@ -61,6 +70,11 @@ fn name(text: &str) -> Name {
 }
 
 impl Fixture {
+    /// Lets `time` pass on the virtual clock.
+    async fn pass(&self, time: Duration) {
+        self.clock.wait_until(self.clock.now() + time).await;
+    }
+
     async fn qr(&self, path: &str) -> Request {
         let reply = self
             .http
@@ -277,7 +291,7 @@ async fn a_uuid_counts_once_must_be_issued_and_expires() {
     let f = fixture(&[], Duration::from_secs(1)).await;
     let (uuid, url) = f.login_qr().await;
     // `expired` is the issue time plus 1 s rounded up: at most 2 s away.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    f.pass(Duration::from_millis(2100)).await;
     let late = login_body(PLAIN, &f.wallet.plain_active, WALLET_REF, &uuid).to_string();
     assert_eq!(code(&f.post(&url, late.into_bytes()).await), 3, "expired");
     f.shutdown().await;
@@ -490,7 +504,7 @@ async fn accept_expired_takes_a_login_after_expired() {
     for (faults, expected) in [(vec![], 3), (vec![SwDappFault::AcceptExpired], 0)] {
         let f = fixture(&faults, Duration::from_secs(1)).await;
         let (uuid, url) = f.login_qr().await;
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        f.pass(Duration::from_millis(2100)).await;
         let body = login_body(PLAIN, &f.wallet.plain_active, WALLET_REF, &uuid).to_string();
         assert_eq!(
             code(&f.post(&url, body.into_bytes()).await),

@@ -145,7 +145,7 @@ fn limits(timeout: Duration) -> WalletLimits {
 async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
     let catalogue = simplewallet_wallet();
     let (addr, stub) = hostile_driver().await;
-    let short = Duration::from_millis(500);
+    let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
     // (driver path, timeout, the verdict of accept cases, a fragment of the reason for
     // login and sign cases, and for transfer and transaction cases)

@@ -137,7 +137,7 @@ async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
 async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
     let catalogue = ontology_wallet();
     let (addr, stub) = hostile_driver().await;
-    let short = Duration::from_millis(500);
+    let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
     // (driver path, timeout, the verdicts allowed for accept cases, a fragment of the reason)
     let behaviours: [(&str, Duration, &[Verdict], &str); 5] = [
