@@ -1,7 +1,8 @@
 //! The SimpleWallet signature path on secp256k1 and the EOSIO transaction digest:
 //! eosjs-ecc 4.0.7 signing (a message whose first nonce gives a canonical signature, and one
 //! that needs the retry nonce 2), verify, recover, `SIG_K1_` parsing, and packing an
-//! `eosio.token::transfer` transaction into its id and signing digest.
+//! `eosio.token::transfer` transaction into its id and signing digest; and bare k256
+//! recoverable signing of the same digest, the floor `eos sign` is measured against.
 //!
 //! The messages, key and signatures are those of `vectors/simplewallet/eosjs_ecc.json`; each
 //! bench checks its output once before timing, so a wrong result fails the run rather than
@@ -49,8 +50,8 @@ fn signature(text: &str) -> Signature {
     text.parse().expect("a vector signature")
 }
 
-/// `eos sign` of a message whose attempt 0 is canonical: one RFC 6979 nonce, one ECDSA
-/// signature, then the recovery byte found by recovering up to four keys.
+/// `eos sign` of a message whose attempt 0 is canonical: one RFC 6979 nonce and one ECDSA
+/// signature, whose recovery byte comes from the nonce point.
 #[divan::bench]
 fn eos_sign_first_attempt(bencher: divan::Bencher) {
     let key = dev_key();
@@ -69,6 +70,20 @@ fn eos_sign_retry_nonce_2(bencher: divan::Bencher) {
     let (first, attempt) = key.sign_digest_counting(&sha256(RETRY.as_bytes()));
     assert_eq!((first.to_string().as_str(), attempt), (RETRY_SIGNATURE, 2));
     bencher.bench_local(|| key.sign(black_box(RETRY.as_bytes())));
+}
+
+/// The floor `eos sign` is held to: k256's own recoverable signing of the same digest with
+/// the same key (RFC 6979, low S, the recovery id from the nonce point), bare of any EOS
+/// encoding and of eosjs-ecc's raw-digest nonce.
+#[divan::bench]
+fn k256_sign_recoverable_bare(bencher: divan::Bencher) {
+    let key = k256::ecdsa::SigningKey::from_bytes(&dev_key().to_bytes().into())
+        .expect("the development key");
+    let digest = sha256(FIRST_ATTEMPT.as_bytes());
+    let (_, recid) = key.sign_prehash_recoverable(&digest).expect("signs");
+    assert!(recid.to_byte() < 4);
+    bencher
+        .bench_local(|| key.sign_prehash_recoverable(&sha256(black_box(FIRST_ATTEMPT.as_bytes()))));
 }
 
 /// `eos verify`: a parsed signature and key, the login string in.
