@@ -452,6 +452,16 @@ fn tx_decode_of_the_published_transaction_gives_its_hash_payer_and_call() {
     );
     assert_eq!(tx["invoke"]["operation"], "transfer");
     assert_eq!(tx["verification"], "valid");
+    // A signature that does not hold is still decoded, and the verdict is exit 1.
+    let tampered = PUBLISHED_TX.replacen("8ab6942903", "8ab6942904", 1);
+    assert_ne!(tampered, PUBLISHED_TX);
+    let out = qrconform(&["ontology", "tx", "decode", &tampered], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let tx: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        tx["verification"].as_str().unwrap().starts_with("invalid"),
+        "{tx}"
+    );
     let hash = qrconform(&["ontology", "tx", "hash", "-"], PUBLISHED_TX.as_bytes());
     assert_eq!(
         text(&hash.stdout).trim(),

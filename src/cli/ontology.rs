@@ -56,7 +56,7 @@ pub enum OntologyCommand {
 pub enum TxCommand {
     /// Decode a transaction: header, payer, display hash, the call its script performs
     /// (NeoVM or native form, either SDK's integer encoding) and its signatures, each
-    /// verified.
+    /// verified. Exits 1 when the payer's signature does not verify.
     Decode {
         /// Transaction hex (signed or unsigned form), or `-` to read it from standard input.
         #[arg(value_name = "HEX|-")]
@@ -188,7 +188,13 @@ fn run_tx(cmd: TxCommand) -> CmdResult {
         TxCommand::Decode { tx } => {
             let tx = read_transaction(&tx)?;
             print_json(&describe_transaction(&tx));
-            Ok(Verdict::Positive)
+            // The decoding is the output either way; the exit code is the verdict on the
+            // signatures, as for `verify` (exit 1 when the payer's signature does not hold).
+            Ok(if tx.check_payer_signed().is_ok() {
+                Verdict::Positive
+            } else {
+                Verdict::Negative
+            })
         }
         TxCommand::Hash { tx } => {
             println!("{}", read_transaction(&tx)?.display_hash());
