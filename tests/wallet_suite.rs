@@ -17,7 +17,7 @@ use qrconform::harness::wallet_suite::driver::Driver;
 use qrconform::harness::wallet_suite::{WalletLimits, WalletSuite};
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
-use qrconform::protocol::ontology::crypto::{Address, OntId, PrivateKey};
+use qrconform::protocol::ontology::crypto::{sign, Address, OntId, PrivateKey};
 use qrconform::protocol::ontology::transport;
 use serde_json::{json, Value};
 
@@ -60,6 +60,34 @@ async fn post_to_callback(scan: &[u8], body: Vec<u8>) {
     };
     let client = HttpClient::new(ClientLimits::default());
     let _ = client.post_json(callback, body).await;
+}
+
+/// An honest login callback for the login QR in a `/scan` request, signed by the stub's
+/// key, whose `type` is the other spelling of an account: `account` for an `address` QR
+/// code and the reverse (ONT-L1: one type).
+fn login_with_the_other_type(scan: &[u8]) -> Option<Value> {
+    let request: Value = serde_json::from_slice(scan).ok()?;
+    let decoded = transport::decode(request.get("qr")?.as_str()?).ok()?;
+    let qr = decoded.message;
+    let message = qr["params"]["message"].as_str()?;
+    let other = match qr["params"]["type"].as_str().unwrap_or("address") {
+        "address" => "account",
+        "account" => "address",
+        _ => return None,
+    };
+    let key = PrivateKey::from_seed("hostile/driver");
+    Some(json!({
+        "action": "login",
+        "version": "v1.0.0",
+        "id": qr["id"],
+        "params": {
+            "type": other,
+            "user": Address::from_public_key(&key.public_key()).to_base58(),
+            "message": message,
+            "publickey": key.public_key().to_hex(),
+            "signature": sign(&key, message.as_bytes()).to_hex(),
+        },
+    }))
 }
 
 async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
@@ -126,7 +154,23 @@ async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
             "/hugereply/identity",
             get(move || async move { identity.to_string() }),
         )
-        .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }));
+        .route("/hugereply/scan", post(|| async { "x".repeat(TEN_MB) }))
+        .route(
+            "/other-type/identity",
+            get({
+                let identity = stub_identity();
+                move || async move { identity.to_string() }
+            }),
+        )
+        .route(
+            "/other-type/scan",
+            post(|body: Bytes| async move {
+                if let Some(callback) = login_with_the_other_type(&body) {
+                    post_to_callback(&body, callback.to_string().into_bytes()).await;
+                }
+                json!({"outcome": "completed"}).to_string()
+            }),
+        );
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -224,4 +268,35 @@ async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_it
     }
     stub.abort();
     assert!(judged >= 5 * 8, "only {judged} case runs were judged");
+}
+
+/// `account` and `address` are one type (ONT-L1): a wallet that answers an address QR code
+/// with `type: "account"`, or the reverse, passes the honest logins (ONT-L2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_answering_the_other_spelling_of_the_account_type_passes() {
+    let catalogue = ontology_wallet();
+    let (addr, stub) = hostile_driver().await;
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)
+        .await
+        .expect("node");
+    let limits = WalletLimits {
+        timeout: Duration::from_secs(5),
+        quiet: Duration::ZERO,
+        max_body: 1024 * 1024,
+    };
+    let driver = Driver::Http {
+        base: format!("http://{addr}/other-type"),
+        client: HttpClient::new(ClientLimits::default()),
+    };
+    let suite = WalletSuite::start(driver, running, loopback, None, limits)
+        .await
+        .expect("suite");
+    for id in ["login.address.honest", "login.account.honest"] {
+        let case = catalogue.cases.iter().find(|c| c.id == id).expect("case");
+        let outcome = run(&suite, case).await;
+        assert_eq!(outcome.verdict, Verdict::Pass, "{id}: {}", outcome.reason);
+    }
+    suite.shutdown().await;
+    stub.abort();
 }

@@ -776,7 +776,7 @@ fn compare_actions(actions: &[Action], wanted: &[Action], account: Name) -> Step
                 account
             ));
         }
-        if got.data != want.data {
+        if got.data != want.data && !memo_with_ref_suffix(got, want) {
             let show = |a: &Action| {
                 unpack_action_data(a.account, a.name, &a.data)
                     .map(|v| v.to_string())
@@ -792,6 +792,40 @@ fn compare_actions(actions: &[Action], wanted: &[Action], account: Name) -> Step
         }
     }
     Ok(())
+}
+
+/// Whether `got` is the `want`ed transfer with `&ref=<wallet>` appended to its memo, which
+/// the protocol lets wallets do and dApps must accept (SW-X1): not a failure of the wallet.
+fn memo_with_ref_suffix(got: &Action, want: &Action) -> bool {
+    let (Ok(mut got_data), Ok(want_data)) = (
+        unpack_action_data(got.account, got.name, &got.data),
+        unpack_action_data(want.account, want.name, &want.data),
+    ) else {
+        return false;
+    };
+    let (Some(got_memo), Some(want_memo)) = (
+        got_data
+            .get("memo")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        want_data.get("memo").and_then(Value::as_str),
+    ) else {
+        return false;
+    };
+    let Some(suffix) = got_memo
+        .strip_prefix(want_memo)
+        .and_then(|rest| rest.strip_prefix("&ref="))
+    else {
+        return false;
+    };
+    got_data["memo"] = want_memo.into();
+    if got_data != want_data {
+        return false;
+    }
+    transcript::observe(format!(
+        "the memo carries the wallet's `&ref={suffix}` after dappData, which SW-X1 allows"
+    ));
+    true
 }
 
 /// Starts the harness's mock EOS node on `listen`: an empty chain (the system contracts
@@ -1085,6 +1119,48 @@ mod tests {
         let mut case = catalogue.cases[0].clone();
         case.play = play.to_string();
         case
+    }
+
+    fn transfer(memo: &str, amount: &str) -> Action {
+        let name = |n: &str| n.parse::<Name>().expect("name");
+        Action {
+            account: name("eosio.token"),
+            name: name("transfer"),
+            authorization: vec![PermissionLevel {
+                actor: name("wallettester"),
+                permission: name("active"),
+            }],
+            data: crate::protocol::simplewallet::eosio::Transfer {
+                from: name("wallettester"),
+                to: name("qrcpayee"),
+                quantity: Asset::from_amount(amount, 4, "EOS").expect("asset"),
+                memo: memo.to_string(),
+            }
+            .pack(),
+        }
+    }
+
+    #[test]
+    fn a_memo_with_the_wallets_ref_suffix_is_the_requested_transfer() {
+        let account: Name = "wallettester".parse().expect("name");
+        let want = [transfer("order 42", "1.25")];
+        // SW-X1: dappData, optionally followed by `&ref=<wallet name>`.
+        assert_eq!(
+            compare_actions(&[transfer("order 42&ref=mykey", "1.25")], &want, account),
+            Ok(())
+        );
+        assert_eq!(compare_actions(&want, &want, account), Ok(()));
+        // Anything else in the memo, or the suffix on another change, is still a failure.
+        for (memo, amount) in [
+            ("order 42&other=1", "1.25"),
+            ("order 4&ref=mykey", "1.25"),
+            ("order 42&ref=mykey", "1.26"),
+        ] {
+            let (verdict, reason) =
+                compare_actions(&[transfer(memo, amount)], &want, account).unwrap_err();
+            assert_eq!(verdict, crate::harness::Verdict::Fail, "{memo} {amount}");
+            assert!(reason.contains("carries"), "{reason}");
+        }
     }
 
     fn object(value: Value) -> Map<String, Value> {
