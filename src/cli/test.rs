@@ -11,11 +11,12 @@ use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::harness::catalogue::Catalogue;
 use crate::harness::dapp::DappSuite;
-use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner};
+use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner, StopSignal};
 use crate::harness::selftest::{Reference, SuiteKind};
 use crate::harness::simplewallet::dapp::SwDappSuite;
 use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
-use crate::harness::target::{DappTarget, DriverSpec, WalletTarget};
+use crate::harness::steps::preflight;
+use crate::harness::target::{DappTarget, DriverSpec, WalletTarget, MAX_TIMEOUT_MS};
 use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
 use crate::harness::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::Verdict as CaseVerdict;
@@ -38,9 +39,12 @@ pub enum TestCommand {
     /// and judges the reply, what the back end asked the mock node, and (when declared) its
     /// status probe. The harness runs the mock Ontology node on the target's declared ports.
     #[command(
-        after_help = "Exit codes: 0 every MUST case passed; 1 a conformance failure \
-        (FAIL or TIMEOUT); 2 a harness or configuration error; 3 nothing ran, or the run \
-        was partial.\n\nTargets: `reference` runs the built-in reference dApp in-process \
+        after_help = "Exit codes: 0 every selected MUST case ran and passed; 1 a \
+        conformance failure (FAIL or TIMEOUT); 2 a harness or configuration error (a bad \
+        target file, a back end not reachable before the first case); 3 incomplete: a MUST \
+        case skipped, a negative case whose positive twin did not pass, nothing selected, or \
+        the run stopped (Ctrl-C, SIGTERM, --deadline-secs; reports are still written, marked \
+        partial).\n\nTargets: `reference` runs the built-in reference dApp in-process \
         (with --fault to plant named defects); otherwise a target file, see docs/targets.md."
     )]
     Dapp(DappArgs),
@@ -161,6 +165,10 @@ pub struct SelectArgs {
     /// Output style, as cargo test's.
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
+    /// End the run after this many seconds as if interrupted: the case in flight stops, the
+    /// rest are not run, the reports are written marked partial, and the exit code is 3.
+    #[arg(long, value_name = "SECS")]
+    pub deadline_secs: Option<u64>,
 }
 
 /// Where the run's report goes, and the baseline it is judged with.
@@ -202,6 +210,15 @@ impl SelectArgs {
             list: self.list,
             format: self.format,
             baseline: None,
+            stop: Some(StopSignal::default()),
+        }
+    }
+
+    /// The run's deadline, if one was given.
+    fn deadline(&self) -> Result<Option<Duration>, CliError> {
+        match self.deadline_secs {
+            Some(0) => Err(CliError::new("--deadline-secs must be at least 1")),
+            secs => Ok(secs.map(Duration::from_secs)),
         }
     }
 
@@ -254,6 +271,7 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         options: &options,
         quiet: args.select.quiet(),
         destinations: &destinations,
+        deadline: args.select.deadline()?,
     };
     if args.target == "reference" {
         return run_reference(&runtime, &run, &args.faults);
@@ -266,9 +284,7 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     let mut target =
         DappTarget::from_file(Path::new(&args.target)).map_err(|e| CliError::new(e.to_string()))?;
     if let Some(ms) = args.timeout_ms {
-        if ms == 0 {
-            return Err(CliError::new("--timeout-ms must be positive"));
-        }
+        check_timeout_ms(ms)?;
         target.limits.timeout = Duration::from_millis(ms);
     }
     if target.protocol.name() != args.protocol.name() {
@@ -277,6 +293,11 @@ fn run_dapp(args: DappArgs) -> CmdResult {
             target.protocol.name(),
             target.protocol.name()
         )));
+    }
+    if !options.list {
+        runtime
+            .block_on(preflight(&target))
+            .map_err(CliError::new)?;
     }
     if kind == SuiteKind::SimplewalletDapp {
         return run_simplewallet_target(&runtime, &run, target);
@@ -354,6 +375,16 @@ fn run_reference(runtime: &tokio::runtime::Runtime, run: &Run<'_>, faults: &[Str
     conclude(&execute(runtime, reference, run, target, endpoints)?)
 }
 
+/// `--timeout-ms` must be positive and at most [`MAX_TIMEOUT_MS`].
+fn check_timeout_ms(ms: u64) -> Result<(), CliError> {
+    if ms == 0 || ms > MAX_TIMEOUT_MS {
+        return Err(CliError::new(format!(
+            "--timeout-ms is {ms}; it must be between 1 and {MAX_TIMEOUT_MS}"
+        )));
+    }
+    Ok(())
+}
+
 /// One run's settings besides the suite and its target.
 struct Run<'a> {
     kind: SuiteKind,
@@ -361,6 +392,44 @@ struct Run<'a> {
     options: &'a RunOptions,
     quiet: bool,
     destinations: &'a Destinations,
+    /// The run ends as interrupted after this long.
+    deadline: Option<Duration>,
+}
+
+/// Stops the run on SIGINT, SIGTERM or its deadline, whichever comes first; a second SIGINT
+/// after that exits at once (130), for a peer that will not let go.
+async fn stop_on_signal_or_deadline(stop: StopSignal, deadline: Option<Duration>) {
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        #[cfg(unix)]
+        if let Some(terminate) = terminate.as_mut() {
+            terminate.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    let expired = async {
+        match deadline {
+            Some(deadline) => tokio::time::sleep(deadline).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    let why = tokio::select! {
+        _ = tokio::signal::ctrl_c() => "interrupted (SIGINT)".to_string(),
+        _ = terminated => "terminated (SIGTERM)".to_string(),
+        _ = expired => format!(
+            "its deadline of {} s passed (--deadline-secs)",
+            deadline.unwrap_or_default().as_secs()
+        ),
+    };
+    eprintln!("qrconform: stopping: {why}; writing what ran so far");
+    stop.stop(why);
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!("qrconform: interrupted again: exiting at once");
+        std::process::exit(130);
+    }
 }
 
 /// Runs the catalogue's cases against `suite`, stops it, reports the tally and writes the
@@ -375,6 +444,12 @@ fn execute<S: Runner>(
 ) -> Result<RunSummary, CliError> {
     let started = Instant::now();
     let suite = Arc::new(suite);
+    let watcher = run
+        .options
+        .stop
+        .clone()
+        .filter(|_| !run.options.list)
+        .map(|stop| runtime.spawn(stop_on_signal_or_deadline(stop, run.deadline)));
     let summary = run_cases(
         runtime.handle(),
         Arc::clone(&suite),
@@ -382,6 +457,9 @@ fn execute<S: Runner>(
         run.options,
     );
     let elapsed = started.elapsed();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     if let Ok(suite) = Arc::try_unwrap(suite) {
         runtime.block_on(suite.stop());
     }
@@ -396,6 +474,8 @@ fn execute<S: Runner>(
             baseline: summary.baseline.clone(),
             exit_code: summary.exit_code(),
             total_ms: elapsed.as_millis() as u64,
+            incomplete: summary.incomplete(),
+            partial: summary.stopped.is_some(),
         });
         report.redact(&endpoints);
         let written = run
@@ -600,6 +680,7 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         options: &options,
         quiet: args.select.quiet(),
         destinations: &destinations,
+        deadline: args.select.deadline()?,
     };
     if args.target.as_deref() == Some("reference") {
         return run_reference(&runtime, &run, &args.faults);
@@ -625,9 +706,7 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         )));
     }
     if let Some(ms) = args.timeout_ms {
-        if ms == 0 {
-            return Err(CliError::new("--timeout-ms must be positive"));
-        }
+        check_timeout_ms(ms)?;
         target.timeout = Duration::from_millis(ms);
     }
     if let Some(eos) = args.eos_node {
@@ -720,6 +799,13 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
         summary.tally(),
         elapsed.as_secs_f64()
     );
+    let incomplete = summary.incomplete();
+    if !incomplete.is_empty() {
+        eprintln!("qrconform: the run is incomplete (H-1), so it is not conformant:");
+        for why in &incomplete {
+            eprintln!("  - {why}");
+        }
+    }
     if let Some(baseline) = &summary.baseline {
         let expected = baseline
             .entries

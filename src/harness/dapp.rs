@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
 use super::steps::{
     abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
-    skip, wait_for_expiry, Step,
+    skip, wait_for_expiry, Prefetched, Step,
 };
 use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
@@ -160,6 +160,7 @@ pub struct DappSuite {
     nonce: AtomicU32,
     entropy: Entropy,
     clock: Clock,
+    prefetched: Prefetched,
 }
 
 impl std::fmt::Debug for DappSuite {
@@ -209,6 +210,7 @@ impl DappSuite {
             nonce: AtomicU32::new(1),
             entropy: Entropy::os(),
             clock: Clock::system(),
+            prefetched: Prefetched::default(),
         }
     }
 
@@ -224,6 +226,13 @@ impl DappSuite {
     pub fn seeded(mut self, label: &str) -> Self {
         self.entropy = Entropy::seeded(label);
         self
+    }
+
+    /// Fetches the selected expiry cases' QR codes ahead of the run (see [`Prefetched`]).
+    pub async fn prefetch(&self, cases: &[Case]) {
+        self.prefetched
+            .fill(&self.http, &self.target, cases, "ONT-T1")
+            .await;
     }
 
     /// The origins of the servers the harness runs for this suite (the mock node's two
@@ -283,7 +292,10 @@ impl DappSuite {
     // -----------------------------------------------------------------------------------
 
     async fn fetch_request(&self, case: &Case, source: &QrSource) -> Step<Request> {
-        let text = qr_text(&self.http, source, &self.target.limits, "ONT-T1").await?;
+        let text = match self.prefetched.take(case) {
+            Some(text) => text,
+            None => qr_text(&self.http, source, &self.target.limits, "ONT-T1").await?,
+        };
         let decoded = transport::decode(&text).or_else(|e| {
             fail(format!(
                 "the QR text is not a protocol request (ONT-T1): {e}"

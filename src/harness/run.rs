@@ -4,22 +4,31 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | every selected MUST case passed (warnings, reasoned skips and baselined failures allowed) |
+//! | 0 | every selected MUST case ran and passed (warnings, SHOULD skips and baselined failures allowed) |
 //! | 1 | a conformance failure: a FAIL or a TIMEOUT the baseline does not expect, or a stale baseline entry |
 //! | 2 | a harness or configuration error (an ERROR verdict, a bad target file) |
-//! | 3 | nothing ran (no case selected, or every case skipped) or the run stopped early |
+//! | 3 | incomplete (H-1): nothing ran, a MUST case was skipped, a negative case's twin did not pass, or the run was stopped |
 //!
 //! Cases run one at a time: the mock node's behaviours apply to "the next send", and a
 //! sequential run is also what makes reports reproducible.
+//!
+//! A negative case's PASS counts only when its positive twin passed in the same run (H-2):
+//! the twin is run first, even when the selection left it out, and a negative whose twin did
+//! not pass is not judged (SKIPPED, naming the twin) and leaves the run incomplete. A
+//! [`StopSignal`] (a signal, or the run's deadline) ends the case in flight and every later
+//! one as SKIPPED "not run", and the run as incomplete.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
 use tokio::runtime::Handle;
+use tokio::sync::watch;
 
-use super::catalogue::Case;
+use super::catalogue::{Case, Level};
 use super::dapp::DappSuite;
 use super::simplewallet::dapp::SwDappSuite;
 use super::wallet_suite::WalletSuite;
@@ -30,6 +39,13 @@ use crate::report::baseline::Baseline;
 pub trait Runner: Send + Sync + 'static {
     fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>>;
 
+    /// Work done once before the first of the selected `cases` runs (the dApp suites fetch
+    /// the expiry cases' QR codes, so the waits overlap the other cases).
+    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        let _ = cases;
+        Box::pin(async {})
+    }
+
     /// Stops the servers the suite runs.
     fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 }
@@ -37,6 +53,10 @@ pub trait Runner: Send + Sync + 'static {
 impl Runner for DappSuite {
     fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
         Box::pin(self.run_case(case))
+    }
+
+    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(self.prefetch(cases))
     }
 
     fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
@@ -47,6 +67,10 @@ impl Runner for DappSuite {
 impl Runner for SwDappSuite {
     fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
         Box::pin(self.run_case(case))
+    }
+
+    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(self.prefetch(cases))
     }
 
     fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
@@ -61,6 +85,55 @@ impl Runner for WalletSuite {
 
     fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(self.shutdown())
+    }
+}
+
+/// Why a run stops early: set once, by a signal handler or the run's deadline, and read by
+/// every case. Clones share it.
+#[derive(Debug, Clone)]
+pub struct StopSignal {
+    reason: Arc<watch::Sender<Option<String>>>,
+}
+
+impl Default for StopSignal {
+    fn default() -> Self {
+        StopSignal {
+            reason: Arc::new(watch::Sender::new(None)),
+        }
+    }
+}
+
+impl StopSignal {
+    /// Stops the run for `why` ("interrupted by SIGINT"); the first reason given stays.
+    pub fn stop(&self, why: impl Into<String>) {
+        let why = why.into();
+        self.reason.send_if_modified(|reason| {
+            if reason.is_none() {
+                *reason = Some(why);
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// Why the run was stopped, if it was.
+    pub fn reason(&self) -> Option<String> {
+        self.reason.borrow().clone()
+    }
+
+    /// Waits until the run is stopped, and says why.
+    pub async fn stopped(&self) -> String {
+        let mut receiver = self.reason.subscribe();
+        loop {
+            if let Some(why) = receiver.borrow_and_update().clone() {
+                return why;
+            }
+            if receiver.changed().await.is_err() {
+                // The sender lives as long as `self`: this cannot end, so wait forever.
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 
@@ -86,6 +159,8 @@ pub struct RunOptions {
     /// Failures the team has accepted for now; they pass the run, and passing cases with an
     /// entry fail it as stale.
     pub baseline: Option<Baseline>,
+    /// Stops the run early (a signal, the deadline); `None` runs to the end.
+    pub stop: Option<StopSignal>,
 }
 
 /// What a run produced.
@@ -98,35 +173,86 @@ pub struct RunSummary {
     pub listed: bool,
     /// What became of the baseline's entries.
     pub baseline: Option<crate::report::baseline::BaselineReport>,
+    /// Why the run stopped before its end (a signal, the deadline), if it did.
+    pub stopped: Option<String>,
+    /// Negative cases not judged because their positive twin did not pass (H-2), each with
+    /// the reason.
+    pub twin_breaches: Vec<String>,
 }
 
 impl RunSummary {
-    /// The exit code (see the module documentation).
+    /// The exit code (see the module documentation). A run with a known failure says so (1)
+    /// even when it is also incomplete; an incomplete run is never 0.
     pub fn exit_code(&self) -> u8 {
         if self.listed {
             return 0;
         }
         let count = |v: Verdict| self.outcomes.iter().filter(|o| o.verdict == v).count();
-        if self.planned == 0 || self.outcomes.len() < self.planned {
-            return 3;
-        }
         if count(Verdict::Error) > 0 {
             return 2;
         }
-        let excused = |o: &CaseOutcome| self.baseline.as_ref().is_some_and(|b| b.excuses(&o.id));
         let failing = self
             .outcomes
             .iter()
-            .filter(|o| matches!(o.verdict, Verdict::Fail | Verdict::Timeout) && !excused(o))
+            .filter(|o| matches!(o.verdict, Verdict::Fail | Verdict::Timeout) && !self.excused(o))
             .count();
         let stale = self.baseline.as_ref().map_or(0, |b| b.stale().count());
         if failing + stale > 0 {
             return 1;
         }
-        if count(Verdict::Skipped) == self.outcomes.len() {
+        if !self.incomplete().is_empty() {
             return 3;
         }
         0
+    }
+
+    fn excused(&self, outcome: &CaseOutcome) -> bool {
+        self.baseline
+            .as_ref()
+            .is_some_and(|b| b.excuses(&outcome.id))
+    }
+
+    /// Why the run is incomplete (H-1), one line per reason; empty when it is complete:
+    /// nothing was selected or ran, the run was stopped, a case did not finish, a MUST case
+    /// was skipped for a reason other than the user's selection or the baseline, or a
+    /// negative case's twin did not pass.
+    pub fn incomplete(&self) -> Vec<String> {
+        let mut why = Vec::new();
+        if self.listed {
+            return why;
+        }
+        if self.planned == 0 {
+            why.push("no case was selected".to_string());
+        }
+        if let Some(stopped) = &self.stopped {
+            why.push(format!("the run was stopped: {stopped}"));
+        } else if self.outcomes.len() < self.planned {
+            why.push(format!(
+                "{} of {} selected cases did not finish",
+                self.planned - self.outcomes.len(),
+                self.planned
+            ));
+        }
+        if self.planned > 0 && self.outcomes.iter().all(|o| o.verdict == Verdict::Skipped) {
+            why.push("every case was skipped".to_string());
+        }
+        let twin_breached = |o: &CaseOutcome| {
+            self.twin_breaches
+                .iter()
+                .any(|b| b.starts_with(&format!("{}:", o.id)))
+        };
+        for o in &self.outcomes {
+            if o.verdict == Verdict::Skipped
+                && o.level == Level::MUST
+                && !self.excused(o)
+                && self.stopped.is_none()
+                && !twin_breached(o)
+            {
+                why.push(format!("MUST case {} was skipped: {}", o.id, o.reason));
+            }
+        }
+        why.extend(self.twin_breaches.iter().cloned());
+        why
     }
 
     /// `39 cases: 37 PASS, 1 WARNING, 1 SKIPPED` (verdicts that occurred, in a fixed order).
@@ -175,7 +301,8 @@ fn arguments(options: &RunOptions) -> Arguments {
 }
 
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
-/// async runtime that `handle` belongs to (each case blocks on it).
+/// async runtime that `handle` belongs to (each case blocks on it). `cases` is the whole
+/// catalogue: the options select among them, and a selected negative case's twin runs too.
 pub fn run_cases<S: Runner>(
     handle: &Handle,
     suite: Arc<S>,
@@ -184,20 +311,44 @@ pub fn run_cases<S: Runner>(
 ) -> RunSummary {
     let args = arguments(options);
     let results: Arc<Mutex<Vec<CaseOutcome>>> = Arc::new(Mutex::new(Vec::new()));
+    let breaches: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let played = Arc::new(Played {
+        suite,
+        handle: handle.clone(),
+        stop: options.stop.clone().unwrap_or_default(),
+        outcomes: Mutex::new(HashMap::new()),
+    });
+    let catalogue: Arc<Vec<Case>> = Arc::new(cases.to_vec());
     let trials: Vec<Trial> = cases
         .iter()
         .map(|case| {
             let case = case.clone();
-            let suite = Arc::clone(&suite);
-            let handle = handle.clone();
+            let played = Arc::clone(&played);
+            let catalogue = Arc::clone(&catalogue);
             let results = Arc::clone(&results);
+            let breaches = Arc::clone(&breaches);
             let kind = case.level.label();
             let accepted = options
                 .baseline
                 .as_ref()
                 .and_then(|b| b.entries.get(&case.id).cloned());
             Trial::ignorable_test(case.id.clone(), move || {
-                let outcome = handle.block_on(suite.run(&case));
+                let twin = case
+                    .twin
+                    .as_ref()
+                    .and_then(|id| catalogue.iter().find(|c| &c.id == id))
+                    .map(|twin| played.outcome(twin));
+                let mut outcome = played.outcome(&case);
+                if let Some(twin) = twin {
+                    if let Some(breach) = twin_breach(&outcome, &twin) {
+                        outcome.verdict = Verdict::Skipped;
+                        outcome.reason = breach.clone();
+                        breaches
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(format!("{}: {breach}", outcome.id));
+                    }
+                }
                 let verdict = outcome.verdict;
                 let reason = outcome.reason.clone();
                 results
@@ -230,18 +381,99 @@ pub fn run_cases<S: Runner>(
             .with_kind(kind)
         })
         .collect();
-    let planned = trials.iter().filter(|t| !args.is_filtered_out(t)).count();
+    let selected: Vec<Case> = trials
+        .iter()
+        .zip(cases)
+        .filter(|(t, _)| !args.is_filtered_out(t))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let planned = selected.len();
+    if !options.list && played.stop.reason().is_none() {
+        let stop = played.stop.clone();
+        handle.block_on(async {
+            tokio::select! {
+                () = played.suite.prepare(&selected) => {}
+                _ = stop.stopped() => {}
+            }
+        });
+    }
     let _conclusion = libtest_mimic::run(&args, trials);
     let mut outcomes = results.lock().unwrap_or_else(|p| p.into_inner()).clone();
     // Keep catalogue order whatever order the trials finished in.
     outcomes.sort_by_key(|o| cases.iter().position(|c| c.id == o.id));
     let baseline = options.baseline.as_ref().map(|b| b.apply(&outcomes));
+    let twin_breaches = breaches.lock().unwrap_or_else(|p| p.into_inner()).clone();
     RunSummary {
         planned,
         outcomes,
         listed: options.list,
         baseline,
+        stopped: played.stop.reason(),
+        twin_breaches,
     }
+}
+
+/// Each case's outcome, played at most once per run: a twin played ahead of its negative
+/// case is not played again for its own trial.
+struct Played<S> {
+    suite: Arc<S>,
+    handle: Handle,
+    stop: StopSignal,
+    outcomes: Mutex<HashMap<String, CaseOutcome>>,
+}
+
+impl<S: Runner> Played<S> {
+    fn outcome(&self, case: &Case) -> CaseOutcome {
+        if let Some(done) = self
+            .outcomes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&case.id)
+        {
+            return done.clone();
+        }
+        let started = Instant::now();
+        let outcome = match self.stop.reason() {
+            Some(why) => not_run(case, started, format!("not run: {why}")),
+            None => self.handle.block_on(async {
+                tokio::select! {
+                    outcome = self.suite.run(case) => outcome,
+                    why = self.stop.stopped() => not_run(case, started, format!("stopped while running: {why}")),
+                }
+            }),
+        };
+        self.outcomes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(case.id.clone(), outcome.clone());
+        outcome
+    }
+}
+
+/// The outcome of a case the run did not let finish.
+fn not_run(case: &Case, started: Instant, reason: String) -> CaseOutcome {
+    CaseOutcome::conclude(
+        case,
+        Err((Verdict::Skipped, reason)),
+        Vec::new(),
+        started,
+        Default::default(),
+        String::from("the case runs to its end"),
+    )
+}
+
+/// Why a negative case's PASS does not count (H-2): its twin did not pass in the same run,
+/// so the peer may have rejected the negative for another reason than its own. `None` when
+/// the PASS stands (or the case did not pass, which needs no twin to hold).
+fn twin_breach(outcome: &CaseOutcome, twin: &CaseOutcome) -> Option<String> {
+    if outcome.verdict != Verdict::Pass || matches!(twin.verdict, Verdict::Pass | Verdict::Warning)
+    {
+        return None;
+    }
+    Some(format!(
+        "not judged: the peer rejected this case, but its positive twin {} did not pass in this run ({}: {}), so the rejection may be for another reason than the one under test (H-2)",
+        twin.id, twin.verdict, twin.reason
+    ))
 }
 
 #[cfg(test)]
@@ -271,6 +503,8 @@ mod tests {
             outcomes: verdicts.iter().map(|v| outcome(*v)).collect(),
             listed: false,
             baseline: None,
+            stopped: None,
+            twin_breaches: Vec::new(),
         }
     }
 
@@ -278,7 +512,27 @@ mod tests {
     fn exit_codes_follow_the_contract() {
         use Verdict::*;
         assert_eq!(summary(2, &[Pass, Warning]).exit_code(), 0);
-        assert_eq!(summary(2, &[Pass, Skipped]).exit_code(), 0);
+        // A skipped MUST case leaves the run incomplete; a skipped SHOULD case does not.
+        let mut must_skipped = summary(2, &[Pass, Skipped]);
+        assert_eq!(must_skipped.exit_code(), 3);
+        assert!(must_skipped.incomplete()[0].starts_with("MUST case x was skipped"));
+        must_skipped.outcomes[1].level = crate::harness::catalogue::Level::SHOULD;
+        assert_eq!(must_skipped.exit_code(), 0);
+        // So does a stop, and a negative case whose twin did not pass.
+        let mut stopped = summary(1, &[Pass]);
+        stopped.stopped = Some("interrupted (SIGINT)".into());
+        assert_eq!(stopped.exit_code(), 3);
+        assert!(stopped.incomplete()[0].contains("interrupted"));
+        let mut breached = summary(1, &[Skipped]);
+        breached.twin_breaches = vec!["x: not judged".into()];
+        assert_eq!(breached.exit_code(), 3);
+        assert_eq!(
+            breached.incomplete(),
+            ["every case was skipped", "x: not judged"]
+        );
+        // A known failure is reported as such even in an incomplete run.
+        stopped.outcomes[0].verdict = Fail;
+        assert_eq!(stopped.exit_code(), 1);
         assert_eq!(summary(2, &[Pass, Fail]).exit_code(), 1);
         assert_eq!(summary(2, &[Pass, Timeout]).exit_code(), 1);
         assert_eq!(summary(2, &[Fail, Error]).exit_code(), 2);
@@ -289,6 +543,39 @@ mod tests {
             summary(2, &[Pass, Skipped]).tally(),
             "2 of 2 cases ran: 1 PASS, 1 SKIPPED"
         );
+    }
+
+    #[test]
+    fn a_negative_pass_counts_only_when_its_twin_passed() {
+        let mut negative = outcome(Verdict::Pass);
+        negative.id = "login.replay".into();
+        let mut twin = outcome(Verdict::Pass);
+        twin.id = "login.honest".into();
+        assert_eq!(twin_breach(&negative, &twin), None);
+        twin.verdict = Verdict::Warning;
+        assert_eq!(twin_breach(&negative, &twin), None);
+        twin.verdict = Verdict::Fail;
+        twin.reason = "the back end refused an honest login".into();
+        let breach = twin_breach(&negative, &twin).expect("a breach");
+        assert!(breach.contains("login.honest did not pass"), "{breach}");
+        assert!(breach.contains("refused an honest login"), "{breach}");
+        // A negative that failed stands on its own.
+        negative.verdict = Verdict::Fail;
+        assert_eq!(twin_breach(&negative, &twin), None);
+    }
+
+    #[tokio::test]
+    async fn a_stop_signal_keeps_its_first_reason_and_wakes_waiters() {
+        let stop = StopSignal::default();
+        assert_eq!(stop.reason(), None);
+        let waiter = tokio::spawn({
+            let stop = stop.clone();
+            async move { stop.stopped().await }
+        });
+        stop.stop("interrupted (SIGINT)");
+        stop.stop("terminated (SIGTERM)");
+        assert_eq!(waiter.await.unwrap(), "interrupted (SIGINT)");
+        assert_eq!(stop.reason().as_deref(), Some("interrupted (SIGINT)"));
     }
 
     #[test]

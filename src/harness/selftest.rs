@@ -351,6 +351,8 @@ impl SuiteProof {
             baseline: None,
             exit_code: u8::from(!self.proven()),
             total_ms: self.elapsed.as_millis() as u64,
+            incomplete: Vec::new(),
+            partial: false,
         });
         report.redact(&self.endpoints);
         report.kill_matrix = Some(self.matrix.clone());

@@ -70,18 +70,49 @@ pub fn case_source<'a>(target: &'a DappTarget, case: &Case) -> Step<&'a QrSource
     })
 }
 
-/// A network failure as a verdict: too slow is TIMEOUT; an undeclared host or a bad URL is a
-/// configuration ERROR, and so is a transport failure (a refused or reset connection: the
-/// peer could not be reached, so nothing about it was judged); a body over the cap is FAIL.
+/// A network failure as a verdict (H-6): too slow is TIMEOUT; everything else the peer did
+/// on the wire is its FAIL: a refused or reset connection, garbage instead of HTTP, a body
+/// over the cap, a URL it gave that is malformed or on an origin the target does not declare.
+/// A QR source that cannot be reached at all is caught once, before the first case
+/// ([`preflight`]), as the harness's set-up ERROR.
 pub fn network(step: &str, e: HttpError) -> Stop {
     match e {
         HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
-        HttpError::HostNotAllowed { .. } | HttpError::BadUrl { .. } => {
-            (Verdict::Error, format!("{step}: {e}"))
-        }
-        HttpError::Transport { .. } => (Verdict::Error, format!("{step}: {e}")),
-        HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e}")),
+        HttpError::HostNotAllowed { .. }
+        | HttpError::BadUrl { .. }
+        | HttpError::Transport { .. }
+        | HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e} (H-6)")),
     }
+}
+
+/// Checks, before the first case, that every URL source of `target` accepts a connection,
+/// so that a back end that is not running is one set-up error, not one per case. Names the
+/// first source that cannot be reached.
+pub async fn preflight(target: &DappTarget) -> Result<(), String> {
+    for (key, source) in &target.sources {
+        let QrSource::Url(url) = source else { continue };
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| format!("the QR source `{key}` ({url}) is not a URL: {e}"))?;
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let connect = tokio::net::TcpStream::connect((host, port));
+        match tokio::time::timeout(target.limits.timeout, connect).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                return Err(format!(
+                    "the QR source `{key}` ({url}) cannot be reached: {e}; is the back end running? Nothing was judged"
+                ))
+            }
+            Err(_) => {
+                return Err(format!(
+                    "the QR source `{key}` ({url}) did not accept a connection within {:.1} s; is the back end running? Nothing was judged",
+                    target.limits.timeout.as_secs_f64()
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A peer's body for a reason: lossy UTF-8, trimmed, at most 160 characters.
@@ -153,6 +184,42 @@ pub async fn wait_for_expiry(expire: u64, limits: &Limits, clock: &Clock) -> Ste
     Ok(())
 }
 
+/// QR texts fetched before the run's first case for the cases that wait for expiry, so
+/// that their QR codes' lifetimes pass while the other cases run; each is taken once, by its
+/// case. A fetch that fails here is left to the case, which fetches again and judges.
+#[derive(Debug, Default)]
+pub struct Prefetched(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl Prefetched {
+    /// Fetches the QR texts of the selected expiry cases (`play = "expired"`).
+    pub async fn fill(&self, http: &HttpClient, target: &DappTarget, cases: &[Case], clause: &str) {
+        for case in cases.iter().filter(|c| c.play == "expired") {
+            let Ok(source) = case_source(target, case) else {
+                continue;
+            };
+            if let Ok(text) = qr_text(http, source, &target.limits, clause).await {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(case.id.clone(), text);
+            }
+        }
+    }
+
+    /// The QR text fetched ahead for `case`, once.
+    pub fn take(&self, case: &Case) -> Option<String> {
+        let text = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&case.id)?;
+        transcript::observe(
+            "the QR code was fetched before the run's first case, so its lifetime passed while other cases ran",
+        );
+        Some(text)
+    }
+}
+
 /// A fresh QR text from `source`: the body of a GET, or a command's standard output, trimmed.
 /// `clause` names the profile clause a non-UTF-8 text breaks.
 pub async fn qr_text(
@@ -168,8 +235,8 @@ pub async fn qr_text(
                 .await
                 .map_err(|e| network("fetching the QR code", e))?;
             if reply.status != 200 {
-                return error(format!(
-                    "the QR source {url} answered HTTP {}: {}",
+                return fail(format!(
+                    "the QR source {url} answered HTTP {} instead of a QR text (H-6): {}",
                     reply.status,
                     abbreviate(&reply.body)
                 ));
@@ -183,20 +250,58 @@ pub async fn qr_text(
         .or_else(|e| fail(format!("the QR text is not UTF-8 ({clause}): {e}")))
 }
 
+/// A command's whole process group, killed when this is dropped: a case that ends (done,
+/// timed out, or stopped by a signal) leaves no child or grandchild of a QR or driver
+/// command running. The command must have been started in its own group
+/// ([`own_process_group`]).
+pub(crate) struct ProcessGroup(Option<u32>);
+
+impl ProcessGroup {
+    pub(crate) fn of(child: &tokio::process::Child) -> Self {
+        ProcessGroup(child.id())
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pgid) = self.0.and_then(|id| i32::try_from(id).ok()) {
+            // SAFETY: kill(2) takes plain integers; a group that has already exited makes
+            // it fail with ESRCH, which is ignored.
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Starts `command` in a process group of its own, so [`ProcessGroup`] can end it with its
+/// children.
+pub(crate) fn own_process_group(command: &mut tokio::process::Command) {
+    #[cfg(unix)]
+    command.process_group(0);
+    #[cfg(not(unix))]
+    let _ = command;
+}
+
 async fn run_command(argv: &[String], limits: &Limits) -> Step<Vec<u8>> {
     use tokio::io::AsyncReadExt;
     let Some(program) = argv.first() else {
         return error("the QR command is empty");
     };
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(&argv[1..])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         // Nothing reads its standard error: a pipe would fill and stall a chatty command.
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
+        .kill_on_drop(true);
+    own_process_group(&mut command);
+    let mut child = command
         .spawn()
         .or_else(|e| error(format!("the QR command `{program}` cannot start: {e}")))?;
+    let _group = ProcessGroup::of(&child);
     let limit = limits.max_body;
     let mut stdout = child.stdout.take().ok_or((
         Verdict::Error,

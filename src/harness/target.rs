@@ -80,20 +80,31 @@ pub struct Limits {
     pub timeout: Duration,
     /// The largest body read from the peer.
     pub max_body: usize,
-    /// Allowed difference between the harness clock and the dApp's (profile: default 30 s).
+    /// Allowed difference between the harness clock and the dApp's.
     pub clock_skew_secs: u64,
-    /// The longest the harness waits for a QR code to expire; longer lifetimes skip the
-    /// expiry cases.
+    /// The longest the harness waits for a QR code to expire; a longer wait skips the
+    /// expiry case, and a skipped MUST case leaves the run incomplete.
     pub max_expiry_wait: Duration,
 }
 
+/// The longest `timeout_ms` a target file or `--timeout-ms` may set: ten minutes. A step
+/// that needs longer is a hung peer, and a run must end.
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// The largest `clock_skew_secs` and `max_expiry_wait_secs`: an hour.
+pub const MAX_WAIT_SECS: u64 = 3600;
+
 impl Default for Limits {
+    /// Defaults that let every expiry case run against a back end on the same machine whose
+    /// QR codes live up to a minute (profile: "no default may make an expiry case
+    /// unrunnable"): a second of skew (one clock, or two NTP-synchronised ones) and up to two
+    /// minutes of waiting, most of which overlaps the other cases (the expiry cases' QR codes
+    /// are fetched first).
     fn default() -> Self {
         Limits {
             timeout: Duration::from_secs(5),
             max_body: 1024 * 1024,
-            clock_skew_secs: 30,
-            max_expiry_wait: Duration::from_secs(20),
+            clock_skew_secs: 1,
+            max_expiry_wait: Duration::from_secs(120),
         }
     }
 }
@@ -172,6 +183,14 @@ struct RawLimits {
     max_body_bytes: Option<usize>,
     clock_skew_secs: Option<u64>,
     max_expiry_wait_secs: Option<u64>,
+}
+
+/// Refuses a limit above its bound, naming it.
+fn check_bound(field: &str, value: Option<u64>, max: u64) -> Result<(), String> {
+    match value {
+        Some(value) if value > max => Err(format!("{field} is {value}; at most {max} is allowed")),
+        _ => Ok(()),
+    }
 }
 
 /// Why a target file cannot be used.
@@ -325,6 +344,19 @@ impl DappTarget {
                 "limits.timeout_ms and limits.max_body_bytes must be positive".into(),
             ));
         }
+        check_bound("limits.timeout_ms", raw.limits.timeout_ms, MAX_TIMEOUT_MS).map_err(fail)?;
+        check_bound(
+            "limits.clock_skew_secs",
+            raw.limits.clock_skew_secs,
+            MAX_WAIT_SECS,
+        )
+        .map_err(fail)?;
+        check_bound(
+            "limits.max_expiry_wait_secs",
+            raw.limits.max_expiry_wait_secs,
+            MAX_WAIT_SECS,
+        )
+        .map_err(fail)?;
         Ok(DappTarget {
             name: raw.name,
             version: raw.version,
@@ -596,6 +628,13 @@ impl WalletTarget {
         if timeout.is_zero() {
             return Err(fail("limits.timeout_ms must be positive".into()));
         }
+        check_bound("limits.timeout_ms", raw.limits.timeout_ms, MAX_TIMEOUT_MS).map_err(fail)?;
+        check_bound(
+            "limits.interactive_wait_secs",
+            raw.limits.interactive_wait_secs,
+            MAX_WAIT_SECS,
+        )
+        .map_err(fail)?;
         Ok(WalletTarget {
             name: raw.name,
             version: raw.version,

@@ -233,6 +233,8 @@ pub fn sample() -> Report {
             stale: 1,
             exit_code: 1,
             result: exit_code_words(1).into(),
+            incomplete: Vec::new(),
+            partial: false,
         },
         clauses,
         timing: Timing {

@@ -177,6 +177,19 @@ fn write_page(out: &mut String, report: &Report) -> std::fmt::Result {
         esc(&s.result),
         s.exit_code
     )?;
+    if s.partial {
+        writeln!(
+            out,
+            "<p class=\"result\"><strong>Partial report</strong>: the run was stopped before its end; it holds what ran so far.</p>"
+        )?;
+    }
+    if !s.incomplete.is_empty() {
+        writeln!(out, "<p>Incomplete (H-1), so not conformant:</p>\n<ul>")?;
+        for why in &s.incomplete {
+            writeln!(out, "<li>{}</li>", esc(why))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
     writeln!(out, "</header>")?;
 
     write!(

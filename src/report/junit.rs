@@ -91,6 +91,12 @@ fn case_suite(report: &Report) -> TestSuite {
         Property::new("exit_code", report.summary.exit_code.to_string()),
         Property::new("result", &report.summary.result),
     ]);
+    if report.summary.partial {
+        suite.add_property(Property::new("partial", "true"));
+    }
+    for (i, why) in report.summary.incomplete.iter().enumerate() {
+        suite.add_property(Property::new(format!("incomplete.{}", i + 1), why.as_str()));
+    }
     let stale: Vec<&EntryReport> = report
         .baseline
         .iter()

@@ -69,6 +69,19 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
         s.exit_code,
         inline(&s.result)
     )?;
+    if s.partial {
+        writeln!(
+            out,
+            "**Partial report**: the run was stopped before its end; it holds what ran so far.\n"
+        )?;
+    }
+    if !s.incomplete.is_empty() {
+        writeln!(out, "Incomplete (H-1), so not conformant:\n")?;
+        for why in &s.incomplete {
+            writeln!(out, "- {}", inline(why))?;
+        }
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |"

@@ -110,6 +110,14 @@ pub struct Summary {
     pub exit_code: u8,
     /// The exit code in words.
     pub result: String,
+    /// Why the run is incomplete (H-1): a skipped MUST case, a negative case whose twin did
+    /// not pass, a stop. Absent when the run is complete.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub incomplete: Vec<String>,
+    /// The run was stopped before its end (a signal, its deadline): the report holds what
+    /// ran so far.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub partial: bool,
 }
 
 /// One clause and the cases that check it.
@@ -256,10 +264,10 @@ pub fn vector_set_hash() -> &'static str {
 /// The exit code in words (see `harness::run`).
 pub fn exit_code_words(code: u8) -> &'static str {
     match code {
-        0 => "conformant: every selected MUST case passed",
+        0 => "conformant: every selected MUST case ran and passed",
         1 => "not conformant: a case failed or timed out, or a baseline entry is stale",
         2 => "not judged: a harness or configuration error",
-        _ => "vacuous: nothing ran, or the run was partial",
+        _ => "incomplete: nothing ran, a MUST case was skipped, a negative case's twin did not pass, or the run was stopped",
     }
 }
 
@@ -269,7 +277,7 @@ pub fn exit_code_word(code: u8) -> &'static str {
         0 => "CONFORMANT",
         1 => "NOT CONFORMANT",
         2 => "NOT JUDGED",
-        _ => "VACUOUS",
+        _ => "INCOMPLETE",
     }
 }
 
@@ -289,6 +297,10 @@ pub struct RunFacts<'a> {
     pub baseline: Option<baseline::BaselineReport>,
     pub exit_code: u8,
     pub total_ms: u64,
+    /// Why the run is incomplete (empty when it is complete).
+    pub incomplete: Vec<String>,
+    /// Whether the run was stopped before its end.
+    pub partial: bool,
 }
 
 impl Report {
@@ -371,6 +383,8 @@ impl Report {
                 stale,
                 exit_code: facts.exit_code,
                 result: exit_code_words(facts.exit_code).into(),
+                incomplete: facts.incomplete,
+                partial: facts.partial,
             },
             clauses,
             cases,

@@ -33,7 +33,7 @@ use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::steps::{
     abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
-    skip, wait_for_expiry, Step,
+    skip, wait_for_expiry, Prefetched, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
@@ -143,6 +143,7 @@ pub struct SwDappSuite {
     wallet: HarnessEosWallet,
     entropy: Entropy,
     clock: Clock,
+    prefetched: Prefetched,
 }
 
 impl SwDappSuite {
@@ -176,6 +177,7 @@ impl SwDappSuite {
             wallet,
             entropy: Entropy::os(),
             clock: Clock::system(),
+            prefetched: Prefetched::default(),
         }
     }
 
@@ -191,6 +193,13 @@ impl SwDappSuite {
     pub fn seeded(mut self, label: &str) -> Self {
         self.entropy = Entropy::seeded(label);
         self
+    }
+
+    /// Fetches the selected expiry cases' QR codes ahead of the run (see [`Prefetched`]).
+    pub async fn prefetch(&self, cases: &[Case]) {
+        self.prefetched
+            .fill(&self.http, &self.target, cases, "SW-T1")
+            .await;
     }
 
     /// The origin of the mock EOS node, with the placeholder reports write for it.
@@ -267,7 +276,10 @@ impl SwDappSuite {
         source: &QrSource,
         warnings: &mut Vec<String>,
     ) -> Step<Request> {
-        let text = qr_text(&self.http, source, &self.target.limits, "SW-T1").await?;
+        let text = match self.prefetched.take(case) {
+            Some(text) => text,
+            None => qr_text(&self.http, source, &self.target.limits, "SW-T1").await?,
+        };
         // SW-T1: a QR code's text is the request JSON itself; the deep-link form is for
         // opening the wallet app, not for QR codes.
         let (request, quirks) = Request::from_json_with_quirks(&text).or_else(|e| {

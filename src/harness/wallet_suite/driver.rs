@@ -287,12 +287,14 @@ impl Driver {
         for (key, value) in env {
             command.env(key, value);
         }
+        crate::harness::steps::own_process_group(&mut command);
         let mut child = command.spawn().map_err(|e| {
             (
                 Verdict::Error,
                 format!("the driver command `{}` cannot start: {e}", argv[0]),
             )
         })?;
+        let _group = crate::harness::steps::ProcessGroup::of(&child);
         let mut stdout = child.stdout.take().ok_or((
             Verdict::Error,
             "the driver command has no stdout".to_string(),
