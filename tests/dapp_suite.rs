@@ -17,6 +17,7 @@ use qrconform::harness::catalogue::{ontology_dapp, Case};
 use qrconform::harness::dapp::DappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
+use qrconform::net::Origin;
 
 /// No case may take longer than this, whatever the peer does.
 const CASE_BOUND: Duration = Duration::from_secs(30);
@@ -125,7 +126,7 @@ fn hostile_target(addr: SocketAddr, path: &str, timeout: Duration) -> DappTarget
             QrSource::Url(format!("http://{addr}{path}")),
         )]),
         status: None,
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_origins: vec![Origin::of(&format!("http://{addr}")).expect("origin")],
         node_rest: loopback,
         node_rpc: loopback,
         node_eos: loopback,

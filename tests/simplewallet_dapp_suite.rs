@@ -18,6 +18,7 @@ use qrconform::harness::catalogue::{simplewallet_dapp, Case, Expect};
 use qrconform::harness::simplewallet::dapp::SwDappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
+use qrconform::net::Origin;
 use serde_json::json;
 
 fn unix_now() -> u64 {
@@ -145,7 +146,7 @@ fn hostile_target(addr: SocketAddr, behaviour: &str, timeout: Duration) -> DappT
         protocol: DappProtocol::SimpleWallet,
         sources,
         status: None,
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_origins: vec![Origin::of(&format!("http://{addr}")).expect("origin")],
         node_rest: loopback,
         node_rpc: loopback,
         node_eos: loopback,

@@ -41,6 +41,8 @@ enum Stub {
     CrashesOnCallback,
     /// Accepts connections and never answers.
     Hangs,
+    /// Serves login QR codes whose callback is on another port of the same host.
+    CallbackOnPort(u16),
 }
 
 /// Starts a stub back end on an OS-chosen loopback port; it serves until the test ends.
@@ -98,7 +100,7 @@ fn answer(mut stream: TcpStream, addr: SocketAddr, behaviour: Stub) {
         Stub::Garbage => {
             let _ = stream.write_all(b"\x00\x01this is not HTTP\r\n\r\n");
         }
-        Stub::RejectsEverything | Stub::CrashesOnCallback if is_get => {
+        Stub::RejectsEverything | Stub::CrashesOnCallback | Stub::CallbackOnPort(_) if is_get => {
             let expire = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .expect("clock")
@@ -115,7 +117,10 @@ fn answer(mut stream: TcpStream, addr: SocketAddr, behaviour: Stub) {
                     "dappIcon": format!("http://{addr}/icon.png"),
                     "message": format!("stub login {id}"),
                     "expire": expire,
-                    "callback": format!("http://{addr}/callback"),
+                    "callback": match behaviour {
+                        Stub::CallbackOnPort(port) => format!("http://127.0.0.1:{port}/callback"),
+                        _ => format!("http://{addr}/callback"),
+                    },
                 },
             });
             reply(&mut stream, &qr);
@@ -135,7 +140,7 @@ fn answer(mut stream: TcpStream, addr: SocketAddr, behaviour: Stub) {
             );
         }
         // A crash: the connection ends without a byte of an answer.
-        Stub::CrashesOnCallback | Stub::Hangs => {}
+        Stub::CrashesOnCallback | Stub::Hangs | Stub::CallbackOnPort(_) => {}
     }
 }
 
@@ -486,5 +491,45 @@ fn a_run_past_its_deadline_ends_like_an_interrupted_one() {
         text(&out.stderr).contains("limits.timeout_ms is 86400000; at most 600000"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_callback_on_an_undeclared_port_of_a_declared_host_is_never_contacted() {
+    let dir = scratch_dir("undeclared-port");
+    // A listener on another port of 127.0.0.1 counts every connection it gets.
+    let other = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = other.local_addr().expect("addr").port();
+    let contacted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    std::thread::spawn({
+        let contacted = std::sync::Arc::clone(&contacted);
+        move || {
+            for _ in other.incoming() {
+                contacted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    let addr = stub(Stub::CallbackOnPort(port));
+    let target = login_target(&dir, &format!("{{ url = \"http://{addr}/qr\" }}"));
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        target.to_str().expect("utf-8"),
+        "--exact",
+        "login.address.honest",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "origin http://127.0.0.1:{port}, which the target does not declare"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        contacted.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the undeclared origin was contacted"
     );
 }

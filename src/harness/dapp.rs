@@ -29,7 +29,7 @@ use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
-use crate::net::{ClientLimits, HttpClient, HttpReply};
+use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
     build_script, parse_config, substitute_placeholders, ArgValue, BytesOrigin,
@@ -201,7 +201,7 @@ impl DappSuite {
             request: target.limits.timeout,
             max_body: target.limits.max_body,
         })
-        .with_allowed_hosts(target.allowed_hosts.clone());
+        .with_allowed_origins(target.allowed_origins.clone());
         DappSuite {
             target,
             http,
@@ -973,7 +973,7 @@ pub async fn against_reference(
         protocol: DappProtocol::Ontology,
         sources,
         status: Some(format!("{base}/status/{{id}}")),
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_origins: Origin::of(&base).into_iter().collect(),
         node_rest: loopback,
         node_rpc: loopback,
         node_eos: loopback,

@@ -78,7 +78,7 @@ pub fn case_source<'a>(target: &'a DappTarget, case: &Case) -> Step<&'a QrSource
 pub fn network(step: &str, e: HttpError) -> Stop {
     match e {
         HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
-        HttpError::HostNotAllowed { .. }
+        HttpError::OriginNotAllowed { .. }
         | HttpError::BadUrl { .. }
         | HttpError::Transport { .. }
         | HttpError::TooLarge { .. } => (Verdict::Fail, format!("{step}: {e} (H-6)")),
@@ -369,7 +369,7 @@ mod tests {
             protocol: crate::harness::target::DappProtocol::SimpleWallet,
             sources: Default::default(),
             status: None,
-            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
             node_rest: loopback,
             node_rpc: loopback,
             node_eos: loopback,

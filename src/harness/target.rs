@@ -1,7 +1,7 @@
 //! Targets: what the harness is pointed at. A dApp target file (TOML, `docs/targets.md`)
 //! declares the back end's name and version, where fresh QR codes come from, the ports on
-//! which the harness starts the mock node, an optional status probe, the hosts the harness may
-//! contact, and the limits it runs under. Reading a file validates it into [`DappTarget`];
+//! which the harness starts the mock node, an optional status probe, the origins the harness
+//! may contact, and the limits it runs under. Reading a file validates it into [`DappTarget`];
 //! every mistake is an error naming the field.
 
 use std::collections::BTreeMap;
@@ -10,6 +10,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::net::Origin;
 
 /// The QR sources a dApp target may declare, and what each must produce.
 pub const DAPP_SOURCES: [(&str, &str); 7] = [
@@ -132,8 +134,9 @@ pub struct DappTarget {
     pub sources: BTreeMap<String, QrSource>,
     /// `GET` with `{id}` replaced by the request id → `{"status": …}`.
     pub status: Option<String>,
-    /// Lower-case host names or IP addresses the harness may contact.
-    pub allowed_hosts: Vec<String>,
+    /// The origins (scheme, host, port) the harness may contact (H-5): those of the URL
+    /// sources and the status probe, and any the file adds.
+    pub allowed_origins: Vec<Origin>,
     pub node_rest: SocketAddr,
     pub node_rpc: SocketAddr,
     /// Where the harness serves the mock EOS node (SimpleWallet targets).
@@ -154,8 +157,13 @@ struct RawTarget {
     sources: BTreeMap<String, RawSource>,
     #[serde(default)]
     status: Option<String>,
+    /// Origins the harness may contact besides those of the sources and the status probe
+    /// (a callback served on another port, say).
     #[serde(default)]
-    allowed_hosts: Option<Vec<String>>,
+    allowed_origins: Option<Vec<String>>,
+    /// Replaced by `allowed_origins`; read only to say so.
+    #[serde(default)]
+    allowed_hosts: Option<toml::Value>,
     #[serde(default)]
     limits: RawLimits,
 }
@@ -272,7 +280,7 @@ impl DappTarget {
             }
         };
         let mut sources = BTreeMap::new();
-        let mut hosts = Vec::new();
+        let mut origins = Vec::new();
         for (key, source) in raw.sources {
             if !protocol.sources().iter().any(|(known, _)| *known == key) {
                 let known: Vec<&str> = protocol.sources().iter().map(|(k, _)| *k).collect();
@@ -283,7 +291,10 @@ impl DappTarget {
             }
             let source = match (source.url, source.command) {
                 (Some(url), None) => {
-                    hosts.push(host_of(&url).map_err(|e| fail(format!("sources.\"{key}\": {e}")))?);
+                    host_of(&url).map_err(|e| fail(format!("sources.\"{key}\": {e}")))?;
+                    origins.push(
+                        Origin::of(&url).map_err(|e| fail(format!("sources.\"{key}\": {e}")))?,
+                    );
                     QrSource::Url(url)
                 }
                 (None, Some(command)) if !command.is_empty() && !command[0].is_empty() => {
@@ -306,18 +317,25 @@ impl DappTarget {
                     "status `{status}` has no `{{id}}` placeholder"
                 )));
             }
-            hosts.push(
-                host_of(&status.replace("{id}", "x")).map_err(|e| fail(format!("status: {e}")))?,
-            );
+            let probe = status.replace("{id}", "x");
+            host_of(&probe).map_err(|e| fail(format!("status: {e}")))?;
+            origins.push(Origin::of(&probe).map_err(|e| fail(format!("status: {e}")))?);
         }
-        let allowed_hosts = match raw.allowed_hosts {
-            Some(list) => list.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
-            None => {
-                hosts.sort();
-                hosts.dedup();
-                hosts
-            }
-        };
+        if raw.allowed_hosts.is_some() {
+            return Err(fail(
+                "allowed_hosts was replaced by allowed_origins, which also names the scheme and \
+                 port: allowed_origins = [\"http://127.0.0.1:8081\"] (the origins of the sources \
+                 and the status probe are allowed already)"
+                    .into(),
+            ));
+        }
+        for (i, url) in raw.allowed_origins.iter().flatten().enumerate() {
+            host_of(url).map_err(|e| fail(format!("allowed_origins[{i}]: {e}")))?;
+            origins.push(Origin::of(url).map_err(|e| fail(format!("allowed_origins[{i}]: {e}")))?);
+        }
+        origins.sort();
+        origins.dedup();
+        let allowed_origins = origins;
         let addr = |field: &str, value: Option<String>, default: &str| {
             socket_addr(origin, field, value, default)
         };
@@ -363,7 +381,7 @@ impl DappTarget {
             protocol,
             sources,
             status: raw.status,
-            allowed_hosts,
+            allowed_origins,
             node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
             node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
             node_eos: addr("node.eos", raw.node.eos, "127.0.0.1:8888")?,
@@ -389,10 +407,24 @@ invoke = { command = ["./mint", "invoke"] }
 "#;
 
     #[test]
-    fn a_good_file_resolves_with_hosts_from_its_urls() {
+    fn a_good_file_resolves_with_origins_from_its_urls() {
         let t = DappTarget::parse("t", GOOD).unwrap();
         assert_eq!(t.name, "shop");
-        assert_eq!(t.allowed_hosts, vec!["127.0.0.1", "localhost"]);
+        let shown: Vec<String> = t.allowed_origins.iter().map(Origin::to_string).collect();
+        assert_eq!(shown, ["http://127.0.0.1:8080", "http://localhost:8080"]);
+        // The file can add an origin; the old host list is refused with the fix.
+        let added = GOOD.replace(
+            "status =",
+            "allowed_origins = [\"http://127.0.0.1:8081\"]\nstatus =",
+        );
+        let t = DappTarget::parse("t", &added).unwrap();
+        assert_eq!(t.allowed_origins.len(), 3);
+        let old = GOOD.replace("status =", "allowed_hosts = [\"127.0.0.1\"]\nstatus =");
+        let err = DappTarget::parse("t", &old).unwrap_err().to_string();
+        assert!(
+            err.contains("allowed_origins = [\"http://127.0.0.1:8081\"]"),
+            "{err}"
+        );
         assert_eq!(t.sources.len(), 2);
         assert_eq!(t.limits, Limits::default());
         assert_eq!(t.node_rest.port(), 0);

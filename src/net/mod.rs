@@ -116,8 +116,49 @@ pub enum HttpError {
     TooLarge { url: String, limit: usize },
     #[error("`{url}` is not an http:// URL the harness can fetch: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error("{url} is on host `{host}`, which the target does not declare")]
-    HostNotAllowed { url: String, host: String },
+    #[error("{url} is on origin {origin}, which the target does not declare (H-5)")]
+    OriginNotAllowed { url: String, origin: Origin },
+}
+
+/// A URL's origin: scheme, host and port (the scheme's default port when none is written).
+/// The allow-list compares all three, so another port of a declared host is another origin.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub scheme: String,
+    /// Lower case; an IPv6 address without brackets.
+    pub host: String,
+    pub port: u16,
+}
+
+impl Origin {
+    /// The origin of `url`, naming what is wrong with it.
+    pub fn of(url: &str) -> Result<Origin, String> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| format!("`{url}` has no host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let port = parsed
+            .port_or_known_default()
+            .ok_or_else(|| format!("`{url}` has no port and its scheme has no default one"))?;
+        Ok(Origin {
+            scheme: parsed.scheme().to_string(),
+            host,
+            port,
+        })
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "{}://[{}]:{}", self.scheme, self.host, self.port)
+        } else {
+            write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
+        }
+    }
 }
 
 impl HttpError {
@@ -140,8 +181,8 @@ pub struct HttpReply {
 pub struct HttpClient {
     inner: reqwest::Client,
     limits: ClientLimits,
-    /// When set, only these hosts are contacted (H-5).
-    allowed_hosts: Option<Vec<String>>,
+    /// When set, only these origins are contacted (H-5).
+    allowed_origins: Option<Vec<Origin>>,
 }
 
 impl HttpClient {
@@ -162,18 +203,17 @@ impl HttpClient {
         HttpClient {
             inner,
             limits,
-            allowed_hosts: None,
+            allowed_origins: None,
         }
     }
 
-    /// The same client, restricted to `hosts` (compared without case; IPv6 without
-    /// brackets).
-    pub fn with_allowed_hosts(mut self, hosts: Vec<String>) -> Self {
-        self.allowed_hosts = Some(hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect());
+    /// The same client, restricted to `origins` (scheme, host and port).
+    pub fn with_allowed_origins(mut self, origins: Vec<Origin>) -> Self {
+        self.allowed_origins = Some(origins);
         self
     }
 
-    /// Checks that `url` is an http URL on an allowed host.
+    /// Checks that `url` is an http URL on an allowed origin.
     pub fn check_url(&self, url: &str) -> Result<(), HttpError> {
         let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::BadUrl {
             url: url.to_string(),
@@ -188,18 +228,20 @@ impl HttpClient {
                 ),
             });
         }
-        let host = parsed
-            .host_str()
-            .unwrap_or("")
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
-        match &self.allowed_hosts {
-            Some(allowed) if !allowed.contains(&host) => Err(HttpError::HostNotAllowed {
+        let Some(allowed) = &self.allowed_origins else {
+            return Ok(());
+        };
+        let origin = Origin::of(url).map_err(|reason| HttpError::BadUrl {
+            url: url.to_string(),
+            reason,
+        })?;
+        if allowed.contains(&origin) {
+            Ok(())
+        } else {
+            Err(HttpError::OriginNotAllowed {
                 url: url.to_string(),
-                host,
-            }),
-            _ => Ok(()),
+                origin,
+            })
         }
     }
 

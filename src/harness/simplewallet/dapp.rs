@@ -37,7 +37,7 @@ use crate::harness::steps::{
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
 use crate::harness::CaseOutcome;
-use crate::net::{ClientLimits, HttpClient, HttpReply};
+use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey};
 use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
@@ -169,7 +169,7 @@ impl SwDappSuite {
             request: target.limits.timeout,
             max_body: target.limits.max_body,
         })
-        .with_allowed_hosts(target.allowed_hosts.clone());
+        .with_allowed_origins(target.allowed_origins.clone());
         SwDappSuite {
             target,
             http,
@@ -766,7 +766,7 @@ pub async fn against_reference(
         protocol: DappProtocol::SimpleWallet,
         sources,
         status: None,
-        allowed_hosts: vec!["127.0.0.1".into()],
+        allowed_origins: Origin::of(&base).into_iter().collect(),
         node_rest: loopback,
         node_rpc: loopback,
         node_eos: loopback,
