@@ -9,6 +9,7 @@ pub mod chain;
 pub mod cli;
 pub mod clock;
 pub mod entropy;
+pub mod escape;
 pub mod harness;
 pub mod net;
 pub mod protocol;

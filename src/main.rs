@@ -15,7 +15,11 @@ fn main() -> ExitCode {
         Ok(Verdict::Negative) => ExitCode::from(1),
         Ok(Verdict::Vacuous) => ExitCode::from(3),
         Err(err) => {
-            eprintln!("qrconform: error: {err}");
+            // Errors can quote a peer (a driver's identity, a node's answer).
+            eprintln!(
+                "qrconform: error: {}",
+                qrconform::escape::escape_controls_in_lines(&err.to_string())
+            );
             ExitCode::from(2)
         }
     }

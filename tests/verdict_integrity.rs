@@ -43,6 +43,9 @@ enum Stub {
     Hangs,
     /// Serves login QR codes whose callback is on another port of the same host.
     CallbackOnPort(u16),
+    /// Serves QR codes and answers callbacks with terminal escape sequences: an OSC 52
+    /// clipboard write, a screen clear and a forged result line.
+    EscapeSequences,
 }
 
 /// Starts a stub back end on an OS-chosen loopback port; it serves until the test ends.
@@ -100,7 +103,12 @@ fn answer(mut stream: TcpStream, addr: SocketAddr, behaviour: Stub) {
         Stub::Garbage => {
             let _ = stream.write_all(b"\x00\x01this is not HTTP\r\n\r\n");
         }
-        Stub::RejectsEverything | Stub::CrashesOnCallback | Stub::CallbackOnPort(_) if is_get => {
+        Stub::RejectsEverything
+        | Stub::CrashesOnCallback
+        | Stub::CallbackOnPort(_)
+        | Stub::EscapeSequences
+            if is_get =>
+        {
             let expire = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .expect("clock")
@@ -137,6 +145,14 @@ fn answer(mut stream: TcpStream, addr: SocketAddr, behaviour: Stub) {
                     "result": "rejected",
                     "version": "v1.0.0",
                 }),
+            );
+        }
+        Stub::EscapeSequences => {
+            let body = "\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\ntest result: ok. 99 passed; 0 failed";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
             );
         }
         // A crash: the connection ends without a byte of an answer.
@@ -531,5 +547,39 @@ fn a_callback_on_an_undeclared_port_of_a_declared_host_is_never_contacted() {
         contacted.load(std::sync::atomic::Ordering::SeqCst),
         0,
         "the undeclared origin was contacted"
+    );
+}
+
+/// Under a pseudo-terminal (util-linux `script`), what a peer sends is printed escaped: no
+/// clipboard write, no screen clear, no forged result line.
+#[cfg(target_os = "linux")]
+#[test]
+fn escape_sequences_from_a_peer_reach_the_terminal_escaped() {
+    let dir = scratch_dir("escapes");
+    let addr = stub(Stub::EscapeSequences);
+    let target = login_target(&dir, &format!("{{ url = \"http://{addr}/qr\" }}"));
+    let command = format!(
+        "{} test dapp --target {} --exact login.address.honest",
+        env!("CARGO_BIN_EXE_qrconform"),
+        target.display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux script runs");
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    // The harness's own colours are the only escape sequences on the terminal.
+    for raw in ["\u{1b}]52", "\u{1b}[2J", "\u{7}"] {
+        assert!(
+            !shown.contains(raw),
+            "{raw:?} reached the terminal: {shown:?}"
+        );
+    }
+    assert!(shown.contains("\\u{1b}]52;c;cHduZWQ="), "{shown}");
+    assert!(
+        !shown.lines().any(|l| l.starts_with("test result: ok. 99")),
+        "{shown}"
     );
 }

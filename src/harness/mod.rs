@@ -114,6 +114,8 @@ impl CaseOutcome {
             Ok(()) => (Verdict::Warning, warnings.join("; ")),
             Err((verdict, reason)) => (verdict, reason),
         };
+        // Reasons quote the peer, and they are printed to a terminal.
+        reason = crate::escape::escape_controls(&reason).into_owned();
         if verdict == Verdict::Fail && case.level == Level::SHOULD {
             verdict = Verdict::Warning;
             reason = format!("SHOULD: {reason}");
