@@ -310,6 +310,9 @@ impl ServeCommand {
 }
 
 pub fn run(cmd: ServeCommand) -> CmdResult {
+    // A person wiring a wallet or a back end to these servers sees every request, and why
+    // a callback was refused, on standard error.
+    crate::net::log_requests_to_stderr();
     match cmd {
         ServeCommand::Node {
             protocol: Protocol::Ontology,

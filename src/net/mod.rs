@@ -2,19 +2,86 @@
 //! on an address (port 0 picks a free one) and stopping it within a bound, and an HTTP client
 //! that never trusts the peer (timeouts on every step, no redirects, no proxies, bodies read
 //! up to a limit).
+//!
+//! Every server holds its peers to the same limits (H-4, H-5): at most [`MAX_CONNECTIONS`]
+//! connections at once (more wait in the listen backlog), [`HEADER_READ_TIMEOUT`] to send a
+//! request's headers, including on a kept-alive connection waiting for its next request, and
+//! [`MAX_CONNECTION_AGE`] for any connection. For the `serve` commands,
+//! [`log_requests_to_stderr`] turns on one line per request.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::sync::{oneshot, watch, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::transcript::{self, Exchange, Sender};
 
 /// How long a stopping server waits for open connections before dropping them: a peer that
 /// holds a connection open must not hold the harness.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// The most connections one server holds at once; further ones wait in the kernel's listen
+/// backlog until one closes, so a flood of idle connections cannot exhaust the harness's
+/// file descriptors or memory.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// How long a peer has to send a request's headers once the server waits for them: on a new
+/// connection, and on a kept-alive one between requests. A slow or idle connection is closed
+/// after this (slowloris).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest any connection lives, busy or not: a peer that trickles a body or keeps a
+/// connection busy forever is cut off.
+pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(300);
+
+/// Whether servers print a line per request on standard error (the `serve` commands).
+static LOG_REQUESTS: AtomicBool = AtomicBool::new(false);
+
+/// Turns on, for the whole process, one line per request on standard error: method, path,
+/// status, and the verdict a handler attached with [`LoggedVerdict`]. For `serve` commands,
+/// so a person wiring a wallet or a back end sees why a request was refused.
+pub fn log_requests_to_stderr() {
+    LOG_REQUESTS.store(true, Ordering::Relaxed);
+}
+
+/// What a handler concluded about a request (a callback accepted, or refused and why), for
+/// the request log. Handlers insert it into the response's extensions.
+#[derive(Debug, Clone)]
+pub struct LoggedVerdict(pub String);
+
+/// The request log's middleware: a no-op unless [`log_requests_to_stderr`] was called.
+async fn log_request(request: Request, next: Next) -> Response {
+    if !LOG_REQUESTS.load(Ordering::Relaxed) {
+        return next.run(request).await;
+    }
+    let method = request.method().clone();
+    let path = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_string(),
+        |p| p.as_str().to_string(),
+    );
+    let response = next.run(request).await;
+    let verdict = response
+        .extensions()
+        .get::<LoggedVerdict>()
+        .map(|v| format!(" {}", crate::escape::escape_controls(&v.0)))
+        .unwrap_or_default();
+    // The path is the peer's: shown escaped, and cut so one line stays one line.
+    let path: String = crate::escape::escape_controls(&path)
+        .chars()
+        .take(200)
+        .collect();
+    eprintln!("{method} {path} {}{verdict}", response.status().as_u16());
+    response
+}
 
 /// A running server.
 #[derive(Debug)]
@@ -69,19 +136,75 @@ pub async fn serve(addr: SocketAddr, router: axum::Router) -> Result<ServerHandl
     let addr = listener
         .local_addr()
         .map_err(|e| format!("failed to read the address bound for {addr}: {e}"))?;
+    let router = router.layer(axum::middleware::from_fn(log_request));
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        // An accept error ends the server; the handle's owner sees the port stop answering.
-        let _ = server.await;
-    });
+    let task = tokio::spawn(accept_loop(listener, router, stopped));
     Ok(ServerHandle {
         addr,
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+/// Accepts connections until `stopped`, each under the limits in the module docs; then asks
+/// every open connection to finish its request in flight and close, for at most
+/// [`SHUTDOWN_GRACE`], and drops whatever is left.
+async fn accept_loop(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stopping, stop_signal) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    loop {
+        let permit = tokio::select! {
+            _ = &mut stopped => break,
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let stream = tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors or a connection reset before it was accepted: try
+                // again shortly rather than spin or stop serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        while connections.try_join_next().is_some() {}
+        let service = TowerToHyperService::new(router.clone());
+        let mut stop_signal = stop_signal.clone();
+        connections.spawn(async move {
+            let _permit = permit;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            let age = tokio::time::sleep(MAX_CONNECTION_AGE);
+            tokio::pin!(age);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = &mut age => {}
+                _ = stop_signal.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+    }
+    let _ = stopping.send(true);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
 }
 
 /// Limits for talking to a peer that is under test.

@@ -30,6 +30,7 @@ use super::callback::{self, Outcome};
 use super::qr::{self, Issuer};
 use super::session::{Kind, Session};
 use super::{DappFault, Shared};
+use crate::net::LoggedVerdict;
 use crate::reference::http::{icon, json_reply, not_found, text};
 
 /// The largest callback body read: a signMultiMessage callback is a few kilobytes.
@@ -129,10 +130,17 @@ async fn callback_route(
             if !shared.has(DappFault::NoIdEcho) && !id.is_null() {
                 reply.insert("id".into(), id);
             }
+            let logged = if error == 0 {
+                "accepted".to_string()
+            } else {
+                format!("refused: {error} {desc}: {result}")
+            };
             reply.insert("error".into(), error.into());
             reply.insert("desc".into(), desc.into());
             reply.insert("result".into(), result);
-            json_reply(StatusCode::OK, &Value::Object(reply))
+            let mut response = json_reply(StatusCode::OK, &Value::Object(reply));
+            response.extensions_mut().insert(LoggedVerdict(logged));
+            response
         }
     }
 }

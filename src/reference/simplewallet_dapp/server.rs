@@ -29,6 +29,7 @@ use serde_json::Value;
 use super::judge::{self, Rejection};
 use super::qr::{self, Issued, Issuer};
 use super::{Shared, SwDappFault};
+use crate::net::LoggedVerdict;
 use crate::reference::http::{icon, json_reply, not_found, text};
 
 /// The largest post body read: a login post is a few hundred bytes.
@@ -79,7 +80,13 @@ async fn qr_code(
 }
 
 fn reply(shared: &Shared, verdict: Result<(), Rejection>) -> Response {
-    json_reply(StatusCode::OK, &judge::reply(shared, verdict))
+    let logged = match &verdict {
+        Ok(()) => "accepted".to_string(),
+        Err(rejection) => format!("refused: {}", rejection.reason),
+    };
+    let mut response = json_reply(StatusCode::OK, &judge::reply(shared, verdict));
+    response.extensions_mut().insert(LoggedVerdict(logged));
+    response
 }
 
 /// Judges a post's body with `judge`, or answers a body that is not a JSON object: with a
