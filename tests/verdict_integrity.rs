@@ -583,3 +583,49 @@ fn escape_sequences_from_a_peer_reach_the_terminal_escaped() {
         "{shown}"
     );
 }
+
+/// A wallet driver that fails at `/identity` still gets its reports: every selected case
+/// ERROR with the reason, exit 2 (H-6: the run could not be set up).
+#[test]
+fn a_driver_that_fails_at_identity_still_gets_a_report() {
+    let dir = scratch_dir("identity-fails");
+    let addr = stub(Stub::Garbage);
+    let reports = dir.join("reports");
+    let out = qrconform(&[
+        "test",
+        "wallet",
+        "--driver",
+        &format!("http://{addr}"),
+        "--report-dir",
+        reports.to_str().expect("utf-8"),
+        "login.",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("identity"), "{stderr}");
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("ontology-wallet.json")).expect("JSON report"),
+    )
+    .expect("JSON");
+    assert_eq!(json["summary"]["exit_code"], 2);
+    let cases = json["cases"].as_array().expect("cases");
+    assert!(!cases.is_empty());
+    for case in cases {
+        assert!(case["id"].as_str().unwrap().starts_with("login."), "{case}");
+        assert_eq!(case["verdict"], "ERROR", "{case}");
+        assert!(
+            case["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("the run could not start:"),
+            "{case}"
+        );
+    }
+    for file in [
+        "ontology-wallet.md",
+        "ontology-wallet.html",
+        "ontology-wallet.junit.xml",
+    ] {
+        assert!(reports.join(file).exists(), "{file}");
+    }
+}

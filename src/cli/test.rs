@@ -11,7 +11,9 @@ use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::harness::catalogue::Catalogue;
 use crate::harness::dapp::DappSuite;
-use crate::harness::run::{run_cases, OutputFormat, RunOptions, RunSummary, Runner, StopSignal};
+use crate::harness::run::{
+    run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, Runner, StopSignal,
+};
 use crate::harness::selftest::{Reference, SuiteKind};
 use crate::harness::simplewallet::dapp::SwDappSuite;
 use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
@@ -294,17 +296,22 @@ fn run_dapp(args: DappArgs) -> CmdResult {
             target.protocol.name()
         )));
     }
+    let info = TargetInfo {
+        name: target.name.clone(),
+        version: target.version.clone(),
+        ..kind.target(Vec::new())
+    };
     if !options.list {
         runtime
             .block_on(preflight(&target))
-            .map_err(CliError::new)?;
+            .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     }
     if kind == SuiteKind::SimplewalletDapp {
-        return run_simplewallet_target(&runtime, &run, target);
+        return run_simplewallet_target(&runtime, &run, target, info);
     }
     let suite = runtime
         .block_on(DappSuite::start(target))
-        .map_err(CliError::new)?;
+        .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     if !run.quiet {
         eprintln!(
             "target: {} {} (mock node: REST {}, JSON-RPC {})",
@@ -314,13 +321,8 @@ fn run_dapp(args: DappArgs) -> CmdResult {
             suite.node().rpc_url()
         );
     }
-    let target = TargetInfo {
-        name: suite.target().name.clone(),
-        version: suite.target().version.clone(),
-        ..kind.target(Vec::new())
-    };
     let endpoints = suite.endpoints();
-    conclude(&execute(&runtime, suite, &run, target, endpoints)?)
+    conclude(&execute(&runtime, suite, &run, info, endpoints)?)
 }
 
 /// Runs the SimpleWallet dApp suite against a target file's back end.
@@ -328,10 +330,11 @@ fn run_simplewallet_target(
     runtime: &tokio::runtime::Runtime,
     run: &Run<'_>,
     target: DappTarget,
+    info: TargetInfo,
 ) -> CmdResult {
     let suite = runtime
         .block_on(SwDappSuite::start(target))
-        .map_err(CliError::new)?;
+        .map_err(|e| set_up_failed(run, info.clone(), e))?;
     if !run.quiet {
         eprintln!(
             "target: {} {} (mock EOS node: {})",
@@ -340,13 +343,8 @@ fn run_simplewallet_target(
             suite.node().base_url()
         );
     }
-    let target = TargetInfo {
-        name: suite.target().name.clone(),
-        version: suite.target().version.clone(),
-        ..run.kind.target(Vec::new())
-    };
     let endpoints = suite.endpoints();
-    conclude(&execute(runtime, suite, run, target, endpoints)?)
+    conclude(&execute(runtime, suite, run, info, endpoints)?)
 }
 
 /// Runs the suite against the built-in reference with `faults` planted.
@@ -489,6 +487,57 @@ fn execute<S: Runner>(
         }
     }
     Ok(summary)
+}
+
+/// The harness could not set up the run (a driver failing at `/identity`, a node port it
+/// cannot bind, a back end not reachable before the first case): every selected case is
+/// ERROR with `reason`, the requested reports are still written, and the error exits 2.
+fn set_up_failed(run: &Run<'_>, target: TargetInfo, reason: String) -> CliError {
+    if run.options.list || run.destinations.is_empty() {
+        return CliError::new(reason);
+    }
+    let started = Instant::now();
+    let outcomes: Vec<_> = selected_cases(&run.catalogue.cases, run.options)
+        .iter()
+        .map(|case| {
+            crate::harness::CaseOutcome::conclude(
+                case,
+                Err((
+                    CaseVerdict::Error,
+                    format!("the run could not start: {reason}"),
+                )),
+                Vec::new(),
+                started,
+                Default::default(),
+                String::from("the harness sets up the run"),
+            )
+        })
+        .collect();
+    let report = Report::build(RunFacts {
+        catalogue: run.catalogue,
+        catalogue_text: run.kind.catalogue_text(),
+        target,
+        planned: outcomes.len(),
+        outcomes: &outcomes,
+        baseline: None,
+        exit_code: 2,
+        total_ms: 0,
+        incomplete: Vec::new(),
+        partial: false,
+    });
+    match run.destinations.write(&report, &run.catalogue.suite.id) {
+        Ok(written) => {
+            if !run.quiet {
+                for path in written {
+                    eprintln!("qrconform: wrote {}", path.display());
+                }
+            }
+            CliError::new(reason)
+        }
+        Err(e) => CliError::new(format!(
+            "{reason}; and the report could not be written: {e}"
+        )),
+    }
 }
 
 /// Maps a run to the exit-code contract.
@@ -721,10 +770,15 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
     });
+    let info = TargetInfo {
+        name: target.name.clone(),
+        version: target.version.clone(),
+        ..kind.target(Vec::new())
+    };
     if kind == SuiteKind::SimplewalletWallet {
         let suite = runtime
             .block_on(start_simplewallet_wallet_suite(&target, svg_dir))
-            .map_err(CliError::new)?;
+            .map_err(|e| set_up_failed(&run, info.clone(), e))?;
         if !run.quiet {
             eprintln!(
                 "target: {} {} (wallet {} key {}; harness dApp {}; mock EOS node {})",
@@ -736,17 +790,12 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
                 suite.node().base_url()
             );
         }
-        let info = TargetInfo {
-            name: target.name.clone(),
-            version: target.version.clone(),
-            ..kind.target(Vec::new())
-        };
         let endpoints = suite.endpoints();
         return conclude(&execute(&runtime, suite, &run, info, endpoints)?);
     }
     let suite = runtime
         .block_on(start_wallet_suite(&target, svg_dir))
-        .map_err(CliError::new)?;
+        .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     if !run.quiet {
         eprintln!(
             "target: {} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
@@ -758,11 +807,6 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
             suite.node().rpc_url()
         );
     }
-    let info = TargetInfo {
-        name: target.name.clone(),
-        version: target.version.clone(),
-        ..kind.target(Vec::new())
-    };
     let endpoints = suite.endpoints();
     conclude(&execute(&runtime, suite, &run, info, endpoints)?)
 }

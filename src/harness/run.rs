@@ -300,6 +300,19 @@ fn arguments(options: &RunOptions) -> Arguments {
     }
 }
 
+/// The cases of `cases` that `options` select (FILTER, `--exact`, `--skip`), in order.
+pub fn selected_cases(cases: &[Case], options: &RunOptions) -> Vec<Case> {
+    let args = arguments(options);
+    cases
+        .iter()
+        .filter(|case| {
+            let trial = Trial::test(case.id.clone(), || Ok(())).with_kind(case.level.label());
+            !args.is_filtered_out(&trial)
+        })
+        .cloned()
+        .collect()
+}
+
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
 /// async runtime that `handle` belongs to (each case blocks on it). `cases` is the whole
 /// catalogue: the options select among them, and a selected negative case's twin runs too.
