@@ -843,13 +843,7 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
         summary.tally(),
         elapsed.as_secs_f64()
     );
-    let incomplete = summary.incomplete();
-    if !incomplete.is_empty() {
-        eprintln!("qrconform: the run is incomplete (H-1), so it is not conformant:");
-        for why in &incomplete {
-            eprintln!("  - {why}");
-        }
-    }
+
     if let Some(baseline) = &summary.baseline {
         let expected = baseline
             .entries
@@ -869,7 +863,16 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
     }
     if summary.planned == 0 {
         eprintln!("qrconform: no case matched the filter; nothing ran (exit 3)");
-    } else if summary.exit_code() == 3 {
-        eprintln!("qrconform: no case could run against this target (exit 3)");
+        return;
+    }
+    let incomplete = summary.incomplete();
+    if !incomplete.is_empty() {
+        eprintln!(
+            "qrconform: the run is incomplete (H-1), so it is not conformant (exit {}):",
+            summary.exit_code()
+        );
+        for why in &incomplete {
+            eprintln!("  - {why}");
+        }
     }
 }

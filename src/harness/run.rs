@@ -233,7 +233,10 @@ impl RunSummary {
                 self.planned
             ));
         }
-        if self.planned > 0 && self.outcomes.iter().all(|o| o.verdict == Verdict::Skipped) {
+        if self.planned > 0
+            && self.stopped.is_none()
+            && self.outcomes.iter().all(|o| o.verdict == Verdict::Skipped)
+        {
             why.push("every case was skipped".to_string());
         }
         let twin_breached = |o: &CaseOutcome| {
