@@ -170,12 +170,18 @@ fn rand_id(seed: &str) -> u64 {
 
 /// An Ontology target file with one login source and no `[limits]`.
 fn login_target(dir: &Path, source: &str) -> PathBuf {
+    target_file(dir, &format!("\"login.address\" = {source}\n"), "")
+}
+
+/// An Ontology target file in `dir` with these `[sources]` lines and `[limits]` lines, its
+/// node on a port that was free a moment ago.
+fn target_file(dir: &Path, sources: &str, limits: &str) -> PathBuf {
     let node = free_port();
     scratch_file(
         dir,
         "target.toml",
         &format!(
-            "name = \"stub\"\nversion = \"0\"\n\n[node]\nrest = \"127.0.0.1:{node}\"\nrpc = \"127.0.0.1:0\"\n\n[sources]\n\"login.address\" = {source}\n"
+            "name = \"stub\"\nversion = \"0\"\n\n[node]\nrest = \"127.0.0.1:{node}\"\nrpc = \"127.0.0.1:0\"\n\n[sources]\n{sources}\n[limits]\n{limits}\n"
         ),
     )
 }
@@ -408,13 +414,12 @@ fn sigint_stops_a_run_against_a_hanging_back_end_with_partial_reports_and_no_pro
     let addr = stub(Stub::Hangs);
     // One source hangs on the network; the other is a command whose child and grandchild
     // would outlive the run if their process group were not ended.
-    let node = free_port();
-    let target = scratch_file(
+    let target = target_file(
         &dir,
-        "target.toml",
         &format!(
-            "name = \"hangs\"\nversion = \"0\"\n\n[node]\nrest = \"127.0.0.1:{node}\"\nrpc = \"127.0.0.1:0\"\n\n[sources]\n\"login.address\" = {{ url = \"http://{addr}/qr\" }}\n\"login.ontid\" = {{ command = [\"sh\", \"-c\", \"sleep 3141 & sleep 3142\"] }}\n\n[limits]\ntimeout_ms = 60000\n"
+            "\"login.address\" = {{ url = \"http://{addr}/qr\" }}\n\"login.ontid\" = {{ command = [\"sh\", \"-c\", \"sleep 3141 & sleep 3142\"] }}"
         ),
+        "timeout_ms = 60000",
     );
     let reports = dir.join("reports");
     let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
@@ -464,13 +469,10 @@ fn sigint_stops_a_run_against_a_hanging_back_end_with_partial_reports_and_no_pro
 fn a_run_past_its_deadline_ends_like_an_interrupted_one() {
     let dir = scratch_dir("deadline");
     let addr = stub(Stub::Hangs);
-    let node = free_port();
-    let target = scratch_file(
+    let target = target_file(
         &dir,
-        "target.toml",
-        &format!(
-            "name = \"hangs\"\nversion = \"0\"\n\n[node]\nrest = \"127.0.0.1:{node}\"\nrpc = \"127.0.0.1:0\"\n\n[sources]\n\"login.address\" = {{ url = \"http://{addr}/qr\" }}\n\n[limits]\ntimeout_ms = 60000\n"
-        ),
+        &format!("\"login.address\" = {{ url = \"http://{addr}/qr\" }}"),
+        "timeout_ms = 60000",
     );
     let reports = dir.join("reports");
     let started = Instant::now();
@@ -494,12 +496,10 @@ fn a_run_past_its_deadline_ends_like_an_interrupted_one() {
     );
     assert_partial_reports(&reports);
     // Bounds on limits are named.
-    let bad = scratch_file(
+    let bad = target_file(
         &dir,
-        "bad.toml",
-        &format!(
-            "name = \"x\"\nversion = \"0\"\n\n[sources]\n\"login.address\" = {{ url = \"http://{addr}/qr\" }}\n\n[limits]\ntimeout_ms = 86400000\n"
-        ),
+        &format!("\"login.address\" = {{ url = \"http://{addr}/qr\" }}"),
+        "timeout_ms = 86400000",
     );
     let out = qrconform(&["test", "dapp", "--target", bad.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
