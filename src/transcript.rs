@@ -8,14 +8,16 @@
 //! once on one runtime (the self-test's fault runs) never mix their records. Outside a scope,
 //! recording does nothing.
 //!
-//! Bodies are kept up to [`BODY_CAP`] bytes, so a peer that floods cannot bloat a report.
+//! Bodies are kept up to [`BODY_CAP`] bytes, with a marker saying how much was cut, so a peer
+//! that floods cannot bloat a report.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-/// The most of a body a transcript keeps.
+/// The most of a body a transcript (and so a report) keeps of each request or response;
+/// the rest is cut and the cut marked with the full length.
 pub const BODY_CAP: usize = 4096;
 
 /// Who sent the request of an exchange.
@@ -98,21 +100,29 @@ pub fn placeholder(value: impl Into<String>, placeholder: impl Into<String>) {
     with_current(|r| r.placeholders.push(pair));
 }
 
-/// A body as transcript text: UTF-8 (lossy), at most [`BODY_CAP`] bytes, with the full size
-/// noted when cut.
+/// A body as transcript text: UTF-8 (lossy), at most [`BODY_CAP`] bytes, with a marker
+/// saying how much was cut.
 pub fn body_text(bytes: &[u8]) -> String {
-    if bytes.len() <= BODY_CAP {
-        return String::from_utf8_lossy(bytes).into_owned();
+    kept_body_text(bytes, bytes.len())
+}
+
+/// Like [`body_text`], for a body of `full_len` bytes of which only `kept` (a prefix) is at
+/// hand, as the mock nodes' records keep them: the marker counts what the record cut too.
+pub fn kept_body_text(kept: &[u8], full_len: usize) -> String {
+    let full_len = full_len.max(kept.len());
+    if kept.len() <= BODY_CAP && full_len == kept.len() {
+        return String::from_utf8_lossy(kept).into_owned();
     }
-    let mut cut = BODY_CAP;
+    let mut cut = kept.len().min(BODY_CAP);
     // Cut on a character boundary when the body is text.
-    while cut > 0 && (bytes[cut] & 0xC0) == 0x80 {
+    while cut > 0 && cut < kept.len() && (kept[cut] & 0xC0) == 0x80 {
         cut -= 1;
     }
     format!(
-        "{}… [{} bytes in all]",
-        String::from_utf8_lossy(&bytes[..cut]),
-        bytes.len()
+        "{}… [{} of {} bytes cut]",
+        String::from_utf8_lossy(&kept[..cut]),
+        full_len - cut,
+        full_len
     )
 }
 
@@ -161,8 +171,22 @@ mod tests {
     fn bodies_are_capped_on_a_character_boundary() {
         let long = "é".repeat(BODY_CAP);
         let text = body_text(long.as_bytes());
-        assert!(text.ends_with(&format!("[{} bytes in all]", long.len())));
+        assert!(text.ends_with(&format!(
+            "[{} of {} bytes cut]",
+            long.len() - BODY_CAP,
+            long.len()
+        )));
         assert!(text.len() < BODY_CAP + 40);
         assert_eq!(body_text(b"short"), "short");
+    }
+
+    #[test]
+    fn a_kept_prefix_is_marked_with_the_full_length() {
+        assert_eq!(kept_body_text(b"abc", 3), "abc");
+        assert_eq!(kept_body_text(b"abc", 10), "abc… [7 of 10 bytes cut]");
+        let kept = vec![b'x'; 3 * BODY_CAP];
+        let text = kept_body_text(&kept, 1_000_000);
+        assert!(text.ends_with(&format!("[{} of 1000000 bytes cut]", 1_000_000 - BODY_CAP)));
+        assert!(text.len() < BODY_CAP + 40);
     }
 }

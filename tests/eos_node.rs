@@ -392,7 +392,10 @@ async fn every_request_is_recorded_served_or_refused() {
         }
     );
     assert_eq!(record[1].status, 500);
-    assert_eq!(record[1].body["account_name"], "nosuchuser");
+    assert_eq!(
+        record[1].body_json().expect("JSON")["account_name"],
+        "nosuchuser"
+    );
     assert_eq!(record[3].tx_id.as_deref(), Some(id.as_str()));
     assert_eq!(record[3].method, "POST");
     assert_eq!(record[4].tx_id.as_deref(), Some(id.as_str()));

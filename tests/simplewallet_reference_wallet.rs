@@ -144,6 +144,7 @@ impl Env {
             "dappName": "test dapp", "dappIcon": "http://127.0.0.1/icon.png",
             "expired": now() + 600,
         });
+        self.dapp.open_case(token);
         let url = self.dapp.callback_url(token);
         match action {
             "login" => {

@@ -5,7 +5,9 @@
 //! the protocols use (token transfers, identity look-ups) and answers with the real node's
 //! envelopes, codes and not-found forms. It also records every request it received and can be
 //! told to misbehave for one request, so that suites can check what a peer asked the chain
-//! and how it copes with a chain that says no.
+//! and how it copes with a chain that says no. That record is bounded whatever a peer sends
+//! ([`request_log`]).
 
 pub mod eos;
 pub mod ontology;
+pub mod request_log;

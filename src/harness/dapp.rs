@@ -24,7 +24,7 @@ use super::steps::{
 };
 use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
 use super::wallet::{signature_hex, HarnessWallet, SigForm};
-use super::{node_exchange, CaseOutcome};
+use super::{dropped_node_requests, node_exchange, CaseOutcome};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::clock::Clock;
@@ -261,15 +261,16 @@ impl DappSuite {
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
         let started = Instant::now();
         let mut warnings = Vec::new();
-        let before = self.running.node.requests().len();
+        let mark = self.running.node.request_mark();
         let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
         // What the dApp asked the mock node during the case belongs to its transcript too.
-        let requests = self.running.node.requests();
-        record.exchanges.extend(
-            requests[before.min(requests.len())..]
-                .iter()
-                .map(|r| node_exchange(r, &self.running)),
-        );
+        let (requests, dropped) = self.running.node.requests_since(mark);
+        record
+            .exchanges
+            .extend(requests.iter().map(|r| node_exchange(r, &self.running)));
+        if dropped > 0 {
+            record.observations.push(dropped_node_requests(dropped));
+        }
         CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 

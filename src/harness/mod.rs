@@ -161,9 +161,21 @@ pub fn node_exchange(request: &RecordedRequest, running: &RunningNode) -> Exchan
         by: Sender::Peer,
         method,
         url: format!("{}{path}", base.trim_end_matches('/')),
-        request: (!request.body.is_empty()).then(|| transcript::body_text(request.body.as_bytes())),
+        request: (request.body_len > 0)
+            .then(|| transcript::kept_body_text(request.body.as_bytes(), request.body_len)),
         status: None,
         response: Some(format!("node error {}", request.error)),
         error: None,
     }
+}
+
+/// The observation a case records when the peer sent the mock node more requests during the
+/// case than the node's record keeps
+/// ([`crate::chain::request_log::MAX_RECORDED_REQUESTS`]).
+pub fn dropped_node_requests(dropped: u64) -> String {
+    format!(
+        "{dropped} of the peer's requests to the mock node during this case were dropped from \
+         the node's record, which keeps the last {}",
+        crate::chain::request_log::MAX_RECORDED_REQUESTS
+    )
 }

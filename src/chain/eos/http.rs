@@ -1,7 +1,8 @@
 //! The node's HTTP face (SW-N1): nodeos's paths, JSON bodies in and out, and its error
 //! envelope `{code, message, error:{code, name, what, details:[{message}]}}` with nodeos's
 //! HTTP statuses. The rules live in [`super::ledger`]; this layer reads bodies, records
-//! every request (served or refused) and writes answers.
+//! every request (served or refused; the record is bounded, see
+//! [`crate::chain::request_log`]) and writes answers.
 //!
 //! | path | body | answer |
 //! |---|---|---|
@@ -89,7 +90,7 @@ async fn answer(
     body: Body,
 ) -> Response {
     let path = uri.path().to_string();
-    let (recorded_body, outcome, tx_id) = match to_bytes(body, MAX_BODY_BYTES).await {
+    let ((body, body_len), outcome, tx_id) = match to_bytes(body, MAX_BODY_BYTES).await {
         Err(_) => {
             let error = NodeError {
                 status: 413,
@@ -98,11 +99,11 @@ async fn answer(
                     format!("the request body exceeds {MAX_BODY_BYTES} bytes"),
                 )
             };
-            (Value::Null, Err(error), None)
+            ((String::new(), 0), Err(error), None)
         }
         Ok(bytes) => {
             let (outcome, tx_id) = serve(node, endpoint, &bytes);
-            (RecordedRequest::body_value(&bytes), outcome, tx_id)
+            (RecordedRequest::body_fields(&bytes), outcome, tx_id)
         }
     };
     let (status, reply) = match &outcome {
@@ -113,7 +114,8 @@ async fn answer(
         seq: 0,
         method: method.to_string(),
         path,
-        body: recorded_body,
+        body,
+        body_len,
         status,
         outcome: match &outcome {
             Ok(_) => Outcome::Served,

@@ -25,6 +25,10 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::chain::request_log::{body_prefix, cap_field, Numbered, RequestLog};
+pub use crate::chain::request_log::{
+    MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
+};
 use crate::protocol::simplewallet::crypto::{PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::{
     format_time_point_sec, transaction_json, Action, Asset, Name, PermissionLevel, Transaction,
@@ -49,8 +53,6 @@ pub const MAX_MEMO_BYTES: usize = 256;
 /// How deep account permissions delegate to other accounts' permissions (nodeos's default
 /// `max_authority_depth` is 6).
 const MAX_AUTHORITY_DEPTH: usize = 6;
-/// At most this much of a request body is kept in the record when it is not JSON.
-pub const RECORDED_BODY_BYTES: usize = 16 * 1024;
 /// At most this many rows of a table are answered at once.
 pub const MAX_TABLE_ROWS: usize = 1000;
 /// `server_version` in `get_info`.
@@ -355,9 +357,13 @@ pub struct RecordedRequest {
     pub method: String,
     /// `/v1/chain/get_info` and so on.
     pub path: String,
-    /// The body as JSON, or as a JSON string (at most [`RECORDED_BODY_BYTES`]) when it is
-    /// not JSON; `null` when empty.
-    pub body: Value,
+    /// The body as text (UTF-8, lossy), at most [`RECORDED_BODY_BYTES`] of it: the record
+    /// keeps text rather than parsed JSON, whose size in memory a peer could multiply
+    /// ([`Self::body_json`] parses it when asked).
+    pub body: String,
+    /// The full length of the body in bytes (more than `body.len()` when it was cut; 0 when
+    /// the body was refused unread).
+    pub body_len: usize,
     pub status: u16,
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -365,19 +371,33 @@ pub struct RecordedRequest {
     pub tx_id: Option<String>,
 }
 
+impl Numbered for RecordedRequest {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+}
+
 impl RecordedRequest {
-    /// The request body as the record keeps it.
-    pub fn body_value(body: &[u8]) -> Value {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Value::Null;
+    /// The body as the record keeps it: its first [`RECORDED_BODY_BYTES`] as text, and its
+    /// full length.
+    pub fn body_fields(body: &[u8]) -> (String, usize) {
+        (body_prefix(body, RECORDED_BODY_BYTES), body.len())
+    }
+
+    /// Whether the body was longer than the record keeps.
+    pub fn body_cut(&self) -> bool {
+        self.body_len > self.body.len()
+    }
+
+    /// The body as JSON, when it was kept whole and is JSON.
+    pub fn body_json(&self) -> Option<Value> {
+        if self.body_cut() {
+            return None;
         }
-        match serde_json::from_slice::<Value>(body) {
-            Ok(value) => value,
-            Err(_) => {
-                let cut = &body[..body.len().min(RECORDED_BODY_BYTES)];
-                Value::String(String::from_utf8_lossy(cut).into_owned())
-            }
-        }
+        serde_json::from_str(&self.body).ok()
     }
 
     pub fn is_refused(&self) -> bool {
@@ -407,7 +427,8 @@ pub struct Ledger {
     transactions: Vec<StoredTransaction>,
     by_id: HashMap<String, usize>,
     pub behaviours: Behaviours,
-    requests: Vec<RecordedRequest>,
+    /// The last [`MAX_RECORDED_REQUESTS`] requests.
+    requests: RequestLog<RecordedRequest>,
 }
 
 /// A block's id: SHA-256(chain id ‖ number BE) with the number in the first 4 bytes.
@@ -570,7 +591,7 @@ impl Ledger {
             transactions: Vec::new(),
             by_id: HashMap::new(),
             behaviours: Behaviours::default(),
-            requests: Vec::new(),
+            requests: RequestLog::default(),
         };
         for spec in config.accounts {
             ledger.add_account(spec, now_ms);
@@ -1339,14 +1360,44 @@ impl Ledger {
         &self.transactions
     }
 
-    /// Adds a request to the record, numbering it.
+    /// Adds a request to the record, numbering it, cutting its body to
+    /// [`RECORDED_BODY_BYTES`] and its other text to [`RECORDED_FIELD_BYTES`], and dropping
+    /// the oldest request past [`MAX_RECORDED_REQUESTS`].
     pub fn record(&mut self, mut request: RecordedRequest) {
-        request.seq = self.requests.len() as u64;
+        cap_field(&mut request.method, RECORDED_FIELD_BYTES);
+        cap_field(&mut request.path, RECORDED_FIELD_BYTES);
+        if let Some(id) = &mut request.tx_id {
+            cap_field(id, RECORDED_FIELD_BYTES);
+        }
+        if let Outcome::Refused { name, .. } = &mut request.outcome {
+            cap_field(name, RECORDED_FIELD_BYTES);
+        }
+        request.body_len = request.body_len.max(request.body.len());
+        if request.body.len() > RECORDED_BODY_BYTES {
+            request.body = body_prefix(request.body.as_bytes(), RECORDED_BODY_BYTES);
+        }
         self.requests.push(request);
     }
 
+    /// The kept requests (the last [`MAX_RECORDED_REQUESTS`]), in arrival order.
     pub fn requests(&self) -> &[RecordedRequest] {
-        &self.requests
+        self.requests.entries()
+    }
+
+    /// The sequence number the next request will get: a mark for
+    /// [`Self::requests_since`].
+    pub fn request_mark(&self) -> u64 {
+        self.requests.mark()
+    }
+
+    /// The kept requests numbered `mark` or later, and how many of those were dropped.
+    pub fn requests_since(&self, mark: u64) -> (&[RecordedRequest], u64) {
+        (self.requests.since(mark), self.requests.dropped_since(mark))
+    }
+
+    /// How many requests were dropped from the record to keep it bounded.
+    pub fn dropped_requests(&self) -> u64 {
+        self.requests.dropped()
     }
 }
 
@@ -2123,11 +2174,13 @@ mod tests {
     fn the_record_numbers_requests_in_order() {
         let mut l = ledger();
         for path in ["/a", "/b"] {
+            let (body, body_len) = RecordedRequest::body_fields(b"not json");
             l.record(RecordedRequest {
                 seq: 99,
                 method: "POST".into(),
                 path: path.into(),
-                body: RecordedRequest::body_value(b"not json"),
+                body,
+                body_len,
                 status: 404,
                 outcome: Outcome::Refused {
                     code: 0,
@@ -2139,7 +2192,56 @@ mod tests {
         let seqs: Vec<u64> = l.requests().iter().map(|r| r.seq).collect();
         assert_eq!(seqs, [0, 1]);
         assert_eq!(l.requests()[0].body, "not json");
+        assert_eq!(l.requests()[0].body_json(), None);
         assert_eq!(l.requests()[1].error_name(), Some("exception"));
-        assert_eq!(RecordedRequest::body_value(b""), Value::Null);
+        assert_eq!(RecordedRequest::body_fields(b""), (String::new(), 0));
+    }
+
+    fn flood_entry(n: usize, body: &[u8]) -> RecordedRequest {
+        let (body, body_len) = RecordedRequest::body_fields(body);
+        RecordedRequest {
+            seq: 0,
+            method: "POST".into(),
+            path: format!("/v1/chain/push_transaction#{n}"),
+            body,
+            body_len,
+            status: 400,
+            outcome: Outcome::Refused {
+                code: code::INVALID_HTTP_REQUEST,
+                name: "invalid_http_request".into(),
+            },
+            tx_id: None,
+        }
+    }
+
+    #[test]
+    fn a_flood_keeps_the_record_bounded_and_counts_what_it_dropped() {
+        let mut l = ledger();
+        // A JSON array much larger than the kept prefix: kept as text, cut, not parsed.
+        let huge = format!("[{}0]", "0,".repeat(RECORDED_BODY_BYTES));
+        let flood = MAX_RECORDED_REQUESTS * 2 + 5;
+        let mark = l.request_mark();
+        for n in 0..flood {
+            l.record(flood_entry(n, huge.as_bytes()));
+            assert!(l.requests().len() <= MAX_RECORDED_REQUESTS);
+        }
+        assert_eq!(l.requests().len(), MAX_RECORDED_REQUESTS);
+        assert_eq!(l.dropped_requests(), (flood - MAX_RECORDED_REQUESTS) as u64);
+        for r in l.requests() {
+            assert_eq!(r.body.len(), RECORDED_BODY_BYTES);
+            assert_eq!(r.body_len, huge.len());
+            assert!(r.body_cut());
+            assert_eq!(r.body_json(), None, "a cut body is not parsed");
+        }
+        let (kept, dropped) = l.requests_since(mark);
+        assert_eq!(kept.len(), MAX_RECORDED_REQUESTS);
+        assert_eq!(kept[0].seq, dropped);
+        assert_eq!(dropped, (flood - MAX_RECORDED_REQUESTS) as u64);
+        // A small JSON body is kept whole and still reads as JSON.
+        let late = l.request_mark();
+        l.record(flood_entry(flood, br#"{"account_name":"alice"}"#));
+        let (kept, dropped) = l.requests_since(late);
+        assert_eq!((kept.len(), dropped), (1, 0));
+        assert_eq!(kept[0].body_json().expect("JSON")["account_name"], "alice");
     }
 }

@@ -11,7 +11,11 @@
 //! [`EosNode`] is the handle suites hold: it adds accounts and balances, plants executed
 //! transactions, switches the next push to a refusal ([`EosNode::fail_next_push`]), and
 //! answers "what was asked of the chain?" from the request record, waiting for a change with
-//! a deadline instead of sleeping.
+//! a deadline instead of sleeping. The record keeps the last
+//! [`ledger::MAX_RECORDED_REQUESTS`] requests, each body as text cut to
+//! [`ledger::RECORDED_BODY_BYTES`] ([`crate::chain::request_log`]); a suite marks where a
+//! case starts ([`EosNode::record_mark`]) and reads what came since
+//! ([`EosNode::record_since`]).
 
 pub mod client;
 pub mod http;
@@ -283,9 +287,28 @@ impl EosNode {
         self.update(|l, _| l.behaviours.fail_next_push.take().is_some())
     }
 
-    /// Every request received so far.
+    /// The kept requests (the last [`ledger::MAX_RECORDED_REQUESTS`]), in arrival order.
     pub fn record(&self) -> Vec<RecordedRequest> {
         self.inspect(|l| l.requests().to_vec())
+    }
+
+    /// The sequence number the next request will get: a mark for [`Self::record_since`].
+    pub fn record_mark(&self) -> u64 {
+        self.inspect(ledger::Ledger::request_mark)
+    }
+
+    /// The kept requests numbered `mark` or later, and how many of those were dropped to
+    /// keep the record bounded.
+    pub fn record_since(&self, mark: u64) -> (Vec<RecordedRequest>, u64) {
+        self.inspect(|l| {
+            let (kept, dropped) = l.requests_since(mark);
+            (kept.to_vec(), dropped)
+        })
+    }
+
+    /// How many requests were dropped from the record to keep it bounded.
+    pub fn dropped_requests(&self) -> u64 {
+        self.inspect(ledger::Ledger::dropped_requests)
     }
 
     /// Adds a request to the record.
@@ -293,7 +316,7 @@ impl EosNode {
         self.update(|l, _| l.record(request));
     }
 
-    /// Waits until `pred` holds for the record, or `deadline` passes; whether it held.
+    /// Waits until `pred` holds for the kept record, or `deadline` passes; whether it held.
     pub async fn wait_for(
         &self,
         pred: impl Fn(&[RecordedRequest]) -> bool,

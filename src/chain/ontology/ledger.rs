@@ -19,6 +19,10 @@ use serde_json::{json, Value};
 
 use super::exec::{execute, Effect, Execution, Registry};
 use super::NodeError;
+use crate::chain::request_log::{body_prefix, cap_field, Numbered, RequestLog};
+pub use crate::chain::request_log::{
+    MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
+};
 use crate::protocol::ontology::crypto::{OntId, PublicKey};
 use crate::protocol::ontology::tx::{parse_display_hash, Transaction, TxError};
 
@@ -118,10 +122,19 @@ pub struct RecordedRequest {
     pub error: i64,
     /// The request body, at most [`RECORDED_BODY_BYTES`] of it.
     pub body: String,
+    /// The full length of the request body in bytes (more than `body.len()` when it was
+    /// cut).
+    pub body_len: usize,
 }
 
-/// How much of a request body the record keeps.
-pub const RECORDED_BODY_BYTES: usize = 16 * 1024;
+impl Numbered for RecordedRequest {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+}
 
 /// One accepted transaction.
 #[derive(Debug, Clone)]
@@ -187,7 +200,8 @@ pub struct Ledger {
     height: u32,
     registry: Registry,
     pub behaviours: Behaviours,
-    requests: Vec<RecordedRequest>,
+    /// The last [`MAX_RECORDED_REQUESTS`] requests.
+    requests: RequestLog<RecordedRequest>,
 }
 
 impl Ledger {
@@ -313,22 +327,40 @@ impl Ledger {
         self.order.iter().filter_map(|h| self.txs.get(h))
     }
 
-    /// Adds a request to the record, numbering it.
+    /// Adds a request to the record, numbering it, cutting its body to
+    /// [`RECORDED_BODY_BYTES`] and its other text to [`RECORDED_FIELD_BYTES`], and dropping
+    /// the oldest request past [`MAX_RECORDED_REQUESTS`].
     pub fn record(&mut self, mut request: RecordedRequest) {
-        request.seq = self.requests.len() as u64;
+        cap_field(&mut request.target, RECORDED_FIELD_BYTES);
+        if let Some(hash) = &mut request.tx_hash {
+            cap_field(hash, RECORDED_FIELD_BYTES);
+        }
+        request.body_len = request.body_len.max(request.body.len());
         if request.body.len() > RECORDED_BODY_BYTES {
-            let mut end = RECORDED_BODY_BYTES;
-            while !request.body.is_char_boundary(end) {
-                end -= 1;
-            }
-            request.body.truncate(end);
+            request.body = body_prefix(request.body.as_bytes(), RECORDED_BODY_BYTES);
         }
         self.requests.push(request);
     }
 
-    /// Every request received so far, in arrival order.
+    /// The kept requests (the last [`MAX_RECORDED_REQUESTS`]), in arrival order.
     pub fn requests(&self) -> &[RecordedRequest] {
-        &self.requests
+        self.requests.entries()
+    }
+
+    /// The sequence number the next request will get: a mark for
+    /// [`Self::requests_since`].
+    pub fn request_mark(&self) -> u64 {
+        self.requests.mark()
+    }
+
+    /// The kept requests numbered `mark` or later, and how many of those were dropped.
+    pub fn requests_since(&self, mark: u64) -> (&[RecordedRequest], u64) {
+        (self.requests.since(mark), self.requests.dropped_since(mark))
+    }
+
+    /// How many requests were dropped from the record to keep it bounded.
+    pub fn dropped_requests(&self) -> u64 {
+        self.requests.dropped()
     }
 }
 
@@ -491,13 +523,69 @@ mod tests {
             seq: 99,
             api: Api::Rest,
             action: Action::Unknown,
-            target: "GET /".into(),
-            tx_hash: None,
+            target: format!("GET /{}", "t".repeat(100_000)),
+            tx_hash: Some("h".repeat(100_000)),
             error: 0,
             body: "é".repeat(RECORDED_BODY_BYTES),
+            body_len: 0,
         });
         let kept = &ledger.requests()[0];
         assert_eq!(kept.seq, 0);
+        assert!(kept.target.len() <= RECORDED_FIELD_BYTES);
+        assert!(kept
+            .tx_hash
+            .as_ref()
+            .is_some_and(|h| h.len() <= RECORDED_FIELD_BYTES));
         assert!(kept.body.len() <= RECORDED_BODY_BYTES);
+        assert_eq!(kept.body_len, 2 * RECORDED_BODY_BYTES);
+    }
+
+    fn garbage(n: usize) -> RecordedRequest {
+        RecordedRequest {
+            seq: 0,
+            api: Api::Rest,
+            action: Action::SendRawTransaction,
+            target: format!("POST /api/v1/transaction #{n}"),
+            tx_hash: None,
+            error: code::INVALID_PARAMS,
+            body: "x".repeat(2 * RECORDED_BODY_BYTES),
+            body_len: 2 * RECORDED_BODY_BYTES,
+        }
+    }
+
+    #[test]
+    fn a_flood_keeps_the_record_bounded_and_counts_what_it_dropped() {
+        let mut ledger = Ledger::new();
+        let flood = MAX_RECORDED_REQUESTS * 3 + 17;
+        let mark = ledger.request_mark();
+        for n in 0..flood {
+            ledger.record(garbage(n));
+            assert!(ledger.requests().len() <= MAX_RECORDED_REQUESTS);
+        }
+        assert_eq!(ledger.requests().len(), MAX_RECORDED_REQUESTS);
+        assert_eq!(
+            ledger.dropped_requests(),
+            (flood - MAX_RECORDED_REQUESTS) as u64
+        );
+        assert!(ledger
+            .requests()
+            .iter()
+            .all(|r| r.body.len() == RECORDED_BODY_BYTES && r.body_len == 2 * RECORDED_BODY_BYTES));
+        let last = ledger.requests().last().expect("kept");
+        assert_eq!(last.seq, flood as u64 - 1);
+        assert_eq!(
+            last.target,
+            format!("POST /api/v1/transaction #{}", flood - 1)
+        );
+        // A window opened before the flood sees what is kept and counts what is not.
+        let (kept, dropped) = ledger.requests_since(mark);
+        assert_eq!(kept.len(), MAX_RECORDED_REQUESTS);
+        assert_eq!(dropped, (flood - MAX_RECORDED_REQUESTS) as u64);
+        // A window opened late is untouched by older drops.
+        let late = ledger.request_mark();
+        ledger.record(garbage(flood));
+        let (kept, dropped) = ledger.requests_since(late);
+        assert_eq!((kept.len(), dropped), (1, 0));
+        assert_eq!(kept[0].seq, late);
     }
 }

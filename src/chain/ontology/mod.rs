@@ -11,7 +11,10 @@
 //! [`Node`] is the handle suites hold: it switches behaviours for the next request
 //! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::delay_next_event`]),
 //! registers identities, and answers "what was asked of the chain?" from the request record,
-//! waiting for a request with a deadline instead of sleeping.
+//! waiting for a request with a deadline instead of sleeping. The record keeps the last
+//! [`ledger::MAX_RECORDED_REQUESTS`] requests with bodies cut to
+//! [`ledger::RECORDED_BODY_BYTES`] ([`crate::chain::request_log`]); a suite marks where a
+//! case starts ([`Node::request_mark`]) and reads what came since ([`Node::requests_since`]).
 
 pub mod client;
 pub mod exec;
@@ -187,9 +190,28 @@ impl Node {
         self.update(|l| l.record(request));
     }
 
-    /// Every request received so far.
+    /// The kept requests (the last [`ledger::MAX_RECORDED_REQUESTS`]), in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.inspect(|l| l.requests().to_vec())
+    }
+
+    /// The sequence number the next request will get: a mark for [`Self::requests_since`].
+    pub fn request_mark(&self) -> u64 {
+        self.inspect(ledger::Ledger::request_mark)
+    }
+
+    /// The kept requests numbered `mark` or later, and how many of those were dropped to
+    /// keep the record bounded.
+    pub fn requests_since(&self, mark: u64) -> (Vec<RecordedRequest>, u64) {
+        self.inspect(|l| {
+            let (kept, dropped) = l.requests_since(mark);
+            (kept.to_vec(), dropped)
+        })
+    }
+
+    /// How many requests were dropped from the record to keep it bounded.
+    pub fn dropped_requests(&self) -> u64 {
+        self.inspect(ledger::Ledger::dropped_requests)
     }
 
     /// Whether anyone asked for the event of `display_hash` (either API, any case).

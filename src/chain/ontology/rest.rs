@@ -12,7 +12,8 @@
 //! `preExec` and `raw` are read from the query string only, as the real node does; a body
 //! that is not a JSON object is `41003`, a missing or non-string `Data` `42002`. Any other
 //! path or method is a plain-text HTTP 404, like the real router's `http.NotFound`. Every
-//! request, served or not, goes into the node's record.
+//! request, served or not, goes into the node's record (bounded: see
+//! [`crate::chain::request_log`]).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
@@ -24,6 +25,7 @@ use serde_json::{json, Value};
 
 use super::ledger::{code, error_desc};
 use super::{Action, Api, Node, NodeError, RecordedRequest, SendReply};
+use crate::chain::request_log::{body_prefix, RECORDED_BODY_BYTES};
 use crate::protocol::ontology::crypto::Address;
 use crate::protocol::ontology::tx::{Payload, Transaction};
 
@@ -95,7 +97,8 @@ fn record(
         target,
         tx_hash: tx_hash.map(|h| h.to_ascii_lowercase()),
         error,
-        body: String::from_utf8_lossy(body).into_owned(),
+        body: body_prefix(body, RECORDED_BODY_BYTES),
+        body_len: body.len(),
     });
 }
 

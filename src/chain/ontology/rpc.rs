@@ -13,7 +13,8 @@
 //!
 //! An unknown method gets the real node's odd answer: `error 42001` with a JSON-RPC error
 //! object as `result`, and neither `jsonrpc` nor `desc`. A body that is not a JSON object with
-//! a string `method` is `41003`; bad params are `42002`. Every request is recorded.
+//! a string `method` is `41003`; bad params are `42002`. Every request is recorded (bounded:
+//! see [`crate::chain::request_log`]).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -26,6 +27,7 @@ use serde_json::{json, Map, Value};
 use super::ledger::{code, error_desc};
 use super::rest::{transaction_json, MAX_BODY_BYTES};
 use super::{Action, Api, Node, NodeError, RecordedRequest, SendReply};
+use crate::chain::request_log::{body_prefix, RECORDED_BODY_BYTES};
 use crate::protocol::ontology::tx::Transaction;
 
 /// The JSON-RPC router over `node`.
@@ -168,7 +170,8 @@ fn record(
         target: method.to_string(),
         tx_hash: tx_hash.map(|h| h.to_ascii_lowercase()),
         error,
-        body: String::from_utf8_lossy(body).into_owned(),
+        body: body_prefix(body, RECORDED_BODY_BYTES),
+        body_len: body.len(),
     });
 }
 

@@ -36,7 +36,7 @@ use crate::harness::steps::{
     skip, wait_for_expiry, Prefetched, Step,
 };
 use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
-use crate::harness::CaseOutcome;
+use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey};
 use crate::protocol::simplewallet::eosio::{
@@ -120,7 +120,8 @@ fn node_exchange(request: &RecordedRequest, base: &str) -> Exchange {
         by: Sender::Peer,
         method: request.method.clone(),
         url: format!("{}{}", base.trim_end_matches('/'), request.path),
-        request: (!request.body.is_null()).then(|| request.body.to_string()),
+        request: (!request.body.trim().is_empty())
+            .then(|| transcript::kept_body_text(request.body.as_bytes(), request.body_len)),
         status: Some(request.status),
         response: Some(response),
         error: None,
@@ -230,15 +231,16 @@ impl SwDappSuite {
         let mut warnings = Vec::new();
         // The harness's own payments go to the node in-process: the record holds only what
         // the peer asked.
-        let before = self.chain().record().len();
+        let mark = self.chain().record_mark();
         let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
-        let requests = self.chain().record();
+        let (requests, dropped) = self.chain().record_since(mark);
         let base = self.running.base_url();
-        record.exchanges.extend(
-            requests[before.min(requests.len())..]
-                .iter()
-                .map(|r| node_exchange(r, &base)),
-        );
+        record
+            .exchanges
+            .extend(requests.iter().map(|r| node_exchange(r, &base)));
+        if dropped > 0 {
+            record.observations.push(dropped_node_requests(dropped));
+        }
         CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
     }
 

@@ -45,10 +45,10 @@ use crate::harness::run::Runner;
 use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
 use crate::harness::wallet_suite::driver::Driver;
 use crate::harness::wallet_suite::{
-    case_token, check_plays_and_forms, error, fail, hand_over, shorten, transcribe_received, Step,
-    WalletLimits,
+    case_token, check_plays_and_forms, dropped_dapp_requests, error, fail, hand_over, shorten,
+    transcribe_received, Step, WalletLimits,
 };
-use crate::harness::CaseOutcome;
+use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Outcome, ScanReply};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signature};
@@ -291,7 +291,7 @@ impl SimpleWalletSuite {
         let minted = self.mint(case)?;
         let node = self.running.node();
         let before_txs = node.transactions().len();
-        let before_requests = node.record().len();
+        let request_mark = node.record_mark();
         if case.play == "transfer-push-refused" {
             node.fail_next_push(NodeError::new(
                 PUSH_REFUSAL_CODE,
@@ -313,8 +313,9 @@ impl SimpleWalletSuite {
         node.cancel_push_failure();
         let reply = reply?;
         let received = self.harness.received(&minted.token);
-        let requests = node.record();
-        let new_requests = &requests[before_requests.min(requests.len())..];
+        let dropped_received = self.harness.dropped(&minted.token);
+        let (new_requests, dropped_requests) = node.record_since(request_mark);
+        let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = node
             .transactions()
             .into_iter()
@@ -325,6 +326,12 @@ impl SimpleWalletSuite {
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
+        if dropped_requests > 0 {
+            transcript::observe(dropped_node_requests(dropped_requests));
+        }
+        if dropped_received > 0 {
+            transcript::observe(dropped_dapp_requests(dropped_received));
+        }
         let pushes = new_requests
             .iter()
             .filter(|r| r.path.ends_with("/push_transaction"))
@@ -334,8 +341,9 @@ impl SimpleWalletSuite {
             .filter(|r| r.path.ends_with("/push_transaction"))
             .filter_map(|r| match &r.outcome {
                 NodeOutcome::Refused { code, name } => Some((
-                    r.body
-                        .as_object()
+                    r.body_json()
+                        .as_ref()
+                        .and_then(Value::as_object)
                         .and_then(|body| PushRequest::parse(body).ok())
                         .map(|push| push.tx),
                     format!("{code} {name}"),
@@ -367,6 +375,8 @@ impl SimpleWalletSuite {
 
     fn mint(&self, case: &Case) -> Step<Minted> {
         let token = case_token(&self.entropy, &self.next);
+        // Only the tokens of opened cases are recorded by the harness dApp.
+        self.harness.open_case(&token);
         let notify = self.harness.callback_url(&token);
         let now = self.clock.unix_secs();
         let expired = if case.play.ends_with("-expired") {
@@ -843,7 +853,8 @@ fn node_exchange(request: &RecordedRequest, running: &RunningEosNode) -> Exchang
         by: Sender::Peer,
         method: request.method.clone(),
         url: format!("{}{}", running.base_url(), request.path),
-        request: (!request.body.is_null()).then(|| request.body.to_string()),
+        request: (!request.body.trim().is_empty())
+            .then(|| transcript::kept_body_text(request.body.as_bytes(), request.body_len)),
         status: Some(request.status),
         response: match &request.outcome {
             NodeOutcome::Served => None,

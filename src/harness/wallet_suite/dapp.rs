@@ -1,20 +1,29 @@
 //! The harness dApp for the wallet suite: an axum server that serves each case's invoke
-//! payload and receives its callbacks, under a per-case token in the path, and records every
-//! request it receives (method, path, content type, body capped) so that a case can ask
-//! "what did the wallet post?" and wait for it with a deadline.
+//! payload and receives its callbacks, under a per-case token in the path, and records the
+//! requests a case can ask about (method, path, content type, body capped) so that a case can
+//! ask "what did the wallet post?" and wait for it with a deadline.
 //!
 //! Callbacks are answered with a success: for Ontology the envelope `{action, id, error: 0,
 //! desc: "SUCCESS", result: true}` ([`ontology_success`]); another protocol passes its own
 //! ([`HarnessDapp::start_with_reply`]). The wallet under test is judged by what it sends, not
 //! by how it copes with a dApp that says no.
+//!
+//! The record is bounded whatever the wallet sends (profile H-5): only the tokens of cases
+//! the harness opened ([`HarnessDapp::open_case`]; the last [`MAX_OPEN_CASES`]) are recorded,
+//! each keeping its last [`MAX_RECEIVED_PER_CASE`] requests with bodies cut to
+//! [`RECORDED_BODY_BYTES`] and a count of the rest; fetches of the request icon are kept the
+//! same way ([`MAX_ICON_FETCHES`]); requests to any other path or token are counted, not
+//! stored. Bodies are read as they arrive, so a large one costs no more memory than its
+//! kept prefix.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::{Body, HttpBody};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,6 +35,24 @@ use crate::net::{serve, ServerHandle};
 
 /// How much of a request body the record keeps; larger bodies are kept cut, and marked.
 pub const RECORDED_BODY_BYTES: usize = 256 * 1024;
+
+/// The largest request body read at all: a larger one is answered 413 and not recorded.
+/// Bytes past [`RECORDED_BODY_BYTES`] are read and discarded, never held.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many cases' records the harness dApp keeps: opening one more drops the oldest
+/// (suites read a case's record only while the case runs).
+pub const MAX_OPEN_CASES: usize = 8;
+
+/// How many requests the record keeps per case; older ones are dropped and counted.
+pub const MAX_RECEIVED_PER_CASE: usize = 8;
+
+/// How many fetches of the request icon (`/icon.png`) the record keeps; older ones are
+/// dropped and counted.
+pub const MAX_ICON_FETCHES: usize = 8;
+
+/// The path of the icon the harness's requests name (`dappIcon`, `icon`).
+pub const ICON_PATH: &str = "/icon.png";
 
 /// One request the harness dApp received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,12 +72,51 @@ impl Received {
     }
 }
 
+/// The last requests of one kind, and how many older ones were dropped.
+#[derive(Debug, Default, Clone)]
+struct Kept {
+    received: VecDeque<Received>,
+    dropped: u64,
+}
+
+impl Kept {
+    fn push(&mut self, received: Received, max: usize) {
+        while self.received.len() >= max.max(1) {
+            self.received.pop_front();
+            self.dropped += 1;
+        }
+        self.received.push_back(received);
+    }
+}
+
 #[derive(Debug, Default)]
 struct Record {
-    /// Per case token, in arrival order.
-    by_token: HashMap<String, Vec<Received>>,
-    /// Payloads to serve, per case token.
+    /// Per open case token.
+    by_token: HashMap<String, Kept>,
+    /// Open case tokens, oldest first.
+    open: VecDeque<String>,
+    /// Payloads to serve, per open case token.
     payloads: HashMap<String, Value>,
+    /// Fetches of [`ICON_PATH`].
+    icon: Kept,
+    /// Requests to other paths or to tokens of no open case: counted, not stored.
+    unknown: u64,
+}
+
+impl Record {
+    fn open(&mut self, token: &str) {
+        if self.by_token.contains_key(token) {
+            return;
+        }
+        while self.open.len() >= MAX_OPEN_CASES {
+            if let Some(oldest) = self.open.pop_front() {
+                self.by_token.remove(&oldest);
+                self.payloads.remove(&oldest);
+            }
+        }
+        self.open.push_back(token.to_string());
+        self.by_token.insert(token.to_string(), Kept::default());
+    }
 }
 
 /// What the harness dApp answers a callback with, given the callback's body (`Null` when the
@@ -101,7 +167,6 @@ impl HarnessDapp {
             .route("/payload/{token}", get(payload))
             .route("/callback/{token}", post(callback))
             .fallback(other)
-            .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
             .with_state(Arc::clone(&shared));
         let server = serve(listen, router).await?;
         let public_url = public_url
@@ -128,22 +193,53 @@ impl HarnessDapp {
         format!("{}/payload/{token}", self.public_url)
     }
 
-    /// Serves `payload` at the case's payload URL.
-    pub fn set_payload(&self, token: &str, payload: Value) {
-        self.shared
-            .lock()
-            .payloads
-            .insert(token.to_string(), payload);
+    /// Opens a case: requests to its token's callback and payload paths are recorded from
+    /// now on (requests to tokens of no open case are only counted). Opening more than
+    /// [`MAX_OPEN_CASES`] drops the oldest case's record and payload.
+    pub fn open_case(&self, token: &str) {
+        self.shared.lock().open(token);
     }
 
-    /// What the case's token received so far.
+    /// Serves `payload` at the case's payload URL (opening the case).
+    pub fn set_payload(&self, token: &str, payload: Value) {
+        let mut record = self.shared.lock();
+        record.open(token);
+        record.payloads.insert(token.to_string(), payload);
+    }
+
+    /// What the case's token received so far (its last [`MAX_RECEIVED_PER_CASE`]
+    /// requests).
     pub fn received(&self, token: &str) -> Vec<Received> {
         self.shared
             .lock()
             .by_token
             .get(token)
-            .cloned()
+            .map(|kept| kept.received.iter().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// How many of the case's requests were dropped to keep its record bounded.
+    pub fn dropped(&self, token: &str) -> u64 {
+        self.shared
+            .lock()
+            .by_token
+            .get(token)
+            .map_or(0, |kept| kept.dropped)
+    }
+
+    /// The kept fetches of the request icon, and how many older ones were dropped.
+    pub fn icon_fetches(&self) -> (Vec<Received>, u64) {
+        let record = self.shared.lock();
+        (
+            record.icon.received.iter().cloned().collect(),
+            record.icon.dropped,
+        )
+    }
+
+    /// How many requests went to other paths or to tokens of no open case (counted, not
+    /// stored).
+    pub fn unknown_requests(&self) -> u64 {
+        self.shared.lock().unknown
     }
 
     /// The callbacks (POSTs) a case received.
@@ -174,32 +270,81 @@ impl HarnessDapp {
     }
 }
 
+/// Where a request goes in the record.
+enum Slot<'a> {
+    /// A case's token (stored if the case is open, counted otherwise).
+    Case(&'a str),
+    Icon,
+    /// Counted only.
+    Unknown,
+}
+
 fn record(
     shared: &Shared,
-    token: &str,
+    slot: Slot<'_>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-    body: &[u8],
+    body: ReadBody,
 ) {
-    let truncated = body.len() > RECORDED_BODY_BYTES;
-    let kept = &body[..body.len().min(RECORDED_BODY_BYTES)];
-    shared
-        .lock()
-        .by_token
-        .entry(token.to_string())
-        .or_default()
-        .push(Received {
-            method: method.to_string(),
-            path: uri.path().to_string(),
-            content_type: headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
-            body: kept.to_vec(),
-            truncated,
-        });
+    let received = || Received {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        truncated: body.len > body.kept.len(),
+        body: body.kept.clone(),
+    };
+    {
+        let mut record = shared.lock();
+        match slot {
+            Slot::Case(token) => match record.by_token.get_mut(token) {
+                Some(kept) => kept.push(received(), MAX_RECEIVED_PER_CASE),
+                None => record.unknown += 1,
+            },
+            Slot::Icon => record.icon.push(received(), MAX_ICON_FETCHES),
+            Slot::Unknown => record.unknown += 1,
+        }
+    }
     shared.changed.send_modify(|n| *n = n.wrapping_add(1));
+}
+
+/// A request body as read: its first [`RECORDED_BODY_BYTES`] and its full length.
+#[derive(Debug, Default)]
+struct ReadBody {
+    kept: Vec<u8>,
+    len: usize,
+}
+
+/// Reads `body` as it arrives, keeping its first [`RECORDED_BODY_BYTES`] and discarding
+/// the rest; `None` when it is longer than [`MAX_BODY_BYTES`] or breaks off.
+async fn read_body(body: Body) -> Option<ReadBody> {
+    let mut body = body;
+    let mut read = ReadBody::default();
+    loop {
+        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
+        let data = match frame {
+            None => return Some(read),
+            Some(Err(_)) => return None,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                // Trailers carry no body bytes.
+                Err(_) => continue,
+            },
+        };
+        read.len = read.len.saturating_add(data.len());
+        if read.len > MAX_BODY_BYTES {
+            return None;
+        }
+        let room = RECORDED_BODY_BYTES.saturating_sub(read.kept.len());
+        read.kept.extend_from_slice(&data[..data.len().min(room)]);
+    }
+}
+
+fn too_large() -> Response {
+    (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response()
 }
 
 async fn payload(
@@ -209,7 +354,14 @@ async fn payload(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    record(&shared, &token, &method, &uri, &headers, b"");
+    record(
+        &shared,
+        Slot::Case(&token),
+        &method,
+        &uri,
+        &headers,
+        ReadBody::default(),
+    );
     let payload = shared.lock().payloads.get(&token).cloned();
     match payload {
         Some(payload) => (
@@ -228,10 +380,18 @@ async fn callback(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    record(&shared, &token, &method, &uri, &headers, &body);
-    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(body) = read_body(body).await else {
+        return too_large();
+    };
+    // A cut body is not JSON: answer as to any other non-JSON body.
+    let request: Value = if body.len > body.kept.len() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body.kept).unwrap_or(Value::Null)
+    };
+    record(&shared, Slot::Case(&token), &method, &uri, &headers, body);
     let reply = (shared.reply)(&request);
     (
         StatusCode::OK,
@@ -257,8 +417,16 @@ async fn other(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    record(&shared, "", &method, &uri, &headers, &body);
+    let Some(body) = read_body(body).await else {
+        return too_large();
+    };
+    let slot = if uri.path() == ICON_PATH {
+        Slot::Icon
+    } else {
+        Slot::Unknown
+    };
+    record(&shared, slot, &method, &uri, &headers, body);
     (StatusCode::NOT_FOUND, "not found\n").into_response()
 }

@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 use self::dapp::{HarnessDapp, Received};
 use self::driver::{Driver, Stop};
 use super::catalogue::{Case, Catalogue, Expect};
-use super::{node_exchange, CaseOutcome, Verdict};
+use super::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::ledger::RecordedRequest;
 use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
@@ -155,6 +155,16 @@ pub(crate) async fn hand_over(
         }
     }
     Ok(reply)
+}
+
+/// The observation a case records when the peer sent the harness dApp more requests for the
+/// case than its record keeps ([`dapp::MAX_RECEIVED_PER_CASE`]).
+pub(crate) fn dropped_dapp_requests(dropped: u64) -> String {
+    format!(
+        "{dropped} more of the peer's requests to this case's harness dApp paths were dropped \
+         from its record, which keeps the last {}",
+        dapp::MAX_RECEIVED_PER_CASE
+    )
 }
 
 /// Writes what the wallet asked of the harness dApp into the case's transcript.
@@ -350,7 +360,7 @@ impl WalletSuite {
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let before_txs = self.running.node.accepted_transactions().len();
-        let before_requests = self.running.node.requests().len();
+        let request_mark = self.running.node.request_mark();
         if case.play == "invoke-send-failure" {
             self.running.node.fail_next_send(45016);
         }
@@ -366,8 +376,9 @@ impl WalletSuite {
         )
         .await?;
         let received = self.harness.received(&minted.token);
-        let requests = self.running.node.requests();
-        let new_requests = &requests[before_requests.min(requests.len())..];
+        let dropped_received = self.harness.dropped(&minted.token);
+        let (new_requests, dropped_requests) = self.running.node.requests_since(request_mark);
+        let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = self
             .running
             .node
@@ -401,6 +412,12 @@ impl WalletSuite {
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
+        if dropped_requests > 0 {
+            transcript::observe(dropped_node_requests(dropped_requests));
+        }
+        if dropped_received > 0 {
+            transcript::observe(dropped_dapp_requests(dropped_received));
+        }
         transcript::observe(describe_activity(
             &reply,
             &received,
@@ -431,6 +448,8 @@ impl WalletSuite {
 
     fn mint(&self, case: &Case) -> Step<Minted> {
         let token = case_token(&self.entropy, &self.next);
+        // Only the tokens of opened cases are recorded by the harness dApp.
+        self.harness.open_case(&token);
         let callback = self.harness.callback_url(&token);
         let now = self.clock.unix_secs();
         let expire = if case.play.ends_with("-expired") {
