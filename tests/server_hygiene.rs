@@ -143,3 +143,64 @@ async fn no_more_than_the_connection_cap_are_served_at_once() {
     drop(idle);
     server.shutdown().await;
 }
+
+/// The request log never stalls a server: with standard error a pipe nobody reads, every
+/// request is still answered (lines past the queue are dropped, not waited for).
+#[test]
+fn an_unread_standard_error_does_not_stall_a_serve_command() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+        .args([
+            "serve",
+            "node",
+            "--rest",
+            "127.0.0.1:0",
+            "--rpc",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let rest = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("REST listening on http://")
+                .map(str::to_string)
+        })
+        .expect("the REST line");
+    let addr: SocketAddr = rest.trim().parse().expect("an address");
+    // Each request logs about 40 bytes: 5,000 of them overfill a 64 KiB pipe many times.
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    for i in 0..5000 {
+        stream
+            .write_all(b"GET /api/v1/block/height HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("request");
+        let mut status = String::new();
+        reader
+            .read_line(&mut status)
+            .unwrap_or_else(|e| panic!("request {i} was not answered: {e}"));
+        assert!(status.starts_with("HTTP/1.1 200"), "request {i}: {status}");
+        // Skip the headers and the body (Content-Length).
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            reader.read_line(&mut header).expect("header");
+            if header == "\r\n" {
+                break;
+            }
+            if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().expect("length");
+            }
+        }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).expect("body");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -10,7 +10,7 @@
 //! [`log_requests_to_stderr`] turns on one line per request.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,14 +43,43 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// connection busy forever is cut off.
 pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(300);
 
-/// Whether servers print a line per request on standard error (the `serve` commands).
-static LOG_REQUESTS: AtomicBool = AtomicBool::new(false);
+/// Where request lines go, once [`log_requests_to_stderr`] is called: a bounded queue that a
+/// thread of its own writes to standard error.
+static REQUEST_LOG: std::sync::OnceLock<std::sync::mpsc::SyncSender<String>> =
+    std::sync::OnceLock::new();
+
+/// How many request lines may wait for standard error; past that, lines are dropped rather
+/// than let a slow or unread standard error hold a request.
+const REQUEST_LOG_QUEUE: usize = 1024;
+
+/// Lines dropped because standard error did not keep up (reported with the next line
+/// written).
+static REQUEST_LOG_DROPPED: AtomicU64 = AtomicU64::new(0);
 
 /// Turns on, for the whole process, one line per request on standard error: method, path,
 /// status, and the verdict a handler attached with [`LoggedVerdict`]. For `serve` commands,
-/// so a person wiring a wallet or a back end sees why a request was refused.
+/// so a person wiring a wallet or a back end sees why a request was refused. Lines go
+/// through a bounded queue: a standard error that is a full pipe nobody reads drops lines,
+/// it never stalls a server.
 pub fn log_requests_to_stderr() {
-    LOG_REQUESTS.store(true, Ordering::Relaxed);
+    REQUEST_LOG.get_or_init(|| {
+        let (lines, queued) = std::sync::mpsc::sync_channel::<String>(REQUEST_LOG_QUEUE);
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for line in queued {
+                let dropped = REQUEST_LOG_DROPPED.swap(0, Ordering::Relaxed);
+                let mut err = std::io::stderr().lock();
+                if dropped > 0 {
+                    let _ = writeln!(
+                        err,
+                        "({dropped} request lines dropped: standard error was full)"
+                    );
+                }
+                let _ = writeln!(err, "{line}");
+            }
+        });
+        lines
+    });
 }
 
 /// What a handler concluded about a request (a callback accepted, or refused and why), for
@@ -60,9 +89,9 @@ pub struct LoggedVerdict(pub String);
 
 /// The request log's middleware: a no-op unless [`log_requests_to_stderr`] was called.
 async fn log_request(request: Request, next: Next) -> Response {
-    if !LOG_REQUESTS.load(Ordering::Relaxed) {
+    let Some(log) = REQUEST_LOG.get() else {
         return next.run(request).await;
-    }
+    };
     let method = request.method().clone();
     let path = request.uri().path_and_query().map_or_else(
         || request.uri().path().to_string(),
@@ -79,7 +108,10 @@ async fn log_request(request: Request, next: Next) -> Response {
         .chars()
         .take(200)
         .collect();
-    eprintln!("{method} {path} {}{verdict}", response.status().as_u16());
+    let line = format!("{method} {path} {}{verdict}", response.status().as_u16());
+    if log.try_send(line).is_err() {
+        REQUEST_LOG_DROPPED.fetch_add(1, Ordering::Relaxed);
+    }
     response
 }
 
