@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod entropy;
 pub mod escape;
+pub mod fuzzing;
 pub mod harness;
 pub mod net;
 pub mod protocol;

@@ -1,0 +1,7 @@
+//! Feeds libFuzzer's inputs to `qrconform::fuzzing::ontology_tx`; the body lives in the library so
+//! `tests/fuzz_corpora.rs` replays the same code on stable Rust.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| qrconform::fuzzing::ontology_tx(data));
