@@ -71,7 +71,7 @@ pub fn router(node: EosNode) -> Router {
 
 fn json_response(status: u16, body: &Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+    let mut response = (
         status,
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -79,7 +79,26 @@ fn json_response(status: u16, body: &Value) -> Response {
         ],
         body.to_string(),
     )
-        .into_response()
+        .into_response();
+    // The `serve node --protocol eos` request log says why a request was refused, in
+    // nodeos's words (the error's name and what).
+    if let Some(error) = body.get("error").filter(|_| !status.is_success()) {
+        let word = |key: &str| {
+            error
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        response
+            .extensions_mut()
+            .insert(crate::net::LoggedVerdict(format!(
+                "refused: {} {}",
+                word("name"),
+                word("what")
+            )));
+    }
+    response
 }
 
 async fn answer(

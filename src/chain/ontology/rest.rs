@@ -55,7 +55,7 @@ pub fn envelope(action: &str, error: i64, result: Value) -> Response {
         "Result": result,
         "Version": "1.0.0",
     });
-    (
+    let mut response = (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "application/json;charset=utf-8"),
@@ -63,7 +63,17 @@ pub fn envelope(action: &str, error: i64, result: Value) -> Response {
         ],
         body.to_string(),
     )
-        .into_response()
+        .into_response();
+    // The `serve node` request log says why a send was refused.
+    if error != 0 {
+        response
+            .extensions_mut()
+            .insert(crate::net::LoggedVerdict(format!(
+                "refused: {error} {}",
+                error_desc(error)
+            )));
+    }
+    response
 }
 
 /// Whether the query string sets `key=1`.
