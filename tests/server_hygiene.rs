@@ -29,31 +29,43 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
     }
 }
 
+/// Starts `qrconform ARGS` with both output streams piped, and reads standard output up to
+/// the line starting with `prefix` (followed by `http://ADDR`); the child and that address.
+/// Standard error is left for the test to read, or not.
+fn spawn_serve(args: &[&str], prefix: &str) -> (std::process::Child, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let addr = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix(prefix)
+                .and_then(|rest| rest.trim().strip_prefix("http://"))
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| panic!("no line starts with `{prefix}`"));
+    let addr = addr.trim().parse().expect("an address");
+    (child, addr)
+}
+
 #[test]
 fn serve_dapp_closes_idle_connections_and_logs_each_request_with_its_verdict() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
-        .args([
+    let (mut child, addr) = spawn_serve(
+        &[
             "serve",
             "dapp",
             "--listen",
             "127.0.0.1:0",
             "--node",
             "http://127.0.0.1:9",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let base = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("reference dApp listening on http://")
-                .map(str::to_string)
-        })
-        .expect("the listening line");
-    let addr: SocketAddr = base.trim().parse().expect("an address");
+        ],
+        "reference dApp listening on",
+    );
     let (lines, logged) = mpsc::channel();
     let stderr = child.stderr.take().expect("stderr");
     std::thread::spawn(move || {
@@ -148,29 +160,17 @@ async fn no_more_than_the_connection_cap_are_served_at_once() {
 /// request is still answered (lines past the queue are dropped, not waited for).
 #[test]
 fn an_unread_standard_error_does_not_stall_a_serve_command() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
-        .args([
+    let (mut child, addr) = spawn_serve(
+        &[
             "serve",
             "node",
             "--rest",
             "127.0.0.1:0",
             "--rpc",
             "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let rest = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("REST listening on http://")
-                .map(str::to_string)
-        })
-        .expect("the REST line");
-    let addr: SocketAddr = rest.trim().parse().expect("an address");
+        ],
+        "REST listening on",
+    );
     // Each request logs about 40 bytes: 5,000 of them overfill a 64 KiB pipe many times.
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream

@@ -173,6 +173,20 @@ fn login_target(dir: &Path, source: &str) -> PathBuf {
     target_file(dir, &format!("\"login.address\" = {source}\n"), "")
 }
 
+/// `test dapp` with a target whose `login.address` source is the stub at `addr`, running
+/// only the honest address login: its output.
+fn honest_login_against(dir: &Path, addr: SocketAddr) -> std::process::Output {
+    let target = login_target(dir, &format!("{{ url = \"http://{addr}/qr\" }}"));
+    qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        target.to_str().expect("utf-8"),
+        "--exact",
+        "login.address.honest",
+    ])
+}
+
 /// An Ontology target file in `dir` with these `[sources]` lines and `[limits]` lines, its
 /// node on a port that was free a moment ago.
 fn target_file(dir: &Path, sources: &str, limits: &str) -> PathBuf {
@@ -328,16 +342,7 @@ fn garbage_and_a_crash_are_the_peers_fail_and_a_back_end_not_running_is_one_set_
         (Stub::Garbage, "H-6"),
         (Stub::CrashesOnCallback, "posting the callback"),
     ] {
-        let addr = stub(behaviour);
-        let target = login_target(&dir, &format!("{{ url = \"http://{addr}/qr\" }}"));
-        let out = qrconform(&[
-            "test",
-            "dapp",
-            "--target",
-            target.to_str().expect("utf-8"),
-            "--exact",
-            "login.address.honest",
-        ]);
+        let out = honest_login_against(&dir, stub(behaviour));
         let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
         assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
         assert!(stdout.contains("FAIL:"), "{stdout}");
@@ -525,16 +530,7 @@ fn a_callback_on_an_undeclared_port_of_a_declared_host_is_never_contacted() {
             }
         }
     });
-    let addr = stub(Stub::CallbackOnPort(port));
-    let target = login_target(&dir, &format!("{{ url = \"http://{addr}/qr\" }}"));
-    let out = qrconform(&[
-        "test",
-        "dapp",
-        "--target",
-        target.to_str().expect("utf-8"),
-        "--exact",
-        "login.address.honest",
-    ]);
+    let out = honest_login_against(&dir, stub(Stub::CallbackOnPort(port)));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(
