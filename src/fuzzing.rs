@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::harness::baseline::Baseline;
 use crate::harness::catalogue::{self, Catalogue};
 use crate::harness::target::{DappTarget, WalletTarget};
 use crate::protocol::ontology::crypto::{self as ont_crypto, Address, OntId, OntSignature};
@@ -23,7 +24,6 @@ use crate::protocol::simplewallet::eosio::{self, Asset, Name, Transfer};
 use crate::protocol::simplewallet::messages::{
     CallbackReturn, LoginPost, NotifyPost, Reply, Request, SignPost,
 };
-use crate::report::baseline::Baseline;
 use crate::schema;
 
 /// One fuzz target: the name of its cargo-fuzz target and corpus folder, and its entry point.

@@ -14,8 +14,8 @@ use qrconform::chain::ontology::{self as node, Action, Api, Node, NodeConfig};
 use qrconform::chain::request_log::{
     MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
 };
-use qrconform::harness::wallet_suite::dapp::{
-    self, HarnessDapp, MAX_ICON_FETCHES, MAX_OPEN_CASES, MAX_RECEIVED_PER_CASE,
+use qrconform::harness::harness_dapp::{
+    self as harness_dapp, HarnessDapp, MAX_ICON_FETCHES, MAX_OPEN_CASES, MAX_RECEIVED_PER_CASE,
 };
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::json;
@@ -167,7 +167,7 @@ async fn the_harness_dapp_keeps_open_cases_only_and_counts_the_rest() {
     let posts = 40;
     for i in 0..posts {
         let body = if i % 10 == 9 {
-            vec![b'x'; dapp::RECORDED_BODY_BYTES + 1000]
+            vec![b'x'; harness_dapp::RECORDED_BODY_BYTES + 1000]
         } else {
             json!({"action": "login", "n": i}).to_string().into_bytes()
         };
@@ -182,7 +182,7 @@ async fn the_harness_dapp_keeps_open_cases_only_and_counts_the_rest() {
     );
     let last = received.last().expect("kept");
     assert!(last.truncated, "the last post was the large one");
-    assert_eq!(last.body.len(), dapp::RECORDED_BODY_BYTES);
+    assert_eq!(last.body.len(), harness_dapp::RECORDED_BODY_BYTES);
     assert_eq!(
         received[received.len() - 2].json().expect("JSON")["n"],
         posts - 2

@@ -14,7 +14,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use qrconform::harness::catalogue::{ontology_dapp, Case};
-use qrconform::harness::dapp::DappSuite;
+use qrconform::harness::ontology::dapp_suite::DappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::Origin;

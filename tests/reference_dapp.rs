@@ -20,7 +20,7 @@ use qrconform::net::{ClientLimits, HttpClient, HttpReply};
 use qrconform::protocol::ontology::crypto::{sign, Address, OntId, OntSignature, PrivateKey};
 use qrconform::protocol::ontology::invoke::{build_script, parse_config, substitute_placeholders};
 use qrconform::protocol::ontology::tx::{Payload, Transaction, TxType};
-use qrconform::reference::dapp::{self, DappConfig, DappFault, RunningDapp};
+use qrconform::reference::ontology::dapp::{self, DappConfig, DappFault, RunningDapp};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------

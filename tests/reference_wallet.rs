@@ -30,7 +30,7 @@ use qrconform::protocol::ontology::invoke::{
 };
 use qrconform::protocol::ontology::transport::{encode, QrForm};
 use qrconform::protocol::ontology::tx::Transaction;
-use qrconform::reference::wallet::{self, RunningWallet, WalletConfig, WalletFault};
+use qrconform::reference::ontology::wallet::{self, RunningWallet, WalletConfig, WalletFault};
 use qrconform::schema;
 use serde_json::{json, Value};
 

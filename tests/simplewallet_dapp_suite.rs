@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use qrconform::harness::catalogue::{simplewallet_dapp, Case, Expect};
-use qrconform::harness::simplewallet::dapp::SwDappSuite;
+use qrconform::harness::simplewallet::dapp_suite::SwDappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::Origin;

@@ -18,7 +18,7 @@ use qrconform::protocol::simplewallet::eosio::{Name, Transfer};
 use qrconform::protocol::simplewallet::messages::{
     login_signed_string, LoginPost, NotifyPost, Request, SignPost,
 };
-use qrconform::reference::simplewallet_dapp::{
+use qrconform::reference::simplewallet::dapp::{
     self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
 };
 use serde_json::{json, Value};

@@ -6,14 +6,14 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
 use qrconform::chain::eos::{AccountSpec, RunningEosNode};
+use qrconform::harness::harness_dapp::{HarnessDapp, Received};
 use qrconform::harness::simplewallet::wallet_suite::{deep_link, start_node};
-use qrconform::harness::wallet_suite::dapp::{HarnessDapp, Received};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::driver::{Outcome, ScanReply};
 use qrconform::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signature};
 use qrconform::protocol::simplewallet::eosio::{unpack_action_data, Asset, Name, Transaction};
 use qrconform::protocol::simplewallet::messages::login_signed_string;
-use qrconform::reference::simplewallet_wallet::{
+use qrconform::reference::simplewallet::wallet::{
     self as reference, RunningSimpleWallet, SimpleWalletConfig, SimpleWalletFault, DEFAULT_ACCOUNT,
     DEFAULT_KEY_SEED, OWNER_KEY_SEED,
 };

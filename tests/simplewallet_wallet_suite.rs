@@ -14,16 +14,16 @@ use axum::routing::{get, post};
 use axum::Router;
 use qrconform::chain::eos::ledger::NodeError;
 use qrconform::harness::catalogue::{simplewallet_wallet, Case, Level};
+use qrconform::harness::driver::Driver;
+use qrconform::harness::ontology::wallet_suite::WalletLimits;
 use qrconform::harness::simplewallet::wallet_suite::{
     against_reference, start_node, SimpleWalletSuite,
 };
-use qrconform::harness::wallet_suite::driver::Driver;
-use qrconform::harness::wallet_suite::WalletLimits;
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::PrivateKey;
 use qrconform::protocol::simplewallet::messages::Request;
-use qrconform::reference::simplewallet_wallet::SimpleWalletFault;
+use qrconform::reference::simplewallet::wallet::SimpleWalletFault;
 use serde_json::{json, Value};
 
 const CASE_BOUND: Duration = Duration::from_secs(60);

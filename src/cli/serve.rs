@@ -16,12 +16,12 @@ use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
 use crate::protocol::simplewallet::crypto::PrivateKey as EosPrivateKey;
-use crate::reference::dapp::{self, DappConfig, DappFault};
-use crate::reference::simplewallet_dapp::{self, SwDappConfig, SwDappFault};
-use crate::reference::simplewallet_wallet::{
+use crate::reference::ontology::dapp::{self, DappConfig, DappFault};
+use crate::reference::ontology::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
+use crate::reference::simplewallet::dapp::{self as simplewallet_dapp, SwDappConfig, SwDappFault};
+use crate::reference::simplewallet::wallet::{
     self as sw_wallet, SimpleWalletConfig, SimpleWalletFault,
 };
-use crate::reference::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
 
 #[derive(Debug, Subcommand)]
 pub enum ServeCommand {

@@ -9,24 +9,24 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::{runtime, CliError, CmdResult, Verdict};
 use crate::chain::ontology::{self as chain, Node, NodeConfig};
+use crate::harness::baseline::{Baseline, EntryStatus};
 use crate::harness::catalogue::Catalogue;
-use crate::harness::dapp::DappSuite;
+use crate::harness::driver::{stdin_lines, Console, Driver};
+use crate::harness::ontology::dapp_suite::DappSuite;
+use crate::harness::ontology::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::run::{
     run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, Runner, StopSignal,
 };
 use crate::harness::selftest::{Reference, SuiteKind};
-use crate::harness::simplewallet::dapp::SwDappSuite;
+use crate::harness::simplewallet::dapp_suite::SwDappSuite;
 use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use crate::harness::steps::preflight;
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget, MAX_TIMEOUT_MS};
-use crate::harness::wallet_suite::driver::{stdin_lines, Console, Driver};
-use crate::harness::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::Verdict as CaseVerdict;
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Identity, SimpleWalletIdentity};
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::protocol::simplewallet::crypto::PublicKey as EosPublicKey;
-use crate::report::baseline::{Baseline, EntryStatus};
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
 // The command line is parsed once per process; the size of its largest variant costs nothing.

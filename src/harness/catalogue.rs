@@ -5,7 +5,7 @@
 //! what the data can get wrong on its own: unique ids, known levels and expectations, every
 //! negative case with a twin that exists and expects acceptance, clause ids of the profile's
 //! form, and at least one fault per case. Whether a play or a fault name means anything is
-//! checked by the runner that knows them (see `harness::dapp`).
+//! checked by the runner that knows them (see `harness::ontology::dapp_suite`).
 
 use std::collections::BTreeSet;
 

@@ -12,15 +12,16 @@
 //!   sources;
 //! - [`run`]: running a set of cases with cargo-test-style output and the exit-code contract.
 
+pub mod baseline;
 pub mod catalogue;
-pub mod dapp;
+pub mod driver;
+pub mod harness_dapp;
+pub mod ontology;
 pub mod run;
 pub mod selftest;
 pub mod simplewallet;
 pub mod steps;
 pub mod target;
-pub mod wallet;
-pub mod wallet_suite;
 
 use std::fmt;
 use std::time::{Duration, Instant};

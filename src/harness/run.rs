@@ -29,11 +29,11 @@ use tokio::runtime::Handle;
 use tokio::sync::watch;
 
 use super::catalogue::{Case, Level};
-use super::dapp::DappSuite;
-use super::simplewallet::dapp::SwDappSuite;
-use super::wallet_suite::WalletSuite;
+use super::ontology::dapp_suite::DappSuite;
+use super::ontology::wallet_suite::WalletSuite;
+use super::simplewallet::dapp_suite::SwDappSuite;
 use super::{CaseOutcome, Verdict};
-use crate::report::baseline::Baseline;
+use crate::harness::baseline::Baseline;
 
 /// A suite that can run one case to its verdict.
 pub trait Runner: Send + Sync + 'static {
@@ -172,7 +172,7 @@ pub struct RunSummary {
     pub outcomes: Vec<CaseOutcome>,
     pub listed: bool,
     /// What became of the baseline's entries.
-    pub baseline: Option<crate::report::baseline::BaselineReport>,
+    pub baseline: Option<crate::harness::baseline::BaselineReport>,
     /// Why the run stopped before its end (a signal, the deadline), if it did.
     pub stopped: Option<String>,
     /// Negative cases not judged because their positive twin did not pass (H-2), each with
@@ -596,7 +596,7 @@ mod tests {
 
     #[test]
     fn a_baseline_excuses_failures_and_a_stale_entry_fails_the_run() {
-        use crate::report::baseline::{BaselineReport, EntryReport, EntryStatus};
+        use crate::harness::baseline::{BaselineReport, EntryReport, EntryStatus};
         use Verdict::*;
         let entry = |status| BaselineReport {
             file: "b.toml".into(),

@@ -19,16 +19,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use super::catalogue::{self, Case, Catalogue, Level};
-use super::dapp::{self, DappSuite};
+use super::ontology::dapp_suite::{self as dapp, DappSuite};
+use super::ontology::wallet_suite::{self, WalletSuite};
 use super::run::Runner;
-use super::simplewallet::dapp::{self as sw_dapp, SwDappSuite};
+use super::simplewallet::dapp_suite::{self as sw_dapp, SwDappSuite};
 use super::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
-use super::wallet_suite::{self, WalletSuite};
 use super::{CaseOutcome, Verdict};
-use crate::reference::dapp::{DappFault, RunningDapp};
-use crate::reference::simplewallet_dapp::{RunningSwDapp, SwDappFault};
-use crate::reference::simplewallet_wallet::{RunningSimpleWallet, SimpleWalletFault};
-use crate::reference::wallet::{RunningWallet, WalletFault};
+use crate::reference::ontology::dapp::{DappFault, RunningDapp};
+use crate::reference::ontology::wallet::{RunningWallet, WalletFault};
+use crate::reference::simplewallet::dapp::{RunningSwDapp, SwDappFault};
+use crate::reference::simplewallet::wallet::{RunningSimpleWallet, SimpleWalletFault};
 use crate::report::{
     FaultColumn, FaultTiming, Kill, KillCell, KillMatrix, KillRow, Report, RunFacts, TargetInfo,
 };

@@ -5,15 +5,13 @@
 //! keyed by a case: the references do not import the harness and cannot know which check is
 //! judging them (ARCHITECTURE.md, invariant 6).
 
-pub mod dapp;
 pub(crate) mod driver_server;
 pub(crate) mod faults;
 pub mod http;
+pub mod ontology;
 pub mod running;
-pub mod simplewallet_dapp;
-pub mod simplewallet_wallet;
+pub mod simplewallet;
 pub mod store;
-pub mod wallet;
 
 use crate::net::HttpError;
 

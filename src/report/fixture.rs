@@ -2,9 +2,9 @@
 //! baseline entry, a transcript from both senders, a three-fault kill matrix with a problem,
 //! and text a hostile peer could have written.
 
+use crate::harness::baseline::{BaselineReport, EntryReport, EntryStatus};
 use crate::harness::catalogue::Level;
 use crate::harness::Verdict;
-use crate::report::baseline::{BaselineReport, EntryReport, EntryStatus};
 use crate::report::{
     exit_code_words, CaseReport, CaseTiming, ClauseCoverage, FaultColumn, FaultTiming, Generator,
     Kill, KillCell, KillMatrix, KillRow, Report, SuiteInfo, Summary, TargetInfo, Timing,

@@ -26,8 +26,8 @@
 
 use std::fmt::Write;
 
-use super::baseline::{BaselineReport, EntryStatus};
 use super::{exit_code_word, seconds, CaseReport, Kill, KillMatrix, Report};
+use crate::harness::baseline::{BaselineReport, EntryStatus};
 use crate::harness::Verdict;
 use crate::transcript::{Exchange, Sender};
 

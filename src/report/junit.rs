@@ -42,8 +42,8 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Property, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
-use super::baseline::{EntryReport, EntryStatus};
 use super::{CaseReport, KillMatrix, Report};
+use crate::harness::baseline::{EntryReport, EntryStatus};
 use crate::harness::Verdict;
 
 /// The report as JUnit XML.

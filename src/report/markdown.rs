@@ -33,8 +33,8 @@
 
 use std::fmt::Write;
 
-use super::baseline::EntryStatus;
 use super::{exit_code_word, seconds, KillMatrix, Report};
+use crate::harness::baseline::EntryStatus;
 use crate::harness::Verdict;
 
 /// Above this many faults the matrix's headers become `f1`, `f2`, … with a legend, so the

@@ -10,11 +10,10 @@
 //! clock-derived `expire` of a QR code) are written as named placeholders (`<dapp>`,
 //! `<expire>`) by [`Report::redact`].
 //!
-//! - [`baseline`]: expected failures (`--expected-failures FILE`) and stale entries;
+//! - the baseline model ([`crate::harness::baseline`]) is the run's; the report carries what it concluded;
 //! - [`junit`], [`markdown`], [`html`]: the writers besides JSON;
 //! - [`Format`] and [`write`]: choosing writers from the command line.
 
-pub mod baseline;
 #[cfg(test)]
 mod fixture;
 pub mod html;
@@ -28,6 +27,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::harness::baseline;
 use crate::harness::catalogue::{Catalogue, Level};
 use crate::harness::{CaseOutcome, Verdict};
 use crate::transcript::Exchange;

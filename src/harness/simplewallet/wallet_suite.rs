@@ -25,7 +25,7 @@
 //! Nothing waits for a fixed time: the driver answers when the wallet is done, and an
 //! optional quiet period waits for late posts with a deadline. The judging helpers shared with
 //! the Ontology wallet suite (verdict steps, the harness dApp, the drivers, the limits) live in
-//! [`crate::harness::wallet_suite`].
+//! [`crate::harness::ontology::wallet_suite`].
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -41,13 +41,13 @@ use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNod
 use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
-use crate::harness::run::Runner;
-use crate::harness::wallet_suite::dapp::{HarnessDapp, Received};
-use crate::harness::wallet_suite::driver::Driver;
-use crate::harness::wallet_suite::{
+use crate::harness::driver::Driver;
+use crate::harness::harness_dapp::{HarnessDapp, Received};
+use crate::harness::ontology::wallet_suite::{
     case_token, check_plays_and_forms, dropped_dapp_requests, error, fail, hand_over, shorten,
     transcribe_received, Step, WalletLimits,
 };
+use crate::harness::run::Runner;
 use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Outcome, ScanReply};
@@ -56,7 +56,7 @@ use crate::protocol::simplewallet::eosio::{
     unpack_action_data, Action, Asset, Name, PermissionLevel, Transaction,
 };
 use crate::protocol::simplewallet::messages::{login_signed_string, PROTOCOL, VERSION};
-use crate::reference::simplewallet_wallet::{
+use crate::reference::simplewallet::wallet::{
     self as reference, RunningSimpleWallet, SimpleWalletConfig, SimpleWalletFault,
     SimpleWalletIdentity,
 };

@@ -1,17 +1,14 @@
 //! The wallet suite's runner: the harness plays the dApp against a wallet under test.
 //!
-//! For each case the harness dApp ([`dapp`]) mints the case's QR code (plain JSON or deep
+//! For each case the harness dApp ([`crate::harness::harness_dapp`]) mints the case's QR code (plain JSON or deep
 //! link) under a fresh token, serves its invoke payload and receives its callbacks; the
-//! driver ([`driver`]) hands the QR text and the user's decision to the wallet and reports
+//! driver ([`crate::harness::driver`]) hands the QR text and the user's decision to the wallet and reports
 //! when the wallet is done. The case then judges what was observed: the callbacks (content
 //! type, envelope, id echo, user, key, signatures over the right bytes), and for invoke the
 //! transaction that reached the mock node (decoded back to the requested call, payer, gas,
 //! pre-execution, the hash the callback reports). Nothing waits for a fixed time: the driver
 //! answers when the wallet is done, and an optional quiet period waits for late callbacks
 //! with a deadline.
-
-pub mod dapp;
-pub mod driver;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -20,15 +17,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
-use self::dapp::{HarnessDapp, Received};
-use self::driver::{Driver, Stop};
-use super::catalogue::{Case, Catalogue, Expect};
-use super::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::ledger::RecordedRequest;
 use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
+use crate::harness::catalogue::{Case, Catalogue, Expect};
+use crate::harness::driver::{Driver, Stop};
+use crate::harness::harness_dapp::{HarnessDapp, Received};
+use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Identity, Outcome};
 use crate::protocol::ontology::crypto::{
@@ -40,7 +37,7 @@ use crate::protocol::ontology::invoke::{
 use crate::protocol::ontology::transport::{self, QrForm};
 use crate::protocol::ontology::tx::{Transaction, TxType};
 use crate::reference;
-use crate::reference::wallet::{RunningWallet, WalletConfig, WalletFault};
+use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFault};
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the wallet runner knows.
@@ -158,12 +155,12 @@ pub(crate) async fn hand_over(
 }
 
 /// The observation a case records when the peer sent the harness dApp more requests for the
-/// case than its record keeps ([`dapp::MAX_RECEIVED_PER_CASE`]).
+/// case than its record keeps ([`crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE`]).
 pub(crate) fn dropped_dapp_requests(dropped: u64) -> String {
     format!(
         "{dropped} more of the peer's requests to this case's harness dApp paths were dropped \
          from its record, which keeps the last {}",
-        dapp::MAX_RECEIVED_PER_CASE
+        crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE
     )
 }
 
@@ -1012,7 +1009,7 @@ pub async fn against_reference(
     config.clock = clock.clone();
     // Reference runs are reproducible: the same nonces and tokens, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-wallet"));
-    let wallet = reference::wallet::start(config, loopback).await?;
+    let wallet = reference::ontology::wallet::start(config, loopback).await?;
     let limits = WalletLimits::default();
     let driver = Driver::Http {
         base: wallet.base_url(),

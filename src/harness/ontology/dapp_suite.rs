@@ -17,18 +17,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
-use super::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
-use super::steps::{
-    abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
-    skip, wait_for_expiry, Prefetched, Step,
-};
-use super::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
-use super::wallet::{signature_hex, HarnessWallet, SigForm};
-use super::{dropped_node_requests, node_exchange, CaseOutcome};
+use super::dapp_wallet::{signature_hex, HarnessWallet, SigForm};
 use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
+use crate::harness::catalogue::{Case, Catalogue, Expect, Level, ProbeExpect};
+use crate::harness::steps::{
+    abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
+    skip, wait_for_expiry, Prefetched, Step,
+};
+use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
+use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome};
 use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
@@ -37,7 +37,7 @@ use crate::protocol::ontology::invoke::{
 use crate::protocol::ontology::transport;
 use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
 use crate::reference;
-use crate::reference::dapp::{DappConfig, DappFault, RunningDapp};
+use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
@@ -954,7 +954,7 @@ pub async fn against_reference(
     config.faults = faults;
     // Reference runs are reproducible: the same session ids and messages, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-dapp"));
-    let dapp = reference::dapp::start(config, loopback).await?;
+    let dapp = reference::ontology::dapp::start(config, loopback).await?;
     let base = dapp.base_url();
     let sources = [
         ("login.address", "/qr/login?type=address"),

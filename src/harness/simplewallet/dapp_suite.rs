@@ -45,7 +45,7 @@ use crate::protocol::simplewallet::eosio::{
 use crate::protocol::simplewallet::messages::{
     login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost, TransferRequest,
 };
-use crate::reference::simplewallet_dapp::{
+use crate::reference::simplewallet::dapp::{
     self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
 };
 use crate::transcript::{self, Exchange, Sender};
@@ -747,7 +747,7 @@ pub async fn against_reference(
     let mut config = SwDappConfig::new(running.base_url());
     config.clock = clock.clone();
     HarnessEosWallet::ensure_account(&running.node(), config.payee);
-    config.qr_lifetime = crate::harness::dapp::REFERENCE_QR_LIFETIME;
+    config.qr_lifetime = crate::harness::ontology::dapp_suite::REFERENCE_QR_LIFETIME;
     config.faults = faults;
     // Reference runs are reproducible: the same uuIDs, orders and messages, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-simplewallet-dapp"));

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::entropy::Entropy;
 use crate::protocol::simplewallet::eosio::{Asset, Name};
-use crate::reference::dapp::session::expire_after;
+use crate::reference::ontology::dapp::session::expire_after;
 
 /// The protocol fields every request carries (SW-T2).
 pub const PROTOCOL: &str = "SimpleWallet";
