@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use qrconform::harness::catalogue::{ontology_dapp, Case};
+use qrconform::harness::catalogue::Case;
 use qrconform::harness::ontology::dapp_suite::DappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
@@ -141,7 +141,7 @@ fn hostile_target(addr: SocketAddr, path: &str, timeout: Duration) -> DappTarget
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
-    let catalogue = ontology_dapp();
+    let catalogue = qrconform::harness::ontology::DAPP.embedded_catalogue();
     let (addr, stub) = hostile_stub().await;
     // A peer that hangs is given a short timeout, so the test is quick; the others get a
     // generous one, so that a loaded machine cannot turn their FAIL into a TIMEOUT.

@@ -13,7 +13,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use qrconform::harness::selftest::{prove, Progress, SuiteKind, SuiteProof};
+use qrconform::harness::selftest::{prove, Progress, SuiteProof};
+use qrconform::harness::suite::SuiteKind;
+use qrconform::harness::{ontology, simplewallet};
 use qrconform::report::{Format, Report};
 use tokio::sync::Semaphore;
 
@@ -55,7 +57,7 @@ async fn proven_and_snapshotted(kind: SuiteKind) {
         proof.catalogue.suite.id,
         proof.matrix.problems.join("\n")
     );
-    let report = without_timing(proof.report());
+    let report = without_timing(Report::of_proof(&proof));
     report.check_schema().expect("the report meets its schema");
     let id = proof.catalogue.suite.id.clone();
     insta::with_settings!({
@@ -71,20 +73,20 @@ async fn proven_and_snapshotted(kind: SuiteKind) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dapp_suite_is_proven_and_its_report_matches_the_snapshot() {
-    proven_and_snapshotted(SuiteKind::OntologyDapp).await;
+    proven_and_snapshotted(ontology::DAPP).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wallet_suite_is_proven_and_its_report_matches_the_snapshot() {
-    proven_and_snapshotted(SuiteKind::OntologyWallet).await;
+    proven_and_snapshotted(ontology::WALLET).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simplewallet_wallet_suite_is_proven_and_its_report_matches_the_snapshot() {
-    proven_and_snapshotted(SuiteKind::SimplewalletWallet).await;
+    proven_and_snapshotted(simplewallet::WALLET).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simplewallet_dapp_suite_is_proven_and_its_report_matches_the_snapshot() {
-    proven_and_snapshotted(SuiteKind::SimplewalletDapp).await;
+    proven_and_snapshotted(simplewallet::DAPP).await;
 }

@@ -14,7 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use qrconform::harness::catalogue::{simplewallet_dapp, Case, Expect};
+use qrconform::harness::catalogue::{Case, Expect};
 use qrconform::harness::simplewallet::dapp_suite::SwDappSuite;
 use qrconform::harness::target::{DappProtocol, DappTarget, Limits, QrSource};
 use qrconform::harness::{CaseOutcome, Verdict};
@@ -161,7 +161,7 @@ fn hostile_target(addr: SocketAddr, behaviour: &str, timeout: Duration) -> DappT
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
-    let catalogue = simplewallet_dapp();
+    let catalogue = qrconform::harness::simplewallet::DAPP.embedded_catalogue();
     let (addr, stub) = hostile_stub().await;
     let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
@@ -235,7 +235,7 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
 /// cannot be held) and a deep link where the request JSON belongs (SW-T1).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_qr_without_expired_and_a_deep_link_qr_text_fail() {
-    let catalogue = simplewallet_dapp();
+    let catalogue = qrconform::harness::simplewallet::DAPP.embedded_catalogue();
     let (addr, stub) = hostile_stub().await;
     let mut judged = 0;
     for (behaviour, fragment) in [("no-expired", "SW-L1"), ("deep-link", "SW-T1")] {

@@ -13,12 +13,12 @@ use axum::body::Bytes;
 use axum::routing::{get, post};
 use axum::Router;
 use qrconform::chain::eos::ledger::NodeError;
-use qrconform::harness::catalogue::{simplewallet_wallet, Case, Level};
+use qrconform::harness::catalogue::{Case, Level};
 use qrconform::harness::driver::Driver;
-use qrconform::harness::ontology::wallet_suite::WalletLimits;
 use qrconform::harness::simplewallet::wallet_suite::{
     against_reference, start_node, SimpleWalletSuite,
 };
+use qrconform::harness::wallet_steps::WalletLimits;
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::PrivateKey;
@@ -143,7 +143,7 @@ fn limits(timeout: Duration) -> WalletLimits {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
-    let catalogue = simplewallet_wallet();
+    let catalogue = qrconform::harness::simplewallet::WALLET.embedded_catalogue();
     let (addr, stub) = hostile_driver().await;
     let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
@@ -297,7 +297,7 @@ async fn a_wallet_whose_identity_breaks_the_schema_or_cannot_be_reached_is_refus
 /// node (as the refused-push case arms it) never outlives the case it was armed for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_push_is_judged_on_its_content_and_an_unused_refusal_is_withdrawn() {
-    let catalogue = simplewallet_wallet();
+    let catalogue = qrconform::harness::simplewallet::WALLET.embedded_catalogue();
     let case = |id: &str| {
         catalogue
             .cases

@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{free_port, qrconform, scratch_dir, text};
-use qrconform::harness::catalogue::{ontology_dapp, Expect};
+use qrconform::harness::catalogue::Expect;
 use serde_json::{json, Value};
 
 fn scratch_file(dir: &Path, name: &str, contents: &str) -> PathBuf {
@@ -293,7 +293,7 @@ fn against_a_back_end_that_rejects_every_callback_no_negative_case_passes() {
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
-    let catalogue = ontology_dapp();
+    let catalogue = qrconform::harness::ontology::DAPP.embedded_catalogue();
     let mut negatives = 0;
     for case in report["cases"].as_array().expect("cases") {
         let id = case["id"].as_str().expect("id");

@@ -12,9 +12,10 @@ use axum::body::Bytes;
 use axum::routing::{get, post};
 use axum::Router;
 use qrconform::chain::ontology::{self as chain, Node, NodeConfig};
-use qrconform::harness::catalogue::{ontology_wallet, Case, Level};
+use qrconform::harness::catalogue::{Case, Level};
 use qrconform::harness::driver::Driver;
-use qrconform::harness::ontology::wallet_suite::{WalletLimits, WalletSuite};
+use qrconform::harness::ontology::wallet_suite::WalletSuite;
+use qrconform::harness::wallet_steps::WalletLimits;
 use qrconform::harness::{CaseOutcome, Verdict};
 use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::ontology::crypto::{sign, Address, OntId, PrivateKey};
@@ -179,7 +180,7 @@ async fn hostile_driver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_its_timeout() {
-    let catalogue = ontology_wallet();
+    let catalogue = qrconform::harness::ontology::WALLET.embedded_catalogue();
     let (addr, stub) = hostile_driver().await;
     let short = Duration::from_millis(100);
     let generous = Duration::from_secs(5);
@@ -274,7 +275,7 @@ async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_it
 /// with `type: "account"`, or the reverse, passes the honest logins (ONT-L2).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wallet_answering_the_other_spelling_of_the_account_type_passes() {
-    let catalogue = ontology_wallet();
+    let catalogue = qrconform::harness::ontology::WALLET.embedded_catalogue();
     let (addr, stub) = hostile_driver().await;
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
     let running = chain::start(Node::new(NodeConfig::default()), loopback, loopback)

@@ -10,8 +10,9 @@ use clap::Args;
 
 use super::test::Protocol;
 use super::{runtime, CliError, CmdResult, Verdict};
-use crate::harness::selftest::{prove_all, Progress, SuiteKind, SuiteProof};
-use crate::report::{Destinations, Kill};
+use crate::harness::selftest::{prove_all, Progress, SuiteProof};
+use crate::harness::suite::{self, SuiteKind};
+use crate::report::{Destinations, Kill, Report, TargetInfo};
 
 #[derive(Debug, Args)]
 #[command(
@@ -74,7 +75,7 @@ pub fn run(args: SelfTestArgs) -> CmdResult {
     if args.jobs == 0 {
         return Err(CliError::new("--jobs must be at least 1"));
     }
-    let kinds: Vec<SuiteKind> = SuiteKind::ALL
+    let kinds: Vec<SuiteKind> = suite::ALL
         .into_iter()
         .filter(|k| match args.protocol {
             Some(protocol) => k.protocol() == protocol.name(),
@@ -94,7 +95,7 @@ pub fn run(args: SelfTestArgs) -> CmdResult {
     for proof in &proofs {
         print_proof(proof);
         if !destinations.is_empty() {
-            let report = proof.report();
+            let report = Report::of_proof(proof);
             let written = destinations
                 .write(&report, &proof.catalogue.suite.id)
                 .map_err(CliError::new)?;
@@ -141,7 +142,7 @@ fn print_proof(proof: &SuiteProof) {
         "\n{id}: {} cases x {} faults of the {}",
         matrix.rows.len(),
         matrix.faults.len(),
-        proof.kind.target(Vec::new()).name
+        TargetInfo::reference(proof.kind, Vec::new()).name
     );
     println!(
         "clean reference: {passed}/{} PASS in {:.1} s",

@@ -2,30 +2,22 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{runtime, CliError, CmdResult, Verdict};
-use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::harness::baseline::{Baseline, EntryStatus};
 use crate::harness::catalogue::Catalogue;
-use crate::harness::driver::{stdin_lines, Console, Driver};
-use crate::harness::ontology::dapp_suite::DappSuite;
-use crate::harness::ontology::wallet_suite::{WalletLimits, WalletSuite};
 use crate::harness::run::{
-    run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, Runner, StopSignal,
+    run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, StopSignal,
 };
-use crate::harness::selftest::{Reference, SuiteKind};
-use crate::harness::simplewallet::dapp_suite::SwDappSuite;
-use crate::harness::simplewallet::wallet_suite::{self as sw_wallet_suite, SimpleWalletSuite};
 use crate::harness::steps::preflight;
+use crate::harness::suite::{self, Against, Role, Started, SuiteKind};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget, MAX_TIMEOUT_MS};
 use crate::harness::Verdict as CaseVerdict;
-use crate::net::{ClientLimits, HttpClient};
-use crate::protocol::driver::{Identity, SimpleWalletIdentity};
-use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
+use crate::protocol::ontology::crypto::PublicKey;
 use crate::protocol::simplewallet::crypto::PublicKey as EosPublicKey;
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
 
@@ -240,6 +232,17 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The registered suite of this protocol for `role`.
+    pub fn suite(self, role: Role) -> Result<SuiteKind, CliError> {
+        suite::find(self.name(), role).ok_or_else(|| {
+            CliError::new(format!(
+                "no {} suite is registered for {}",
+                role.name(),
+                self.name()
+            ))
+        })
+    }
+
     /// The name catalogues and target files use.
     pub fn name(self) -> &'static str {
         match self {
@@ -257,10 +260,7 @@ pub fn run(cmd: TestCommand) -> CmdResult {
 }
 
 fn run_dapp(args: DappArgs) -> CmdResult {
-    let kind = match args.protocol {
-        Protocol::Ontology => SuiteKind::OntologyDapp,
-        Protocol::Simplewallet => SuiteKind::SimplewalletDapp,
-    };
+    let kind = args.protocol.suite(Role::Dapp)?;
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
@@ -299,52 +299,20 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     let info = TargetInfo {
         name: target.name.clone(),
         version: target.version.clone(),
-        ..kind.target(Vec::new())
+        ..TargetInfo::reference(kind, Vec::new())
     };
     if !options.list {
         runtime
             .block_on(preflight(&target))
             .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     }
-    if kind == SuiteKind::SimplewalletDapp {
-        return run_simplewallet_target(&runtime, &run, target, info);
-    }
-    let suite = runtime
-        .block_on(DappSuite::start(target))
+    let started = runtime
+        .block_on(kind.start(Against::Dapp(target)))
         .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     if !run.quiet {
-        eprintln!(
-            "target: {} {} (mock node: REST {}, JSON-RPC {})",
-            suite.target().name,
-            suite.target().version,
-            suite.node().rest_url(),
-            suite.node().rpc_url()
-        );
+        eprintln!("target: {}", started.banner);
     }
-    let endpoints = suite.endpoints();
-    conclude(&execute(&runtime, suite, &run, info, endpoints)?)
-}
-
-/// Runs the SimpleWallet dApp suite against a target file's back end.
-fn run_simplewallet_target(
-    runtime: &tokio::runtime::Runtime,
-    run: &Run<'_>,
-    target: DappTarget,
-    info: TargetInfo,
-) -> CmdResult {
-    let suite = runtime
-        .block_on(SwDappSuite::start(target))
-        .map_err(|e| set_up_failed(run, info.clone(), e))?;
-    if !run.quiet {
-        eprintln!(
-            "target: {} {} (mock EOS node: {})",
-            suite.target().name,
-            suite.target().version,
-            suite.node().base_url()
-        );
-    }
-    let endpoints = suite.endpoints();
-    conclude(&execute(runtime, suite, run, info, endpoints)?)
+    conclude(&execute(&runtime, started, &run, info)?)
 }
 
 /// Runs the suite against the built-in reference with `faults` planted.
@@ -352,16 +320,14 @@ fn run_reference(runtime: &tokio::runtime::Runtime, run: &Run<'_>, faults: &[Str
     let mut faults = faults.to_vec();
     faults.sort();
     faults.dedup();
-    let faults = faults.as_slice();
-    let reference = runtime
-        .block_on(Reference::start(run.kind, faults))
+    let started = runtime
+        .block_on(run.kind.start(Against::Reference(faults.clone())))
         .map_err(CliError::new)?;
-    let target = run.kind.target(faults.to_vec());
+    let target = TargetInfo::reference(run.kind, faults.clone());
     if !run.quiet {
         eprintln!(
-            "target: {} at {} (faults: {})",
-            target.name,
-            reference.base_url(),
+            "target: {} (faults: {})",
+            started.banner,
             if faults.is_empty() {
                 "none".to_string()
             } else {
@@ -369,8 +335,7 @@ fn run_reference(runtime: &tokio::runtime::Runtime, run: &Run<'_>, faults: &[Str
             }
         );
     }
-    let endpoints = reference.endpoints();
-    conclude(&execute(runtime, reference, run, target, endpoints)?)
+    conclude(&execute(runtime, started, run, target)?)
 }
 
 /// `--timeout-ms` must be positive and at most [`MAX_TIMEOUT_MS`].
@@ -430,18 +395,20 @@ async fn stop_on_signal_or_deadline(stop: StopSignal, deadline: Option<Duration>
     }
 }
 
-/// Runs the catalogue's cases against `suite`, stops it, reports the tally and writes the
-/// report files. `endpoints` are the origins of the run's servers, with the placeholders
-/// reports write for them.
-fn execute<S: Runner>(
+/// Runs the catalogue's cases against the started suite, stops it, reports the tally and
+/// writes the report files.
+fn execute(
     runtime: &tokio::runtime::Runtime,
-    suite: S,
+    suite: Started,
     run: &Run<'_>,
     target: TargetInfo,
-    endpoints: Vec<(String, String)>,
 ) -> Result<RunSummary, CliError> {
+    let Started {
+        runner: suite,
+        endpoints,
+        ..
+    } = suite;
     let started = Instant::now();
-    let suite = Arc::new(suite);
     let watcher = run
         .options
         .stop
@@ -458,9 +425,7 @@ fn execute<S: Runner>(
     if let Some(watcher) = watcher {
         watcher.abort();
     }
-    if let Ok(suite) = Arc::try_unwrap(suite) {
-        runtime.block_on(suite.stop());
-    }
+    runtime.block_on(suite.stop());
     report(&summary, elapsed, run.quiet);
     if !summary.listed && !run.destinations.is_empty() {
         let mut report = Report::build(RunFacts {
@@ -605,118 +570,8 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
     }))
 }
 
-/// The driver a wallet target names; in interactive mode the wallet's identity is
-/// `interactive_identity` of the key the target gives.
-fn wallet_driver(
-    target: &WalletTarget,
-    svg_dir: PathBuf,
-    interactive_identity: impl FnOnce(&str) -> Result<serde_json::Value, String>,
-) -> Result<Driver, String> {
-    Ok(match &target.driver {
-        DriverSpec::Url(base) => Driver::Http {
-            base: base.clone(),
-            client: HttpClient::new(ClientLimits {
-                connect: target.timeout,
-                request: target.timeout,
-                max_body: target.max_body,
-            }),
-        },
-        DriverSpec::Command(argv) => Driver::Command {
-            argv: argv.clone(),
-            timeout: target.timeout,
-            max_output: target.max_body,
-        },
-        DriverSpec::Interactive { public_key } => {
-            let identity = interactive_identity(public_key)?;
-            std::fs::create_dir_all(&svg_dir)
-                .map_err(|e| format!("cannot create {}: {e}", svg_dir.display()))?;
-            let console: Console = Arc::new(Mutex::new(Box::new(std::io::stderr())));
-            Driver::Interactive {
-                identity,
-                svg_dir,
-                wait: target.interactive_wait,
-                console,
-                enter: tokio::sync::Mutex::new(stdin_lines()),
-            }
-        }
-    })
-}
-
-fn wallet_limits(target: &WalletTarget) -> WalletLimits {
-    WalletLimits {
-        timeout: target.timeout,
-        quiet: target.quiet,
-        max_body: target.max_body,
-    }
-}
-
-async fn start_wallet_suite(
-    target: &WalletTarget,
-    svg_dir: PathBuf,
-) -> Result<WalletSuite, String> {
-    let running = chain::start(
-        Node::new(NodeConfig::default()),
-        target.node_rest,
-        target.node_rpc,
-    )
-    .await
-    .map_err(|e| format!("failed to start the mock node: {e}"))?;
-    let driver = wallet_driver(target, svg_dir, |public_key| {
-        let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
-        let identity = Identity {
-            address: Address::from_public_key(&key).to_base58(),
-            public_key: key.to_hex(),
-            ontid: OntId::from_public_key(&key).to_string(),
-        };
-        serde_json::to_value(identity).map_err(|e| e.to_string())
-    })?;
-    WalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        wallet_limits(target),
-    )
-    .await
-}
-
-/// The SimpleWallet wallet suite over `target`'s driver, with the harness's mock EOS node on
-/// `target.node_eos`. An interactive wallet's identity is its key, account and ref.
-async fn start_simplewallet_wallet_suite(
-    target: &WalletTarget,
-    svg_dir: PathBuf,
-) -> Result<SimpleWalletSuite, String> {
-    let driver = wallet_driver(target, svg_dir, |public_key| {
-        let (Some(account), Some(wallet_ref)) = (target.account.clone(), target.wallet_ref.clone())
-        else {
-            return Err(
-                "--interactive --protocol simplewallet needs --wallet-account and --wallet-ref"
-                    .to_string(),
-            );
-        };
-        serde_json::to_value(SimpleWalletIdentity {
-            account,
-            public_key: public_key.to_string(),
-            wallet_ref,
-        })
-        .map_err(|e| e.to_string())
-    })?;
-    let running = sw_wallet_suite::start_node(target.node_eos).await?;
-    SimpleWalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        wallet_limits(target),
-    )
-    .await
-}
-
 fn run_wallet(args: WalletArgs) -> CmdResult {
-    let kind = match args.protocol {
-        Protocol::Ontology => SuiteKind::OntologyWallet,
-        Protocol::Simplewallet => SuiteKind::SimplewalletWallet,
-    };
+    let kind = args.protocol.suite(Role::Wallet)?;
     let catalogue = kind.catalogue().map_err(CliError::new)?;
     kind.check_faults(&args.faults).map_err(CliError::new)?;
     let destinations = args.report.destinations()?;
@@ -773,42 +628,15 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     let info = TargetInfo {
         name: target.name.clone(),
         version: target.version.clone(),
-        ..kind.target(Vec::new())
+        ..TargetInfo::reference(kind, Vec::new())
     };
-    if kind == SuiteKind::SimplewalletWallet {
-        let suite = runtime
-            .block_on(start_simplewallet_wallet_suite(&target, svg_dir))
-            .map_err(|e| set_up_failed(&run, info.clone(), e))?;
-        if !run.quiet {
-            eprintln!(
-                "target: {} {} (wallet {} key {}; harness dApp {}; mock EOS node {})",
-                target.name,
-                target.version,
-                suite.identity().account,
-                suite.identity().public_key,
-                suite.harness_url(),
-                suite.node().base_url()
-            );
-        }
-        let endpoints = suite.endpoints();
-        return conclude(&execute(&runtime, suite, &run, info, endpoints)?);
-    }
-    let suite = runtime
-        .block_on(start_wallet_suite(&target, svg_dir))
+    let started = runtime
+        .block_on(kind.start(Against::Wallet { target, svg_dir }))
         .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     if !run.quiet {
-        eprintln!(
-            "target: {} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
-            target.name,
-            target.version,
-            suite.identity().address,
-            suite.harness_url(),
-            suite.node().rest_url(),
-            suite.node().rpc_url()
-        );
+        eprintln!("target: {}", started.banner);
     }
-    let endpoints = suite.endpoints();
-    conclude(&execute(&runtime, suite, &run, info, endpoints)?)
+    conclude(&execute(&runtime, started, &run, info)?)
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {

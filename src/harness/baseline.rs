@@ -140,7 +140,6 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness::catalogue::ontology_dapp;
     use crate::harness::catalogue::Level;
     use std::time::Duration;
 
@@ -162,7 +161,7 @@ mod tests {
 
     #[test]
     fn entries_need_a_reason_and_a_known_case() {
-        let catalogue = ontology_dapp();
+        let catalogue = crate::harness::ontology::DAPP.embedded_catalogue();
         let err = Baseline::parse("b.toml", "\"login.expired\" = \"  \"", &catalogue).unwrap_err();
         assert!(err.contains("empty reason"), "{err}");
         let err = Baseline::parse("b.toml", "\"login.expired\" = 3", &catalogue).unwrap_err();
@@ -175,7 +174,7 @@ mod tests {
 
     #[test]
     fn a_passing_entry_is_stale_and_a_failing_one_is_expected() {
-        let catalogue = ontology_dapp();
+        let catalogue = crate::harness::ontology::DAPP.embedded_catalogue();
         let baseline = Baseline::parse(
             "b.toml",
             "\"login.expired\" = \"no expiry yet\"\n\"login.message.replay\" = \"later\"\n\"login.message.unknown\" = \"later\"",

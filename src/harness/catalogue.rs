@@ -11,17 +11,6 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-/// The embedded dApp suite for Ontology.
-pub const ONTOLOGY_DAPP: &str = include_str!("../../suites/ontology-dapp.toml");
-
-/// The embedded wallet suite for Ontology.
-pub const ONTOLOGY_WALLET: &str = include_str!("../../suites/ontology-wallet.toml");
-
-/// The embedded dApp suite for SimpleWallet (EOS, MYKEY).
-pub const SIMPLEWALLET_DAPP: &str = include_str!("../../suites/simplewallet-dapp.toml");
-/// The embedded wallet suite for SimpleWallet (EOS).
-pub const SIMPLEWALLET_WALLET: &str = include_str!("../../suites/simplewallet-wallet.toml");
-
 /// The profile's clauses, with the duties each puts on implementations under test.
 pub const CLAUSES: &str = include_str!("../../suites/clauses.toml");
 
@@ -57,14 +46,12 @@ pub fn clauses() -> Vec<Clause> {
     file.clause
 }
 
-/// Every embedded catalogue, in listing order.
+/// Every registered suite's catalogue, in listing order.
 pub fn all() -> Vec<Catalogue> {
-    vec![
-        ontology_dapp(),
-        ontology_wallet(),
-        simplewallet_dapp(),
-        simplewallet_wallet(),
-    ]
+    super::suite::ALL
+        .into_iter()
+        .map(|kind| kind.embedded_catalogue())
+        .collect()
 }
 
 /// How strictly a check is meant.
@@ -268,46 +255,6 @@ impl Catalogue {
     }
 }
 
-/// The embedded Ontology wallet catalogue.
-///
-/// # Panics
-///
-/// If the embedded file is broken; `cargo test` checks it, so a release never is.
-pub fn ontology_wallet() -> Catalogue {
-    Catalogue::parse("suites/ontology-wallet.toml", ONTOLOGY_WALLET)
-        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
-}
-
-/// The embedded Ontology dApp catalogue.
-///
-/// # Panics
-///
-/// If the embedded file is broken; `cargo test` checks it, so a release never is.
-pub fn ontology_dapp() -> Catalogue {
-    Catalogue::parse("suites/ontology-dapp.toml", ONTOLOGY_DAPP)
-        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
-}
-
-/// The embedded SimpleWallet dApp catalogue.
-///
-/// # Panics
-///
-/// If the embedded file is broken; `cargo test` checks it, so a release never is.
-pub fn simplewallet_dapp() -> Catalogue {
-    Catalogue::parse("suites/simplewallet-dapp.toml", SIMPLEWALLET_DAPP)
-        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
-}
-
-/// The embedded SimpleWallet wallet catalogue.
-///
-/// # Panics
-///
-/// If the embedded file is broken; `cargo test` checks it, so a release never is.
-pub fn simplewallet_wallet() -> Catalogue {
-    Catalogue::parse("suites/simplewallet-wallet.toml", SIMPLEWALLET_WALLET)
-        .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,13 +293,13 @@ mod tests {
 
     #[test]
     fn the_embedded_catalogues_load() {
-        let catalogue = ontology_dapp();
+        let catalogue = crate::harness::ontology::DAPP.embedded_catalogue();
         assert_eq!(catalogue.suite.role, "dapp");
         assert!(catalogue.cases.len() >= 30);
-        let catalogue = ontology_wallet();
+        let catalogue = crate::harness::ontology::WALLET.embedded_catalogue();
         assert_eq!(catalogue.suite.role, "wallet");
         assert!(catalogue.cases.len() >= 20);
-        let catalogue = simplewallet_wallet();
+        let catalogue = crate::harness::simplewallet::WALLET.embedded_catalogue();
         assert_eq!(catalogue.suite.role, "wallet");
         assert_eq!(catalogue.suite.protocol, "simplewallet");
         assert!(catalogue.cases.len() >= 12);

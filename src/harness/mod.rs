@@ -16,12 +16,15 @@ pub mod baseline;
 pub mod catalogue;
 pub mod driver;
 pub mod harness_dapp;
+pub mod kill_matrix;
 pub mod ontology;
 pub mod run;
 pub mod selftest;
 pub mod simplewallet;
 pub mod steps;
+pub mod suite;
 pub mod target;
+pub mod wallet_steps;
 
 use std::fmt;
 use std::time::{Duration, Instant};

@@ -19,8 +19,6 @@
 //! one as SKIPPED "not run", and the run as incomplete.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -28,64 +26,29 @@ use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
 use tokio::runtime::Handle;
 use tokio::sync::watch;
 
+use super::baseline::Baseline;
 use super::catalogue::{Case, Level};
-use super::ontology::dapp_suite::DappSuite;
-use super::ontology::wallet_suite::WalletSuite;
-use super::simplewallet::dapp_suite::SwDappSuite;
+use super::suite::BoxFuture;
 use super::{CaseOutcome, Verdict};
-use crate::harness::baseline::Baseline;
 
-/// A suite that can run one case to its verdict.
+/// A suite that can run one case to its verdict: what a protocol plug-in's runner is to the
+/// engine (see [`super::suite`]).
 pub trait Runner: Send + Sync + 'static {
-    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>>;
+    fn run<'a>(&'a self, case: &'a Case) -> BoxFuture<'a, CaseOutcome>;
 
     /// Work done once before the first of the selected `cases` runs (the dApp suites fetch
     /// the expiry cases' QR codes, so the waits overlap the other cases).
-    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    fn prepare<'a>(&'a self, cases: &'a [Case]) -> BoxFuture<'a, ()> {
         let _ = cases;
         Box::pin(async {})
     }
 
-    /// Stops the servers the suite runs.
-    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>>;
-}
+    /// The origins of the servers the suite runs (mock node, harness dApp), with the
+    /// placeholders reports write for them.
+    fn endpoints(&self) -> Vec<(String, String)>;
 
-impl Runner for DappSuite {
-    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
-        Box::pin(self.run_case(case))
-    }
-
-    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
-        Box::pin(self.prefetch(cases))
-    }
-
-    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        Box::pin(self.shutdown())
-    }
-}
-
-impl Runner for SwDappSuite {
-    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
-        Box::pin(self.run_case(case))
-    }
-
-    fn prepare<'a>(&'a self, cases: &'a [Case]) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
-        Box::pin(self.prefetch(cases))
-    }
-
-    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        Box::pin(self.shutdown())
-    }
-}
-
-impl Runner for WalletSuite {
-    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
-        Box::pin(self.run_case(case))
-    }
-
-    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        Box::pin(self.shutdown())
-    }
+    /// Stops the servers the suite runs, once the run holds the last handle on it.
+    fn stop(self: Arc<Self>) -> BoxFuture<'static, ()>;
 }
 
 /// Why a run stops early: set once, by a signal handler or the run's deadline, and read by
@@ -172,7 +135,7 @@ pub struct RunSummary {
     pub outcomes: Vec<CaseOutcome>,
     pub listed: bool,
     /// What became of the baseline's entries.
-    pub baseline: Option<crate::harness::baseline::BaselineReport>,
+    pub baseline: Option<super::baseline::BaselineReport>,
     /// Why the run stopped before its end (a signal, the deadline), if it did.
     pub stopped: Option<String>,
     /// Negative cases not judged because their positive twin did not pass (H-2), each with
@@ -319,9 +282,9 @@ pub fn selected_cases(cases: &[Case], options: &RunOptions) -> Vec<Case> {
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
 /// async runtime that `handle` belongs to (each case blocks on it). `cases` is the whole
 /// catalogue: the options select among them, and a selected negative case's twin runs too.
-pub fn run_cases<S: Runner>(
+pub fn run_cases(
     handle: &Handle,
-    suite: Arc<S>,
+    suite: Arc<dyn Runner>,
     cases: &[Case],
     options: &RunOptions,
 ) -> RunSummary {
@@ -431,14 +394,14 @@ pub fn run_cases<S: Runner>(
 
 /// Each case's outcome, played at most once per run: a twin played ahead of its negative
 /// case is not played again for its own trial.
-struct Played<S> {
-    suite: Arc<S>,
+struct Played {
+    suite: Arc<dyn Runner>,
     handle: Handle,
     stop: StopSignal,
     outcomes: Mutex<HashMap<String, CaseOutcome>>,
 }
 
-impl<S: Runner> Played<S> {
+impl Played {
     fn outcome(&self, case: &Case) -> CaseOutcome {
         if let Some(done) = self
             .outcomes
@@ -491,6 +454,44 @@ fn twin_breach(outcome: &CaseOutcome, twin: &CaseOutcome) -> Option<String> {
         twin.id, twin.verdict, twin.reason
     ))
 }
+
+/// Implements [`Runner`] for a suite from its inherent `run_case`, `endpoints` and
+/// `shutdown` (and `prefetch`, for the suites that fetch QR codes ahead).
+macro_rules! impl_runner {
+    ($suite:ty $(, prepare = $prepare:ident)?) => {
+        impl $crate::harness::run::Runner for $suite {
+            fn run<'a>(
+                &'a self,
+                case: &'a $crate::harness::catalogue::Case,
+            ) -> $crate::harness::suite::BoxFuture<'a, $crate::harness::CaseOutcome> {
+                Box::pin(self.run_case(case))
+            }
+
+            $(
+            fn prepare<'a>(
+                &'a self,
+                cases: &'a [$crate::harness::catalogue::Case],
+            ) -> $crate::harness::suite::BoxFuture<'a, ()> {
+                Box::pin(self.$prepare(cases))
+            }
+            )?
+
+            fn endpoints(&self) -> Vec<(String, String)> {
+                <$suite>::endpoints(self)
+            }
+
+            fn stop(
+                self: std::sync::Arc<Self>,
+            ) -> $crate::harness::suite::BoxFuture<'static, ()> {
+                match std::sync::Arc::try_unwrap(self) {
+                    Ok(suite) => Box::pin(suite.shutdown()),
+                    Err(_) => Box::pin(async {}),
+                }
+            }
+        }
+    };
+}
+pub(crate) use impl_runner;
 
 #[cfg(test)]
 mod tests {

@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn a_case_whose_source_the_target_lacks_is_skipped_naming_what_it_needs() {
-        let catalogue = crate::harness::catalogue::simplewallet_dapp();
+        let catalogue = crate::harness::simplewallet::DAPP.embedded_catalogue();
         let case = catalogue
             .cases
             .iter()

@@ -29,6 +29,9 @@ use sha2::{Digest, Sha256};
 
 use crate::harness::baseline;
 use crate::harness::catalogue::{Catalogue, Level};
+pub use crate::harness::kill_matrix::{FaultColumn, Kill, KillCell, KillMatrix, KillRow};
+use crate::harness::selftest::SuiteProof;
+use crate::harness::suite::SuiteKind;
 use crate::harness::{CaseOutcome, Verdict};
 use crate::transcript::Exchange;
 
@@ -87,6 +90,19 @@ pub struct TargetInfo {
     /// Faults planted in a reference implementation (empty for a real target).
     #[serde(default)]
     pub faults: Vec<String>,
+}
+
+impl TargetInfo {
+    /// The built-in reference of `kind` with `faults` planted, as reports name it.
+    pub fn reference(kind: SuiteKind, faults: Vec<String>) -> Self {
+        TargetInfo {
+            name: format!("qrconform {}", kind.reference_name()),
+            version: env!("CARGO_PKG_VERSION").into(),
+            protocol: kind.protocol().into(),
+            role: kind.role().name().into(),
+            faults,
+        }
+    }
 }
 
 /// The counts and the exit code.
@@ -148,71 +164,6 @@ pub struct CaseReport {
     pub expected_failure: Option<String>,
     /// Every HTTP exchange of the case, bodies capped.
     pub transcript: Vec<Exchange>,
-}
-
-/// How a case fared against one fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kill {
-    /// The case failed, and (for a negative case) its positive twin passed: the fault was
-    /// caught for the case's own reason.
-    Killed,
-    /// The case failed, but so did its twin: it fails for another reason than its own.
-    WrongReason,
-    /// The case passed: it does not see this fault.
-    Survived,
-    /// The case could not be judged (ERROR or SKIPPED).
-    Broken,
-}
-
-impl Kill {
-    /// One character for a matrix cell.
-    pub fn mark(self) -> char {
-        match self {
-            Kill::Killed => 'K',
-            Kill::WrongReason => 'w',
-            Kill::Survived => '.',
-            Kill::Broken => '!',
-        }
-    }
-}
-
-/// One cell of the kill matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KillCell {
-    pub verdict: Verdict,
-    pub kill: Kill,
-}
-
-/// One fault, a column of the matrix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FaultColumn {
-    pub name: String,
-    pub description: String,
-    /// The cases that kill it.
-    pub killed_by: Vec<String>,
-}
-
-/// One case, a row of the matrix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KillRow {
-    pub case: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub twin: Option<String>,
-    /// The faults the catalogue says this case catches.
-    pub claimed: Vec<String>,
-    /// One cell per fault, in the order of `faults`.
-    pub cells: Vec<KillCell>,
-}
-
-/// Every case against every fault, and what that proves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KillMatrix {
-    pub faults: Vec<FaultColumn>,
-    pub rows: Vec<KillRow>,
-    /// Why the matrix does not prove the suite (empty when it does): a fault no case kills,
-    /// a case that kills no fault, a claim the run does not bear out.
-    pub problems: Vec<String>,
 }
 
 /// Durations, in milliseconds.
@@ -304,6 +255,33 @@ pub struct RunFacts<'a> {
 }
 
 impl Report {
+    /// A suite's self-test report: the clean run with its transcripts, and the kill matrix.
+    pub fn of_proof(proof: &SuiteProof) -> Report {
+        let mut report = Report::build(RunFacts {
+            catalogue: &proof.catalogue,
+            catalogue_text: proof.kind.catalogue_text(),
+            target: TargetInfo::reference(proof.kind, Vec::new()),
+            planned: proof.catalogue.cases.len(),
+            outcomes: &proof.clean,
+            baseline: None,
+            exit_code: u8::from(!proof.proven()),
+            total_ms: proof.elapsed.as_millis() as u64,
+            incomplete: Vec::new(),
+            partial: false,
+        });
+        report.redact(&proof.endpoints);
+        report.kill_matrix = Some(proof.matrix.clone());
+        report.timing.fault_runs = proof
+            .fault_runs
+            .iter()
+            .map(|r| FaultTiming {
+                fault: r.fault.clone(),
+                ms: r.elapsed.as_millis() as u64,
+            })
+            .collect();
+        report
+    }
+
     /// Builds the report of a run.
     pub fn build(facts: RunFacts<'_>) -> Report {
         let count = |v: Verdict| facts.outcomes.iter().filter(|o| o.verdict == v).count();

@@ -987,3 +987,5 @@ pub async fn against_reference(
         dapp,
     ))
 }
+
+crate::harness::run::impl_runner!(DappSuite, prepare = prefetch);

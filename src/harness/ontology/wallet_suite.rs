@@ -12,8 +12,8 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -23,10 +23,14 @@ use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNod
 use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
-use crate::harness::driver::{Driver, Stop};
+use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::{HarnessDapp, Received};
+use crate::harness::steps::{error, fail, Step};
+use crate::harness::wallet_steps::{
+    case_token, check_plays_and_forms, dropped_dapp_requests, hand_over, shorten,
+    transcribe_received, WalletLimits,
+};
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
-use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Identity, Outcome};
 use crate::protocol::ontology::crypto::{
     message_bytes, verify, Address, OntId, OntSignature, PrivateKey, PublicKey,
@@ -38,7 +42,7 @@ use crate::protocol::ontology::transport::{self, QrForm};
 use crate::protocol::ontology::tx::{Transaction, TxType};
 use crate::reference;
 use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFault};
-use crate::transcript::{self, Exchange, Sender};
+use crate::transcript::{self};
 
 /// Every play the wallet runner knows.
 pub const PLAYS: [&str; 20] = [
@@ -64,119 +68,9 @@ pub const PLAYS: [&str; 20] = [
     "invoke-expired",
 ];
 
-pub(crate) type Step<T> = Result<T, Stop>;
-
-pub(crate) fn fail<T>(reason: impl Into<String>) -> Step<T> {
-    Err((Verdict::Fail, reason.into()))
-}
-
-pub(crate) fn error<T>(reason: impl Into<String>) -> Step<T> {
-    Err((Verdict::Error, reason.into()))
-}
-
 /// Checks that a catalogue uses only plays this runner knows.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
     check_plays_and_forms(catalogue, &PLAYS)
-}
-
-/// Checks that a wallet catalogue uses only `plays` and the QR forms `json` and `deeplink`
-/// (every wallet runner shares the forms).
-pub(crate) fn check_plays_and_forms(catalogue: &Catalogue, plays: &[&str]) -> Result<(), String> {
-    for case in &catalogue.cases {
-        if !plays.contains(&case.play.as_str()) {
-            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
-        }
-        match case.form.as_deref() {
-            None | Some("json") | Some("deeplink") => {}
-            Some(other) => return Err(format!("case `{}`: unknown form `{other}`", case.id)),
-        }
-    }
-    Ok(())
-}
-
-/// How long and how much, for a wallet run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WalletLimits {
-    /// Every driver step (a scan may take this long).
-    pub timeout: Duration,
-    /// After the driver's answer, how long to wait for callbacks that arrive late.
-    pub quiet: Duration,
-    /// The largest body read from the driver.
-    pub max_body: usize,
-}
-
-impl Default for WalletLimits {
-    fn default() -> Self {
-        WalletLimits {
-            timeout: Duration::from_secs(15),
-            quiet: Duration::ZERO,
-            max_body: 1024 * 1024,
-        }
-    }
-}
-
-/// A token for a case's URLs: unique within the run (the counter makes it so even if the
-/// draw from `entropy` failed), unguessable when the entropy is the OS's.
-pub(crate) fn case_token(entropy: &Entropy, next: &AtomicU64) -> String {
-    let mut bytes = [0u8; 6];
-    let _ = entropy.fill(&mut bytes);
-    format!(
-        "{}{:04x}",
-        hex::encode(bytes),
-        next.fetch_add(1, Ordering::Relaxed) & 0xffff
-    )
-}
-
-/// Hands the case's QR text to the driver with the user's decision and returns its answer
-/// (none in interactive mode). A driver that answers before the wallet is done gets the
-/// quiet period: the harness waits for the first post (when `expect_post`) or for the whole
-/// period, then judges.
-pub(crate) async fn hand_over(
-    driver: &Driver,
-    harness: &HarnessDapp,
-    limits: &WalletLimits,
-    case: &Case,
-    token: &str,
-    qr: &str,
-    expect_post: bool,
-) -> Step<Option<crate::protocol::driver::ScanReply>> {
-    let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
-    let reply = driver
-        .scan(&case.id, &case.title, qr, case.approve, arrived)
-        .await?;
-    if !limits.quiet.is_zero() {
-        if expect_post {
-            harness.wait_for_callbacks(token, 1, limits.quiet).await;
-        } else {
-            tokio::time::sleep(limits.quiet).await;
-        }
-    }
-    Ok(reply)
-}
-
-/// The observation a case records when the peer sent the harness dApp more requests for the
-/// case than its record keeps ([`crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE`]).
-pub(crate) fn dropped_dapp_requests(dropped: u64) -> String {
-    format!(
-        "{dropped} more of the peer's requests to this case's harness dApp paths were dropped \
-         from its record, which keeps the last {}",
-        crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE
-    )
-}
-
-/// Writes what the wallet asked of the harness dApp into the case's transcript.
-pub(crate) fn transcribe_received(harness: &HarnessDapp, received: &[Received]) {
-    for r in received {
-        transcript::exchange(Exchange {
-            by: Sender::Peer,
-            method: r.method.clone(),
-            url: format!("{}{}", harness.public_url(), r.path),
-            request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
-            status: None,
-            response: None,
-            error: None,
-        });
-    }
 }
 
 /// What one case observed.
@@ -913,14 +807,6 @@ impl WalletSuite {
     }
 }
 
-pub(crate) fn shorten(text: &str) -> String {
-    if text.chars().count() > 160 {
-        format!("{}…", text.chars().take(160).collect::<String>())
-    } else {
-        text.to_string()
-    }
-}
-
 /// The address every harness invoke pays.
 fn payee() -> Address {
     Address::from_public_key(&PrivateKey::from_seed("qrconform/harness/payee").public_key())
@@ -1013,11 +899,7 @@ pub async fn against_reference(
     let limits = WalletLimits::default();
     let driver = Driver::Http {
         base: wallet.base_url(),
-        client: HttpClient::new(ClientLimits {
-            connect: limits.timeout,
-            request: limits.timeout,
-            max_body: limits.max_body,
-        }),
+        client: limits.driver_client(),
     };
     let suite = WalletSuite::start(driver, running, loopback, None, limits)
         .await?
@@ -1025,3 +907,5 @@ pub async fn against_reference(
         .with_clock(clock);
     Ok((suite, wallet))
 }
+
+crate::harness::run::impl_runner!(WalletSuite);

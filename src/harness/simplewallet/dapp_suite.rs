@@ -782,14 +782,15 @@ pub async fn against_reference(
     ))
 }
 
+crate::harness::run::impl_runner!(SwDappSuite, prepare = prefetch);
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness::catalogue;
 
     #[test]
     fn the_embedded_catalogue_uses_known_plays_and_sources() {
-        let catalogue = catalogue::simplewallet_dapp();
+        let catalogue = crate::harness::simplewallet::DAPP.embedded_catalogue();
         check_catalogue(&catalogue).unwrap();
         let mut bad = catalogue.clone();
         bad.cases[0].play = "dance".into();
@@ -807,7 +808,7 @@ mod tests {
 
     #[test]
     fn a_long_error_from_the_peer_is_abbreviated_in_the_reason() {
-        let catalogue = catalogue::simplewallet_dapp();
+        let catalogue = crate::harness::simplewallet::DAPP.embedded_catalogue();
         let honest = catalogue
             .cases
             .iter()

@@ -28,9 +28,7 @@
 //! [`crate::harness::ontology::wallet_suite`].
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
@@ -43,13 +41,12 @@ use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::{HarnessDapp, Received};
-use crate::harness::ontology::wallet_suite::{
-    case_token, check_plays_and_forms, dropped_dapp_requests, error, fail, hand_over, shorten,
-    transcribe_received, Step, WalletLimits,
+use crate::harness::steps::{error, fail, Step};
+use crate::harness::wallet_steps::{
+    case_token, check_plays_and_forms, dropped_dapp_requests, hand_over, shorten,
+    transcribe_received, WalletLimits,
 };
-use crate::harness::run::Runner;
 use crate::harness::{dropped_node_requests, CaseOutcome};
-use crate::net::{ClientLimits, HttpClient};
 use crate::protocol::driver::{Outcome, ScanReply};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::{
@@ -742,15 +739,7 @@ impl SimpleWalletSuite {
     }
 }
 
-impl Runner for SimpleWalletSuite {
-    fn run<'a>(&'a self, case: &'a Case) -> Pin<Box<dyn Future<Output = CaseOutcome> + Send + 'a>> {
-        Box::pin(self.run_case(case))
-    }
-
-    fn stop(self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        Box::pin(self.shutdown())
-    }
-}
+crate::harness::run::impl_runner!(SimpleWalletSuite);
 
 /// The pushed `actions` are the `wanted` ones: the same number, in order, each with the same
 /// contract, name, authorization and data (SW-X1, SW-X2).
@@ -1108,11 +1097,7 @@ pub async fn against_reference(
     let limits = WalletLimits::default();
     let driver = Driver::Http {
         base: wallet.base_url(),
-        client: HttpClient::new(ClientLimits {
-            connect: limits.timeout,
-            request: limits.timeout,
-            max_body: limits.max_body,
-        }),
+        client: limits.driver_client(),
     };
     let suite = SimpleWalletSuite::start(driver, running, loopback, None, limits)
         .await?
@@ -1126,7 +1111,7 @@ mod tests {
     use super::*;
 
     fn case(play: &str) -> Case {
-        let catalogue = crate::harness::catalogue::simplewallet_wallet();
+        let catalogue = crate::harness::simplewallet::WALLET.embedded_catalogue();
         let mut case = catalogue.cases[0].clone();
         case.play = play.to_string();
         case

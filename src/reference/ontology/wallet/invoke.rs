@@ -18,12 +18,13 @@
 
 use serde_json::Value;
 
-use super::scan::{conforms, envelope, http_reason, post_callback, success, Request};
+use super::callback::{conforms, envelope, post_callback, success, Request};
 use super::{Shared, WalletFault};
 use crate::protocol::driver::ScanReply;
 use crate::protocol::ontology::crypto::Address;
 use crate::protocol::ontology::invoke::{build_script, parse_config, substitute_placeholders};
 use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
+use crate::reference::http_reason;
 
 /// The typed-value prefixes that exist (ONT-I3).
 const KNOWN_PREFIXES: [&str; 4] = ["String", "ByteArray", "Long", "Address"];

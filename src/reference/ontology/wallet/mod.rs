@@ -16,6 +16,7 @@
 //! request or a peer's answer goes through typed checks, and every outgoing request goes
 //! through [`HttpClient`], which bounds time and body size.
 
+mod callback;
 mod faults;
 mod invoke;
 mod scan;

@@ -11,72 +11,13 @@
 //! Then [`sign`](super::sign) or [`invoke`](super::invoke) acts. Every refusal is a
 //! [`ScanReply::refused`] with the reason in words; nothing here panics on any input.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::callback::{conforms, Action, Request};
 use super::{invoke, sign, Shared, WalletFault};
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::ontology::transport::{self, QrForm};
-pub(super) use crate::reference::{clip, http_reason};
-use crate::schema;
-
-/// The actions the wallet acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Action {
-    Login,
-    SignMessage,
-    SignMultiMessage,
-    Invoke,
-}
-
-impl Action {
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "login" => Some(Action::Login),
-            "signMessage" => Some(Action::SignMessage),
-            "signMultiMessage" => Some(Action::SignMultiMessage),
-            "invoke" => Some(Action::Invoke),
-            _ => None,
-        }
-    }
-
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Action::Login => "login",
-            Action::SignMessage => "signMessage",
-            Action::SignMultiMessage => "signMultiMessage",
-            Action::Invoke => "invoke",
-        }
-    }
-}
-
-/// A request that passed steps 1–4: its action and the request object.
-#[derive(Debug, Clone)]
-pub(super) struct Request {
-    pub action: Action,
-    pub message: Value,
-}
-
-impl Request {
-    /// `params`, which the schema requires to be an object.
-    pub fn params(&self) -> &Value {
-        &self.message["params"]
-    }
-
-    /// `params.<key>` as text, when it is text.
-    pub fn param_str(&self, key: &str) -> Option<&str> {
-        self.params().get(key).and_then(Value::as_str)
-    }
-
-    /// The request's `version`, echoed by every callback.
-    pub fn version(&self) -> Value {
-        self.message.get("version").cloned().unwrap_or(Value::Null)
-    }
-
-    /// The request's `id`, when it has one to echo (ONT-T5).
-    pub fn id(&self) -> Option<&Value> {
-        self.message.get("id").filter(|id| !id.is_null())
-    }
-}
+use crate::reference::{clip, http_reason};
 
 /// Handles one scan from start to end: the reply is sent only after every callback was
 /// posted and its answer read, and every transaction sent, or after a refusal.
@@ -184,66 +125,6 @@ fn check(message: &Value) -> Result<Request, String> {
         action,
         message: message.clone(),
     })
-}
-
-/// Checks `value` against the schema of `kind`; the refusal names `what`, the first
-/// violation and how many there are.
-pub(super) fn conforms(kind: &str, value: &Value, what: &str) -> Result<(), String> {
-    let violations = schema::validate(kind, value).map_err(|e| e.to_string())?;
-    match violations.first() {
-        None => Ok(()),
-        Some(first) => {
-            let at = if first.instance_path.is_empty() {
-                String::new()
-            } else {
-                format!(" at `{}`", first.instance_path)
-            };
-            Err(clip(format!(
-                "{what} does not match its schema{at}: {} ({} violation(s))",
-                first.message,
-                violations.len()
-            )))
-        }
-    }
-}
-
-/// The start of every callback body: `action`, the request's `version`, and its `id` (left
-/// out when the request had none, or under `no-id-echo`, ONT-T5).
-pub(super) fn envelope(shared: &Shared, action: &str, req: &Request) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert("action".into(), action.into());
-    body.insert("version".into(), req.version());
-    if let Some(id) = req.id() {
-        if !shared.has(WalletFault::NoIdEcho) {
-            body.insert("id".into(), id.clone());
-        }
-    }
-    body
-}
-
-/// Completes an envelope as a success: `error: 0`, `desc: "SUCCESS"`, `result`.
-pub(super) fn success(mut body: Map<String, Value>, result: Value) -> Map<String, Value> {
-    body.insert("error".into(), 0.into());
-    body.insert("desc".into(), "SUCCESS".into());
-    body.insert("result".into(), result);
-    body
-}
-
-/// POSTs a callback body as JSON (ONT-T7) and reads the answer. Any answer will do: the
-/// dApp's verdict is for the harness to read; only an exchange that did not happen is a
-/// failure.
-pub(super) async fn post_callback(
-    shared: &Shared,
-    url: &str,
-    body: Map<String, Value>,
-) -> Result<(), String> {
-    let bytes = Value::Object(body).to_string().into_bytes();
-    shared
-        .http
-        .post_json(url, bytes)
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("the callback failed: {}", http_reason(&e)))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value};
 
-use super::scan::{envelope, post_callback, success, Request};
+use super::callback::{envelope, post_callback, success, Request};
 use super::{Shared, WalletFault};
 use crate::protocol::driver::ScanReply;
 use crate::protocol::ontology::crypto::sign;

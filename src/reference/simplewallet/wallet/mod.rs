@@ -19,6 +19,7 @@
 //! or a peer goes through typed checks, and every outgoing request goes through
 //! [`HttpClient`], which bounds time and body size.
 
+mod callback;
 mod faults;
 mod push;
 mod scan;

@@ -13,7 +13,7 @@
 //! A push the node refuses ends the scan as refused: nothing is posted to `notifyUrl` (the
 //! notification has no failure form).
 
-use super::scan::post;
+use super::callback::post;
 use super::{Shared, SimpleWalletFault, TX_LIFETIME_SECS};
 use crate::chain::eos::client::transaction_for;
 use crate::protocol::simplewallet::eosio::{

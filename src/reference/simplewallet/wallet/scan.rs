@@ -10,15 +10,12 @@
 //! [`ScanReply::refused`] with the reason in words; nothing here panics on any input. In
 //! deep-link mode this module also opens the request's `callback` with the outcome (SW-X3).
 
-use serde_json::Value;
-
 use super::{push, sign, Shared, SimpleWalletFault};
-use crate::net::HttpReply;
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::simplewallet::messages::{
-    callback_url, CallbackResult, Reply, Request, DEEP_LINK_PREFIX,
+    callback_url, CallbackResult, Request, DEEP_LINK_PREFIX,
 };
-use crate::reference::{clip, http_reason};
+use crate::reference::clip;
 
 /// Handles one scan from start to end: the reply is sent only after every post was answered
 /// and every transaction pushed, or after a refusal. In deep-link mode the request's
@@ -95,39 +92,4 @@ fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(),
         return Err(Refusal::Rejected);
     }
     Ok(())
-}
-
-/// POSTs `body` as JSON to the dApp and reads its `{code, error}` reply (SW-L4): a failure
-/// code, an unreadable reply or an exchange that did not happen is an error naming `what`.
-pub(super) async fn post(
-    shared: &Shared,
-    what: &str,
-    url: &str,
-    body: &Value,
-) -> Result<(), String> {
-    let reply = shared
-        .http
-        .post_json(url, body.to_string().into_bytes())
-        .await
-        .map_err(|e| format!("the {what} post failed: {}", http_reason(&e)))?;
-    read_reply(what, &reply)
-}
-
-fn read_reply(what: &str, reply: &HttpReply) -> Result<(), String> {
-    let value: Value = serde_json::from_slice(&reply.body).map_err(|_| {
-        format!(
-            "the dApp answered the {what} post with HTTP {} and a body that is not JSON",
-            reply.status
-        )
-    })?;
-    let parsed = Reply::parse(&value)
-        .map_err(|e| format!("the dApp's answer to the {what} post is not {{code, error}}: {e}"))?;
-    if parsed.is_success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the dApp refused the {what}: code {}, {}",
-            parsed.code, parsed.error
-        ))
-    }
 }

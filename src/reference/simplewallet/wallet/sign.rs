@@ -9,7 +9,7 @@
 //!   the body `{protocol, version, message, sign, ref, account}` goes to `notifyUrl` (or
 //!   MYKEY's `signUrl`, which the message layer reads into the same field).
 
-use super::scan::post;
+use super::callback::post;
 use super::{Shared, SimpleWalletFault};
 use crate::protocol::simplewallet::crypto::{sha256, Signature};
 use crate::protocol::simplewallet::messages::{

@@ -1,0 +1,287 @@
+//! The engine's contract with a protocol: the [`Suite`] trait a protocol plug-in implements
+//! for each role it certifies, and the registry ([`ALL`]) that the self-test, `list`, `test`
+//! and the reports iterate over.
+//!
+//! The engine (catalogue, targets, the run, the self-test and its kill matrix, drivers,
+//! transcripts) knows no protocol. A plug-in (`harness/ontology/`, `harness/simplewallet/`)
+//! says what its catalogue is, which plays its runner knows, which faults its reference can
+//! plant, and how to start the runner — against its in-process reference and mock node, or
+//! against a target — as a [`Runner`] that plays one case to its verdict.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use super::catalogue::{Case, Catalogue};
+use super::run::Runner;
+use super::target::{DappTarget, WalletTarget};
+use super::CaseOutcome;
+
+/// A boxed future that can cross threads.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The role of the implementation a suite tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// dApp back ends: the harness plays the wallet.
+    Dapp,
+    /// Wallets: the harness plays the dApp.
+    Wallet,
+}
+
+impl Role {
+    /// The name catalogues, target files and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Dapp => "dapp",
+            Role::Wallet => "wallet",
+        }
+    }
+}
+
+/// What a suite is started against.
+pub enum Against {
+    /// The built-in reference with these named faults planted (none for the clean one),
+    /// in-process, sharing one virtual clock with the runner and the mock node.
+    Reference(Vec<String>),
+    /// The dApp back end a target file describes (dApp suites).
+    Dapp(DappTarget),
+    /// A wallet behind a driver (wallet suites); in interactive mode the QR codes are also
+    /// written as SVG files into `svg_dir`.
+    Wallet {
+        target: WalletTarget,
+        svg_dir: PathBuf,
+    },
+}
+
+/// A suite ready to run cases.
+pub struct Started {
+    pub runner: Arc<dyn Runner>,
+    /// The origins of the servers the suite runs (mock node, harness dApp, the reference),
+    /// with the placeholders reports write for them.
+    pub endpoints: Vec<(String, String)>,
+    /// One line for the console: what is under test and where the harness listens.
+    pub banner: String,
+}
+
+impl Started {
+    /// A runner against a target.
+    pub fn of(runner: impl Runner, banner: String) -> Self {
+        Started {
+            endpoints: runner.endpoints(),
+            runner: Arc::new(runner),
+            banner,
+        }
+    }
+
+    /// A runner against the in-process reference called `name`, listening at `url` (written
+    /// as `placeholder` in reports); `stop_reference` stops it after the runner.
+    pub fn alongside(
+        runner: impl Runner,
+        name: &str,
+        url: String,
+        placeholder: &str,
+        stop_reference: impl Future<Output = ()> + Send + 'static,
+    ) -> Self {
+        let mut endpoints = runner.endpoints();
+        endpoints.push((url.clone(), placeholder.to_string()));
+        Started {
+            runner: Arc::new(WithReference {
+                runner,
+                stop_reference: Mutex::new(Some(Box::pin(stop_reference))),
+            }),
+            endpoints,
+            banner: format!("{name} at {url}"),
+        }
+    }
+}
+
+/// A runner and the in-process reference it plays against, stopped together.
+struct WithReference<R> {
+    runner: R,
+    stop_reference: Mutex<Option<BoxFuture<'static, ()>>>,
+}
+
+impl<R: Runner> Runner for WithReference<R> {
+    fn run<'a>(&'a self, case: &'a Case) -> BoxFuture<'a, CaseOutcome> {
+        self.runner.run(case)
+    }
+
+    fn prepare<'a>(&'a self, cases: &'a [Case]) -> BoxFuture<'a, ()> {
+        self.runner.prepare(cases)
+    }
+
+    fn endpoints(&self) -> Vec<(String, String)> {
+        self.runner.endpoints()
+    }
+
+    fn stop(self: Arc<Self>) -> BoxFuture<'static, ()> {
+        let Ok(this) = Arc::try_unwrap(self) else {
+            return Box::pin(async {});
+        };
+        let stop_reference = this.stop_reference.into_inner().ok().flatten();
+        Box::pin(async move {
+            Arc::new(this.runner).stop().await;
+            if let Some(stop) = stop_reference {
+                stop.await;
+            }
+        })
+    }
+}
+
+/// The faults of `names` that `from_name` knows (the names were checked before the start).
+pub fn planted<F: Ord>(names: &[String], from_name: fn(&str) -> Option<F>) -> BTreeSet<F> {
+    names.iter().filter_map(|n| from_name(n)).collect()
+}
+
+/// The error for a suite started against the other role's target.
+pub fn wrong_target(suite_role: &str, given: &str) -> String {
+    format!("the {suite_role} suite cannot run against {given}")
+}
+
+/// One suite of one protocol, as a protocol plug-in implements it.
+pub trait Suite: Send + Sync + 'static {
+    /// The protocol's name, as catalogues and target files spell it.
+    fn protocol(&self) -> &'static str;
+    /// The role of the implementations this suite tests.
+    fn role(&self) -> Role;
+    /// The catalogue's file name and text, as embedded (`suites/<protocol>-<role>.toml`).
+    fn catalogue_source(&self) -> (&'static str, &'static str);
+    /// Checks that a catalogue uses only the plays and QR sources the runner knows.
+    fn check_catalogue(&self, catalogue: &Catalogue) -> Result<(), String>;
+    /// What the built-in reference is called in messages and reports.
+    fn reference_name(&self) -> &'static str;
+    /// The reference's named faults: name and description.
+    fn faults(&self) -> Vec<(&'static str, &'static str)>;
+    /// Starts the runner (and what it needs: mock node, harness dApp, the reference) against
+    /// `against`. Fault names have been checked against [`Suite::faults`].
+    fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>>;
+}
+
+/// A registered suite: a cheap, copyable handle on a plug-in's [`Suite`].
+#[derive(Clone, Copy)]
+pub struct SuiteKind(pub &'static dyn Suite);
+
+/// Every suite, in listing order.
+pub const ALL: [SuiteKind; 4] = [
+    super::ontology::DAPP,
+    super::ontology::WALLET,
+    super::simplewallet::DAPP,
+    super::simplewallet::WALLET,
+];
+
+/// The suite of `protocol` for `role`, if one is registered.
+pub fn find(protocol: &str, role: Role) -> Option<SuiteKind> {
+    ALL.into_iter()
+        .find(|k| k.protocol() == protocol && k.role() == role)
+}
+
+impl PartialEq for SuiteKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.protocol() == other.protocol() && self.role() == other.role()
+    }
+}
+
+impl Eq for SuiteKind {}
+
+impl fmt::Debug for SuiteKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SuiteKind({}-{})", self.protocol(), self.role().name())
+    }
+}
+
+impl SuiteKind {
+    pub fn protocol(self) -> &'static str {
+        self.0.protocol()
+    }
+
+    pub fn role(self) -> Role {
+        self.0.role()
+    }
+
+    /// The catalogue's text as embedded.
+    pub fn catalogue_text(self) -> &'static str {
+        self.0.catalogue_source().1
+    }
+
+    /// The embedded catalogue, parsed (not checked against the runner's plays).
+    ///
+    /// # Panics
+    ///
+    /// If the embedded file is broken; `cargo test` checks every one, so a release never is.
+    pub fn embedded_catalogue(self) -> Catalogue {
+        let (name, text) = self.0.catalogue_source();
+        Catalogue::parse(name, text)
+            .unwrap_or_else(|e| panic!("the embedded catalogue is broken: {e}"))
+    }
+
+    /// The catalogue, checked against the runner's plays and sources.
+    pub fn catalogue(self) -> Result<Catalogue, String> {
+        let (name, text) = self.0.catalogue_source();
+        let catalogue = Catalogue::parse(name, text).map_err(|e| e.to_string())?;
+        self.0.check_catalogue(&catalogue)?;
+        Ok(catalogue)
+    }
+
+    /// The named faults of the reference this suite runs against: name and description.
+    pub fn faults(self) -> Vec<(&'static str, &'static str)> {
+        self.0.faults()
+    }
+
+    /// What the reference is called in messages and reports.
+    pub fn reference_name(self) -> &'static str {
+        self.0.reference_name()
+    }
+
+    /// Checks `names` against the reference's faults, naming an unknown one and listing the
+    /// known ones.
+    pub fn check_faults(self, names: &[String]) -> Result<(), String> {
+        let known = self.faults();
+        match names.iter().find(|n| !known.iter().any(|(k, _)| k == n)) {
+            None => Ok(()),
+            Some(name) => Err(format!(
+                "--fault `{name}` is not a fault of the {} (known: {})",
+                self.reference_name(),
+                known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// Starts the suite against `against` (see [`Suite::start`]); unknown fault names are
+    /// refused first.
+    pub async fn start(self, against: Against) -> Result<Started, String> {
+        if let Against::Reference(faults) = &against {
+            self.check_faults(faults)?;
+        }
+        self.0.start(against).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_catalogue_is_well_formed_and_known_to_its_runner() {
+        for kind in ALL {
+            let catalogue = kind.catalogue().unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            assert_eq!(catalogue.suite.protocol, kind.protocol());
+            assert_eq!(catalogue.suite.role, kind.role().name());
+            assert_eq!(
+                catalogue.suite.id,
+                format!("{}-{}", kind.protocol(), kind.role().name())
+            );
+        }
+    }
+
+    #[test]
+    fn each_protocol_and_role_has_one_suite() {
+        for kind in ALL {
+            assert_eq!(find(kind.protocol(), kind.role()), Some(kind));
+        }
+        assert_eq!(find("bitcoin", Role::Dapp), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! What every wallet-suite runner does the same way, whatever the protocol: the limits of a
+//! wallet run, the driver a wallet target names, a case's token, handing the QR code to the
+//! driver, and writing what the wallet asked of the harness dApp into the transcript.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::catalogue::{Case, Catalogue};
+use super::driver::{stdin_lines, Console, Driver};
+use super::harness_dapp::{HarnessDapp, Received};
+use super::steps::Step;
+use super::target::{DriverSpec, WalletTarget};
+use crate::entropy::Entropy;
+use crate::net::{ClientLimits, HttpClient};
+use crate::transcript::{self, Exchange, Sender};
+
+/// Checks that a wallet catalogue uses only `plays` and the QR forms `json` and `deeplink`
+/// (every wallet runner shares the forms).
+pub fn check_plays_and_forms(catalogue: &Catalogue, plays: &[&str]) -> Result<(), String> {
+    for case in &catalogue.cases {
+        if !plays.contains(&case.play.as_str()) {
+            return Err(format!("case `{}`: unknown play `{}`", case.id, case.play));
+        }
+        match case.form.as_deref() {
+            None | Some("json") | Some("deeplink") => {}
+            Some(other) => return Err(format!("case `{}`: unknown form `{other}`", case.id)),
+        }
+    }
+    Ok(())
+}
+
+/// How long and how much, for a wallet run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletLimits {
+    /// Every driver step (a scan may take this long).
+    pub timeout: Duration,
+    /// After the driver's answer, how long to wait for callbacks that arrive late.
+    pub quiet: Duration,
+    /// The largest body read from the driver.
+    pub max_body: usize,
+}
+
+impl Default for WalletLimits {
+    fn default() -> Self {
+        WalletLimits {
+            timeout: Duration::from_secs(15),
+            quiet: Duration::ZERO,
+            max_body: 1024 * 1024,
+        }
+    }
+}
+
+/// A token for a case's URLs: unique within the run (the counter makes it so even if the
+/// draw from `entropy` failed), unguessable when the entropy is the OS's.
+pub fn case_token(entropy: &Entropy, next: &AtomicU64) -> String {
+    let mut bytes = [0u8; 6];
+    let _ = entropy.fill(&mut bytes);
+    format!(
+        "{}{:04x}",
+        hex::encode(bytes),
+        next.fetch_add(1, Ordering::Relaxed) & 0xffff
+    )
+}
+
+/// Hands the case's QR text to the driver with the user's decision and returns its answer
+/// (none in interactive mode). A driver that answers before the wallet is done gets the
+/// quiet period: the harness waits for the first post (when `expect_post`) or for the whole
+/// period, then judges.
+pub(crate) async fn hand_over(
+    driver: &Driver,
+    harness: &HarnessDapp,
+    limits: &WalletLimits,
+    case: &Case,
+    token: &str,
+    qr: &str,
+    expect_post: bool,
+) -> Step<Option<crate::protocol::driver::ScanReply>> {
+    let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
+    let reply = driver
+        .scan(&case.id, &case.title, qr, case.approve, arrived)
+        .await?;
+    if !limits.quiet.is_zero() {
+        if expect_post {
+            harness.wait_for_callbacks(token, 1, limits.quiet).await;
+        } else {
+            tokio::time::sleep(limits.quiet).await;
+        }
+    }
+    Ok(reply)
+}
+
+/// The observation a case records when the peer sent the harness dApp more requests for the
+/// case than its record keeps ([`crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE`]).
+pub fn dropped_dapp_requests(dropped: u64) -> String {
+    format!(
+        "{dropped} more of the peer's requests to this case's harness dApp paths were dropped \
+         from its record, which keeps the last {}",
+        crate::harness::harness_dapp::MAX_RECEIVED_PER_CASE
+    )
+}
+
+/// Writes what the wallet asked of the harness dApp into the case's transcript.
+pub fn transcribe_received(harness: &HarnessDapp, received: &[Received]) {
+    for r in received {
+        transcript::exchange(Exchange {
+            by: Sender::Peer,
+            method: r.method.clone(),
+            url: format!("{}{}", harness.public_url(), r.path),
+            request: (!r.body.is_empty()).then(|| transcript::body_text(&r.body)),
+            status: None,
+            response: None,
+            error: None,
+        });
+    }
+}
+
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() > 160 {
+        format!("{}…", text.chars().take(160).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+impl WalletLimits {
+    /// An HTTP client for a driver under these limits.
+    pub fn driver_client(&self) -> HttpClient {
+        HttpClient::new(ClientLimits {
+            connect: self.timeout,
+            request: self.timeout,
+            max_body: self.max_body,
+        })
+    }
+}
+
+impl WalletTarget {
+    /// The limits the target sets for its run.
+    pub fn limits(&self) -> WalletLimits {
+        WalletLimits {
+            timeout: self.timeout,
+            quiet: self.quiet,
+            max_body: self.max_body,
+        }
+    }
+
+    /// The driver the target names; in interactive mode the wallet's identity is
+    /// `interactive_identity` of the key the target gives, and the QR codes are also written
+    /// as SVG files into `svg_dir`.
+    pub fn driver(
+        &self,
+        svg_dir: PathBuf,
+        interactive_identity: impl FnOnce(&str) -> Result<serde_json::Value, String>,
+    ) -> Result<Driver, String> {
+        Ok(match &self.driver {
+            DriverSpec::Url(base) => Driver::Http {
+                base: base.clone(),
+                client: self.limits().driver_client(),
+            },
+            DriverSpec::Command(argv) => Driver::Command {
+                argv: argv.clone(),
+                timeout: self.timeout,
+                max_output: self.max_body,
+            },
+            DriverSpec::Interactive { public_key } => {
+                let identity = interactive_identity(public_key)?;
+                std::fs::create_dir_all(&svg_dir)
+                    .map_err(|e| format!("cannot create {}: {e}", svg_dir.display()))?;
+                let console: Console = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+                Driver::Interactive {
+                    identity,
+                    svg_dir,
+                    wait: self.interactive_wait,
+                    console,
+                    enter: tokio::sync::Mutex::new(stdin_lines()),
+                }
+            }
+        })
+    }
+}
