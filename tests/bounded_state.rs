@@ -157,7 +157,13 @@ async fn the_eos_node_keeps_text_not_parsed_json_and_counts_the_rest() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_harness_dapp_keeps_open_cases_only_and_counts_the_rest() {
-    let harness = HarnessDapp::start(loopback(), None).await.expect("started");
+    let harness = HarnessDapp::start(
+        loopback(),
+        None,
+        qrconform::harness::ontology::wallet_suite::ontology_success,
+    )
+    .await
+    .expect("started");
     let http = http();
     let token = "case-one";
     harness.open_case(token);

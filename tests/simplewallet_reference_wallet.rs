@@ -78,7 +78,7 @@ async fn env_with(faults: &[SimpleWalletFault], reply: fn(&Value) -> Value) -> E
         name(DEFAULT_ACCOUNT),
         "100.0000 EOS".parse::<Asset>().expect("asset"),
     );
-    let dapp = HarnessDapp::start_with_reply(loopback(), None, reply)
+    let dapp = HarnessDapp::start(loopback(), None, reply)
         .await
         .expect("dapp");
     let mut config = SimpleWalletConfig::new(active(), node.base_url());

@@ -16,6 +16,7 @@ use crate::chain::ontology::client::NodeApi;
 use crate::chain::ontology::{self as node, Node, NodeConfig};
 use crate::protocol::ontology::crypto::{OntId, PrivateKey, PublicKey};
 use crate::protocol::simplewallet::crypto::PrivateKey as EosPrivateKey;
+use crate::reference::faults::NamedFault;
 use crate::reference::ontology::dapp::{self, DappConfig, DappFault};
 use crate::reference::ontology::wallet::{self, WalletConfig, WalletFault, DEFAULT_KEY_SEED};
 use crate::reference::simplewallet::dapp::{self as simplewallet_dapp, SwDappConfig, SwDappFault};
@@ -181,57 +182,25 @@ impl From<NodeApiArg> for NodeApi {
     }
 }
 
-/// The reference implementations' named faults, as the command line reads and lists them.
-trait NamedFault: Copy + Ord + 'static {
-    const ALL: &'static [Self];
-    /// Who has these faults, for error messages.
+/// Who has a reference's faults, for error messages.
+trait FaultOwner: NamedFault {
     const OWNER: &'static str;
-    fn name(self) -> &'static str;
-    fn description(self) -> &'static str;
 }
 
-impl NamedFault for DappFault {
-    const ALL: &'static [Self] = &DappFault::ALL;
+impl FaultOwner for DappFault {
     const OWNER: &'static str = "the reference dApp";
-    fn name(self) -> &'static str {
-        DappFault::name(self)
-    }
-    fn description(self) -> &'static str {
-        DappFault::description(self)
-    }
 }
 
-impl NamedFault for SimpleWalletFault {
-    const ALL: &'static [Self] = SimpleWalletFault::ALL;
+impl FaultOwner for SimpleWalletFault {
     const OWNER: &'static str = "the reference SimpleWallet wallet";
-    fn name(self) -> &'static str {
-        SimpleWalletFault::name(self)
-    }
-    fn description(self) -> &'static str {
-        SimpleWalletFault::description(self)
-    }
 }
 
-impl NamedFault for SwDappFault {
-    const ALL: &'static [Self] = SwDappFault::ALL;
+impl FaultOwner for SwDappFault {
     const OWNER: &'static str = "the reference SimpleWallet dApp";
-    fn name(self) -> &'static str {
-        SwDappFault::name(self)
-    }
-    fn description(self) -> &'static str {
-        SwDappFault::description(self)
-    }
 }
 
-impl NamedFault for WalletFault {
-    const ALL: &'static [Self] = WalletFault::ALL;
+impl FaultOwner for WalletFault {
     const OWNER: &'static str = "the reference wallet";
-    fn name(self) -> &'static str {
-        WalletFault::name(self)
-    }
-    fn description(self) -> &'static str {
-        WalletFault::description(self)
-    }
 }
 
 /// The width clap wraps help text at when it does not know the terminal's.
@@ -242,11 +211,11 @@ const HELP_WIDTH: usize = 100;
 /// goes on its own indented line, since clap would wrap long lines to column 0.
 fn faults_after_help<F: NamedFault>(example: &str) -> String {
     let mut text = String::from("Faults (--fault NAME, repeatable):\n");
-    let width = F::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
-    let fits = F::ALL
+    let width = F::all().iter().map(|f| f.name().len()).max().unwrap_or(0);
+    let fits = F::all()
         .iter()
         .all(|f| 2 + width + 2 + f.description().chars().count() <= HELP_WIDTH);
-    for fault in F::ALL {
+    for fault in F::all() {
         if fits {
             text.push_str(&format!(
                 "  {:width$}  {}\n",
@@ -436,17 +405,17 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
 }
 
 /// Reads `--fault` names; an unknown one lists the valid names.
-fn parse_faults<F: NamedFault>(names: &[String]) -> Result<BTreeSet<F>, CliError> {
+fn parse_faults<F: FaultOwner>(names: &[String]) -> Result<BTreeSet<F>, CliError> {
     names
         .iter()
         .map(|name| {
             let wanted = name.trim();
-            F::ALL
+            F::all()
                 .iter()
                 .copied()
                 .find(|f| f.name() == wanted)
                 .ok_or_else(|| {
-                    let known: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
+                    let known: Vec<&str> = F::all().iter().map(|f| f.name()).collect();
                     CliError::new(format!(
                         "--fault `{name}` is not a fault of {}; the faults are: {}",
                         F::OWNER,

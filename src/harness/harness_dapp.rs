@@ -3,10 +3,9 @@
 //! requests a case can ask about (method, path, content type, body capped) so that a case can
 //! ask "what did the wallet post?" and wait for it with a deadline.
 //!
-//! Callbacks are answered with a success: for Ontology the envelope `{action, id, error: 0,
-//! desc: "SUCCESS", result: true}` ([`ontology_success`]); another protocol passes its own
-//! ([`HarnessDapp::start_with_reply`]). The wallet under test is judged by what it sends, not
-//! by how it copes with a dApp that says no.
+//! Callbacks are answered with a success, in the form the protocol's runner passes to
+//! [`HarnessDapp::start`]. The wallet under test is judged by what it sends, not by how it
+//! copes with a dApp that says no.
 //!
 //! The record is bounded whatever the wallet sends (profile H-5): only the tokens of cases
 //! the harness opened ([`HarnessDapp::open_case`]; the last [`MAX_OPEN_CASES`]) are recorded,
@@ -28,7 +27,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::net::{serve, ServerHandle};
@@ -146,14 +145,10 @@ pub struct HarnessDapp {
 }
 
 impl HarnessDapp {
-    /// Serves on `listen`; QR codes use `public_url`, or `http://<bound address>`. Callbacks
-    /// get the Ontology success envelope.
-    pub async fn start(listen: SocketAddr, public_url: Option<String>) -> Result<Self, String> {
-        Self::start_with_reply(listen, public_url, ontology_success).await
-    }
-
-    /// [`HarnessDapp::start`], answering every callback with `reply`.
-    pub async fn start_with_reply(
+    /// Serves the harness dApp on `listen` (port 0 picks a free port); callback URLs point at
+    /// `public_url` when given, else at the bound address. Every callback is answered with
+    /// `reply` of its body.
+    pub async fn start(
         listen: SocketAddr,
         public_url: Option<String>,
         reply: CallbackReply,
@@ -399,17 +394,6 @@ async fn callback(
         reply.to_string(),
     )
         .into_response()
-}
-
-/// The Ontology dApp's success envelope for a callback: `{action, id, error: 0, desc:
-/// "SUCCESS", result: true}`, echoing the callback's `action` and `id`.
-pub fn ontology_success(request: &Value) -> Value {
-    let action = request.get("action").cloned().unwrap_or(Value::Null);
-    let mut reply = json!({"action": action, "error": 0, "desc": "SUCCESS", "result": true});
-    if let Some(id) = request.get("id").filter(|id| id.is_string()) {
-        reply["id"] = id.clone();
-    }
-    reply
 }
 
 async fn other(

@@ -19,6 +19,9 @@ use super::catalogue::{Case, Catalogue};
 use super::run::Runner;
 use super::target::{DappTarget, WalletTarget};
 use super::CaseOutcome;
+use crate::clock::Clock;
+use crate::entropy::Entropy;
+use crate::reference::faults::NamedFault;
 
 /// A boxed future that can cross threads.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -132,13 +135,8 @@ impl<R: Runner> Runner for WithReference<R> {
     }
 }
 
-/// The faults of `names` that `from_name` knows (the names were checked before the start).
-pub fn planted<F: Ord>(names: &[String], from_name: fn(&str) -> Option<F>) -> BTreeSet<F> {
-    names.iter().filter_map(|n| from_name(n)).collect()
-}
-
 /// The error for a suite started against the other role's target.
-pub fn wrong_target(suite_role: &str, given: &str) -> String {
+fn wrong_target(suite_role: &str, given: &str) -> String {
     format!("the {suite_role} suite cannot run against {given}")
 }
 
@@ -159,6 +157,104 @@ pub trait Suite: Send + Sync + 'static {
     /// Starts the runner (and what it needs: mock node, harness dApp, the reference) against
     /// `against`. Fault names have been checked against [`Suite::faults`].
     fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>>;
+}
+
+/// How a suite starts against a target of its role.
+pub enum StartTarget {
+    /// A dApp suite: against the back end a target file describes.
+    Dapp(fn(DappTarget) -> BoxFuture<'static, Result<Started, String>>),
+    /// A wallet suite: against a wallet behind the driver a target names; interactive QR
+    /// codes are also written as SVG files into the directory given.
+    Wallet(fn(WalletTarget, PathBuf) -> BoxFuture<'static, Result<Started, String>>),
+}
+
+/// A suite as a protocol plug-in declares it: data and the functions that start its runner.
+/// It implements [`Suite`] for any reference whose faults are [`NamedFault`]s.
+pub struct SuiteDef<F> {
+    /// The protocol's name, as catalogues and target files spell it.
+    pub protocol: &'static str,
+    /// The catalogue's file name and text, as embedded.
+    pub catalogue: (&'static str, &'static str),
+    /// What the built-in reference is called in messages and reports.
+    pub reference_name: &'static str,
+    /// Checks that a catalogue uses only the plays and QR sources the runner knows.
+    pub check_catalogue: fn(&Catalogue) -> Result<(), String>,
+    /// Starts the runner against the in-process reference with these faults planted.
+    pub start_reference: fn(BTreeSet<F>) -> BoxFuture<'static, Result<Started, String>>,
+    /// Starts the runner against a target; its variant is the suite's role.
+    pub start_target: StartTarget,
+}
+
+impl<F: NamedFault> Suite for SuiteDef<F> {
+    fn protocol(&self) -> &'static str {
+        self.protocol
+    }
+
+    fn role(&self) -> Role {
+        match self.start_target {
+            StartTarget::Dapp(_) => Role::Dapp,
+            StartTarget::Wallet(_) => Role::Wallet,
+        }
+    }
+
+    fn catalogue_source(&self) -> (&'static str, &'static str) {
+        self.catalogue
+    }
+
+    fn check_catalogue(&self, catalogue: &Catalogue) -> Result<(), String> {
+        (self.check_catalogue)(catalogue)
+    }
+
+    fn reference_name(&self) -> &'static str {
+        self.reference_name
+    }
+
+    fn faults(&self) -> Vec<(&'static str, &'static str)> {
+        F::all()
+            .iter()
+            .map(|f| (f.name(), f.description()))
+            .collect()
+    }
+
+    fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>> {
+        match (against, &self.start_target) {
+            (Against::Reference(names), _) => {
+                let planted = F::all()
+                    .iter()
+                    .copied()
+                    .filter(|f| names.iter().any(|n| n == f.name()))
+                    .collect();
+                (self.start_reference)(planted)
+            }
+            (Against::Dapp(target), StartTarget::Dapp(start)) => start(target),
+            (Against::Wallet { target, svg_dir }, StartTarget::Wallet(start)) => {
+                start(target, svg_dir)
+            }
+            (Against::Dapp(_), StartTarget::Wallet(_)) => {
+                Box::pin(async { Err(wrong_target("wallet", "a dApp back end")) })
+            }
+            (Against::Wallet { .. }, StartTarget::Dapp(_)) => {
+                Box::pin(async { Err(wrong_target("dApp", "a wallet")) })
+            }
+        }
+    }
+}
+
+/// A runner whose random values and time can be fixed, for runs against the in-process
+/// references that report the same bytes every time.
+pub trait Reproducible: Sized {
+    /// The runner's source of random values and its clock.
+    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock);
+
+    /// The same runner drawing its random values from a stream seeded with `label`, and
+    /// reading time from `clock`: the virtual clock it shares with an in-process reference,
+    /// so expiry passes without sleeping.
+    fn reproducible(mut self, label: &str, clock: Clock) -> Self {
+        let (entropy, own) = self.entropy_and_clock();
+        *entropy = Entropy::seeded(label);
+        *own = clock;
+        self
+    }
 }
 
 /// A registered suite: a cheap, copyable handle on a plug-in's [`Suite`].

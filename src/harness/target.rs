@@ -259,6 +259,34 @@ fn host_of(url: &str) -> Result<String, String> {
 }
 
 impl DappTarget {
+    /// The target an in-process reference dApp at `base` is: its QR `sources` (source name,
+    /// path below `base`), its status probe, its origin the only one allowed, and the
+    /// reference's limits. The node addresses are the harness's to fill in.
+    pub fn for_reference(
+        name: &str,
+        protocol: DappProtocol,
+        base: &str,
+        sources: &[(&str, String)],
+        status: Option<String>,
+    ) -> Self {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        DappTarget {
+            name: name.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            protocol,
+            sources: sources
+                .iter()
+                .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
+                .collect(),
+            status,
+            allowed_origins: crate::net::Origin::of(base).into_iter().collect(),
+            node_rest: loopback,
+            node_rpc: loopback,
+            node_eos: loopback,
+            limits: Limits::for_reference(),
+        }
+    }
+
     /// Reads and validates a target file.
     pub fn from_file(path: &Path) -> Result<Self, TargetError> {
         let (origin, text) = read_target(path)?;

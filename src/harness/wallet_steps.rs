@@ -2,6 +2,7 @@
 //! wallet run, the driver a wallet target names, a case's token, handing the QR code to the
 //! driver, and writing what the wallet asked of the harness dApp into the transcript.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -9,9 +10,10 @@ use std::time::Duration;
 
 use super::catalogue::{Case, Catalogue};
 use super::driver::{stdin_lines, Console, Driver};
-use super::harness_dapp::{HarnessDapp, Received};
+use super::harness_dapp::{CallbackReply, HarnessDapp, Received};
 use super::steps::Step;
 use super::target::{DriverSpec, WalletTarget};
+use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient};
 use crate::transcript::{self, Exchange, Sender};
@@ -177,5 +179,86 @@ impl WalletTarget {
                 }
             }
         })
+    }
+}
+
+/// What every wallet-suite runner holds besides its protocol's node and identity: the driver,
+/// the harness dApp, the limits, the case counter, and the run's entropy and clock.
+pub struct WalletSide {
+    pub driver: Driver,
+    pub harness: HarnessDapp,
+    pub limits: WalletLimits,
+    next: AtomicU64,
+    pub entropy: Entropy,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for WalletSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalletSide")
+            .field("driver", &self.driver)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WalletSide {
+    /// Starts the harness dApp on `listen` (QR codes point at `public_url` when given),
+    /// answering callbacks with the protocol's `reply`.
+    pub async fn start(
+        driver: Driver,
+        listen: SocketAddr,
+        public_url: Option<String>,
+        limits: WalletLimits,
+        reply: CallbackReply,
+    ) -> Result<Self, String> {
+        Ok(WalletSide {
+            driver,
+            harness: HarnessDapp::start(listen, public_url, reply).await?,
+            limits,
+            next: AtomicU64::new(1),
+            entropy: Entropy::os(),
+            clock: Clock::system(),
+        })
+    }
+
+    /// A fresh token for a case, opened in the harness dApp's record.
+    pub fn open_case(&self) -> String {
+        let token = case_token(&self.entropy, &self.next);
+        // Only the tokens of opened cases are recorded by the harness dApp.
+        self.harness.open_case(&token);
+        token
+    }
+
+    /// Hands the case's QR text to the driver (see [`hand_over`]).
+    pub async fn hand_over(
+        &self,
+        case: &Case,
+        token: &str,
+        qr: &str,
+        expect_post: bool,
+    ) -> Step<Option<crate::protocol::driver::ScanReply>> {
+        hand_over(
+            &self.driver,
+            &self.harness,
+            &self.limits,
+            case,
+            token,
+            qr,
+            expect_post,
+        )
+        .await
+    }
+
+    pub fn harness_url(&self) -> &str {
+        self.harness.public_url()
+    }
+
+    /// The harness dApp's origin, with the placeholder reports write for it.
+    pub fn endpoint(&self) -> (String, String) {
+        (self.harness_url().to_string(), "<harness-dapp>".into())
+    }
+
+    pub async fn shutdown(self) {
+        self.harness.shutdown().await;
     }
 }

@@ -39,6 +39,20 @@ macro_rules! named_faults {
             }
         }
 
+        impl $crate::reference::faults::NamedFault for $enum {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn name(self) -> &'static str {
+                $enum::name(self)
+            }
+
+            fn description(self) -> &'static str {
+                $enum::description(self)
+            }
+        }
+
         impl std::fmt::Display for $enum {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.name())
@@ -48,6 +62,17 @@ macro_rules! named_faults {
 }
 
 pub(crate) use named_faults;
+
+/// What the engine needs of a reference's faults, whatever the protocol: every fault, its
+/// name and its description (`named_faults!` implements it).
+pub trait NamedFault: Copy + Ord + Send + Sync + 'static {
+    /// Every fault, in a fixed order.
+    fn all() -> &'static [Self];
+    /// The fault's name, as `--fault` and the case catalogue spell it.
+    fn name(self) -> &'static str;
+    /// One line for `--help` and reports.
+    fn description(self) -> &'static str;
+}
 
 /// Checks what the macro cannot: every name reads back to its fault, names are unique and
 /// kebab-case, and every fault has a description.

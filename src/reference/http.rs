@@ -1,8 +1,14 @@
 //! The small HTTP answers every reference dApp server gives the same way: plain text, JSON,
-//! the plain-text 404 for anything unknown, and the empty icon.
+//! the plain-text 404 for anything unknown, and the empty icon; and the routes and limits
+//! every reference dApp router ends with.
 
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use serde_json::Value;
 
 /// A `text/plain` answer.
@@ -33,4 +39,19 @@ pub async fn not_found() -> Response {
 /// `GET /icon.png`: the `dappIcon` QR codes name, with nothing to show.
 pub async fn icon() -> StatusCode {
     StatusCode::NO_CONTENT
+}
+
+/// Completes a reference dApp's `routes`: the icon QR codes name, the 404 for any other path
+/// or method, bodies cut at `max_body` bytes, and the shared state.
+pub fn finish_router<S: Send + Sync + 'static>(
+    routes: Router<Arc<S>>,
+    max_body: usize,
+    shared: Arc<S>,
+) -> Router {
+    routes
+        .route("/icon.png", get(icon))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(shared)
 }

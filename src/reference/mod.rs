@@ -6,7 +6,7 @@
 //! judging them (ARCHITECTURE.md, invariant 6).
 
 pub(crate) mod driver_server;
-pub(crate) mod faults;
+pub mod faults;
 pub mod http;
 pub mod ontology;
 pub mod running;

@@ -27,9 +27,10 @@ use crate::harness::steps::{
     abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
     skip, wait_for_expiry, Prefetched, Step,
 };
-use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, DAPP_SOURCES};
+use crate::harness::suite::Reproducible;
+use crate::harness::target::{DappProtocol, DappTarget, QrSource, DAPP_SOURCES};
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome};
-use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
+use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
     build_script, parse_config, substitute_placeholders, ArgValue, BytesOrigin,
@@ -212,20 +213,6 @@ impl DappSuite {
             clock: Clock::system(),
             prefetched: Prefetched::default(),
         }
-    }
-
-    /// The same suite reading time from `clock`: the virtual clock it shares with an
-    /// in-process reference, so expiry passes without sleeping.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// The same suite drawing its random values from a seeded stream, for reproducible runs
-    /// against the references.
-    pub fn seeded(mut self, label: &str) -> Self {
-        self.entropy = Entropy::seeded(label);
-        self
     }
 
     /// Fetches the selected expiry cases' QR codes ahead of the run (see [`Prefetched`]).
@@ -965,27 +952,24 @@ pub async fn against_reference(
         ("signMultiMessage.text", "/qr/signMultiMessage?ishex=false"),
         ("invoke", "/qr/invoke"),
     ]
-    .into_iter()
-    .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
-    .collect();
-    let target = DappTarget {
-        name: "qrconform reference dApp".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        protocol: DappProtocol::Ontology,
-        sources,
-        status: Some(format!("{base}/status/{{id}}")),
-        allowed_origins: Origin::of(&base).into_iter().collect(),
-        node_rest: loopback,
-        node_rpc: loopback,
-        node_eos: loopback,
-        limits: Limits::for_reference(),
-    };
+    .map(|(key, path)| (key, path.to_string()));
+    let target = DappTarget::for_reference(
+        "qrconform reference dApp",
+        DappProtocol::Ontology,
+        &base,
+        &sources,
+        Some(format!("{base}/status/{{id}}")),
+    );
     Ok((
-        DappSuite::with_node(target, running)
-            .seeded("qrconform/harness-wallet")
-            .with_clock(clock),
+        DappSuite::with_node(target, running).reproducible("qrconform/harness-wallet", clock),
         dapp,
     ))
+}
+
+impl Reproducible for DappSuite {
+    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
+        (&mut self.entropy, &mut self.clock)
+    }
 }
 
 crate::harness::run::impl_runner!(DappSuite, prepare = prefetch);

@@ -10,8 +10,11 @@ pub mod dapp_suite;
 pub mod dapp_wallet;
 pub mod wallet_suite;
 
-use super::catalogue::Catalogue;
-use super::suite::{planted, wrong_target, Against, BoxFuture, Role, Started, Suite, SuiteKind};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::suite::{StartTarget, Started, SuiteDef, SuiteKind};
+use super::target::{DappTarget, WalletTarget};
 use crate::chain::ontology::{self as chain, Node, NodeConfig};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
@@ -19,163 +22,103 @@ use crate::reference::ontology::dapp::DappFault;
 use crate::reference::ontology::wallet::WalletFault;
 
 /// The Ontology dApp suite.
-pub const DAPP: SuiteKind = SuiteKind(&OntologyDapp);
+pub const DAPP: SuiteKind = SuiteKind(&SuiteDef::<DappFault> {
+    protocol: "ontology",
+    catalogue: (
+        "suites/ontology-dapp.toml",
+        include_str!("../../../suites/ontology-dapp.toml"),
+    ),
+    reference_name: "reference dApp",
+    check_catalogue: dapp_suite::check_catalogue,
+    start_reference: |faults| Box::pin(dapp_against_reference(faults)),
+    start_target: StartTarget::Dapp(|target| Box::pin(dapp_against_target(target))),
+});
+
 /// The Ontology wallet suite.
-pub const WALLET: SuiteKind = SuiteKind(&OntologyWallet);
+pub const WALLET: SuiteKind = SuiteKind(&SuiteDef::<WalletFault> {
+    protocol: "ontology",
+    catalogue: (
+        "suites/ontology-wallet.toml",
+        include_str!("../../../suites/ontology-wallet.toml"),
+    ),
+    reference_name: "reference wallet",
+    check_catalogue: wallet_suite::check_catalogue,
+    start_reference: |faults| Box::pin(wallet_against_reference(faults)),
+    start_target: StartTarget::Wallet(|target, svg_dir| {
+        Box::pin(wallet_against_target(target, svg_dir))
+    }),
+});
 
-struct OntologyDapp;
-
-impl Suite for OntologyDapp {
-    fn protocol(&self) -> &'static str {
-        "ontology"
-    }
-
-    fn role(&self) -> Role {
-        Role::Dapp
-    }
-
-    fn catalogue_source(&self) -> (&'static str, &'static str) {
-        (
-            "suites/ontology-dapp.toml",
-            include_str!("../../../suites/ontology-dapp.toml"),
-        )
-    }
-
-    fn check_catalogue(&self, catalogue: &Catalogue) -> Result<(), String> {
-        dapp_suite::check_catalogue(catalogue)
-    }
-
-    fn reference_name(&self) -> &'static str {
-        "reference dApp"
-    }
-
-    fn faults(&self) -> Vec<(&'static str, &'static str)> {
-        DappFault::ALL
-            .iter()
-            .map(|f| (f.name(), f.description()))
-            .collect()
-    }
-
-    fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>> {
-        Box::pin(async move {
-            match against {
-                Against::Reference(faults) => {
-                    let (suite, dapp) =
-                        dapp_suite::against_reference(planted(&faults, DappFault::from_name))
-                            .await?;
-                    let url = dapp.base_url();
-                    Ok(Started::alongside(
-                        suite,
-                        "reference dApp",
-                        url,
-                        "<dapp>",
-                        dapp.shutdown(),
-                    ))
-                }
-                Against::Dapp(target) => {
-                    let suite = dapp_suite::DappSuite::start(target).await?;
-                    let banner = format!(
-                        "{} {} (mock node: REST {}, JSON-RPC {})",
-                        suite.target().name,
-                        suite.target().version,
-                        suite.node().rest_url(),
-                        suite.node().rpc_url()
-                    );
-                    Ok(Started::of(suite, banner))
-                }
-                Against::Wallet { .. } => Err(wrong_target("dApp", "a wallet")),
-            }
-        })
-    }
+async fn dapp_against_reference(faults: BTreeSet<DappFault>) -> Result<Started, String> {
+    let (suite, dapp) = dapp_suite::against_reference(faults).await?;
+    let url = dapp.base_url();
+    Ok(Started::alongside(
+        suite,
+        "reference dApp",
+        url,
+        "<dapp>",
+        dapp.shutdown(),
+    ))
 }
 
-struct OntologyWallet;
+async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
+    let suite = dapp_suite::DappSuite::start(target).await?;
+    let banner = format!(
+        "{} {} (mock node: REST {}, JSON-RPC {})",
+        suite.target().name,
+        suite.target().version,
+        suite.node().rest_url(),
+        suite.node().rpc_url()
+    );
+    Ok(Started::of(suite, banner))
+}
 
-impl Suite for OntologyWallet {
-    fn protocol(&self) -> &'static str {
-        "ontology"
-    }
+async fn wallet_against_reference(faults: BTreeSet<WalletFault>) -> Result<Started, String> {
+    let (suite, wallet) = wallet_suite::against_reference(faults).await?;
+    let url = wallet.base_url();
+    Ok(Started::alongside(
+        suite,
+        "reference wallet",
+        url,
+        "<wallet-driver>",
+        wallet.shutdown(),
+    ))
+}
 
-    fn role(&self) -> Role {
-        Role::Wallet
-    }
-
-    fn catalogue_source(&self) -> (&'static str, &'static str) {
-        (
-            "suites/ontology-wallet.toml",
-            include_str!("../../../suites/ontology-wallet.toml"),
-        )
-    }
-
-    fn check_catalogue(&self, catalogue: &Catalogue) -> Result<(), String> {
-        wallet_suite::check_catalogue(catalogue)
-    }
-
-    fn reference_name(&self) -> &'static str {
-        "reference wallet"
-    }
-
-    fn faults(&self) -> Vec<(&'static str, &'static str)> {
-        WalletFault::ALL
-            .iter()
-            .map(|f| (f.name(), f.description()))
-            .collect()
-    }
-
-    fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>> {
-        Box::pin(async move {
-            match against {
-                Against::Reference(faults) => {
-                    let (suite, wallet) =
-                        wallet_suite::against_reference(planted(&faults, WalletFault::from_name))
-                            .await?;
-                    let url = wallet.base_url();
-                    Ok(Started::alongside(
-                        suite,
-                        "reference wallet",
-                        url,
-                        "<wallet-driver>",
-                        wallet.shutdown(),
-                    ))
-                }
-                Against::Wallet { target, svg_dir } => {
-                    let running = chain::start(
-                        Node::new(NodeConfig::default()),
-                        target.node_rest,
-                        target.node_rpc,
-                    )
-                    .await
-                    .map_err(|e| format!("failed to start the mock node: {e}"))?;
-                    let driver = target.driver(svg_dir, |public_key| {
-                        let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
-                        let identity = Identity {
-                            address: Address::from_public_key(&key).to_base58(),
-                            public_key: key.to_hex(),
-                            ontid: OntId::from_public_key(&key).to_string(),
-                        };
-                        serde_json::to_value(identity).map_err(|e| e.to_string())
-                    })?;
-                    let suite = wallet_suite::WalletSuite::start(
-                        driver,
-                        running,
-                        target.listen,
-                        target.public_url.clone(),
-                        target.limits(),
-                    )
-                    .await?;
-                    let banner = format!(
-                        "{} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
-                        target.name,
-                        target.version,
-                        suite.identity().address,
-                        suite.harness_url(),
-                        suite.node().rest_url(),
-                        suite.node().rpc_url()
-                    );
-                    Ok(Started::of(suite, banner))
-                }
-                Against::Dapp(_) => Err(wrong_target("wallet", "a dApp back end")),
-            }
-        })
-    }
+async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {
+    let running = chain::start(
+        Node::new(NodeConfig::default()),
+        target.node_rest,
+        target.node_rpc,
+    )
+    .await
+    .map_err(|e| format!("failed to start the mock node: {e}"))?;
+    // An interactive wallet's identity follows from its key.
+    let driver = target.driver(svg_dir, |public_key| {
+        let key = PublicKey::from_hex(public_key).map_err(|e| e.to_string())?;
+        let identity = Identity {
+            address: Address::from_public_key(&key).to_base58(),
+            public_key: key.to_hex(),
+            ontid: OntId::from_public_key(&key).to_string(),
+        };
+        serde_json::to_value(identity).map_err(|e| e.to_string())
+    })?;
+    let suite = wallet_suite::WalletSuite::start(
+        driver,
+        running,
+        target.listen,
+        target.public_url.clone(),
+        target.limits(),
+    )
+    .await?;
+    let banner = format!(
+        "{} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
+        target.name,
+        target.version,
+        suite.identity().address,
+        suite.harness_url(),
+        suite.node().rest_url(),
+        suite.node().rpc_url()
+    );
+    Ok(Started::of(suite, banner))
 }

@@ -12,7 +12,6 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
@@ -24,11 +23,12 @@ use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
-use crate::harness::harness_dapp::{HarnessDapp, Received};
+use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
+use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    case_token, check_plays_and_forms, dropped_dapp_requests, hand_over, shorten,
-    transcribe_received, WalletLimits,
+    check_plays_and_forms, dropped_dapp_requests, shorten,
+    transcribe_received, WalletLimits, WalletSide,
 };
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::protocol::driver::{Identity, Outcome};
@@ -146,20 +146,15 @@ struct Minted {
 
 /// Runs wallet cases against one wallet, with the harness's own dApp and mock node.
 pub struct WalletSuite {
-    driver: Driver,
+    side: WalletSide,
     identity: Identity,
-    harness: HarnessDapp,
     running: RunningNode,
-    limits: WalletLimits,
-    next: AtomicU64,
-    entropy: Entropy,
-    clock: Clock,
 }
 
 impl std::fmt::Debug for WalletSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WalletSuite")
-            .field("driver", &self.driver)
+            .field("side", &self.side)
             .finish_non_exhaustive()
     }
 }
@@ -183,41 +178,18 @@ impl WalletSuite {
         if let Ok(ontid) = OntId::parse(&identity.ontid) {
             running.node.register_identity(&ontid, vec![key]);
         }
-        let harness = HarnessDapp::start(listen, public_url).await?;
         Ok(WalletSuite {
-            driver,
+            side: WalletSide::start(driver, listen, public_url, limits, ontology_success).await?,
             identity,
-            harness,
             running,
-            limits,
-            next: AtomicU64::new(1),
-            entropy: Entropy::os(),
-            clock: Clock::system(),
         })
-    }
-
-    /// The same suite reading time from `clock`: the virtual clock it shares with an
-    /// in-process reference, so expiry passes without sleeping.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// The same suite drawing its random values from a seeded stream, for reproducible runs
-    /// against the references.
-    pub fn seeded(mut self, label: &str) -> Self {
-        self.entropy = Entropy::seeded(label);
-        self
     }
 
     /// The origins of the servers the harness runs for this suite (the harness dApp, the
     /// mock node's two APIs), with the placeholders reports write for them.
     pub fn endpoints(&self) -> Vec<(String, String)> {
         vec![
-            (
-                self.harness.public_url().to_string(),
-                "<harness-dapp>".into(),
-            ),
+            self.side.endpoint(),
             (self.running.rest_url(), "<node-rest>".into()),
             (self.running.rpc_url(), "<node-rpc>".into()),
         ]
@@ -232,11 +204,11 @@ impl WalletSuite {
     }
 
     pub fn harness_url(&self) -> &str {
-        self.harness.public_url()
+        self.side.harness_url()
     }
 
     pub async fn shutdown(self) {
-        self.harness.shutdown().await;
+        self.side.shutdown().await;
         self.running.shutdown().await;
     }
 
@@ -256,18 +228,12 @@ impl WalletSuite {
             self.running.node.fail_next_send(45016);
         }
         let expect_callback = case.expect == Expect::Accept || case.play == "invoke-send-failure";
-        let reply = hand_over(
-            &self.driver,
-            &self.harness,
-            &self.limits,
-            case,
-            &minted.token,
-            &minted.qr,
-            expect_callback,
-        )
-        .await?;
-        let received = self.harness.received(&minted.token);
-        let dropped_received = self.harness.dropped(&minted.token);
+        let reply = self
+            .side
+            .hand_over(case, &minted.token, &minted.qr, expect_callback)
+            .await?;
+        let received = self.side.harness.received(&minted.token);
+        let dropped_received = self.side.harness.dropped(&minted.token);
         let (new_requests, dropped_requests) = self.running.node.requests_since(request_mark);
         let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = self
@@ -299,7 +265,7 @@ impl WalletSuite {
             })
             .collect();
         // What the wallet asked of the harness's servers belongs to the case's transcript.
-        transcribe_received(&self.harness, &received);
+        transcribe_received(&self.side.harness, &received);
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
@@ -338,21 +304,19 @@ impl WalletSuite {
     // -----------------------------------------------------------------------------------
 
     fn mint(&self, case: &Case) -> Step<Minted> {
-        let token = case_token(&self.entropy, &self.next);
-        // Only the tokens of opened cases are recorded by the harness dApp.
-        self.harness.open_case(&token);
-        let callback = self.harness.callback_url(&token);
-        let now = self.clock.unix_secs();
+        let token = self.side.open_case();
+        let callback = self.side.harness.callback_url(&token);
+        let now = self.side.clock.unix_secs();
         let expire = if case.play.ends_with("-expired") {
             now.saturating_sub(600)
         } else {
             now + 600
         };
         transcript::placeholder(expire.to_string(), "<expire>");
-        let dapp_icon = format!("{}/icon.png", self.harness.public_url());
+        let dapp_icon = format!("{}/icon.png", self.side.harness.public_url());
         let random = {
             let mut bytes = [0u8; 16];
-            self.entropy.fill(&mut bytes).or_else(error)?;
+            self.side.entropy.fill(&mut bytes).or_else(error)?;
             hex::encode(bytes)
         };
         let mut config = None;
@@ -384,13 +348,13 @@ impl WalletSuite {
             }
             "invoke" => {
                 let invoke_config = invoke_config(&case.play);
-                self.harness.set_payload(
+                self.side.harness.set_payload(
                     &token,
                     json!({"action": "invoke", "version": "v1.0.0", "id": token,
                         "params": {"invokeConfig": invoke_config}}),
                 );
                 config = Some(invoke_config);
-                json!({"login": true, "qrcodeUrl": self.harness.payload_url(&token),
+                json!({"login": true, "qrcodeUrl": self.side.harness.payload_url(&token),
                     "callback": callback, "expire": expire})
             }
             other => return error(format!("no QR code for action `{other}`")),
@@ -903,9 +867,25 @@ pub async fn against_reference(
     };
     let suite = WalletSuite::start(driver, running, loopback, None, limits)
         .await?
-        .seeded("qrconform/harness-dapp")
-        .with_clock(clock);
+        .reproducible("qrconform/harness-dapp", clock);
     Ok((suite, wallet))
+}
+
+/// The Ontology dApp's success envelope for a callback: `{action, id, error: 0, desc:
+/// "SUCCESS", result: true}`, echoing the callback's `action` and `id`.
+pub fn ontology_success(request: &Value) -> Value {
+    let action = request.get("action").cloned().unwrap_or(Value::Null);
+    let mut reply = json!({"action": action, "error": 0, "desc": "SUCCESS", "result": true});
+    if let Some(id) = request.get("id").filter(|id| id.is_string()) {
+        reply["id"] = id.clone();
+    }
+    reply
+}
+
+impl Reproducible for WalletSuite {
+    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
+        (&mut self.side.entropy, &mut self.side.clock)
+    }
 }
 
 crate::harness::run::impl_runner!(WalletSuite);

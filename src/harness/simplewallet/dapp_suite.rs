@@ -35,9 +35,10 @@ use crate::harness::steps::{
     abbreviate, case_source, check_plays_and_sources, error, fail, network, qr_text, reply_object,
     skip, wait_for_expiry, Prefetched, Step,
 };
-use crate::harness::target::{DappProtocol, DappTarget, Limits, QrSource, SW_DAPP_SOURCES};
+use crate::harness::suite::Reproducible;
+use crate::harness::target::{DappProtocol, DappTarget, QrSource, SW_DAPP_SOURCES};
 use crate::harness::{dropped_node_requests, CaseOutcome};
-use crate::net::{ClientLimits, HttpClient, HttpReply, Origin};
+use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey};
 use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
@@ -180,20 +181,6 @@ impl SwDappSuite {
             clock: Clock::system(),
             prefetched: Prefetched::default(),
         }
-    }
-
-    /// The same suite reading time from `clock`: the virtual clock it shares with an
-    /// in-process reference, so expiry passes without sleeping.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// The same suite drawing its random values from a seeded stream, for reproducible runs
-    /// against the references.
-    pub fn seeded(mut self, label: &str) -> Self {
-        self.entropy = Entropy::seeded(label);
-        self
     }
 
     /// Fetches the selected expiry cases' QR codes ahead of the run (see [`Prefetched`]).
@@ -758,28 +745,24 @@ pub async fn against_reference(
         ("transfer", "/qr/transfer".to_string()),
         ("transaction", format!("/qr/transaction?account={PLAIN}")),
         ("sign", "/qr/sign".to_string()),
-    ]
-    .into_iter()
-    .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
-    .collect();
-    let target = DappTarget {
-        name: "qrconform reference SimpleWallet dApp".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        protocol: DappProtocol::SimpleWallet,
-        sources,
-        status: None,
-        allowed_origins: Origin::of(&base).into_iter().collect(),
-        node_rest: loopback,
-        node_rpc: loopback,
-        node_eos: loopback,
-        limits: Limits::for_reference(),
-    };
+    ];
+    let target = DappTarget::for_reference(
+        "qrconform reference SimpleWallet dApp",
+        DappProtocol::SimpleWallet,
+        &base,
+        &sources,
+        None,
+    );
     Ok((
-        SwDappSuite::with_node(target, running)
-            .seeded("qrconform/harness-eos-wallet")
-            .with_clock(clock),
+        SwDappSuite::with_node(target, running).reproducible("qrconform/harness-eos-wallet", clock),
         dapp,
     ))
+}
+
+impl Reproducible for SwDappSuite {
+    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
+        (&mut self.entropy, &mut self.clock)
+    }
 }
 
 crate::harness::run::impl_runner!(SwDappSuite, prepare = prefetch);

@@ -29,7 +29,6 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
@@ -40,11 +39,12 @@ use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
-use crate::harness::harness_dapp::{HarnessDapp, Received};
+use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
+use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    case_token, check_plays_and_forms, dropped_dapp_requests, hand_over, shorten,
-    transcribe_received, WalletLimits,
+    check_plays_and_forms, dropped_dapp_requests, shorten,
+    transcribe_received, WalletLimits, WalletSide,
 };
 use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::protocol::driver::{Outcome, ScanReply};
@@ -156,22 +156,17 @@ struct Observed {
 /// Runs SimpleWallet wallet cases against one wallet, with the harness's own dApp and mock
 /// EOS node.
 pub struct SimpleWalletSuite {
-    driver: Driver,
+    side: WalletSide,
     identity: SimpleWalletIdentity,
     key: PublicKey,
     account: Name,
-    harness: HarnessDapp,
     running: RunningEosNode,
-    limits: WalletLimits,
-    next: AtomicU64,
-    entropy: Entropy,
-    clock: Clock,
 }
 
 impl std::fmt::Debug for SimpleWalletSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimpleWalletSuite")
-            .field("driver", &self.driver)
+            .field("side", &self.side)
             .finish_non_exhaustive()
     }
 }
@@ -218,43 +213,20 @@ impl SimpleWalletSuite {
             ));
         }
         register(&running.node(), account, key)?;
-        let harness = HarnessDapp::start_with_reply(listen, public_url, success_reply).await?;
         Ok(SimpleWalletSuite {
-            driver,
+            side: WalletSide::start(driver, listen, public_url, limits, success_reply).await?,
             identity,
             key,
             account,
-            harness,
             running,
-            limits,
-            next: AtomicU64::new(1),
-            entropy: Entropy::os(),
-            clock: Clock::system(),
         })
-    }
-
-    /// The same suite reading time from `clock`: the virtual clock it shares with an
-    /// in-process reference, so expiry passes without sleeping.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// The same suite drawing its random values from a seeded stream, for reproducible runs
-    /// against the reference.
-    pub fn seeded(mut self, label: &str) -> Self {
-        self.entropy = Entropy::seeded(label);
-        self
     }
 
     /// The origins of the servers the harness runs for this suite, with the placeholders
     /// reports write for them.
     pub fn endpoints(&self) -> Vec<(String, String)> {
         vec![
-            (
-                self.harness.public_url().to_string(),
-                "<harness-dapp>".into(),
-            ),
+            self.side.endpoint(),
             (self.running.base_url(), "<eos-node>".into()),
         ]
     }
@@ -268,11 +240,11 @@ impl SimpleWalletSuite {
     }
 
     pub fn harness_url(&self) -> &str {
-        self.harness.public_url()
+        self.side.harness_url()
     }
 
     pub async fn shutdown(self) {
-        self.harness.shutdown().await;
+        self.side.shutdown().await;
         self.running.shutdown().await;
     }
 
@@ -295,22 +267,21 @@ impl SimpleWalletSuite {
                 "the harness refuses this push to see what the wallet reports",
             ));
         }
-        let reply = hand_over(
-            &self.driver,
-            &self.harness,
-            &self.limits,
-            case,
-            &minted.token,
-            &minted.qr,
-            case.expect == Expect::Accept,
-        )
-        .await;
+        let reply = self
+            .side
+            .hand_over(
+                case,
+                &minted.token,
+                &minted.qr,
+                case.expect == Expect::Accept,
+            )
+            .await;
         // A wallet that never pushed leaves the refusal armed: it must not refuse the next
         // case's push, whatever the verdict of this one.
         node.cancel_push_failure();
         let reply = reply?;
-        let received = self.harness.received(&minted.token);
-        let dropped_received = self.harness.dropped(&minted.token);
+        let received = self.side.harness.received(&minted.token);
+        let dropped_received = self.side.harness.dropped(&minted.token);
         let (new_requests, dropped_requests) = node.record_since(request_mark);
         let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = node
@@ -319,7 +290,7 @@ impl SimpleWalletSuite {
             .skip(before_txs)
             .map(|stored| stored.tx)
             .collect();
-        transcribe_received(&self.harness, &received);
+        transcribe_received(&self.side.harness, &received);
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
         }
@@ -371,11 +342,9 @@ impl SimpleWalletSuite {
     // -----------------------------------------------------------------------------------
 
     fn mint(&self, case: &Case) -> Step<Minted> {
-        let token = case_token(&self.entropy, &self.next);
-        // Only the tokens of opened cases are recorded by the harness dApp.
-        self.harness.open_case(&token);
-        let notify = self.harness.callback_url(&token);
-        let now = self.clock.unix_secs();
+        let token = self.side.open_case();
+        let notify = self.side.harness.callback_url(&token);
+        let now = self.side.clock.unix_secs();
         let expired = if case.play.ends_with("-expired") {
             now.saturating_sub(600)
         } else {
@@ -384,7 +353,7 @@ impl SimpleWalletSuite {
         transcript::placeholder(expired.to_string(), "<expired>");
         let random = {
             let mut bytes = [0u8; 16];
-            self.entropy.fill(&mut bytes).or_else(error)?;
+            self.side.entropy.fill(&mut bytes).or_else(error)?;
             hex::encode(bytes)
         };
         let mut request = Map::new();
@@ -394,7 +363,7 @@ impl SimpleWalletSuite {
         request.insert("dappName".into(), "qrconform harness".into());
         request.insert(
             "dappIcon".into(),
-            format!("{}/icon.png", self.harness.public_url()).into(),
+            format!("{}/icon.png", self.side.harness.public_url()).into(),
         );
         request.insert("expired".into(), expired.into());
         let account = self.identity.account.clone();
@@ -565,7 +534,7 @@ impl SimpleWalletSuite {
                 "`timestamp` {timestamp} is not a whole number of seconds (SW-L2)"
             ))
         })?;
-        let now = self.clock.unix_secs();
+        let now = self.side.clock.unix_secs();
         if seconds.abs_diff(now) > TIMESTAMP_SKEW_SECS {
             let why = if seconds / 1000 > now.saturating_sub(TIMESTAMP_SKEW_SECS) {
                 " (it reads as milliseconds)"
@@ -736,6 +705,12 @@ impl SimpleWalletSuite {
                 })
                 .collect(),
         }
+    }
+}
+
+impl Reproducible for SimpleWalletSuite {
+    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
+        (&mut self.side.entropy, &mut self.side.clock)
     }
 }
 
@@ -1101,8 +1076,7 @@ pub async fn against_reference(
     };
     let suite = SimpleWalletSuite::start(driver, running, loopback, None, limits)
         .await?
-        .seeded("qrconform/simplewallet-harness-dapp")
-        .with_clock(clock);
+        .reproducible("qrconform/simplewallet-harness-dapp", clock);
     Ok((suite, wallet))
 }
 

@@ -103,11 +103,6 @@ impl Shared {
     pub fn has(&self, fault: DappFault) -> bool {
         self.faults.contains(&fault)
     }
-
-    /// The base URL for callbacks and `qrcodeUrl`, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        self.base.get()
-    }
 }
 
 impl HasPublicBase for Shared {

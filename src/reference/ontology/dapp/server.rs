@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -31,23 +31,20 @@ use super::qr::{self, Issuer};
 use super::session::{Kind, Session};
 use super::{DappFault, Shared};
 use crate::net::LoggedVerdict;
-use crate::reference::http::{icon, json_reply, not_found, text};
+use crate::reference::http::{finish_router, json_reply, text};
+use crate::reference::running::HasPublicBase;
 
 /// The largest callback body read: a signMultiMessage callback is a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The router over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/qr/{kind}", get(qr_code))
         .route("/payload/{id}", get(payload))
         .route("/callback/{kind}", post(callback_route))
-        .route("/status/{id}", get(status))
-        .route("/icon.png", get(icon))
-        .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(shared)
+        .route("/status/{id}", get(status));
+    finish_router(routes, MAX_BODY_BYTES, shared)
 }
 
 async fn qr_code(
@@ -57,7 +54,7 @@ async fn qr_code(
 ) -> Response {
     let query = query.as_deref();
     let issuer = Issuer {
-        base: shared.base_url(),
+        base: shared.public_base().get(),
         now: shared.clock.now(),
         lifetime: shared.qr_lifetime,
         entropy: &shared.entropy,

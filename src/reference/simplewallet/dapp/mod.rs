@@ -103,11 +103,6 @@ impl Shared {
     pub fn has(&self, fault: SwDappFault) -> bool {
         self.faults.contains(&fault)
     }
-
-    /// The base URL for `loginUrl`, `notifyUrl` and the icon, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        self.base.get()
-    }
 }
 
 impl HasPublicBase for Shared {

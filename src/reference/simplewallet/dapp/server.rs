@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -30,23 +30,20 @@ use super::judge::{self, Rejection};
 use super::qr::{self, Issued, Issuer};
 use super::{Shared, SwDappFault};
 use crate::net::LoggedVerdict;
-use crate::reference::http::{icon, json_reply, not_found, text};
+use crate::reference::http::{finish_router, json_reply, text};
+use crate::reference::running::HasPublicBase;
 
 /// The largest post body read: a login post is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The router over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/qr/{kind}", get(qr_code))
         .route("/login", post(login))
         .route("/notify/{order}", post(notify))
-        .route("/sign/{id}", post(sign))
-        .route("/icon.png", get(icon))
-        .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(shared)
+        .route("/sign/{id}", post(sign));
+    finish_router(routes, MAX_BODY_BYTES, shared)
 }
 
 async fn qr_code(
@@ -55,7 +52,7 @@ async fn qr_code(
     RawQuery(query): RawQuery,
 ) -> Response {
     let issuer = Issuer {
-        base: shared.base_url(),
+        base: shared.public_base().get(),
         now: shared.clock.now(),
         lifetime: shared.qr_lifetime,
         entropy: &shared.entropy,
