@@ -80,6 +80,10 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "wallet",
         "--driver",
         "http://127.0.0.1:9",
+        "--node-rest",
+        "127.0.0.1:0",
+        "--node-rpc",
+        "127.0.0.1:0",
         "--timeout-ms",
         "500",
     ]);

@@ -102,6 +102,15 @@ pub struct WalletArgs {
     /// under test pushes there) [default: 127.0.0.1:8888].
     #[arg(long, value_name = "ADDR")]
     pub eos_node: Option<SocketAddr>,
+    /// With --protocol ontology: where the harness's mock node serves its REST API (the
+    /// wallet under test pre-executes and sends there) [default: 127.0.0.1:20334; port 0
+    /// picks a free one].
+    #[arg(long, value_name = "ADDR")]
+    pub node_rest: Option<SocketAddr>,
+    /// With --protocol ontology: where the harness's mock node serves JSON-RPC
+    /// [default: 127.0.0.1:20336; port 0 picks a free one].
+    #[arg(long, value_name = "ADDR")]
+    pub node_rpc: Option<SocketAddr>,
     /// Where the harness dApp listens (default 127.0.0.1 on a free port).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
@@ -613,8 +622,33 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         check_timeout_ms(ms)?;
         target.timeout = Duration::from_millis(ms);
     }
+    // A node flag for the other protocol's node would be ignored: say so instead.
+    let (wrong_node_flag, node) = match args.protocol {
+        Protocol::Ontology => (args.eos_node.map(|_| "--eos-node"), "the Ontology"),
+        Protocol::Simplewallet => (
+            args.node_rest
+                .map(|_| "--node-rest")
+                .or(args.node_rpc.map(|_| "--node-rpc")),
+            "the EOS",
+        ),
+    };
+    if let Some(flag) = wrong_node_flag {
+        return Err(CliError::new(format!(
+            "{flag} is for the other protocol's node; {node} suite's node takes {}",
+            match args.protocol {
+                Protocol::Ontology => "--node-rest and --node-rpc",
+                Protocol::Simplewallet => "--eos-node",
+            }
+        )));
+    }
     if let Some(eos) = args.eos_node {
         target.node_eos = eos;
+    }
+    if let Some(rest) = args.node_rest {
+        target.node_rest = rest;
+    }
+    if let Some(rpc) = args.node_rpc {
+        target.node_rpc = rpc;
     }
     if let Some(listen) = args.listen {
         target.listen = listen;

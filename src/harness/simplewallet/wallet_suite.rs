@@ -43,8 +43,8 @@ use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, shorten,
-    transcribe_received, WalletLimits, WalletSide,
+    check_plays_and_forms, dropped_dapp_requests, shorten, transcribe_received, WalletLimits,
+    WalletSide,
 };
 use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::protocol::driver::{Outcome, ScanReply};
