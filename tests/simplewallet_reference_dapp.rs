@@ -318,7 +318,7 @@ async fn the_signature_covers_the_timestamp_and_capitalised_keys_are_tolerated()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_gets_a_code_1_reply_and_never_a_panic() {
-    let f = fixture(&[], LIFETIME).await;
+    let mut f = fixture(&[], LIFETIME).await;
     let base = f.dapp.base_url();
     let bodies: Vec<Vec<u8>> = vec![
         b"".to_vec(),
@@ -346,6 +346,10 @@ async fn garbage_gets_a_code_1_reply_and_never_a_panic() {
         "{}",
         reply.status
     );
+    // The server closes a connection it answered 413 on without reading the rest of the
+    // body, and a pooled client can race that close; a fresh client keeps this check about
+    // the server still serving, not about reusing that connection.
+    f.http = HttpClient::new(ClientLimits::default());
     assert!(
         f.login_as(PLAIN, &f.wallet.plain_active, WALLET_REF)
             .await

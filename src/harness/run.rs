@@ -47,6 +47,9 @@ pub trait Runner: Send + Sync + 'static {
     /// placeholders reports write for them.
     fn endpoints(&self) -> Vec<(String, String)>;
 
+    /// Where the harness's servers for this run listen, in one line for the console.
+    fn banner(&self) -> String;
+
     /// Stops the servers the suite runs, once the run holds the last handle on it.
     fn stop(self: Arc<Self>) -> BoxFuture<'static, ()>;
 }
@@ -455,8 +458,8 @@ fn twin_breach(outcome: &CaseOutcome, twin: &CaseOutcome) -> Option<String> {
     ))
 }
 
-/// Implements [`Runner`] for a suite from its inherent `run_case`, `endpoints` and
-/// `shutdown` (and `prefetch`, for the suites that fetch QR codes ahead).
+/// Implements [`Runner`] for a suite from its inherent `run_case`, `endpoints`, `banner`
+/// and `shutdown` (and `prefetch`, for the suites that fetch QR codes ahead).
 macro_rules! impl_runner {
     ($suite:ty $(, prepare = $prepare:ident)?) => {
         impl $crate::harness::run::Runner for $suite {
@@ -478,6 +481,10 @@ macro_rules! impl_runner {
 
             fn endpoints(&self) -> Vec<(String, String)> {
                 <$suite>::endpoints(self)
+            }
+
+            fn banner(&self) -> String {
+                <$suite>::banner(self)
             }
 
             fn stop(

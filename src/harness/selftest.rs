@@ -79,6 +79,10 @@ impl Runner for Reference {
         Reference::endpoints(self)
     }
 
+    fn banner(&self) -> String {
+        self.started.banner.clone()
+    }
+
     fn stop(self: Arc<Self>) -> BoxFuture<'static, ()> {
         match Arc::try_unwrap(self) {
             Ok(reference) => Box::pin(reference.shutdown()),

@@ -71,36 +71,38 @@ pub struct Started {
 }
 
 impl Started {
-    /// A runner against a target.
-    pub fn of(runner: impl Runner, banner: String) -> Self {
+    /// A runner against a target; the banner is what the runner says of itself.
+    pub fn of(runner: impl Runner) -> Self {
         Started {
             endpoints: runner.endpoints(),
+            banner: runner.banner(),
             runner: Arc::new(runner),
-            banner,
         }
     }
 
-    /// A runner against the in-process reference called `name`, listening at `url` (written
-    /// as `placeholder` in reports); `stop_reference` stops it after the runner.
+    /// A runner against an in-process reference listening at `url`; `stop_reference` stops
+    /// it after the runner. The reference's origin is written as [`REFERENCE_PLACEHOLDER`]
+    /// until [`SuiteDef`] names it for its role.
     pub fn alongside(
         runner: impl Runner,
-        name: &str,
         url: String,
-        placeholder: &str,
         stop_reference: impl Future<Output = ()> + Send + 'static,
     ) -> Self {
         let mut endpoints = runner.endpoints();
-        endpoints.push((url.clone(), placeholder.to_string()));
+        endpoints.push((url.clone(), REFERENCE_PLACEHOLDER.to_string()));
         Started {
             runner: Arc::new(WithReference {
                 runner,
                 stop_reference: Mutex::new(Some(Box::pin(stop_reference))),
             }),
             endpoints,
-            banner: format!("{name} at {url}"),
+            banner: url,
         }
     }
 }
+
+/// How [`Started::alongside`] writes the reference's origin before its role names it.
+const REFERENCE_PLACEHOLDER: &str = "<reference>";
 
 /// A runner and the in-process reference it plays against, stopped together.
 struct WithReference<R> {
@@ -119,6 +121,10 @@ impl<R: Runner> Runner for WithReference<R> {
 
     fn endpoints(&self) -> Vec<(String, String)> {
         self.runner.endpoints()
+    }
+
+    fn banner(&self) -> String {
+        self.runner.banner()
     }
 
     fn stop(self: Arc<Self>) -> BoxFuture<'static, ()> {
@@ -217,26 +223,50 @@ impl<F: NamedFault> Suite for SuiteDef<F> {
     }
 
     fn start(&self, against: Against) -> BoxFuture<'static, Result<Started, String>> {
-        match (against, &self.start_target) {
+        // What the console calls the peer: the reference and where it listens, or the
+        // target's name and version before what the runner says of itself.
+        let (started, title) = match (against, &self.start_target) {
             (Against::Reference(names), _) => {
                 let planted = F::all()
                     .iter()
                     .copied()
                     .filter(|f| names.iter().any(|n| n == f.name()))
                     .collect();
-                (self.start_reference)(planted)
+                ((self.start_reference)(planted), None)
             }
-            (Against::Dapp(target), StartTarget::Dapp(start)) => start(target),
+            (Against::Dapp(target), StartTarget::Dapp(start)) => {
+                let title = format!("{} {}", target.name, target.version);
+                (start(target), Some(title))
+            }
             (Against::Wallet { target, svg_dir }, StartTarget::Wallet(start)) => {
-                start(target, svg_dir)
+                let title = format!("{} {}", target.name, target.version);
+                (start(target, svg_dir), Some(title))
             }
             (Against::Dapp(_), StartTarget::Wallet(_)) => {
-                Box::pin(async { Err(wrong_target("wallet", "a dApp back end")) })
+                return Box::pin(async { Err(wrong_target("wallet", "a dApp back end")) });
             }
             (Against::Wallet { .. }, StartTarget::Dapp(_)) => {
-                Box::pin(async { Err(wrong_target("dApp", "a wallet")) })
+                return Box::pin(async { Err(wrong_target("dApp", "a wallet")) });
             }
-        }
+        };
+        let reference_name = self.reference_name;
+        let placeholder = match self.role() {
+            Role::Dapp => "<dapp>",
+            Role::Wallet => "<wallet-driver>",
+        };
+        Box::pin(async move {
+            let mut started = started.await?;
+            started.banner = match title {
+                Some(title) => format!("{title} ({})", started.banner),
+                None => format!("qrconform {reference_name} at {}", started.banner),
+            };
+            for (_, written) in &mut started.endpoints {
+                if written == REFERENCE_PLACEHOLDER {
+                    *written = placeholder.to_string();
+                }
+            }
+            Ok(started)
+        })
     }
 }
 

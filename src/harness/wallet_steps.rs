@@ -6,13 +6,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::catalogue::{Case, Catalogue};
 use super::driver::{stdin_lines, Console, Driver};
 use super::harness_dapp::{CallbackReply, HarnessDapp, Received};
 use super::steps::Step;
 use super::target::{DriverSpec, WalletTarget};
+use super::CaseOutcome;
 use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient};
@@ -261,4 +262,17 @@ impl WalletSide {
     pub async fn shutdown(self) {
         self.harness.shutdown().await;
     }
+}
+
+/// Runs a wallet case's `judge` inside the case's transcript scope, with the warnings it
+/// gathers, and concludes the case against `expected`.
+pub async fn judge_case(
+    case: &Case,
+    expected: String,
+    judge: impl AsyncFnOnce(&mut Vec<String>) -> Step<()>,
+) -> CaseOutcome {
+    let started = Instant::now();
+    let mut warnings = Vec::new();
+    let (judged, record) = transcript::capture(judge(&mut warnings)).await;
+    CaseOutcome::conclude(case, judged, warnings, started, record, expected)
 }

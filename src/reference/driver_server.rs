@@ -1,6 +1,6 @@
 //! The HTTP face (axum) both reference wallets share: the wallet driver protocol
 //! (`docs/wallet-driver.md`). What a scan does and who the wallet is are the wallet's own
-//! ([`DriverWallet`]); this file only translates them to HTTP.
+//! ([`DriverWallet`]: its state, identity and scan); this file only translates them to HTTP.
 //!
 //! | route | answer |
 //! |---|---|
@@ -29,31 +29,39 @@ use crate::schema;
 /// The largest `/scan` body read: a QR text is at most a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// What a reference wallet gives the driver protocol.
-pub(crate) trait DriverWallet: Send + Sync + 'static {
+/// A scan in progress.
+pub(crate) type ScanFuture<'a> = Pin<Box<dyn Future<Output = ScanReply> + Send + 'a>>;
+
+/// What a reference wallet gives the driver protocol: who it is, and what a scan does.
+pub(crate) struct DriverWallet<S> {
+    pub state: Arc<S>,
     /// Who the wallet is, as `GET /identity` answers.
-    fn identity_json(&self) -> Result<Value, String>;
-
+    pub identity: fn(&S) -> Result<Value, String>,
     /// Acts on one QR code and says what came of it.
-    fn scan<'a>(
-        &'a self,
-        request: &'a ScanRequest,
-    ) -> Pin<Box<dyn Future<Output = ScanReply> + Send + 'a>>;
+    pub scan: for<'a> fn(&'a S, &'a ScanRequest) -> ScanFuture<'a>,
+}
 
-    /// One scan at a time: a second driver request waits for the first to finish, so the
-    /// harness can attribute every callback and transaction to one QR code.
-    fn scanning(&self) -> &tokio::sync::Mutex<()>;
+/// The router's state: the wallet, and the lock that runs one scan at a time, so a second
+/// driver request waits for the first to finish and the harness can attribute every
+/// callback and transaction to one QR code.
+struct Served<S> {
+    wallet: DriverWallet<S>,
+    scanning: tokio::sync::Mutex<()>,
 }
 
 /// The router over a wallet.
-pub(crate) fn router<W: DriverWallet>(wallet: Arc<W>) -> Router {
+pub(crate) fn router<S: Send + Sync + 'static>(wallet: DriverWallet<S>) -> Router {
+    let served = Arc::new(Served {
+        wallet,
+        scanning: tokio::sync::Mutex::new(()),
+    });
     Router::new()
-        .route("/identity", get(identity::<W>))
-        .route("/scan", post(scan_route::<W>))
+        .route("/identity", get(identity::<S>))
+        .route("/scan", post(scan_route::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(wallet)
+        .with_state(served)
 }
 
 fn error(status: StatusCode, reason: impl Into<String>) -> Response {
@@ -64,15 +72,15 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not found")
 }
 
-async fn identity<W: DriverWallet>(State(wallet): State<Arc<W>>) -> Response {
-    match wallet.identity_json() {
+async fn identity<S: Send + Sync + 'static>(State(served): State<Arc<Served<S>>>) -> Response {
+    match (served.wallet.identity)(&served.wallet.state) {
         Ok(body) => json_reply(StatusCode::OK, &body),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
     }
 }
 
-async fn scan_route<W: DriverWallet>(
-    State(wallet): State<Arc<W>>,
+async fn scan_route<S: Send + Sync + 'static>(
+    State(served): State<Arc<Served<S>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let request = match body {
@@ -91,8 +99,8 @@ async fn scan_route<W: DriverWallet>(
     // between sending a transaction and posting its callback. The lock is taken inside the
     // task, so scans also run one at a time when their drivers are gone.
     let task = tokio::spawn(async move {
-        let _one_at_a_time = wallet.scanning().lock().await;
-        wallet.scan(&request).await
+        let _one_at_a_time = served.scanning.lock().await;
+        (served.wallet.scan)(&served.wallet.state, &request).await
     });
     match task.await {
         Ok(reply) => match serde_json::to_value(&reply) {

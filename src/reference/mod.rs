@@ -8,6 +8,7 @@
 pub(crate) mod driver_server;
 pub mod faults;
 pub mod http;
+pub mod issuer;
 pub mod ontology;
 pub mod running;
 pub mod simplewallet;

@@ -231,17 +231,17 @@ impl DappSuite {
         ]
     }
 
-    /// The mock node the dApp under test must use.
-    pub fn node(&self) -> &RunningNode {
-        &self.running
-    }
-
-    pub fn target(&self) -> &DappTarget {
-        &self.target
-    }
-
     pub async fn shutdown(self) {
         self.running.shutdown().await;
+    }
+
+    /// Where the harness's mock node listens, for the console.
+    pub fn banner(&self) -> String {
+        format!(
+            "mock node: REST {}, JSON-RPC {}",
+            self.running.rest_url(),
+            self.running.rpc_url()
+        )
     }
 
     /// Runs one case to its verdict.

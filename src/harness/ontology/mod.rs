@@ -51,36 +51,18 @@ pub const WALLET: SuiteKind = SuiteKind(&SuiteDef::<WalletFault> {
 
 async fn dapp_against_reference(faults: BTreeSet<DappFault>) -> Result<Started, String> {
     let (suite, dapp) = dapp_suite::against_reference(faults).await?;
-    let url = dapp.base_url();
-    Ok(Started::alongside(
-        suite,
-        "reference dApp",
-        url,
-        "<dapp>",
-        dapp.shutdown(),
-    ))
+    Ok(Started::alongside(suite, dapp.base_url(), dapp.shutdown()))
 }
 
 async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
-    let suite = dapp_suite::DappSuite::start(target).await?;
-    let banner = format!(
-        "{} {} (mock node: REST {}, JSON-RPC {})",
-        suite.target().name,
-        suite.target().version,
-        suite.node().rest_url(),
-        suite.node().rpc_url()
-    );
-    Ok(Started::of(suite, banner))
+    Ok(Started::of(dapp_suite::DappSuite::start(target).await?))
 }
 
 async fn wallet_against_reference(faults: BTreeSet<WalletFault>) -> Result<Started, String> {
     let (suite, wallet) = wallet_suite::against_reference(faults).await?;
-    let url = wallet.base_url();
     Ok(Started::alongside(
         suite,
-        "reference wallet",
-        url,
-        "<wallet-driver>",
+        wallet.base_url(),
         wallet.shutdown(),
     ))
 }
@@ -111,14 +93,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         target.limits(),
     )
     .await?;
-    let banner = format!(
-        "{} {} (wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {})",
-        target.name,
-        target.version,
-        suite.identity().address,
-        suite.harness_url(),
-        suite.node().rest_url(),
-        suite.node().rpc_url()
-    );
-    Ok(Started::of(suite, banner))
+    Ok(Started::of(suite))
 }

@@ -12,7 +12,6 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -27,8 +26,8 @@ use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, shorten, transcribe_received, WalletLimits,
-    WalletSide,
+    check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
+    WalletLimits, WalletSide,
 };
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::protocol::driver::{Identity, Outcome};
@@ -195,29 +194,28 @@ impl WalletSuite {
         ]
     }
 
-    pub fn identity(&self) -> &Identity {
-        &self.identity
-    }
-
-    pub fn node(&self) -> &RunningNode {
-        &self.running
-    }
-
-    pub fn harness_url(&self) -> &str {
-        self.side.harness_url()
-    }
-
     pub async fn shutdown(self) {
         self.side.shutdown().await;
         self.running.shutdown().await;
     }
 
+    /// The wallet and where the harness's servers listen, for the console.
+    pub fn banner(&self) -> String {
+        format!(
+            "wallet {}; harness dApp {}; mock node: REST {}, JSON-RPC {}",
+            self.identity.address,
+            self.side.harness_url(),
+            self.running.rest_url(),
+            self.running.rpc_url()
+        )
+    }
+
     /// Runs one case to its verdict.
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
-        let started = Instant::now();
-        let mut warnings = Vec::new();
-        let (judged, record) = transcript::capture(self.judge(case, &mut warnings)).await;
-        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
+        judge_case(case, expectation(case), async |warnings| {
+            self.judge(case, warnings).await
+        })
+        .await
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {

@@ -195,21 +195,17 @@ impl SwDappSuite {
         vec![(self.running.base_url(), "<eos-node>".into())]
     }
 
-    /// The mock EOS node the dApp under test must use.
-    pub fn node(&self) -> &RunningEosNode {
-        &self.running
-    }
-
-    pub fn target(&self) -> &DappTarget {
-        &self.target
-    }
-
     pub async fn shutdown(self) {
         self.running.shutdown().await;
     }
 
     fn chain(&self) -> EosNode {
         self.running.node()
+    }
+
+    /// Where the harness's mock EOS node listens, for the console.
+    pub fn banner(&self) -> String {
+        format!("mock EOS node: {}", self.running.base_url())
     }
 
     /// Runs one case to its verdict.

@@ -48,35 +48,18 @@ pub const WALLET: SuiteKind = SuiteKind(&SuiteDef::<SimpleWalletFault> {
 
 async fn dapp_against_reference(faults: BTreeSet<SwDappFault>) -> Result<Started, String> {
     let (suite, dapp) = dapp_suite::against_reference(faults).await?;
-    let url = dapp.base_url();
-    Ok(Started::alongside(
-        suite,
-        "reference SimpleWallet dApp",
-        url,
-        "<dapp>",
-        dapp.shutdown(),
-    ))
+    Ok(Started::alongside(suite, dapp.base_url(), dapp.shutdown()))
 }
 
 async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
-    let suite = dapp_suite::SwDappSuite::start(target).await?;
-    let banner = format!(
-        "{} {} (mock EOS node: {})",
-        suite.target().name,
-        suite.target().version,
-        suite.node().base_url()
-    );
-    Ok(Started::of(suite, banner))
+    Ok(Started::of(dapp_suite::SwDappSuite::start(target).await?))
 }
 
 async fn wallet_against_reference(faults: BTreeSet<SimpleWalletFault>) -> Result<Started, String> {
     let (suite, wallet) = wallet_suite::against_reference(faults).await?;
-    let url = wallet.base_url();
     Ok(Started::alongside(
         suite,
-        "reference SimpleWallet wallet",
-        url,
-        "<wallet-driver>",
+        wallet.base_url(),
         wallet.shutdown(),
     ))
 }
@@ -107,14 +90,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         target.limits(),
     )
     .await?;
-    let banner = format!(
-        "{} {} (wallet {} key {}; harness dApp {}; mock EOS node {})",
-        target.name,
-        target.version,
-        suite.identity().account,
-        suite.identity().public_key,
-        suite.harness_url(),
-        suite.node().base_url()
-    );
-    Ok(Started::of(suite, banner))
+    Ok(Started::of(suite))
 }

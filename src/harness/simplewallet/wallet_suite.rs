@@ -29,7 +29,6 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -43,8 +42,8 @@ use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, shorten, transcribe_received, WalletLimits,
-    WalletSide,
+    check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
+    WalletLimits, WalletSide,
 };
 use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::protocol::driver::{Outcome, ScanReply};
@@ -231,16 +230,8 @@ impl SimpleWalletSuite {
         ]
     }
 
-    pub fn identity(&self) -> &SimpleWalletIdentity {
-        &self.identity
-    }
-
     pub fn node(&self) -> &RunningEosNode {
         &self.running
-    }
-
-    pub fn harness_url(&self) -> &str {
-        self.side.harness_url()
     }
 
     pub async fn shutdown(self) {
@@ -248,12 +239,23 @@ impl SimpleWalletSuite {
         self.running.shutdown().await;
     }
 
+    /// The wallet and where the harness's servers listen, for the console.
+    pub fn banner(&self) -> String {
+        format!(
+            "wallet {} key {}; harness dApp {}; mock EOS node {}",
+            self.identity.account,
+            self.identity.public_key,
+            self.side.harness_url(),
+            self.running.base_url()
+        )
+    }
+
     /// Runs one case to its verdict.
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
-        let started = Instant::now();
-        let mut warnings = Vec::new();
-        let (judged, record) = transcript::capture(self.judge(case, &mut warnings)).await;
-        CaseOutcome::conclude(case, judged, warnings, started, record, expectation(case))
+        judge_case(case, expectation(case), async |warnings| {
+            self.judge(case, warnings).await
+        })
+        .await
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {

@@ -36,12 +36,13 @@
 use serde_json::Value;
 
 use super::qr::ONG_CONTRACT;
-use super::session::{is_expired, Kind, Session, Status};
+use super::session::{Kind, Session, Status};
 use super::{DappFault, Shared};
 use crate::chain::ontology::client::NodeClientError;
 use crate::protocol::ontology::crypto::{
     message_bytes, verify, Address, OntId, OntSignature, PublicKey,
 };
+use crate::reference::issuer::is_expired;
 use crate::schema;
 
 /// The most results a signMultiMessage callback may carry: each one costs a signature check

@@ -5,14 +5,12 @@
 //!
 //! Every QR code opens a [`Session`] holding what the callback will be judged against.
 
-use std::time::Duration;
-
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 
-use super::session::{expire_after, Kind, Session};
-use crate::entropy::Entropy;
+use super::session::{Kind, Session};
 use crate::protocol::ontology::crypto::Address;
+pub use crate::reference::issuer::Issuer;
 
 /// The protocol version every request carries (the documented form, ONT-T4).
 pub const VERSION: &str = "v1.0.0";
@@ -26,26 +24,7 @@ pub const GAS_PRICE: u64 = 500;
 /// How many messages a signMultiMessage QR code asks to sign.
 pub const MULTI_MESSAGES: usize = 3;
 
-/// What every QR code of one server shares: where callbacks go and how long codes live.
-#[derive(Debug, Clone, Copy)]
-pub struct Issuer<'a> {
-    /// Base URL for callbacks, the icon and `qrcodeUrl`, without a trailing slash.
-    pub base: &'a str,
-    /// The time of issue, since the Unix epoch.
-    pub now: Duration,
-    pub lifetime: Duration,
-    pub entropy: &'a Entropy,
-}
-
 impl Issuer<'_> {
-    fn expire(&self) -> u64 {
-        expire_after(self.now, self.lifetime)
-    }
-
-    fn icon(&self) -> String {
-        format!("{}/icon.png", self.base)
-    }
-
     fn callback(&self, kind: Kind) -> String {
         format!("{}/callback/{}", self.base, kind.name())
     }
@@ -69,7 +48,7 @@ impl Issuer<'_> {
 pub fn login(issuer: &Issuer<'_>, login_type: &str) -> Result<(Session, Value), String> {
     let id = issuer.new_id()?;
     let message = issuer.new_message("login", false)?;
-    let expire = issuer.expire();
+    let expire = issuer.expiry();
     let qr = json!({
         "action": Kind::Login.name(),
         "version": VERSION,
@@ -101,7 +80,7 @@ pub fn sign(issuer: &Issuer<'_>, kind: Kind, ishex: bool) -> Result<(Session, Va
         let message = issuer.new_message("sign", ishex)?;
         (vec![message.clone()], Value::String(message))
     };
-    let expire = issuer.expire();
+    let expire = issuer.expiry();
     let qr = json!({
         "action": kind.name(),
         "version": VERSION,
@@ -124,7 +103,7 @@ pub fn sign(issuer: &Issuer<'_>, kind: Kind, ishex: bool) -> Result<(Session, Va
 /// The invoke QR code (ONT-I1): it points at the payload rather than carrying it.
 pub fn invoke(issuer: &Issuer<'_>) -> Result<(Session, Value), String> {
     let id = issuer.new_id()?;
-    let expire = issuer.expire();
+    let expire = issuer.expiry();
     let qr = json!({
         "action": Kind::Invoke.name(),
         "version": VERSION,
@@ -202,8 +181,10 @@ pub fn ishex(query: Option<&str>) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entropy::Entropy;
     use crate::protocol::ontology::crypto::PrivateKey;
     use crate::schema;
+    use std::time::Duration;
 
     fn issuer() -> Issuer<'static> {
         Issuer {

@@ -53,12 +53,12 @@ async fn qr_code(
     RawQuery(query): RawQuery,
 ) -> Response {
     let query = query.as_deref();
-    let issuer = Issuer {
-        base: shared.public_base().get(),
-        now: shared.clock.now(),
-        lifetime: shared.qr_lifetime,
-        entropy: &shared.entropy,
-    };
+    let issuer = Issuer::new(
+        shared.public_base().get(),
+        &shared.clock,
+        shared.qr_lifetime,
+        &shared.entropy,
+    );
     let issued: Result<(Session, Value), String> = match Kind::from_name(&kind) {
         Some(Kind::Login) => match qr::login_type(query) {
             Ok(login_type) => qr::login(&issuer, login_type),

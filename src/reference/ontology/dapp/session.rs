@@ -9,8 +9,6 @@
 //! anyone who can reach `/qr/...` can create sessions; when it is full the oldest session is
 //! forgotten, which only turns that session's late callback into an "unknown message".
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use crate::reference::store::BoundedStore;
@@ -141,19 +139,6 @@ impl Sessions {
     }
 }
 
-/// `now + lifetime` in Unix seconds, rounded up: the QR code is valid for at least
-/// `lifetime`.
-pub fn expire_after(now: Duration, lifetime: Duration) -> u64 {
-    let at = now.saturating_add(lifetime);
-    at.as_secs()
-        .saturating_add(u64::from(at.subsec_nanos() > 0))
-}
-
-/// Whether `now` is past `expire` (Unix seconds).
-pub fn is_expired(now: Duration, expire: u64) -> bool {
-    now > Duration::from_secs(expire)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,15 +165,6 @@ mod tests {
         );
         assert_eq!(store.get("c").map(|s| s.status), Some(Status::Accepted));
         assert!(store.update("a", |_| ()).is_none());
-    }
-
-    #[test]
-    fn expiry_rounds_up_and_compares_strictly() {
-        let now = Duration::new(100, 1);
-        assert_eq!(expire_after(now, Duration::from_secs(120)), 221);
-        assert_eq!(expire_after(Duration::from_secs(100), Duration::ZERO), 100);
-        assert!(!is_expired(Duration::from_secs(100), 100));
-        assert!(is_expired(Duration::new(100, 1), 100));
     }
 
     #[test]

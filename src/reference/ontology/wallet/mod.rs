@@ -9,8 +9,9 @@
 //!   signature's encoding and the callback bodies;
 //! - [`invoke`](self::invoke) owns invoke: the payload, the invokeConfig, the payer, the
 //!   transaction, pre-execution and sending, and the outcome callback;
-//! - [`server`](self::server) is the HTTP face (axum): `GET /identity`, `POST /scan`;
-//! - this module holds the configuration, the identity, and starts and stops the server.
+//! - [`callback`](self::callback) holds the admitted request and the callback both acts post;
+//! - this module holds the configuration and the identity, and serves them and the scan
+//!   behind the driver protocol's HTTP face ([`crate::reference::driver_server`]).
 //!
 //! The wallet must never panic on any input and never hang: every value derived from a
 //! request or a peer's answer goes through typed checks, and every outgoing request goes
@@ -20,7 +21,6 @@ mod callback;
 mod faults;
 mod invoke;
 mod scan;
-mod server;
 mod sign;
 
 use std::collections::BTreeSet;
@@ -34,6 +34,7 @@ use crate::entropy::Entropy;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PrivateKey};
+use crate::reference::driver_server::{self, DriverWallet};
 pub use faults::WalletFault;
 
 /// The seed of the key `qrconform serve wallet` uses unless given one: a fixed identity, so
@@ -93,9 +94,6 @@ pub(crate) struct Shared {
     /// Peers under test: the QR URL, the payload, the callbacks.
     http: HttpClient,
     node: NodeClient,
-    /// One scan at a time: a second driver request waits for the first to finish, so the
-    /// harness can attribute every callback and transaction to one QR code.
-    scanning: tokio::sync::Mutex<()>,
     entropy: Arc<Entropy>,
     clock: Clock,
 }
@@ -155,10 +153,14 @@ pub async fn start(config: WalletConfig, listen: SocketAddr) -> Result<RunningWa
         key: config.key,
         http: HttpClient::new(limits),
         node: NodeClient::new(config.node_api, &config.node_url, HttpClient::new(limits)),
-        scanning: tokio::sync::Mutex::new(()),
         entropy: config.entropy,
         clock: config.clock,
     });
-    let server = serve(listen, server::router(shared.clone())).await?;
+    let wallet = DriverWallet {
+        state: shared.clone(),
+        identity: |s| serde_json::to_value(s.identity()).map_err(|e| e.to_string()),
+        scan: |s, request| Box::pin(scan::scan(s, request)),
+    };
+    let server = serve(listen, driver_server::router(wallet)).await?;
     Ok(RunningWallet { server, shared })
 }

@@ -37,7 +37,7 @@ use crate::chain::eos::client::{AccountInfo, EosClientError};
 use crate::protocol::simplewallet::crypto::{sha256, PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::Name;
 use crate::protocol::simplewallet::messages::{LoginPost, NotifyPost, Reply, SignPost};
-use crate::reference::ontology::dapp::session::is_expired;
+use crate::reference::issuer::is_expired;
 
 /// The `ref` MYKEY sends, which marks its accounts when the chain does not (digest §6).
 pub const MYKEY_REF: &str = "mykey";

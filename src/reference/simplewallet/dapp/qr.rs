@@ -6,13 +6,10 @@
 //! open an order whose reference travels in `dappData` (the transfer's memo) and whose
 //! `notifyUrl` names it; sign QR codes carry a fresh message and a `notifyUrl` naming it.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
-use crate::entropy::Entropy;
 use crate::protocol::simplewallet::eosio::{Asset, Name};
-use crate::reference::ontology::dapp::session::expire_after;
+pub use crate::reference::issuer::Issuer;
 
 /// The protocol fields every request carries (SW-T2).
 pub const PROTOCOL: &str = "SimpleWallet";
@@ -54,28 +51,13 @@ pub struct Issued {
     pub used: bool,
 }
 
-/// What every QR code of one server shares: where posts go and how long codes live.
-#[derive(Debug, Clone, Copy)]
-pub struct Issuer<'a> {
-    /// Base URL for `loginUrl`, `notifyUrl` and the icon, without a trailing slash.
-    pub base: &'a str,
-    /// The time of issue, since the Unix epoch.
-    pub now: Duration,
-    pub lifetime: Duration,
-    pub entropy: &'a Entropy,
-}
-
 impl Issuer<'_> {
-    fn expired(&self) -> u64 {
-        expire_after(self.now, self.lifetime)
-    }
-
     fn header(&self, action: &str) -> serde_json::Map<String, Value> {
         let mut map = serde_json::Map::new();
         map.insert("protocol".into(), PROTOCOL.into());
         map.insert("version".into(), VERSION.into());
         map.insert("dappName".into(), DAPP_NAME.into());
-        map.insert("dappIcon".into(), format!("{}/icon.png", self.base).into());
+        map.insert("dappIcon".into(), self.icon().into());
         map.insert("action".into(), action.into());
         map
     }
@@ -84,7 +66,7 @@ impl Issuer<'_> {
 /// The login QR code (SW-L1): a fresh uuID (16 random bytes, hex).
 pub fn login(issuer: &Issuer<'_>) -> Result<(Issued, Value), String> {
     let uuid = issuer.entropy.hex(16)?;
-    let expired = issuer.expired();
+    let expired = issuer.expiry();
     let mut qr = issuer.header("login");
     qr.insert("uuID".into(), uuid.clone().into());
     qr.insert("loginUrl".into(), format!("{}/login", issuer.base).into());
@@ -108,7 +90,7 @@ fn order(issuer: &Issuer<'_>, quantity: Asset) -> Result<(Issued, String), Strin
             memo: format!("order={id}"),
             paid_by: None,
         },
-        expired: issuer.expired(),
+        expired: issuer.expiry(),
         used: false,
         id: id.clone(),
     };
@@ -184,7 +166,7 @@ pub fn transaction(
 pub fn sign(issuer: &Issuer<'_>) -> Result<(Issued, Value), String> {
     let id = issuer.entropy.hex(8)?;
     let message = format!("qrconform-sign-{}", issuer.entropy.hex(16)?);
-    let expired = issuer.expired();
+    let expired = issuer.expiry();
     let mut qr = issuer.header("sign");
     qr.insert("desc".into(), "prove you hold the account".into());
     qr.insert("message".into(), message.clone().into());
@@ -217,6 +199,8 @@ pub fn payer_option(query: Option<&str>) -> Result<Name, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entropy::Entropy;
+    use std::time::Duration;
 
     fn issuer(entropy: &Entropy) -> Issuer<'_> {
         Issuer {

@@ -51,12 +51,12 @@ async fn qr_code(
     Path(kind): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let issuer = Issuer {
-        base: shared.public_base().get(),
-        now: shared.clock.now(),
-        lifetime: shared.qr_lifetime,
-        entropy: &shared.entropy,
-    };
+    let issuer = Issuer::new(
+        shared.public_base().get(),
+        &shared.clock,
+        shared.qr_lifetime,
+        &shared.entropy,
+    );
     let issued: Result<(Issued, Value), String> = match kind.as_str() {
         "login" => qr::login(&issuer),
         "transfer" => qr::transfer(&issuer, shared.payee, &shared.amount),

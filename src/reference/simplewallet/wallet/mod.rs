@@ -26,19 +26,14 @@ mod scan;
 mod sign;
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use serde_json::Value;
 
 use crate::chain::eos::client::EosClient;
 use crate::clock::Clock;
 use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
 pub use crate::protocol::driver::SimpleWalletIdentity;
-use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::simplewallet::crypto::PrivateKey;
 use crate::protocol::simplewallet::eosio::Name;
 use crate::reference::driver_server::{self, DriverWallet};
@@ -114,7 +109,6 @@ pub(crate) struct Shared {
     /// Peers under test: the dApp's loginUrl and notifyUrl.
     http: HttpClient,
     node: EosClient,
-    scanning: tokio::sync::Mutex<()>,
     /// The deep-link callbacks the wallet opened (`callback&result=…&txID=…`), in order.
     opened: Mutex<Vec<String>>,
     clock: Clock,
@@ -140,23 +134,6 @@ impl Shared {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(url);
-    }
-}
-
-impl DriverWallet for Shared {
-    fn identity_json(&self) -> Result<Value, String> {
-        serde_json::to_value(self.identity()).map_err(|e| e.to_string())
-    }
-
-    fn scan<'a>(
-        &'a self,
-        request: &'a ScanRequest,
-    ) -> Pin<Box<dyn Future<Output = ScanReply> + Send + 'a>> {
-        Box::pin(scan::scan(self, request))
-    }
-
-    fn scanning(&self) -> &tokio::sync::Mutex<()> {
-        &self.scanning
     }
 }
 
@@ -214,11 +191,15 @@ pub async fn start(
         wallet_ref: config.wallet_ref,
         http: HttpClient::new(limits),
         node: EosClient::new(config.node_url, HttpClient::new(limits)),
-        scanning: tokio::sync::Mutex::new(()),
         opened: Mutex::new(Vec::new()),
         clock: config.clock,
     });
-    let server = serve(listen, driver_server::router(shared.clone())).await?;
+    let wallet = DriverWallet {
+        state: shared.clone(),
+        identity: |s| serde_json::to_value(s.identity()).map_err(|e| e.to_string()),
+        scan: |s, request| Box::pin(scan::scan(s, request)),
+    };
+    let server = serve(listen, driver_server::router(wallet)).await?;
     Ok(RunningSimpleWallet { server, shared })
 }
 
