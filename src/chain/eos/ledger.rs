@@ -2668,6 +2668,32 @@ mod tests {
             inflate(&zlib(&[7; 100]), 100).expect("at the bound"),
             vec![7; 100]
         );
+        // Every cut of a real stream, and bytes from a fixed generator, end in a value or an
+        // error, never a panic, and never more than the bound.
+        let stream = zlib(&tx.pack());
+        for end in 0..stream.len() {
+            if let Ok(out) = inflate(&stream[..end], 64) {
+                assert!(out.len() <= 64);
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..40)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect();
+            let mut framed = vec![0x78, 0x9c];
+            framed.extend_from_slice(&bytes);
+            for input in [&bytes[..], &framed[..]] {
+                if let Ok(out) = inflate(input, 256) {
+                    assert!(out.len() <= 256);
+                }
+            }
+        }
     }
 
     #[test]
