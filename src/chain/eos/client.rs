@@ -212,7 +212,8 @@ impl EosClient {
         &self.base
     }
 
-    /// POSTs `body` to `path`; the answer's JSON on HTTP 200, nodeos's refusal otherwise.
+    /// POSTs `body` to `path`; the answer's JSON on a 2xx status (nodeos answers a push with
+    /// 202), nodeos's refusal otherwise.
     pub async fn call(&self, path: &str, body: &Value) -> Result<Value, EosClientError> {
         let url = format!("{}{path}", self.base);
         let reply = self
@@ -220,7 +221,7 @@ impl EosClient {
             .post_json(&url, body.to_string().into_bytes())
             .await?;
         let parsed = serde_json::from_slice::<Value>(&reply.body).ok();
-        if reply.status == 200 {
+        if (200..300).contains(&reply.status) {
             return parsed.ok_or_else(|| EosClientError::Answer {
                 url,
                 reason: "the body is not JSON".into(),

@@ -6,15 +6,24 @@
 //!
 //! | path | body | answer |
 //! |---|---|---|
-//! | `/v1/chain/get_info` | none or `{}` | the chain's head and id |
+//! | `/v1/chain/get_info` | none or `{}` | the chain's head, its last irreversible block and id |
+//! | `/v1/chain/get_block` | `{block_num_or_id}` | the block with its transactions, id, number and `ref_block_prefix` |
+//! | `/v1/chain/get_block_info` | `{block_num}` | the block's header, id, number and TaPoS fields |
+//! | `/v1/chain/get_block_header_state` | `{block_num_or_id}` | the header and producer state |
 //! | `/v1/chain/get_account` | `{account_name}` | permissions with their keys and accounts |
+//! | `/v1/chain/get_abi` | `{account_name}` | the ABI as JSON |
+//! | `/v1/chain/get_raw_abi` | `{account_name, abi_hash?}` | the binary ABI (base64) and its hash |
+//! | `/v1/chain/get_raw_code_and_abi` | `{account_name}` | no code, and the binary ABI (base64) |
 //! | `/v1/chain/get_table_rows` | `{code, scope, table, lower_bound?, upper_bound?, limit?}` | `{rows, more, next_key}` |
-//! | `/v1/chain/push_transaction` | `{signatures, compression, packed_context_free_data, packed_trx}` | `{transaction_id, processed}` |
+//! | `/v1/chain/get_currency_balance` | `{code, account, symbol?}` | the balances as asset strings |
+//! | `/v1/chain/get_required_keys` | `{transaction, available_keys}` | `{required_keys}` |
+//! | `/v1/chain/push_transaction`, `/v1/chain/send_transaction` | `{signatures, compression, packed_context_free_data, packed_trx}` | HTTP 202 `{transaction_id, processed}` |
 //! | `/v1/history/get_transaction` | `{id, block_num_hint?}` | the transaction, its block and traces |
 //!
 //! nodeos takes any method on these paths, and so does this face. A body larger than
 //! [`MAX_BODY_BYTES`] is refused with 413, a body that is not a JSON object with 400
-//! (`invalid_http_request`), and any other path with nodeos's 404 envelope.
+//! (`invalid_http_request`), and any other path with nodeos's 404 envelope. Successful
+//! pushes answer 202, as nodeos's chain API does, and everything else 200.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::State;
@@ -22,7 +31,7 @@ use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::ledger::{body_object, code, NodeError, Outcome, RecordedRequest};
 use super::EosNode;
@@ -31,20 +40,55 @@ use super::EosNode;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub const GET_INFO: &str = "/v1/chain/get_info";
+pub const GET_BLOCK: &str = "/v1/chain/get_block";
+pub const GET_BLOCK_INFO: &str = "/v1/chain/get_block_info";
+pub const GET_BLOCK_HEADER_STATE: &str = "/v1/chain/get_block_header_state";
 pub const GET_ACCOUNT: &str = "/v1/chain/get_account";
+pub const GET_ABI: &str = "/v1/chain/get_abi";
+pub const GET_RAW_ABI: &str = "/v1/chain/get_raw_abi";
+pub const GET_RAW_CODE_AND_ABI: &str = "/v1/chain/get_raw_code_and_abi";
 pub const GET_TABLE_ROWS: &str = "/v1/chain/get_table_rows";
+pub const GET_CURRENCY_BALANCE: &str = "/v1/chain/get_currency_balance";
+pub const GET_REQUIRED_KEYS: &str = "/v1/chain/get_required_keys";
 pub const PUSH_TRANSACTION: &str = "/v1/chain/push_transaction";
+pub const SEND_TRANSACTION: &str = "/v1/chain/send_transaction";
 pub const GET_TRANSACTION: &str = "/v1/history/get_transaction";
 
 /// The endpoints served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
     Info,
+    Block,
+    BlockInfo,
+    BlockHeaderState,
     Account,
+    Abi,
+    RawAbi,
+    RawCodeAndAbi,
     TableRows,
+    CurrencyBalance,
+    RequiredKeys,
     Push,
     History,
 }
+
+/// Every path and its endpoint.
+const ROUTES: [(&str, Endpoint); 14] = [
+    (GET_INFO, Endpoint::Info),
+    (GET_BLOCK, Endpoint::Block),
+    (GET_BLOCK_INFO, Endpoint::BlockInfo),
+    (GET_BLOCK_HEADER_STATE, Endpoint::BlockHeaderState),
+    (GET_ACCOUNT, Endpoint::Account),
+    (GET_ABI, Endpoint::Abi),
+    (GET_RAW_ABI, Endpoint::RawAbi),
+    (GET_RAW_CODE_AND_ABI, Endpoint::RawCodeAndAbi),
+    (GET_TABLE_ROWS, Endpoint::TableRows),
+    (GET_CURRENCY_BALANCE, Endpoint::CurrencyBalance),
+    (GET_REQUIRED_KEYS, Endpoint::RequiredKeys),
+    (PUSH_TRANSACTION, Endpoint::Push),
+    (SEND_TRANSACTION, Endpoint::Push),
+    (GET_TRANSACTION, Endpoint::History),
+];
 
 /// The router over `node`.
 pub fn router(node: EosNode) -> Router {
@@ -55,12 +99,11 @@ pub fn router(node: EosNode) -> Router {
             },
         )
     };
-    Router::new()
-        .route(GET_INFO, route(Endpoint::Info))
-        .route(GET_ACCOUNT, route(Endpoint::Account))
-        .route(GET_TABLE_ROWS, route(Endpoint::TableRows))
-        .route(PUSH_TRANSACTION, route(Endpoint::Push))
-        .route(GET_TRANSACTION, route(Endpoint::History))
+    ROUTES
+        .iter()
+        .fold(Router::new(), |router, (path, endpoint)| {
+            router.route(path, route(*endpoint))
+        })
         .fallback(
             |State(node): State<EosNode>, method: Method, uri: Uri, body: Body| async move {
                 answer(&node, None, method, uri, body).await
@@ -126,6 +169,8 @@ async fn answer(
         }
     };
     let (status, reply) = match &outcome {
+        // nodeos's chain API answers an accepted push with 202 Accepted.
+        Ok(value) if endpoint == Some(Endpoint::Push) => (202, value.clone()),
         Ok(value) => (200, value.clone()),
         Err(error) => (error.status, error.envelope()),
     };
@@ -161,10 +206,21 @@ fn serve(
         Ok(fields) => fields,
         Err(error) => return (Err(error), None),
     };
+    let read = |f: fn(&super::ledger::Ledger, &Map<String, Value>) -> Result<Value, NodeError>| {
+        (node.read(|l| f(l, &fields)), None)
+    };
     match endpoint {
         Endpoint::Info => (Ok(node.info()), None),
+        Endpoint::Block => read(super::ledger::Ledger::get_block),
+        Endpoint::BlockInfo => read(super::ledger::Ledger::get_block_info),
+        Endpoint::BlockHeaderState => read(super::ledger::Ledger::get_block_header_state),
         Endpoint::Account => (node.account(&fields), None),
+        Endpoint::Abi => read(super::ledger::Ledger::get_abi),
+        Endpoint::RawAbi => read(super::ledger::Ledger::get_raw_abi),
+        Endpoint::RawCodeAndAbi => read(super::ledger::Ledger::get_raw_code_and_abi),
         Endpoint::TableRows => (node.table_rows(&fields), None),
+        Endpoint::CurrencyBalance => read(super::ledger::Ledger::currency_balance),
+        Endpoint::RequiredKeys => read(super::ledger::Ledger::required_keys),
         Endpoint::Push => {
             let (id, outcome) = node.push(&fields);
             (outcome, id)

@@ -1,23 +1,32 @@
 //! The mock EOS node's state and rules (SW-N1), without any IO: accounts and their
-//! permissions, MYKEY key tables, token balances, the block chain's head, the transactions
-//! it executed, the behaviours a suite switched on, and the record of requests. Time comes in
-//! as a parameter (milliseconds since the Unix epoch), so expiry is tested without waiting.
+//! permissions, the ABIs of the contracts they host, MYKEY key tables, token balances, the
+//! blocks, the transactions it executed, the behaviours a suite switched on, and the record
+//! of requests. Time comes in as a parameter (milliseconds since the Unix epoch), so expiry
+//! is tested without waiting.
 //!
-//! Blocks: the chain starts at block 1. Every accepted transaction is executed in a block of
-//! its own, and a request that arrives at least half a second after the head block first
-//! produces one empty block at the request's time, so `head_block_time` follows the node's
-//! clock (eosjs and wallets compute `expiration` from it). The last irreversible block is the
-//! head: the mock has instant finality. A block's id is SHA-256 of the chain id and its
-//! number, with the number in the first 4 bytes big-endian as in EOSIO, so TaPoS
-//! (`ref_block_num`, `ref_block_prefix`) is checked against real ids.
+//! Blocks: the chain starts at block 1, and every block's time is kept, so `get_block`,
+//! `get_block_info` and `get_block_header_state` answer for any block up to the head. A
+//! request that arrives after the head's slot first produces the empty blocks of the slots
+//! since then, at most [`TAPOS_BACKFILL_BLOCKS`] of them ending at the request's slot, so the
+//! head follows the node's clock and the few blocks behind it are recent: eosjs takes TaPoS
+//! from a block `blocksBehind` under the head and computes `expiration` from that block's
+//! time. A new chain starts with [`GENESIS_BLOCKS`] blocks for the same reason. Every
+//! accepted transaction is executed in a block of its own at the pending slot (the one after
+//! the clock's); the blocks of one slot share its time, so the head never runs ahead of the
+//! clock under load. The last irreversible block is the head: the mock has instant finality. A block's id is SHA-256 of
+//! the chain id and its number, with the number in the first 4 bytes big-endian as in EOSIO,
+//! so TaPoS (`ref_block_num`, `ref_block_prefix`) is checked against real ids.
 //!
 //! A push is checked in nodeos's order: a behaviour-forced refusal, the body and its packed
-//! transaction, key recovery (a signature that is not canonical is refused, as fc refuses
-//! it), duplicate signatures, duplicate transaction ids, the action and authorization
-//! counts, expiry and the lifetime limit, the reference block, the accounts the actions name,
-//! the declared authorizations against the recovered keys (and keys that sign for nothing),
-//! and then execution: `transfer` on a token contract moves balances under eosio.token's
-//! checks; any other action on an existing contract is recorded without effect.
+//! transaction (zlib-compressed or not), key recovery (a signature that is not canonical is
+//! refused, as fc refuses it), duplicate signatures, duplicate transaction ids, the action and
+//! authorization counts, expiry and the lifetime limit, the reference block, the accounts the
+//! actions name, the declared authorizations against the recovered keys (and keys that sign
+//! for nothing), and then execution: `transfer` on a token contract moves balances under
+//! eosio.token's checks; any other action on an existing contract is recorded without effect.
+//! Parsing and key recovery need no state but the chain id ([`PushRequest::parse`],
+//! [`recover_keys`]), so the node does them before it takes its lock
+//! ([`Ledger::push_recovered`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,11 +34,12 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::abi::{Contract, MYKEY_LOGIC};
 use crate::chain::request_log::{body_prefix, cap_field, Numbered, RequestLog};
 pub use crate::chain::request_log::{
     MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
 };
-use crate::protocol::simplewallet::crypto::{PublicKey, Signature};
+use crate::protocol::simplewallet::crypto::{PrivateKey, PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::{
     format_time_point_sec, transaction_json, Action, Asset, Name, PermissionLevel, Transaction,
     Transfer,
@@ -59,6 +69,22 @@ pub const MAX_TABLE_ROWS: usize = 1000;
 pub const SERVER_VERSION: &str = "qrconform";
 /// `head_block_producer` in `get_info` and the producer of every block.
 pub const PRODUCER: &str = "eosio";
+/// The seed of the key that signs every block (`producer_signature`, `block_signing_key`).
+pub const PRODUCER_KEY_SEED: &str = "qrconform/eos/producer";
+/// After a pause, a request produces at most this many empty blocks, one per slot up to its
+/// own: enough that the blocks eosjs takes TaPoS from (`blocksBehind: 3` in its examples) are
+/// recent, without producing a backlog of empty blocks for a long pause.
+pub const TAPOS_BACKFILL_BLOCKS: u64 = 12;
+/// The blocks a new chain starts with, the last at its creation's slot: clients take TaPoS from
+/// a block a few behind the head (eosjs: `head_block_num - blocksBehind`), which a chain of one
+/// block does not have.
+pub const GENESIS_BLOCKS: u64 = TAPOS_BACKFILL_BLOCKS;
+/// The largest transaction a zlib-compressed `packed_trx` may inflate to: nodeos's default
+/// `max-body-size`, so that a small compressed body cannot make the node allocate more than
+/// an uncompressed one could.
+pub const MAX_INFLATED_BYTES: usize = 1024 * 1024;
+/// `available_keys` of `get_required_keys` longer than this are refused.
+pub const MAX_AVAILABLE_KEYS: usize = 256;
 
 /// nodeos error codes and names used here (EOSIO `chain/exceptions.hpp`, fc exceptions).
 pub mod code {
@@ -75,6 +101,7 @@ pub mod code {
     pub const TX_NOT_FOUND: i64 = 3_040_011;
     pub const PACKED_TRANSACTION_TYPE: i64 = 3_010_010;
     pub const ASSERT_MESSAGE: i64 = 3_050_003;
+    pub const UNKNOWN_BLOCK: i64 = 3_100_002;
     pub const TX_DUPLICATE_SIG: i64 = 3_090_001;
     pub const TX_IRRELEVANT_SIG: i64 = 3_090_002;
     pub const UNSATISFIED_AUTHORIZATION: i64 = 3_090_003;
@@ -87,8 +114,8 @@ pub mod code {
 #[error("HTTP {status}: {name} ({code}): {message}")]
 pub struct NodeError {
     /// The HTTP status (nodeos: 401 for `unsatisfied_authorization`, 409 for
-    /// `tx_duplicate`, 400 for a request it cannot read, 404 for an unknown endpoint, 500
-    /// otherwise).
+    /// `tx_duplicate`, 400 for a request it cannot read or an unknown block, 404 for an
+    /// unknown endpoint, 500 otherwise).
     pub status: u16,
     /// The EOSIO error code (`error.code`).
     pub code: i64,
@@ -107,7 +134,7 @@ impl NodeError {
         let status = match code {
             code::UNSATISFIED_AUTHORIZATION => 401,
             code::TX_DUPLICATE => 409,
-            code::INVALID_HTTP_REQUEST => 400,
+            code::INVALID_HTTP_REQUEST | code::UNKNOWN_BLOCK => 400,
             _ => 500,
         };
         NodeError {
@@ -137,9 +164,15 @@ impl NodeError {
 
     /// The body nodeos answers with.
     pub fn envelope(&self) -> Value {
+        // nodeos names an unknown block in the envelope's own message.
+        let message = if self.code == code::UNKNOWN_BLOCK {
+            "Unknown Block"
+        } else {
+            status_text(self.status)
+        };
         json!({
             "code": self.status,
-            "message": status_text(self.status),
+            "message": message,
             "error": {
                 "code": self.code,
                 "name": self.name,
@@ -191,6 +224,7 @@ pub fn describe(code: i64) -> (&'static str, &'static str) {
             "eosio_assert_message_exception",
             "eosio_assert_message assertion failure",
         ),
+        code::UNKNOWN_BLOCK => ("unknown_block_exception", "Unknown block"),
         code::TX_DUPLICATE_SIG => ("tx_duplicate_sig", "Duplicate signature is included"),
         code::TX_IRRELEVANT_SIG => ("tx_irrelevant_sig", "Irrelevant signature included"),
         code::UNSATISFIED_AUTHORIZATION => (
@@ -424,6 +458,12 @@ pub struct Ledger {
     balances: BTreeMap<(Name, Name, String), Asset>,
     head_num: u32,
     head_time_ms: u64,
+    /// Every block's time (milliseconds since the epoch), block 1 first: 8 bytes a block, at
+    /// most two blocks a second while requests come, and none while none do.
+    block_times: Vec<u64>,
+    /// The key that signs every block.
+    producer: PrivateKey,
+    /// In acceptance order, so also in block order.
     transactions: Vec<StoredTransaction>,
     by_id: HashMap<String, usize>,
     pub behaviours: Behaviours,
@@ -523,34 +563,48 @@ pub struct PushRequest {
 }
 
 impl PushRequest {
-    /// Reads `{signatures, compression, packed_context_free_data, packed_trx}`.
+    /// Reads `{signatures, compression, packed_context_free_data, packed_trx}`; with
+    /// `compression` `"zlib"` (or 1, as eosjs sends it) the packed fields are zlib streams,
+    /// inflated to at most [`MAX_INFLATED_BYTES`].
     pub fn parse(body: &Map<String, Value>) -> Result<PushRequest, NodeError> {
         let bad = |message: String| NodeError::new(code::PACKED_TRANSACTION_TYPE, message);
-        match body.get("compression") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if s == "none" => {}
-            Some(Value::Number(n)) if n.as_u64() == Some(0) => {}
+        let zlib = match body.get("compression") {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) if s == "none" => false,
+            Some(Value::String(s)) if s == "zlib" => true,
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => false,
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => true,
             Some(other) => {
                 return Err(bad(format!(
-                    "compression {other} is not supported; only \"none\" (0) is"
+                    "compression {other} is not supported; only \"none\" (0) and \"zlib\" (1) are"
                 )))
             }
-        }
-        match body.get("packed_context_free_data") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if s.is_empty() => {}
-            Some(_) => {
-                return Err(bad(
-                    "packed_context_free_data must be empty: the node takes no context-free data"
-                        .into(),
-                ))
+        };
+        let field = |name: &str| -> Result<Vec<u8>, NodeError> {
+            let text = match body.get(name) {
+                None | Some(Value::Null) => "",
+                Some(Value::String(s)) => s.as_str(),
+                Some(_) => return Err(bad(format!("{name} is not a string"))),
+            };
+            let bytes = hex::decode(text).map_err(|e| bad(format!("{name} is not hex: {e}")))?;
+            if zlib && !bytes.is_empty() {
+                inflate(&bytes, MAX_INFLATED_BYTES).map_err(|e| bad(format!("{name}: {e}")))
+            } else {
+                Ok(bytes)
             }
+        };
+        // An empty list of context-free data packs as one zero byte once unpacked.
+        let context_free = field("packed_context_free_data")?;
+        if !(context_free.is_empty() || context_free == [0]) {
+            return Err(bad(
+                "packed_context_free_data must be empty: the node takes no context-free data"
+                    .into(),
+            ));
         }
-        let packed = body
-            .get("packed_trx")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("packed_trx is missing or not a string".into()))?;
-        let bytes = hex::decode(packed).map_err(|e| bad(format!("packed_trx is not hex: {e}")))?;
+        if !matches!(body.get("packed_trx"), Some(Value::String(_))) {
+            return Err(bad("packed_trx is missing or not a string".into()));
+        }
+        let bytes = field("packed_trx")?;
         let tx = Transaction::unpack(&bytes)
             .map_err(|e| bad(format!("packed_trx is not a transaction: {e}")))?;
         let list = match body.get("signatures") {
@@ -572,6 +626,21 @@ impl PushRequest {
     }
 }
 
+/// Inflates a zlib stream to at most `limit` bytes: a longer result is refused once `limit`
+/// is passed, so a small compressed body cannot make the node allocate more than that.
+pub fn inflate(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("not a zlib stream: {e}"))?;
+    if out.len() > limit {
+        return Err(format!("it inflates to more than {limit} bytes"));
+    }
+    Ok(out)
+}
+
 /// Which permission an authorization names.
 enum PermissionKind {
     Owner,
@@ -579,20 +648,27 @@ enum PermissionKind {
 }
 
 impl Ledger {
-    /// A chain holding `config`'s accounts, with block 1 produced at `now_ms`.
+    /// A chain holding `config`'s accounts, with [`GENESIS_BLOCKS`] blocks, the last
+    /// produced at `now_ms`.
     pub fn new(config: EosNodeConfig, now_ms: u64) -> Self {
         let mut ledger = Ledger {
             chain_id: config.chain_id,
             accounts: BTreeMap::new(),
             keydata: BTreeMap::new(),
             balances: BTreeMap::new(),
-            head_num: 1,
-            head_time_ms: slot_time(now_ms),
+            head_num: 0,
+            head_time_ms: 0,
+            block_times: Vec::with_capacity(GENESIS_BLOCKS as usize),
+            producer: PrivateKey::from_seed(PRODUCER_KEY_SEED),
             transactions: Vec::new(),
             by_id: HashMap::new(),
             behaviours: Behaviours::default(),
             requests: RequestLog::default(),
         };
+        let head_time = slot_time(now_ms);
+        for behind in (0..GENESIS_BLOCKS).rev() {
+            ledger.push_block(head_time.saturating_sub(behind * BLOCK_INTERVAL_MS));
+        }
         for spec in config.accounts {
             ledger.add_account(spec, now_ms);
         }
@@ -698,27 +774,76 @@ impl Ledger {
         contract == EOSIO_TOKEN || self.balances.keys().any(|(c, _, _)| *c == contract)
     }
 
-    /// Produces an empty block when the clock has reached the next block slot, so the head
-    /// block's time follows the clock. Called before every request is answered.
+    /// Appends a block at `time_ms`; its number.
+    fn push_block(&mut self, time_ms: u64) -> u32 {
+        self.head_num = self.head_num.saturating_add(1);
+        self.head_time_ms = time_ms;
+        self.block_times.push(time_ms);
+        self.head_num
+    }
+
+    /// Produces the empty blocks of the slots the clock has reached since the head (the last
+    /// [`TAPOS_BACKFILL_BLOCKS`] of them at most), so the head block's time follows the clock
+    /// and the blocks just behind it are recent. Called before every request is answered.
     pub fn tick(&mut self, now_ms: u64) {
         let slot = slot_time(now_ms);
-        if slot > self.head_time_ms {
-            self.head_num = self.head_num.saturating_add(1);
-            self.head_time_ms = slot;
+        if slot <= self.head_time_ms {
+            return;
+        }
+        let earliest = slot.saturating_sub((TAPOS_BACKFILL_BLOCKS - 1) * BLOCK_INTERVAL_MS);
+        let mut time = earliest.max(self.head_time_ms.saturating_add(BLOCK_INTERVAL_MS));
+        while time <= slot {
+            self.push_block(time);
+            time = time.saturating_add(BLOCK_INTERVAL_MS);
         }
     }
 
-    /// Produces a block for a transaction: at the clock's slot, or the next slot after the
-    /// head when the clock has not moved on.
+    /// Produces the block of a transaction accepted at `now_ms`, at the pending slot (the
+    /// one after the clock's). Every transaction gets a block of its own, so each push moves
+    /// the head and the next transaction built on it has other TaPoS fields; blocks of one
+    /// slot share its time, so the head's time never runs more than a slot ahead of the
+    /// clock, however many transactions arrive.
     fn produce_block(&mut self, now_ms: u64) -> (u32, u64) {
-        let time = slot_time(now_ms).max(self.head_time_ms.saturating_add(BLOCK_INTERVAL_MS));
-        self.head_num = self.head_num.saturating_add(1);
-        self.head_time_ms = time;
-        (self.head_num, time)
+        let time = slot_time(now_ms)
+            .saturating_add(BLOCK_INTERVAL_MS)
+            .max(self.head_time_ms);
+        (self.push_block(time), time)
+    }
+
+    /// A block's time, when the chain has produced it.
+    pub fn block_time_ms(&self, num: u32) -> Option<u64> {
+        let index = usize::try_from(num.checked_sub(1)?).ok()?;
+        self.block_times.get(index).copied()
+    }
+
+    /// The transactions of a block (stored in block order).
+    fn block_transactions(&self, num: u32) -> &[StoredTransaction] {
+        let start = self.transactions.partition_point(|t| t.block_num < num);
+        let end = self.transactions.partition_point(|t| t.block_num <= num);
+        &self.transactions[start..end]
     }
 
     fn head_id_hex(&self) -> String {
         hex::encode(block_id(&self.chain_id, self.head_num))
+    }
+
+    /// The chain's ABI of an existing account: the system contract's, a token contract's,
+    /// a MYKEY manager's or MYKEY's logic contract's; `None` for an account without one.
+    pub fn contract_of(&self, account: Name) -> Option<Contract> {
+        if !self.accounts.contains_key(&account) {
+            return None;
+        }
+        if account.to_string() == "eosio" {
+            Some(Contract::System)
+        } else if self.is_token_contract(account) {
+            Some(Contract::Token)
+        } else if self.keydata.keys().any(|(manager, _)| *manager == account) {
+            Some(Contract::MykeyManager)
+        } else if account.to_string() == MYKEY_LOGIC {
+            Some(Contract::MykeyLogic)
+        } else {
+            None
+        }
     }
 
     /// `get_info`.
@@ -730,6 +855,7 @@ impl Ledger {
             "head_block_num": self.head_num,
             "last_irreversible_block_num": self.head_num,
             "last_irreversible_block_id": head_id,
+            "last_irreversible_block_time": format_time_ms(self.head_time_ms),
             "head_block_id": head_id,
             "head_block_time": format_time_ms(self.head_time_ms),
             "head_block_producer": PRODUCER,
@@ -834,9 +960,21 @@ impl Ledger {
     /// `push_transaction`: checks the request and executes its transaction; the answer on
     /// success.
     pub fn push(&mut self, request: &PushRequest, now_ms: u64) -> Result<Value, NodeError> {
+        let keys = recover_keys(&self.chain_id, &request.tx, &request.signatures)?;
+        self.push_recovered(request, keys, now_ms)
+    }
+
+    /// `push_transaction` after key recovery: `keys` are those [`recover_keys`] found for
+    /// `request` on this chain. The node recovers them before it takes its lock, since that
+    /// is the costly part of a push and needs nothing but the chain id.
+    pub fn push_recovered(
+        &mut self,
+        request: &PushRequest,
+        keys: Vec<PublicKey>,
+        now_ms: u64,
+    ) -> Result<Value, NodeError> {
         let tx = &request.tx;
         let id = tx.id_hex();
-        let keys = self.recover_keys(tx, &request.signatures)?;
         if self.by_id.contains_key(&id) {
             return Err(NodeError::new(
                 code::TX_DUPLICATE,
@@ -896,42 +1034,46 @@ impl Ledger {
         self.transactions.push(stored.clone());
         stored
     }
+}
 
-    /// The public keys behind the signatures over the transaction's signing digest.
-    fn recover_keys(
-        &self,
-        tx: &Transaction,
-        signatures: &[Signature],
-    ) -> Result<Vec<PublicKey>, NodeError> {
-        let digest = tx.signing_digest(&self.chain_id);
-        let mut keys: Vec<PublicKey> = Vec::with_capacity(signatures.len());
-        for signature in signatures {
-            if !signature.is_canonical() {
-                return Err(NodeError::new(
-                    code::FC_ASSERT,
-                    "is_canonical( c ): signature is not canonical",
-                ));
-            }
-            let key = signature.recover_digest(&digest).map_err(|e| {
-                NodeError::new(
-                    code::FC_ASSERT,
-                    format!("unable to reconstruct public key from signature: {e}"),
-                )
-            })?;
-            if keys.contains(&key) {
-                return Err(NodeError::new(
+/// The public keys behind the signatures over the transaction's signing digest on the chain
+/// `chain_id`: one recovery per signature, refusing a signature that is not canonical or
+/// recovers a key another signature already gave.
+pub fn recover_keys(
+    chain_id: &[u8; 32],
+    tx: &Transaction,
+    signatures: &[Signature],
+) -> Result<Vec<PublicKey>, NodeError> {
+    let digest = tx.signing_digest(chain_id);
+    let mut keys: Vec<PublicKey> = Vec::with_capacity(signatures.len());
+    for signature in signatures {
+        if !signature.is_canonical() {
+            return Err(NodeError::new(
+                code::FC_ASSERT,
+                "is_canonical( c ): signature is not canonical",
+            ));
+        }
+        let key = signature.recover_digest(&digest).map_err(|e| {
+            NodeError::new(
+                code::FC_ASSERT,
+                format!("unable to reconstruct public key from signature: {e}"),
+            )
+        })?;
+        if keys.contains(&key) {
+            return Err(NodeError::new(
                     code::TX_DUPLICATE_SIG,
                     format!(
                         "transaction includes more than one signature signed using the same key associated with public key: {}",
                         key.to_legacy()
                     ),
                 ));
-            }
-            keys.push(key);
         }
-        Ok(keys)
+        keys.push(key);
     }
+    Ok(keys)
+}
 
+impl Ledger {
     fn check_shape(&self, tx: &Transaction) -> Result<(), NodeError> {
         if tx.actions.is_empty() {
             return Err(NodeError::new(
@@ -1401,6 +1543,340 @@ impl Ledger {
     }
 }
 
+/// The ABI endpoints and the read-only endpoints eosjs calls before a push.
+impl Ledger {
+    /// A block number from `block_num_or_id` (a number, a numeric string, or a block id of
+    /// this chain) or `block_num`; the block must be produced.
+    fn block_arg(&self, value: Option<&Value>, field: &str) -> Result<u32, NodeError> {
+        let unknown = |what: &str| {
+            NodeError::new(code::UNKNOWN_BLOCK, format!("Could not find block: {what}"))
+        };
+        let num = match value {
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| unknown(&n.to_string()))?,
+            Some(Value::String(text)) if text.len() == 64 => {
+                let id: [u8; 32] = hex::decode(text)
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .ok_or_else(|| unknown(text))?;
+                let num = u32::from_be_bytes([id[0], id[1], id[2], id[3]]);
+                if block_id(&self.chain_id, num) != id {
+                    return Err(unknown(text));
+                }
+                num
+            }
+            Some(Value::String(text)) => text.trim().parse().map_err(|_| unknown(text))?,
+            _ => {
+                return Err(NodeError::new(
+                    code::INVALID_HTTP_REQUEST,
+                    format!("`{field}` is missing or not a block number or id"),
+                ))
+            }
+        };
+        match self.block_time_ms(num) {
+            Some(_) => Ok(num),
+            None => Err(unknown(&num.to_string())),
+        }
+    }
+
+    /// A block's header fields, as `get_block`, `get_block_info` and the header state show
+    /// them. The Merkle roots hash the block's transaction ids (zeros for an empty block),
+    /// and the producer signs the block id: the mock keeps no real header to sign.
+    fn block_header(&self, num: u32) -> Map<String, Value> {
+        let id = block_id(&self.chain_id, num);
+        let previous = match num {
+            0 | 1 => [0u8; 32],
+            n => block_id(&self.chain_id, n - 1),
+        };
+        let transactions = self.block_transactions(num);
+        let mroot = if transactions.is_empty() {
+            [0u8; 32]
+        } else {
+            let mut hasher = Sha256::new();
+            for stored in transactions {
+                hasher.update(stored.id.as_bytes());
+            }
+            hasher.finalize().into()
+        };
+        let time = self.block_time_ms(num).unwrap_or(self.head_time_ms);
+        let signature = self.producer.sign_digest(&Sha256::digest(id).into());
+        let mut header = Map::new();
+        header.insert("timestamp".into(), json!(format_time_ms(time)));
+        header.insert("producer".into(), json!(PRODUCER));
+        header.insert("confirmed".into(), json!(0));
+        header.insert("previous".into(), json!(hex::encode(previous)));
+        header.insert("transaction_mroot".into(), json!(hex::encode(mroot)));
+        header.insert("action_mroot".into(), json!(hex::encode(mroot)));
+        header.insert("schedule_version".into(), json!(0));
+        header.insert("new_producers".into(), Value::Null);
+        header.insert("header_extensions".into(), json!([]));
+        header.insert("producer_signature".into(), json!(signature.to_string()));
+        header
+    }
+
+    /// `get_block {block_num_or_id}`: the signed block with its transactions, its id,
+    /// number and TaPoS prefix.
+    pub fn get_block(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let num = self.block_arg(body.get("block_num_or_id"), "block_num_or_id")?;
+        let id = block_id(&self.chain_id, num);
+        let mut block = self.block_header(num);
+        let transactions: Vec<Value> = self
+            .block_transactions(num)
+            .iter()
+            .map(|stored| {
+                let signatures: Vec<String> =
+                    stored.signatures.iter().map(ToString::to_string).collect();
+                let mut receipt = Self::receipt(stored);
+                receipt["trx"] = json!({
+                    "id": stored.id,
+                    "signatures": signatures,
+                    "compression": "none",
+                    "packed_context_free_data": "",
+                    "context_free_data": [],
+                    "packed_trx": hex::encode(stored.tx.pack()),
+                    "transaction": transaction_json(&stored.tx),
+                });
+                receipt
+            })
+            .collect();
+        block.insert("transactions".into(), Value::Array(transactions));
+        block.insert("block_extensions".into(), json!([]));
+        block.insert("id".into(), json!(hex::encode(id)));
+        block.insert("block_num".into(), json!(num));
+        block.insert("ref_block_prefix".into(), json!(ref_block_prefix(&id)));
+        Ok(Value::Object(block))
+    }
+
+    /// `get_block_info {block_num}` (nodeos 2.1): the header without transactions.
+    pub fn get_block_info(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let num = self.block_arg(body.get("block_num"), "block_num")?;
+        let id = block_id(&self.chain_id, num);
+        let mut info = self.block_header(num);
+        info.remove("new_producers");
+        info.remove("header_extensions");
+        info.insert("block_num".into(), json!(num));
+        info.insert("ref_block_num".into(), json!(num & 0xffff));
+        info.insert("id".into(), json!(hex::encode(id)));
+        info.insert("ref_block_prefix".into(), json!(ref_block_prefix(&id)));
+        Ok(Value::Object(info))
+    }
+
+    /// `get_block_header_state {block_num_or_id}`: the header and the producer schedule
+    /// state nodeos keeps for a block. nodeos keeps it for reversible blocks only; the mock,
+    /// whose head is irreversible at once, answers it for every block.
+    pub fn get_block_header_state(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let num = self.block_arg(body.get("block_num_or_id"), "block_num_or_id")?;
+        let id = block_id(&self.chain_id, num);
+        let signing_key = self.producer.public_key().to_legacy();
+        let mut header = self.block_header(num);
+        header.remove("new_producers");
+        let schedule = json!({
+            "version": 0,
+            "producers": [{
+                "producer_name": PRODUCER,
+                "authority": [0, {"threshold": 1, "keys": [{"key": signing_key, "weight": 1}]}],
+            }],
+        });
+        Ok(json!({
+            "block_num": num,
+            "dpos_proposed_irreversible_blocknum": num,
+            "dpos_irreversible_blocknum": num,
+            "active_schedule": schedule,
+            "blockroot_merkle": {"_active_nodes": [], "_node_count": num.saturating_sub(1)},
+            "producer_to_last_produced": [[PRODUCER, num]],
+            "producer_to_last_implied_irb": [[PRODUCER, num]],
+            "valid_block_signing_authority": [0, {"threshold": 1, "keys": [{"key": signing_key, "weight": 1}]}],
+            "confirm_count": [],
+            "id": hex::encode(id),
+            "header": header,
+            "pending_schedule": {
+                "schedule_lib_num": 0,
+                "schedule_hash": hex::encode([0u8; 32]),
+                "schedule": {"version": 0, "producers": []},
+            },
+            "activated_protocol_features": {"protocol_features": []},
+            "additional_signatures": [],
+        }))
+    }
+
+    /// The account an ABI endpoint names, which must exist (nodeos's answer for an unknown
+    /// account is the one `get_account` gives).
+    fn existing_account(&self, body: &Map<String, Value>) -> Result<Name, NodeError> {
+        let name = name_arg("account_name", body.get("account_name"))?;
+        if self.accounts.contains_key(&name) {
+            Ok(name)
+        } else {
+            Err(NodeError::new(
+                code::UNSPECIFIED,
+                format!("unknown key (eosio::chain::name): {name}"),
+            ))
+        }
+    }
+
+    fn abi_of(&self, account: Name) -> Option<&'static super::abi::Abi> {
+        self.contract_of(account).and_then(Contract::abi)
+    }
+
+    /// `get_abi {account_name}`: the ABI as JSON; without `abi` for an account that has none.
+    pub fn get_abi(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let name = self.existing_account(body)?;
+        let mut answer = json!({"account_name": name.to_string()});
+        if let Some(abi) = self.abi_of(name) {
+            answer["abi"] = abi.json.clone();
+        }
+        Ok(answer)
+    }
+
+    /// `get_raw_abi {account_name, abi_hash?}`: the binary ABI in base64 with its SHA-256;
+    /// the ABI itself is left out when the caller's `abi_hash` is already the current one.
+    /// No account here has code, so `code_hash` is zeros.
+    pub fn get_raw_abi(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        use base64::Engine as _;
+        let name = self.existing_account(body)?;
+        let binary: &[u8] = self.abi_of(name).map_or(&[], |abi| abi.binary.as_slice());
+        let hash = hex::encode(Sha256::digest(binary));
+        let mut answer = json!({
+            "account_name": name.to_string(),
+            "code_hash": hex::encode([0u8; 32]),
+            "abi_hash": hash,
+        });
+        let known = body.get("abi_hash").and_then(Value::as_str) == Some(hash.as_str());
+        if !known {
+            answer["abi"] = json!(base64::engine::general_purpose::STANDARD.encode(binary));
+        }
+        Ok(answer)
+    }
+
+    /// `get_raw_code_and_abi {account_name}`: the code (none here) and the binary ABI, both
+    /// in base64.
+    pub fn get_raw_code_and_abi(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        use base64::Engine as _;
+        let name = self.existing_account(body)?;
+        let binary: &[u8] = self.abi_of(name).map_or(&[], |abi| abi.binary.as_slice());
+        Ok(json!({
+            "account_name": name.to_string(),
+            "wasm": "",
+            "abi": base64::engine::general_purpose::STANDARD.encode(binary),
+        }))
+    }
+
+    /// `get_currency_balance {code, account, symbol?}`: the account's balances on the token
+    /// contract `code` (of `symbol` only, when given), as asset strings.
+    pub fn currency_balance(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let contract = name_arg("code", body.get("code"))?;
+        let account = name_arg("account", body.get("account"))?;
+        let symbol = match body.get("symbol") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(_) => {
+                return Err(NodeError::new(
+                    code::INVALID_HTTP_REQUEST,
+                    "`symbol` is not a string",
+                ))
+            }
+        };
+        if !self.accounts.contains_key(&contract) {
+            return Err(NodeError::new(
+                code::UNSPECIFIED,
+                format!("unknown key (eosio::chain::name): {contract}"),
+            ));
+        }
+        let balances: Vec<String> = self
+            .balances
+            .iter()
+            .filter(|((c, a, s), _)| {
+                *c == contract && *a == account && symbol.as_deref().is_none_or(|want| want == s)
+            })
+            .map(|(_, asset)| asset.to_string())
+            .collect();
+        Ok(json!(balances))
+    }
+
+    /// `get_required_keys {transaction, available_keys}`: which of the available keys the
+    /// transaction's declared authorizations need, by the rules a push is checked by; an
+    /// authorization the keys cannot satisfy is nodeos's `unsatisfied_authorization`.
+    pub fn required_keys(&self, body: &Map<String, Value>) -> Result<Value, NodeError> {
+        let bad = |message: String| NodeError::new(code::INVALID_HTTP_REQUEST, message);
+        let available = match body.get("available_keys") {
+            Some(Value::Array(keys)) if keys.len() <= MAX_AVAILABLE_KEYS => keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    k.as_str()
+                        .and_then(|text| text.parse::<PublicKey>().ok())
+                        .ok_or_else(|| bad(format!("available_keys[{i}] is not a public key")))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(Value::Array(_)) => {
+                return Err(bad(format!(
+                    "available_keys lists more than {MAX_AVAILABLE_KEYS} keys"
+                )))
+            }
+            _ => return Err(bad("`available_keys` is missing or not an array".into())),
+        };
+        let tx = body
+            .get("transaction")
+            .filter(|t| t.is_object())
+            .ok_or_else(|| bad("`transaction` is missing or not an object".into()))?;
+        let mut levels = Vec::new();
+        for list in ["context_free_actions", "actions"] {
+            let actions = match tx.get(list) {
+                None | Some(Value::Null) => &[][..],
+                Some(Value::Array(actions)) => actions.as_slice(),
+                Some(_) => return Err(bad(format!("`transaction.{list}` is not an array"))),
+            };
+            for (i, action) in actions.iter().enumerate() {
+                let authorization = match action.get("authorization") {
+                    None | Some(Value::Null) => &[][..],
+                    Some(Value::Array(levels)) => levels.as_slice(),
+                    Some(_) => {
+                        return Err(bad(format!(
+                            "`transaction.{list}[{i}].authorization` is not an array"
+                        )))
+                    }
+                };
+                for level in authorization {
+                    let field = |f: &str| {
+                        name_arg(
+                            &format!("transaction.{list}[{i}].authorization.{f}"),
+                            level.get(f),
+                        )
+                    };
+                    levels.push(PermissionLevel {
+                        actor: field("actor")?,
+                        permission: field("permission")?,
+                    });
+                }
+            }
+        }
+        let mut required: BTreeSet<PublicKey> = BTreeSet::new();
+        for level in levels {
+            let mut satisfying = BTreeSet::new();
+            if !self.satisfies(level, &available, 0, &mut satisfying) {
+                return Err(NodeError::new(
+                    code::UNSATISFIED_AUTHORIZATION,
+                    format!(
+                        "transaction declares authority '{{\"actor\":\"{}\",\"permission\":\"{}\"}}', but does not have signatures for it.",
+                        level.actor, level.permission
+                    ),
+                ));
+            }
+            required.extend(satisfying);
+        }
+        // In the order the caller listed them, each once.
+        let mut keys: Vec<String> = Vec::new();
+        for key in &available {
+            if required.remove(key) {
+                keys.push(key.to_legacy());
+            }
+        }
+        Ok(json!({"required_keys": keys}))
+    }
+}
+
 fn permission_kind(permission: Name) -> Option<PermissionKind> {
     match permission {
         OWNER => Some(PermissionKind::Owner),
@@ -1574,14 +2050,26 @@ mod tests {
     #[test]
     fn the_head_follows_the_clock_one_block_per_slot_reached() {
         let mut l = ledger();
-        assert_eq!(l.head_block_num(), 1);
+        let genesis = GENESIS_BLOCKS as u32;
+        assert_eq!(l.head_block_num(), genesis);
+        assert_eq!(l.block_time_ms(genesis), Some(T0));
+        assert_eq!(l.block_time_ms(1), Some(T0 - 500 * (GENESIS_BLOCKS - 1)));
+        assert_eq!(l.block_time_ms(0), None);
         l.tick(T0 + 499);
-        assert_eq!(l.head_block_num(), 1, "within the slot: no block");
+        assert_eq!(l.head_block_num(), genesis, "within the slot: no block");
         l.tick(T0 + 500);
-        assert_eq!(l.head_block_num(), 2);
+        assert_eq!(l.head_block_num(), genesis + 1);
         l.tick(T0 + 60_000);
-        assert_eq!(l.head_block_num(), 3, "one block, not a backlog");
+        let backfill = TAPOS_BACKFILL_BLOCKS as u32;
+        assert_eq!(
+            l.head_block_num(),
+            genesis + 1 + backfill,
+            "the last slots' blocks, not a backlog"
+        );
         assert_eq!(l.head_block_time_ms(), T0 + 60_000);
+        let behind = l.head_block_num() - 3;
+        assert_eq!(l.block_time_ms(behind), Some(T0 + 60_000 - 1500));
+        assert_eq!(l.block_time_ms(l.head_block_num() + 1), None);
     }
 
     #[test]
@@ -1589,9 +2077,14 @@ mod tests {
         let l = ledger();
         let info = l.info();
         assert_eq!(info["chain_id"], hex::encode(CHAIN));
-        assert_eq!(info["head_block_num"], 1);
-        assert_eq!(info["last_irreversible_block_num"], 1);
-        let head_id = hex::encode(block_id(&CHAIN, 1));
+        let genesis = GENESIS_BLOCKS as u32;
+        assert_eq!(info["head_block_num"], genesis);
+        assert_eq!(info["last_irreversible_block_num"], genesis);
+        assert_eq!(
+            info["last_irreversible_block_time"],
+            format_time_ms(T0).as_str()
+        );
+        let head_id = hex::encode(block_id(&CHAIN, genesis));
         assert_eq!(info["head_block_id"], head_id.as_str());
         assert_eq!(info["last_irreversible_block_id"], head_id.as_str());
         assert_eq!(info["head_block_time"], format_time_ms(T0).as_str());
@@ -1711,7 +2204,8 @@ mod tests {
         let answer = l.push(&signed(tx, &["alice"]), T0 + 100).expect("accepted");
         assert_eq!(answer["transaction_id"], id.as_str());
         assert_eq!(answer["processed"]["receipt"]["status"], "executed");
-        assert_eq!(answer["processed"]["block_num"], 2);
+        let pending = GENESIS_BLOCKS as u32 + 1;
+        assert_eq!(answer["processed"]["block_num"], pending);
         let traces = answer["processed"]["action_traces"]
             .as_array()
             .expect("traces");
@@ -1722,13 +2216,13 @@ mod tests {
         assert_eq!(receivers, ["eosio.token", "alice", "bob"]);
         assert_eq!(balance(&l, "alice"), 85_000);
         assert_eq!(balance(&l, "bob"), 15_000);
-        assert_eq!(l.head_block_num(), 2);
+        assert_eq!(l.head_block_num(), pending);
 
         let history = l
             .history(&object(json!({"id": id.to_uppercase()})))
             .expect("found");
         assert_eq!(history["id"], id.as_str());
-        assert_eq!(history["block_num"], 2);
+        assert_eq!(history["block_num"], pending);
         assert_eq!(history["trx"]["receipt"]["status"], "executed");
         let action = &history["trx"]["trx"]["actions"][0];
         assert_eq!(action["account"], "eosio.token");
@@ -1881,13 +2375,14 @@ mod tests {
             (code::INVALID_REF_BLOCK, "invalid_ref_block_exception")
         );
         let mut ahead = alice_pays(&l, "1.0000 EOS");
-        ahead.ref_block_num = 7;
-        ahead.ref_block_prefix = ref_block_prefix(&block_id(&CHAIN, 7));
+        let future = l.head_block_num() + 5;
+        ahead.ref_block_num = future as u16;
+        ahead.ref_block_prefix = ref_block_prefix(&block_id(&CHAIN, future));
         let e = refusal(l.push(&signed(ahead, &["alice"]), T0));
         assert_eq!(
             e.code,
             code::INVALID_REF_BLOCK,
-            "block 7 is not produced yet"
+            "a block ahead of the head is not produced yet"
         );
         l.tick(T0 + 500);
         l.tick(T0 + 1000);
@@ -2117,8 +2612,10 @@ mod tests {
             ("packed_trx", json!("zz")),
             ("packed_trx", json!("00")),
             ("packed_trx", json!(7)),
-            ("compression", json!("zlib")),
-            ("packed_context_free_data", json!("00")),
+            ("compression", json!("gzip")),
+            ("compression", json!(2)),
+            ("packed_context_free_data", json!("0100")),
+            ("packed_context_free_data", json!(5)),
             ("signatures", json!(["SIG_K1_garbage"])),
             ("signatures", json!([1])),
             ("signatures", json!("SIG_K1_")),
@@ -2133,6 +2630,290 @@ mod tests {
             );
             assert!(e.message.contains(field), "{field}: {e}");
         }
+    }
+
+    fn zlib(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).expect("compress");
+        encoder.finish().expect("compress")
+    }
+
+    #[test]
+    fn zlib_packed_transactions_are_inflated_and_bounded() {
+        let l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        for compression in [json!("zlib"), json!(1)] {
+            // eosjs deflates the empty context-free data too.
+            let body = json!({"signatures": [], "compression": compression,
+                              "packed_context_free_data": hex::encode(zlib(b"")),
+                              "packed_trx": hex::encode(zlib(&tx.pack()))});
+            let request = PushRequest::parse(&object(body)).expect("a zlib body reads");
+            assert_eq!(request.tx, tx);
+        }
+        let plain = json!({"compression": "zlib", "packed_trx": hex::encode(tx.pack())});
+        let e = PushRequest::parse(&object(plain)).expect_err("not zlib");
+        assert!(e.message.contains("packed_trx: not a zlib stream"), "{e}");
+        let mut truncated = zlib(&tx.pack());
+        truncated.truncate(truncated.len() / 2);
+        let body = json!({"compression": "zlib", "packed_trx": hex::encode(truncated)});
+        assert!(PushRequest::parse(&object(body)).is_err(), "a cut stream");
+        // A bomb: 64 MiB of zeros in a 64 KiB stream stops at the bound.
+        let bomb = zlib(&vec![0u8; 64 * 1024 * 1024]);
+        assert!(bomb.len() < 128 * 1024);
+        let e = inflate(&bomb, MAX_INFLATED_BYTES).expect_err("too large");
+        assert!(e.contains("more than"), "{e}");
+        assert_eq!(
+            inflate(&zlib(&[7; 100]), 100).expect("at the bound"),
+            vec![7; 100]
+        );
+        // Every cut of a real stream, and bytes from a fixed generator, end in a value or an
+        // error, never a panic, and never more than the bound.
+        let stream = zlib(&tx.pack());
+        for end in 0..stream.len() {
+            if let Ok(out) = inflate(&stream[..end], 64) {
+                assert!(out.len() <= 64);
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..40)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect();
+            let mut framed = vec![0x78, 0x9c];
+            framed.extend_from_slice(&bytes);
+            for input in [&bytes[..], &framed[..]] {
+                if let Ok(out) = inflate(input, 256) {
+                    assert!(out.len() <= 256);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_answer_with_nodeos_shapes_and_their_transactions() {
+        let mut l = ledger();
+        let tx = alice_pays(&l, "1.0000 EOS");
+        let id = tx.id_hex();
+        l.push(&signed(tx, &["alice"]), T0 + 100).expect("accepted");
+        let num = l.head_block_num();
+        let block = l
+            .get_block(&object(json!({"block_num_or_id": num})))
+            .expect("the head");
+        assert_eq!(block["block_num"], num);
+        let block_id_hex = hex::encode(block_id(&CHAIN, num));
+        assert_eq!(block["id"], block_id_hex.as_str());
+        assert_eq!(
+            block["ref_block_prefix"],
+            ref_block_prefix(&block_id(&CHAIN, num))
+        );
+        assert_eq!(
+            block["previous"],
+            hex::encode(block_id(&CHAIN, num - 1)).as_str()
+        );
+        assert_eq!(block["timestamp"], format_time_ms(T0 + 500).as_str());
+        assert_eq!(block["transactions"][0]["trx"]["id"], id.as_str());
+        assert_eq!(block["transactions"][0]["status"], "executed");
+        assert!(block["producer_signature"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("SIG_K1_")));
+        // By id, and by number as text, the same block.
+        let by_id = l
+            .get_block(&object(json!({"block_num_or_id": block_id_hex})))
+            .expect("by id");
+        assert_eq!(by_id, block);
+        let by_text = l
+            .get_block(&object(json!({"block_num_or_id": num.to_string()})))
+            .expect("by text");
+        assert_eq!(by_text, block);
+        let empty = l
+            .get_block(&object(json!({"block_num_or_id": 1})))
+            .expect("block 1");
+        assert_eq!(empty["transactions"], json!([]));
+        assert_eq!(empty["previous"], hex::encode([0u8; 32]).as_str());
+        let info = l
+            .get_block_info(&object(json!({"block_num": num})))
+            .expect("info");
+        assert_eq!(info["ref_block_num"], num & 0xffff);
+        assert_eq!(info["timestamp"], block["timestamp"]);
+        assert!(info.get("transactions").is_none());
+        let state = l
+            .get_block_header_state(&object(json!({"block_num_or_id": num})))
+            .expect("state");
+        assert_eq!(state["header"]["timestamp"], block["timestamp"]);
+        assert_eq!(state["id"], block["id"]);
+        for bad in [
+            json!(num + 1),
+            json!(0),
+            json!(-2),
+            json!("x"),
+            json!(hex::encode(block_id(&[9u8; 32], num))),
+        ] {
+            let e = l
+                .get_block(&object(json!({"block_num_or_id": bad.clone()})))
+                .expect_err("unknown");
+            assert_eq!((e.code, e.status), (code::UNKNOWN_BLOCK, 400), "{bad}");
+            assert_eq!(e.envelope()["message"], "Unknown Block");
+        }
+        let e = l.get_block(&object(json!({}))).expect_err("no argument");
+        assert_eq!(e.code, code::INVALID_HTTP_REQUEST);
+    }
+
+    #[test]
+    fn each_transaction_gets_a_block_of_its_own_at_the_pending_slot() {
+        let mut l = ledger();
+        let first = alice_pays(&l, "1.0000 EOS");
+        let second = alice_pays(&l, "2.0000 EOS");
+        let a = l.push(&signed(first, &["alice"]), T0 + 10).expect("first");
+        let b = l
+            .push(&signed(second, &["alice"]), T0 + 20)
+            .expect("second");
+        let (a, b) = (&a["processed"], &b["processed"]);
+        assert_eq!(
+            a["block_num"].as_u64().map(|n| n + 1),
+            b["block_num"].as_u64()
+        );
+        assert_eq!(a["block_time"], format_time_ms(T0 + 500).as_str());
+        assert_eq!(b["block_time"], a["block_time"], "one slot, one time");
+        // A burst keeps the head's time within a slot of the clock.
+        for n in 0..50 {
+            let tx = alice_pays(&l, &format!("0.{:04} EOS", n + 1));
+            l.push(&signed(tx, &["alice"]), T0 + 30).expect("burst");
+        }
+        assert_eq!(l.head_block_time_ms(), T0 + 500);
+        let block = l
+            .get_block(&object(json!({"block_num_or_id": l.head_block_num()})))
+            .expect("block");
+        assert_eq!(block["transactions"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn abis_are_served_for_the_contracts_the_chain_hosts() {
+        use base64::Engine as _;
+        let l = ledger();
+        let raw = l
+            .get_raw_abi(&object(json!({"account_name": "eosio.token"})))
+            .expect("eosio.token");
+        let abi = Contract::Token.abi().expect("the token ABI");
+        let binary = base64::engine::general_purpose::STANDARD
+            .decode(raw["abi"].as_str().expect("abi"))
+            .expect("base64");
+        assert_eq!(binary, abi.binary);
+        assert_eq!(raw["abi_hash"], hex::encode(abi.hash).as_str());
+        let cached = l
+            .get_raw_abi(&object(
+                json!({"account_name": "eosio.token", "abi_hash": hex::encode(abi.hash)}),
+            ))
+            .expect("known hash");
+        assert!(cached.get("abi").is_none(), "the caller has it already");
+        let code_and_abi = l
+            .get_raw_code_and_abi(&object(json!({"account_name": "eosio.token"})))
+            .expect("eosio.token");
+        assert_eq!(code_and_abi["abi"], raw["abi"]);
+        assert_eq!(code_and_abi["wasm"], "");
+        for (account, contract) in [
+            ("eosio", Contract::System),
+            ("eosio.token", Contract::Token),
+            ("mykeymanager", Contract::MykeyManager),
+        ] {
+            assert_eq!(l.contract_of(name(account)), Some(contract), "{account}");
+            let json = l
+                .get_abi(&object(json!({"account_name": account})))
+                .expect("an ABI");
+            assert_eq!(json["abi"]["version"], "eosio::abi/1.1");
+        }
+        // An account without a contract: no ABI, an empty raw one.
+        let plain = l
+            .get_abi(&object(json!({"account_name": "alice"})))
+            .expect("alice");
+        assert!(plain.get("abi").is_none());
+        let raw = l
+            .get_raw_abi(&object(json!({"account_name": "alice"})))
+            .expect("alice");
+        assert_eq!(raw["abi"], "");
+        assert_eq!(raw["abi_hash"], hex::encode(Sha256::digest(b"")).as_str());
+        let e = l
+            .get_abi(&object(json!({"account_name": "nobody"})))
+            .expect_err("unknown");
+        assert!(e.message.contains("nobody"), "{e}");
+    }
+
+    #[test]
+    fn required_keys_follow_the_permissions() {
+        let l = ledger();
+        let tx = |actor: &str| {
+            json!({"expiration": "2030-01-01T00:00:00", "ref_block_num": 1, "ref_block_prefix": 1,
+                   "actions": [{"account": "eosio.token", "name": "transfer",
+                                "authorization": [{"actor": actor, "permission": "active"}],
+                                "data": "00"}]})
+        };
+        let alice = key("alice").public_key();
+        let bob = key("bob").public_key();
+        let answer = l
+            .required_keys(&object(json!({
+                "transaction": tx("alice"),
+                "available_keys": [bob.to_string(), alice.to_string(), alice.to_legacy()],
+            })))
+            .expect("alice signs");
+        assert_eq!(answer, json!({"required_keys": [alice.to_legacy()]}));
+        // MYKEY: the account's active delegates to the manager's active.
+        let manager = key("manager").public_key();
+        let answer = l
+            .required_keys(&object(json!({
+                "transaction": tx("mykeyuser"),
+                "available_keys": [alice.to_legacy(), manager.to_legacy()],
+            })))
+            .expect("the manager signs");
+        assert_eq!(answer, json!({"required_keys": [manager.to_legacy()]}));
+        let e = l
+            .required_keys(&object(json!({
+                "transaction": tx("alice"), "available_keys": [bob.to_legacy()],
+            })))
+            .expect_err("bob cannot sign for alice");
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+        for bad in [
+            json!({"transaction": tx("alice")}),
+            json!({"transaction": tx("alice"), "available_keys": ["EOSnot"]}),
+            json!({"transaction": 5, "available_keys": []}),
+            json!({"transaction": {"actions": 5}, "available_keys": []}),
+        ] {
+            let e = l.required_keys(&object(bad.clone())).expect_err("refused");
+            assert_eq!(e.code, code::INVALID_HTTP_REQUEST, "{bad}");
+        }
+    }
+
+    #[test]
+    fn currency_balances_list_the_account_s_assets() {
+        let l = ledger();
+        let body = |v: Value| object(v);
+        assert_eq!(
+            l.currency_balance(&body(
+                json!({"code": "eosio.token", "account": "alice", "symbol": "EOS"})
+            ))
+            .expect("alice"),
+            json!(["10.0000 EOS"])
+        );
+        assert_eq!(
+            l.currency_balance(&body(json!({"code": "eosio.token", "account": "alice"})))
+                .expect("every symbol"),
+            json!(["10.0000 EOS"])
+        );
+        assert_eq!(
+            l.currency_balance(&body(
+                json!({"code": "eosio.token", "account": "bob", "symbol": "EOS"})
+            ))
+            .expect("bob"),
+            json!([])
+        );
+        assert!(l
+            .currency_balance(&body(json!({"code": "nosuchtoken", "account": "bob"})))
+            .is_err());
     }
 
     #[test]

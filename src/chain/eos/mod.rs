@@ -3,7 +3,10 @@
 //!
 //! - [`ledger`] holds the state and the rules (pure; time is a parameter): accounts and their
 //!   permissions, MYKEY's `keydata` table (simplewallet.md §6), eosio.token balances, blocks
-//!   and TaPoS, the checks of `push_transaction`, the history of executed transactions;
+//!   and TaPoS, the checks of `push_transaction`, the keys a transaction requires, the
+//!   history of executed transactions;
+//! - [`abi`] holds the ABIs of the contracts the node hosts (data files) and their binary
+//!   form, for eosjs's ABI endpoints;
 //! - [`http`] is the axum face, with nodeos's paths, answers and error envelopes;
 //! - [`client`] speaks that API, for the reference dApp, the reference wallet and the
 //!   harness.
@@ -16,7 +19,12 @@
 //! [`ledger::RECORDED_BODY_BYTES`] ([`crate::chain::request_log`]); a suite marks where a
 //! case starts ([`EosNode::record_mark`]) and reads what came since
 //! ([`EosNode::record_since`]).
+//!
+//! One lock guards the ledger, so requests queue for it; a push reads its body and recovers
+//! the signatures' keys (about 160 µs a signature) before it takes the lock, so concurrent
+//! pushes recover in parallel and hold the lock only for the ledger's checks and effects.
 
+pub mod abi;
 pub mod client;
 pub mod http;
 pub mod ledger;
@@ -106,6 +114,12 @@ impl EosNodeConfig {
             }
         }
         let (name, manager, seed) = DEMO_MYKEY_ACCOUNT;
+        // MYKEY's logic contract, whose ABI reads what `sendaction` wraps.
+        config.accounts.push(AccountSpec {
+            name: demo_name(abi::MYKEY_LOGIC),
+            owner: Vec::new(),
+            active: Vec::new(),
+        });
         config.accounts.push(AccountSpec {
             name: demo_name(manager),
             owner: vec![demo_key(DEMO_MANAGER_SEED).public_key()],
@@ -147,6 +161,8 @@ impl State {
 
 #[derive(Debug)]
 struct Shared {
+    /// The chain id, fixed at creation: key recovery needs it before the lock is taken.
+    chain_id: [u8; 32],
     state: Mutex<State>,
     /// Bumped after every change, so waiters wake without polling.
     changed: watch::Sender<u64>,
@@ -167,9 +183,11 @@ impl EosNode {
     /// A node holding `config`, on `clock` (a virtual clock shared with an in-process suite
     /// and reference).
     pub fn with_clock(config: EosNodeConfig, clock: Clock) -> Self {
+        let chain_id = config.chain_id;
         let ledger = ledger::Ledger::new(config, clock.unix_ms());
         EosNode {
             shared: Arc::new(Shared {
+                chain_id,
                 state: Mutex::new(State {
                     ledger,
                     clock,
@@ -206,7 +224,7 @@ impl EosNode {
     }
 
     pub fn chain_id(&self) -> [u8; 32] {
-        self.inspect(ledger::Ledger::chain_id)
+        self.shared.chain_id
     }
 
     /// The clock in milliseconds since the epoch.
@@ -365,16 +383,36 @@ impl EosNode {
         })
     }
 
-    /// `push_transaction`: a forced refusal first, then the body, then the ledger's checks.
+    /// `push_transaction` and `send_transaction`: a forced refusal first, then the body,
+    /// then the ledger's checks. The body is read and the keys recovered before the lock is
+    /// taken; their errors are reported after a forced refusal all the same.
     pub fn push(&self, body: &Map<String, Value>) -> (Option<String>, Result<Value, NodeError>) {
+        let request = ledger::PushRequest::parse(body);
+        let id = request.as_ref().ok().map(|r| r.tx.id_hex());
+        let recovered = request.and_then(|r| {
+            let keys = ledger::recover_keys(&self.shared.chain_id, &r.tx, &r.signatures)?;
+            Ok((r, keys))
+        });
         self.update(|l, now| {
             l.tick(now);
-            let request = ledger::PushRequest::parse(body);
-            let id = request.as_ref().ok().map(|r| r.tx.id_hex());
             if let Some(error) = l.behaviours.fail_next_push.take() {
                 return (id, Err(error));
             }
-            (id, request.and_then(|r| l.push(&r, now)))
+            (
+                id,
+                recovered.and_then(|(r, keys)| l.push_recovered(&r, keys, now)),
+            )
+        })
+    }
+
+    /// Runs a read-only endpoint of the ledger after advancing the head to the clock.
+    pub fn read(
+        &self,
+        f: impl FnOnce(&ledger::Ledger) -> Result<Value, NodeError>,
+    ) -> Result<Value, NodeError> {
+        self.update(|l, now| {
+            l.tick(now);
+            f(l)
         })
     }
 

@@ -39,8 +39,14 @@ pub enum NodeClientError {
     Status { url: String, status: u16 },
     #[error("{url} did not answer with the node's envelope: {reason}")]
     Envelope { url: String, reason: String },
-    /// The node answered with a non-zero error code.
-    #[error("the node refused with error {error} ({desc}): {result}")]
+    /// The node answered with a non-zero error code; the message carries the node's own
+    /// description and text, which say why (a script that fails, a signature that does not
+    /// verify), not only the code.
+    #[error(
+        "the node refused with error {error}{}: {}",
+        paren(desc),
+        reply_text(result)
+    )]
     Refused {
         error: i64,
         desc: String,
@@ -48,6 +54,25 @@ pub enum NodeClientError {
     },
     #[error("the ONT ID answer cannot be read: {0}")]
     Identity(String),
+}
+
+/// ` (DESC)`, or nothing for a code the node has no description for.
+fn paren(desc: &str) -> String {
+    if desc.is_empty() {
+        String::new()
+    } else {
+        format!(" ({desc})")
+    }
+}
+
+/// The node's `Result` as text: a string as it is (without JSON quotes), anything else as
+/// JSON, and `""` shown as "(no text)".
+fn reply_text(result: &Value) -> String {
+    match result {
+        Value::String(text) if text.is_empty() => "(no text)".to_string(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 impl NodeClientError {

@@ -11,13 +11,22 @@
 //!   `["transfer", from, to, amount]` (base58 addresses, amount as a number) and the
 //!   result is `"01"`. Balances are not modelled: a mock node that refused transfers for want
 //!   of funds would only make suites depend on a faucet.
-//! - **ONT ID** (contract `03…`): `getPublicKeys(did)` answers `uint32 LE index ‖
-//!   varbytes(key)` per key with indices from 1, and `getDDO(did)` answers `varbytes(keys as
-//!   above) ‖ varbytes(attributes) ‖ varbytes(recovery) ‖ varbytes(controller) ‖
-//!   varbytes(new recovery)`, the last four empty (ontology-dapi.md §3.4). An identity that
-//!   is not registered fails, as on chain. `regIDWithPublicKey(did, key)` registers an
-//!   identity when the key's address signed, and notifies `["Register", did]`; the node
-//!   applies that only when the transaction is committed, never on pre-execution.
+//! - **ONT ID** (contract `03…`): `getPublicKeys(did)` answers `uint32 LE index ‖ varbytes(key)` per key with
+//!   indices from 1, and `getDDO(did)` answers `varbytes(keys as above) ‖
+//!   varbytes(attributes) ‖ varbytes(recovery) ‖ varbytes(controller) ‖ varbytes(new
+//!   recovery)`, the last four empty (ontology-dapi.md §3.4); for an identity that is not
+//!   registered they fail. ONT ID 2.0's JSON queries answer as the native contract's
+//!   `query.go` does, in UTF-8 JSON bytes: `getPublicKeysJson(did)` the keys as `[{id:
+//!   "did#keys-N", type: "EcdsaSecp256r1VerificationKey2019", controller: did, publicKeyHex}]`,
+//!   `getDocumentJson(did)` the DID document (`@context`, `id`, `publicKey`, `authentication`
+//!   naming each key, no controller, recovery, service or attributes, times 0, no proof),
+//!   `getKeyState(did, index)` `in use` (or a failure for an index the identity does not
+//!   have), `getControllerJson(did)` `null`, and `getAttributes(did)` and
+//!   `getServiceJson(did, id)` nothing; for an identity that is not registered they all
+//!   succeed with an empty result, as the contract's `isValid` check makes them.
+//!   `regIDWithPublicKey(did, key)` registers an identity when the key's address signed, and
+//!   notifies `["Register", did]`; the node applies that only when the transaction is
+//!   committed, never on pre-execution.
 //! - **Anything else** succeeds with one generic notification from the called contract:
 //!   `[hex(method), args…]`, each argument as NeoVM states are shown (hex strings, arrays of
 //!   them), and result `"01"`.
@@ -220,6 +229,55 @@ fn transfer(call: &DecodedCall, witnesses: Option<&[Address]>) -> Execution {
     Execution::succeeded(Value::String("01".into()), notify)
 }
 
+/// ONT ID 2.0 describes a P-256 key this way (`keyType` in the contract's `owner.go`).
+const P256_KEY_TYPE: &str = "EcdsaSecp256r1VerificationKey2019";
+
+/// The DID document contexts every ONT ID 2.0 document starts with.
+const DEFAULT_CONTEXTS: [&str; 2] = [
+    "https://www.w3.org/ns/did/v1",
+    "https://ontid.ont.io/did/v1",
+];
+
+/// `getPublicKeysJson`'s entries, in key order.
+fn public_keys_json(did: &str, keys: &[PublicKey]) -> Vec<Value> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            json!({
+                "id": format!("{did}#keys-{}", i + 1),
+                "type": P256_KEY_TYPE,
+                "controller": did,
+                "publicKeyHex": key.to_hex(),
+            })
+        })
+        .collect()
+}
+
+/// `getDocumentJson`'s document for an identity registered with its keys.
+fn document_json(did: &str, keys: &[PublicKey]) -> Value {
+    let authentication: Vec<Value> = (1..=keys.len())
+        .map(|i| Value::String(format!("{did}#keys-{i}")))
+        .collect();
+    json!({
+        "@context": DEFAULT_CONTEXTS,
+        "id": did,
+        "publicKey": public_keys_json(did, keys),
+        "authentication": authentication,
+        "controller": null,
+        "recovery": null,
+        "service": [],
+        "attribute": null,
+        "created": 0,
+        "updated": 0,
+        "proof": "",
+    })
+}
+
+/// A query's successful answer: `bytes` as the hex `Result`.
+fn answer(bytes: &[u8]) -> Execution {
+    Execution::succeeded(Value::String(hex::encode(bytes)), Vec::new())
+}
+
 fn did_argument(call: &DecodedCall) -> Result<String, String> {
     match call.args.first() {
         Some(DecodedArg::Bytes(bytes)) => String::from_utf8(bytes.clone())
@@ -239,6 +297,8 @@ fn ontid(
         Err(reason) => return Execution::failed(reason),
     };
     match method {
+        "getPublicKeysJson" | "getDocumentJson" | "getKeyState" | "getAttributes"
+        | "getControllerJson" | "getServiceJson" => ontid_v2_query(call, method, &did, registry),
         "getPublicKeys" | "getDDO" => match registry.get(&did) {
             Some(keys) => {
                 let bytes = if method == "getDDO" {
@@ -285,6 +345,35 @@ fn ontid(
         other => Execution::failed(format!(
             "the mock node's ONT ID contract has no method `{other}`"
         )),
+    }
+}
+
+/// ONT ID 2.0's queries (see the module documentation).
+fn ontid_v2_query(call: &DecodedCall, method: &str, did: &str, registry: &Registry) -> Execution {
+    let Some(keys) = registry.get(did) else {
+        // The contract's `isValid` check: an unknown identity answers nothing.
+        return answer(b"");
+    };
+    match method {
+        "getPublicKeysJson" => answer(
+            Value::Array(public_keys_json(did, keys))
+                .to_string()
+                .as_bytes(),
+        ),
+        "getDocumentJson" => answer(document_json(did, keys).to_string().as_bytes()),
+        "getKeyState" => {
+            let index = call.args.get(1).and_then(DecodedArg::as_integer);
+            match index {
+                Some(i) if i >= 1 && usize::try_from(i).is_ok_and(|i| i <= keys.len()) => {
+                    answer(b"in use")
+                }
+                Some(_) => Execution::failed("get key state failed: invalid key index"),
+                None => Execution::failed("get key state failed: argument 1 error"),
+            }
+        }
+        "getControllerJson" => answer(b"null"),
+        // No attributes and no services are registered on the mock.
+        _ => answer(b""),
     }
 }
 
@@ -389,6 +478,82 @@ mod tests {
         );
         assert_eq!(ddo.result, Value::String(format!("26{want}00000000")));
         assert_eq!(execute(&query, &Registry::new(), None).state(), 0);
+    }
+
+    fn ontid_call(method: &str, args: Vec<ArgValue>) -> Transaction {
+        tx_calling(native(3), method, args)
+    }
+
+    fn utf8_result(run: &Execution) -> String {
+        let bytes = hex::decode(run.result.as_str().unwrap_or("")).expect("hex");
+        String::from_utf8(bytes).expect("UTF-8")
+    }
+
+    #[test]
+    fn ontid_2_json_queries_answer_as_the_native_contract() {
+        let key = PrivateKey::from_seed("id2").public_key();
+        let did = OntId::from_public_key(&key).to_string();
+        let mut registry = Registry::new();
+        registry.insert(did.clone(), vec![key]);
+        let did_arg = || bytes(BytesOrigin::String, did.as_bytes());
+        let keys = execute(
+            &ontid_call("getPublicKeysJson", vec![did_arg()]),
+            &registry,
+            None,
+        );
+        assert_eq!(keys.state(), 1);
+        let keys: Value = serde_json::from_str(&utf8_result(&keys)).expect("JSON");
+        assert_eq!(
+            keys,
+            json!([{"id": format!("{did}#keys-1"), "type": "EcdsaSecp256r1VerificationKey2019",
+                    "controller": did, "publicKeyHex": key.to_hex()}])
+        );
+        let document = execute(
+            &ontid_call("getDocumentJson", vec![did_arg()]),
+            &registry,
+            None,
+        );
+        let document: Value = serde_json::from_str(&utf8_result(&document)).expect("JSON");
+        assert_eq!(document["id"], did.as_str());
+        assert_eq!(document["@context"][1], "https://ontid.ont.io/did/v1");
+        assert_eq!(document["publicKey"], keys);
+        assert_eq!(document["authentication"], json!([format!("{did}#keys-1")]));
+        let state = |index: i64| {
+            execute(
+                &ontid_call(
+                    "getKeyState",
+                    vec![
+                        did_arg(),
+                        ArgValue::Integer {
+                            value: index,
+                            long: false,
+                        },
+                    ],
+                ),
+                &registry,
+                None,
+            )
+        };
+        assert_eq!(utf8_result(&state(1)), "in use");
+        assert_eq!(state(2).state(), 0);
+        assert_eq!(state(0).state(), 0);
+        let controller = execute(
+            &ontid_call("getControllerJson", vec![did_arg()]),
+            &registry,
+            None,
+        );
+        assert_eq!(utf8_result(&controller), "null");
+        // An identity that is not registered: success with nothing, as `isValid` makes it.
+        for method in ["getPublicKeysJson", "getDocumentJson", "getAttributes"] {
+            let run = execute(&ontid_call(method, vec![did_arg()]), &Registry::new(), None);
+            assert_eq!(
+                (run.state(), run.result.clone()),
+                (1, json!("")),
+                "{method}"
+            );
+        }
+        let unknown = execute(&ontid_call("getNothing", vec![did_arg()]), &registry, None);
+        assert!(unknown.failure.is_some_and(|f| f.contains("getNothing")));
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //!
 //! A send is checked in the real node's order: the hex (`42002`), the transaction bytes
 //! (`43001`), then a behaviour-forced failure, then every signature and the payer's
-//! (`45021`), then duplicates (`45002`). An accepted transaction is executed at once
+//! (`45021`), then duplicates (`45002`). Reading the bytes and verifying the signatures need
+//! no state ([`check`]: one verification per signature, the payer looked up among the
+//! signers), so the node does them before it takes its lock and the ledger only applies the
+//! outcome in order ([`Ledger::submit`]). An accepted transaction is executed at once
 //! ([`super::exec`]) and sealed in its own block; its event becomes visible at once, or after
 //! the delay a suite asked for. Looking up a hash the node does not have (or whose event is
 //! not yet visible) answers "nothing", which the REST and RPC layers turn into the real
@@ -23,7 +26,7 @@ use crate::chain::request_log::{body_prefix, cap_field, Numbered, RequestLog};
 pub use crate::chain::request_log::{
     MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
 };
-use crate::protocol::ontology::crypto::{OntId, PublicKey};
+use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::protocol::ontology::tx::{parse_display_hash, Transaction, TxError};
 
 /// Node error codes used here (ontology-dapi.md §7.3).
@@ -120,11 +123,32 @@ pub struct RecordedRequest {
     pub tx_hash: Option<String>,
     /// The node error code of the answer (0 for success).
     pub error: i64,
+    /// For a refusal, the text the node answered in `Result` (the reason: a script that
+    /// fails, a signature that does not verify); empty on success. At most
+    /// [`RECORDED_FIELD_BYTES`].
+    pub reply: String,
     /// The request body, at most [`RECORDED_BODY_BYTES`] of it.
     pub body: String,
     /// The full length of the request body in bytes (more than `body.len()` when it was
     /// cut).
     pub body_len: usize,
+}
+
+impl RecordedRequest {
+    /// The answer in a line, for a transcript: `node error 0`, or a refusal's code with the
+    /// node's description and text, e.g. `node error 47001 (SMARTCODE EXEC ERROR):
+    /// did:ont:… is not registered`.
+    pub fn reply_summary(&self) -> String {
+        let desc = error_desc(self.error);
+        let mut line = format!("node error {}", self.error);
+        if self.error != code::SUCCESS && !desc.is_empty() {
+            line.push_str(&format!(" ({desc})"));
+        }
+        if !self.reply.is_empty() {
+            line.push_str(&format!(": {}", self.reply));
+        }
+        line
+    }
 }
 
 impl Numbered for RecordedRequest {
@@ -225,22 +249,21 @@ impl Ledger {
     }
 
     /// Handles `sendrawtransaction`: pre-executes, or checks and accepts, `data` (hex).
-    /// The `String` beside an accepted hash is only for the record.
     pub fn send(
         &mut self,
         data: &str,
         pre_exec: bool,
         now: Instant,
     ) -> Result<SendReply, NodeError> {
-        let bytes = hex::decode(data.trim()).map_err(|e| {
-            NodeError::new(
-                code::INVALID_PARAMS,
-                format!("the transaction is not hex: {e}"),
-            )
-        })?;
-        let tx = Transaction::from_bytes(&bytes)
-            .map_err(|e| NodeError::new(code::INVALID_TRANSACTION, e.to_string()))?;
-        if pre_exec {
+        self.submit(check(data, pre_exec)?, now)
+    }
+
+    /// Applies a transaction [`check`] read (and, for a send, verified): pre-executes it, or
+    /// accepts it after the forced failure a suite armed, the signatures' outcome and the
+    /// duplicate check, in that order.
+    pub fn submit(&mut self, checked: Checked, now: Instant) -> Result<SendReply, NodeError> {
+        let Checked { tx, witnesses } = checked;
+        let Some(witnesses) = witnesses else {
             let run = execute(&tx, &self.registry, None);
             return match run.failure {
                 None => Ok(SendReply::PreExec(json!({
@@ -251,15 +274,14 @@ impl Ledger {
                 }))),
                 Some(reason) => Err(NodeError::new(code::SMARTCODE_EXEC_ERROR, reason)),
             };
-        }
+        };
         if let Some(error) = self.behaviours.fail_next_send.take() {
             return Err(NodeError::new(
                 error,
                 "the node was told to refuse this transaction",
             ));
         }
-        let witnesses = tx.verify_signatures().map_err(signature_error)?;
-        tx.check_payer_signed().map_err(signature_error)?;
+        let witnesses = witnesses?;
         let hash = tx.hash();
         if self.txs.contains_key(&hash) {
             return Err(NodeError::new(
@@ -332,6 +354,7 @@ impl Ledger {
     /// the oldest request past [`MAX_RECORDED_REQUESTS`].
     pub fn record(&mut self, mut request: RecordedRequest) {
         cap_field(&mut request.target, RECORDED_FIELD_BYTES);
+        cap_field(&mut request.reply, RECORDED_FIELD_BYTES);
         if let Some(hash) = &mut request.tx_hash {
             cap_field(hash, RECORDED_FIELD_BYTES);
         }
@@ -367,6 +390,41 @@ impl Ledger {
 fn parse_hash(display_hash: &str) -> Result<[u8; 32], NodeError> {
     parse_display_hash(display_hash)
         .map_err(|e| NodeError::new(code::INVALID_PARAMS, e.to_string()))
+}
+
+/// A transaction read from `sendrawtransaction`'s hex, with, for a send, what its
+/// signatures showed: the addresses that signed, or the `45021` refusal.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub tx: Transaction,
+    /// `None` for a pre-execution, which skips the signatures.
+    pub witnesses: Option<Result<Vec<Address>, NodeError>>,
+}
+
+/// Reads `data` (hex, `42002`; a transaction, `43001`) and, unless `pre_exec`, verifies its
+/// signatures once each and that the payer is among the signers. Pure, so the node runs it
+/// outside its lock; a failed verification is kept for [`Ledger::submit`], which reports it
+/// after a behaviour-forced failure as the real node's order has it.
+pub fn check(data: &str, pre_exec: bool) -> Result<Checked, NodeError> {
+    let bytes = hex::decode(data.trim()).map_err(|e| {
+        NodeError::new(
+            code::INVALID_PARAMS,
+            format!("the transaction is not hex: {e}"),
+        )
+    })?;
+    let tx = Transaction::from_bytes(&bytes)
+        .map_err(|e| NodeError::new(code::INVALID_TRANSACTION, e.to_string()))?;
+    let witnesses = (!pre_exec).then(|| {
+        let signers = tx.verify_signatures().map_err(signature_error)?;
+        if signers.contains(&tx.payer) {
+            Ok(signers)
+        } else {
+            Err(signature_error(TxError::PayerNotSigned {
+                payer: tx.payer.to_base58(),
+            }))
+        }
+    });
+    Ok(Checked { tx, witnesses })
 }
 
 fn signature_error(e: TxError) -> NodeError {
@@ -526,6 +584,7 @@ mod tests {
             target: format!("GET /{}", "t".repeat(100_000)),
             tx_hash: Some("h".repeat(100_000)),
             error: 0,
+            reply: "r".repeat(100_000),
             body: "é".repeat(RECORDED_BODY_BYTES),
             body_len: 0,
         });
@@ -536,8 +595,42 @@ mod tests {
             .tx_hash
             .as_ref()
             .is_some_and(|h| h.len() <= RECORDED_FIELD_BYTES));
+        assert!(kept.reply.len() <= RECORDED_FIELD_BYTES);
         assert!(kept.body.len() <= RECORDED_BODY_BYTES);
         assert_eq!(kept.body_len, 2 * RECORDED_BODY_BYTES);
+    }
+
+    #[test]
+    fn a_refusal_is_summarised_with_the_node_s_text() {
+        let mut request = garbage(0);
+        request.error = code::SMARTCODE_EXEC_ERROR;
+        request.reply = "did:ont:x is not registered".into();
+        assert_eq!(
+            request.reply_summary(),
+            "node error 47001 (SMARTCODE EXEC ERROR): did:ont:x is not registered"
+        );
+        request.error = code::SUCCESS;
+        request.reply = String::new();
+        assert_eq!(request.reply_summary(), "node error 0");
+    }
+
+    #[test]
+    fn each_signature_is_verified_once_and_the_payer_found_among_the_signers() {
+        let key = PrivateKey::from_seed("ledger/once");
+        let checked = check(&transfer(&key, 1, None).to_hex(), false).expect("reads");
+        let signers = checked.witnesses.expect("a send").expect("verifies");
+        assert_eq!(signers, vec![Address::from_public_key(&key.public_key())]);
+        // Pre-execution skips the signatures.
+        let unsigned = check(&transfer(&key, 2, None).to_hex(), true).expect("reads");
+        assert!(unsigned.witnesses.is_none());
+        let other = PrivateKey::from_seed("ledger/payer");
+        let paid_by_other = check(&transfer(&key, 3, Some(&other)).to_hex(), false).expect("reads");
+        let e = paid_by_other
+            .witnesses
+            .expect("a send")
+            .expect_err("payer did not sign");
+        assert_eq!(e.error, code::VERIFY_SIGNATURE);
+        assert!(e.result.contains("payer"), "{e}");
     }
 
     fn garbage(n: usize) -> RecordedRequest {
@@ -548,6 +641,7 @@ mod tests {
             target: format!("POST /api/v1/transaction #{n}"),
             tx_hash: None,
             error: code::INVALID_PARAMS,
+            reply: String::new(),
             body: "x".repeat(2 * RECORDED_BODY_BYTES),
             body_len: 2 * RECORDED_BODY_BYTES,
         }

@@ -8,6 +8,9 @@
 //!   and not-found answers (ontology-dapi.md §7);
 //! - [`client`] speaks both APIs, for the harness, the reference dApp, tests and benchmarks.
 //!
+//! One lock guards the ledger; a send reads its transaction and verifies each signature once
+//! before taking it ([`ledger::check`]), so the lock is held only to apply the outcome.
+//!
 //! [`Node`] is the handle suites hold: it switches behaviours for the next request
 //! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::delay_next_event`]),
 //! registers identities, and answers "what was asked of the chain?" from the request record,
@@ -128,9 +131,16 @@ impl Node {
         f(&self.lock())
     }
 
-    /// `sendrawtransaction` with or without pre-execution.
+    /// `sendrawtransaction` with or without pre-execution. The bytes are read and the
+    /// signatures verified before the lock is taken ([`ledger::check`]), so concurrent sends
+    /// verify in parallel and hold the lock only to apply the outcome.
     pub fn send_raw(&self, data: &str, pre_exec: bool) -> Result<SendReply, NodeError> {
-        self.update(|l| l.send(data, pre_exec, Instant::now()))
+        self.submit(ledger::check(data, pre_exec)?)
+    }
+
+    /// Applies a transaction [`ledger::check`] read and verified.
+    pub fn submit(&self, checked: ledger::Checked) -> Result<SendReply, NodeError> {
+        self.update(|l| l.submit(checked, Instant::now()))
     }
 
     /// The visible event of a display hash; `Ok(None)` when the node has none (yet).

@@ -23,6 +23,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
+use super::ledger::check;
 use super::ledger::{code, error_desc};
 use super::{Action, Api, Node, NodeError, RecordedRequest, SendReply};
 use crate::chain::request_log::{body_prefix, RECORDED_BODY_BYTES};
@@ -92,12 +93,14 @@ fn target(method: &str, path: &str, query: Option<&str>) -> String {
     }
 }
 
+/// Records a request with the node error code of its answer and, for a refusal, the text
+/// the node put in `Result`.
 fn record(
     node: &Node,
     action: Action,
     target: String,
     tx_hash: Option<String>,
-    error: i64,
+    (error, reply): (i64, &str),
     body: &[u8],
 ) {
     node.record(RecordedRequest {
@@ -107,6 +110,7 @@ fn record(
         target,
         tx_hash: tx_hash.map(|h| h.to_ascii_lowercase()),
         error,
+        reply: reply.to_string(),
         body: body_prefix(body, RECORDED_BODY_BYTES),
         body_len: body.len(),
     });
@@ -132,15 +136,15 @@ async fn send_transaction(
         },
         _ => Err(NodeError::new(code::ILLEGAL_DATAFORMAT, "")),
     };
+    let checked = data.and_then(|data| check(&data, pre_exec));
     // The hash is recorded for pre-executions and refusals too, when the bytes parse.
-    let hash = data
-        .as_ref()
-        .ok()
-        .and_then(|d| Transaction::from_hex(d.trim()).ok())
-        .map(|t| t.display_hash());
-    let outcome = data.and_then(|data| node.send_raw(&data, pre_exec));
-    let error = outcome.as_ref().map_or_else(|e| e.error, |_| code::SUCCESS);
-    record(&node, action, target, hash, error, &body);
+    let hash = checked.as_ref().ok().map(|c| c.tx.display_hash());
+    let outcome = checked.and_then(|checked| node.submit(checked));
+    let reply = match &outcome {
+        Ok(_) => (code::SUCCESS, ""),
+        Err(e) => (e.error, e.result.as_str()),
+    };
+    record(&node, action, target, hash, reply, &body);
     match outcome {
         Ok(SendReply::Hash(hash)) => envelope(ACTION, code::SUCCESS, Value::String(hash)),
         Ok(SendReply::PreExec(result)) => envelope(ACTION, code::SUCCESS, result),
@@ -157,7 +161,14 @@ async fn event_by_hash(State(node): State<Node>, Path(hash): Path<String>) -> Re
         Ok(None) => (code::SUCCESS, Value::String(String::new())),
         Err(e) => (e.error, Value::String(String::new())),
     };
-    record(&node, Action::GetEvent, target, Some(hash), error, b"");
+    record(
+        &node,
+        Action::GetEvent,
+        target,
+        Some(hash),
+        (error, ""),
+        b"",
+    );
     envelope(ACTION, error, result)
 }
 
@@ -184,7 +195,7 @@ async fn transaction_by_hash(
         Action::GetTransaction,
         target,
         Some(hash),
-        error,
+        (error, ""),
         b"",
     );
     envelope(ACTION, error, result)
@@ -196,7 +207,7 @@ async fn block_height(State(node): State<Node>) -> Response {
         Action::GetHeight,
         "GET /api/v1/block/height".into(),
         None,
-        code::SUCCESS,
+        (code::SUCCESS, ""),
         b"",
     );
     envelope("getblockheight", code::SUCCESS, Value::from(node.height()))
@@ -208,7 +219,7 @@ async fn not_found(State(node): State<Node>, method: Method, uri: Uri, body: Byt
         Action::Unknown,
         target(method.as_str(), uri.path(), uri.query()),
         None,
-        0,
+        (0, "404 page not found"),
         &body,
     );
     (

@@ -24,11 +24,10 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use super::ledger::{code, error_desc};
+use super::ledger::{check, code, error_desc};
 use super::rest::{transaction_json, MAX_BODY_BYTES};
 use super::{Action, Api, Node, NodeError, RecordedRequest, SendReply};
 use crate::chain::request_log::{body_prefix, RECORDED_BODY_BYTES};
-use crate::protocol::ontology::tx::Transaction;
 
 /// The JSON-RPC router over `node`.
 pub fn router(node: Node) -> Router {
@@ -100,7 +99,7 @@ async fn handle(State(node): State<Node>, body: Bytes) -> Response {
                 Action::Unknown,
                 method,
                 None,
-                code::INVALID_METHOD,
+                (code::INVALID_METHOD, "Method not found"),
                 &body,
             );
             return reply(json!({
@@ -128,11 +127,11 @@ fn action_of(method: &str) -> Action {
 }
 
 fn finish(node: &Node, method: &str, id: Value, outcome: Outcome, body: &[u8]) -> Response {
-    let error = outcome
-        .result
-        .as_ref()
-        .map_or_else(|e| e.error, |_| code::SUCCESS);
-    record(node, outcome.action, method, outcome.tx_hash, error, body);
+    let reply = match &outcome.result {
+        Ok(_) => (code::SUCCESS, ""),
+        Err(e) => (e.error, e.result.as_str()),
+    };
+    record(node, outcome.action, method, outcome.tx_hash, reply, body);
     match outcome.result {
         Ok(result) => answer(id, code::SUCCESS, result),
         Err(e) => answer(id, e.error, Value::String(e.result)),
@@ -145,7 +144,7 @@ fn malformed(node: &Node, body: &[u8]) -> Response {
         Action::Unknown,
         "",
         None,
-        code::ILLEGAL_DATAFORMAT,
+        (code::ILLEGAL_DATAFORMAT, ""),
         body,
     );
     answer(
@@ -155,12 +154,14 @@ fn malformed(node: &Node, body: &[u8]) -> Response {
     )
 }
 
+/// Records a request with the node error code of its answer and, for a refusal, the text
+/// the node put in `result`.
 fn record(
     node: &Node,
     action: Action,
     method: &str,
     tx_hash: Option<String>,
-    error: i64,
+    (error, reply): (i64, &str),
     body: &[u8],
 ) {
     node.record(RecordedRequest {
@@ -170,6 +171,7 @@ fn record(
         target: method.to_string(),
         tx_hash: tx_hash.map(|h| h.to_ascii_lowercase()),
         error,
+        reply: reply.to_string(),
         body: body_prefix(body, RECORDED_BODY_BYTES),
         body_len: body.len(),
     });
@@ -194,13 +196,14 @@ fn send(node: &Node, params: &[Value]) -> Outcome {
             result: Err(bad_params()),
         };
     };
-    let tx_hash = Transaction::from_hex(data.trim())
-        .ok()
-        .map(|t| t.display_hash());
-    let result = node.send_raw(data, pre_exec).map(|reply| match reply {
-        SendReply::Hash(hash) => Value::String(hash),
-        SendReply::PreExec(result) => result,
-    });
+    let checked = check(data, pre_exec);
+    let tx_hash = checked.as_ref().ok().map(|c| c.tx.display_hash());
+    let result = checked
+        .and_then(|c| node.submit(c))
+        .map(|reply| match reply {
+            SendReply::Hash(hash) => Value::String(hash),
+            SendReply::PreExec(result) => result,
+        });
     Outcome {
         action,
         tx_hash,
