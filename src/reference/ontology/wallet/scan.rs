@@ -42,12 +42,19 @@ async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, Stri
         return Err("unsupported protocol version; only `v1.0.0` is read".to_string());
     }
     let request_json = check(&message)?;
-    if let Some(expire) = request_json.params().get("expire").and_then(Value::as_u64) {
+    match request_json.params().get("expire").and_then(Value::as_u64) {
         // The QR code is void once its second has passed (ONT-L9): nothing is signed, posted,
         // fetched or sent after this point.
-        if shared.clock.unix_secs() > expire && !shared.has(WalletFault::SignExpired) {
+        Some(expire)
+            if shared.clock.unix_secs() > expire && !shared.has(WalletFault::SignExpired) =>
+        {
             return Err("the QR code expired".to_string());
         }
+        // `expire` is optional (ONT-L1, ONT-S1, ONT-I1): without it the QR code never expires.
+        None if shared.has(WalletFault::ExpireRequired) => {
+            return Err("the QR code has no `expire`".to_string());
+        }
+        Some(_) | None => {}
     }
     if !request.approve && !shared.has(WalletFault::SignOnReject) {
         return Err("rejected by the user".to_string());
