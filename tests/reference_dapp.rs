@@ -1298,6 +1298,64 @@ async fn fault_crash_on_bad_input_answers_500_in_plain_text() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_reject_publickey_camel_case_refuses_the_ios_spelling() {
+    let env = env(&[DappFault::RejectPublickeyCamelCase]).await;
+    let qr = env.qr("/qr/login").await;
+    let mut body = login_callback(&qr, &wallet());
+    let key = body["params"]["publickey"].take();
+    let params = body["params"].as_object_mut().expect("params");
+    params.remove("publickey");
+    params.insert("publicKey".into(), key);
+    assert_rejected(&env.post("login", &body).await, 80001);
+    // The documented spelling still passes.
+    let qr = env.qr("/qr/login").await;
+    let body = login_callback(&qr, &wallet());
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_strict_login_type_refuses_account_for_address() {
+    let env = env(&[DappFault::StrictLoginType]).await;
+    let qr = env.qr("/qr/login?type=address").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["params"]["type"] = json!("account");
+    assert_rejected(&env.post("login", &body).await, 80001);
+    // The QR code's own spelling still passes.
+    let qr = env.qr("/qr/login?type=account").await;
+    let body = login_callback(&qr, &wallet());
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_strict_version_refuses_cyano_bridges_version() {
+    let env = env(&[DappFault::StrictVersion]).await;
+    let qr = env.qr("/qr/login").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["version"] = json!("1.0.0");
+    assert_rejected(&env.post("login", &body).await, 80001);
+    body["version"] = json!("v1.0.0");
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_reference_accepts_every_spelling_real_wallets_send() {
+    let env = env(&[]).await;
+    let qr = env.qr("/qr/login?type=address").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["params"]["type"] = json!("account");
+    body["version"] = json!("1.0.0");
+    let key = body["params"]["publickey"].take();
+    let params = body["params"].as_object_mut().expect("params");
+    params.remove("publickey");
+    params.insert("publicKey".into(), key);
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
 /// A fault added to `DappFault` without a test here would be a fault nobody showed to differ.
 #[test]
 fn every_fault_has_its_test() {

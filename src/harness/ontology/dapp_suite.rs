@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 32] = [
+pub const PLAYS: [&str; 40] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -75,6 +75,14 @@ pub const PLAYS: [&str; 32] = [
     "invoke-state-0",
     "invoke-other-payment",
     "invoke-send-error",
+    "publickey-camel",
+    "type-account",
+    "type-address",
+    "version-cyano",
+    "multi-extra",
+    "multi-not-array",
+    "result-missing",
+    "invoke-version-cyano",
 ];
 
 /// What a dApp-suite case requires of the back end, in words, from its catalogue entry.
@@ -348,7 +356,7 @@ impl DappSuite {
             "login.account" => login_type == "account",
             "login.ontid" => login_type == "ontid",
             "signMessage.text" | "signMultiMessage.text" => !ishex,
-            "signMessage.hex" => ishex,
+            "signMessage.hex" | "signMultiMessage.hex" => ishex,
             _ => true,
         };
         if !variant_ok {
@@ -446,13 +454,22 @@ impl DappSuite {
             .unwrap_or(false);
         let mut body = Map::new();
         body.insert("action".into(), Value::from(request.action.clone()));
-        body.insert("version".into(), Value::from(request.version.clone()));
+        body.insert(
+            "version".into(),
+            Value::from(callback_version(case, request)),
+        );
         if let Some(id) = &request.id {
             body.insert("id".into(), Value::from(id.clone()));
         }
         match request.action.as_str() {
             "login" => {
-                let login_type = request.str_param("type").unwrap_or("address");
+                // `account` and `address` are one type: wallets answer either spelling for
+                // either (ONT-L2).
+                let login_type = match case.play.as_str() {
+                    "type-account" => "account",
+                    "type-address" => "address",
+                    _ => request.str_param("type").unwrap_or("address"),
+                };
                 let mut message = request.str_param("message").unwrap_or("").to_string();
                 if case.play == "message-unknown" {
                     message.push_str("-never-issued");
@@ -463,7 +480,11 @@ impl DappSuite {
                 );
             }
             "signMessage" => {
-                let message = request.str_param("message").unwrap_or("");
+                let mut message = request.str_param("message").unwrap_or("").to_string();
+                if case.play == "message-unknown" {
+                    message.push_str("-never-issued");
+                }
+                let message = message.as_str();
                 body.insert("error".into(), Value::from(0));
                 body.insert("desc".into(), Value::from("SUCCESS"));
                 body.insert(
@@ -472,19 +493,31 @@ impl DappSuite {
                 );
             }
             "signMultiMessage" => {
-                let messages: Vec<&str> = request
+                let mut messages: Vec<String> = request
                     .params
                     .get("message")
                     .and_then(Value::as_array)
-                    .map(|items| items.iter().filter_map(Value::as_str).collect())
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
+                if case.play == "message-unknown" {
+                    if let Some(last) = messages.last_mut() {
+                        last.push_str("-never-issued");
+                    }
+                }
                 if messages.len() < 2 && case.play.starts_with("multi-") {
                     return error("the signMultiMessage QR has fewer than two messages; this case needs two or more");
                 }
                 let mut results = Vec::new();
                 for (i, message) in messages.iter().enumerate() {
                     let mut item_knobs = knobs;
-                    item_knobs.other_signer = case.play == "multi-bad-second" && i == 1;
+                    item_knobs.other_signer =
+                        knobs.other_signer || (case.play == "multi-bad-second" && i == 1);
                     results.push(self.signed_object("address", message, ishex, item_knobs)?);
                 }
                 match case.play.as_str() {
@@ -492,11 +525,21 @@ impl DappSuite {
                     "multi-short" => {
                         results.pop();
                     }
+                    // One result more than messages: the last one again.
+                    "multi-extra" => {
+                        if let Some(last) = results.last().cloned() {
+                            results.push(last);
+                        }
+                    }
                     _ => {}
                 }
+                let result = match (case.play.as_str(), results.first()) {
+                    ("multi-not-array", Some(first)) => first.clone(),
+                    _ => Value::Array(results),
+                };
                 body.insert("error".into(), Value::from(0));
                 body.insert("desc".into(), Value::from("SUCCESS"));
-                body.insert("result".into(), Value::Array(results));
+                body.insert("result".into(), result);
             }
             other => return error(format!("no signed body for action `{other}`")),
         }
@@ -527,6 +570,26 @@ impl DappSuite {
             }
             "params-string" => {
                 body.insert("params".into(), Value::from(request.action.clone()));
+            }
+            "result-missing" => {
+                body.remove("result");
+            }
+            // The iOS wallets' spelling of the key (ONT-L2), in every signed object.
+            "publickey-camel" => {
+                let rename = |object: &mut Value| {
+                    if let Some(map) = object.as_object_mut() {
+                        if let Some(key) = map.remove("publickey") {
+                            map.insert("publicKey".into(), key);
+                        }
+                    }
+                };
+                for key in ["params", "result"] {
+                    match body.get_mut(key) {
+                        Some(Value::Array(items)) => items.iter_mut().for_each(rename),
+                        Some(object) => rename(object),
+                        None => {}
+                    }
+                }
             }
             _ => {}
         }
@@ -766,7 +829,10 @@ impl DappSuite {
         };
         let mut body = Map::new();
         body.insert("action".into(), Value::from("invoke"));
-        body.insert("version".into(), Value::from(request.version.clone()));
+        body.insert(
+            "version".into(),
+            Value::from(callback_version(case, request)),
+        );
         if let Some(id) = &id {
             body.insert("id".into(), Value::from(id.clone()));
         }
@@ -920,6 +986,16 @@ impl DappSuite {
     }
 }
 
+/// The `version` a callback carries: the request's, or cyano-bridge's `1.0.0`, which dApps
+/// accept as well as `v1.0.0` (ONT-T4).
+fn callback_version(case: &Case, request: &Request) -> String {
+    if case.play.ends_with("version-cyano") {
+        "1.0.0".to_string()
+    } else {
+        request.version.clone()
+    }
+}
+
 /// How long the reference dApp's QR codes live when the suite runs against it: short, so
 /// that the expiry cases run instead of being skipped, and long enough for every other case.
 pub const REFERENCE_QR_LIFETIME: Duration = Duration::from_secs(3);
@@ -950,6 +1026,7 @@ pub async fn against_reference(
         ("signMessage.text", "/qr/signMessage?ishex=false"),
         ("signMessage.hex", "/qr/signMessage?ishex=true"),
         ("signMultiMessage.text", "/qr/signMultiMessage?ishex=false"),
+        ("signMultiMessage.hex", "/qr/signMultiMessage?ishex=true"),
         ("invoke", "/qr/invoke"),
     ]
     .map(|(key, path)| (key, path.to_string()));

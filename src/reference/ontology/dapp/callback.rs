@@ -244,6 +244,14 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
             )))
         }
     }
+    // `strict-version` reads only the documented spelling (ONT-T4 accepts both).
+    if shared.has(DappFault::StrictVersion)
+        && body.get("version").and_then(Value::as_str) != Some("v1.0.0")
+    {
+        return Err(Rejection::params(
+            "unsupported version: only `v1.0.0` is read",
+        ));
+    }
     // Step 3: the shape.
     let schema_kind = format!("{}.callback", kind.name());
     // `accept-any-signature` never looks inside the signature, so its form (which the schema
@@ -281,6 +289,13 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
         Kind::Invoke => invoke(shared, id, body).await,
         _ => {
             let items = signed_items(kind, body)?;
+            // `reject-publickey-camel-case` reads only the documented key name (ONT-L2
+            // tolerates the iOS spelling).
+            if shared.has(DappFault::RejectPublickeyCamelCase)
+                && signed_objects(body).any(|o| o.get("publickey").is_none())
+            {
+                return Err(Rejection::params("`publickey` is missing"));
+            }
             let found = id
                 .and_then(|id| shared.sessions.get(id))
                 .filter(|s| s.kind == kind);
@@ -302,6 +317,18 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
             verdict
         }
     }
+}
+
+/// The signed objects of a login or sign callback: `params`, `result`, or each of `result`'s
+/// items.
+fn signed_objects(body: &Value) -> impl Iterator<Item = &Value> {
+    let params = body.get("params").into_iter();
+    let result: Vec<&Value> = match body.get("result") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(result) => vec![result],
+        None => Vec::new(),
+    };
+    params.chain(result)
 }
 
 /// A copy of `body` with every signed object's string `signature` replaced by a well-formed
@@ -425,6 +452,18 @@ async fn judge_signed(
 ) -> Result<Value, Rejection> {
     // Step 4: the session and its message(s).
     let (session, ishex, checked) = match_session(shared, kind, found, items)?;
+    // `strict-login-type` wants the QR code's spelling back, though `account` and `address`
+    // are one type (ONT-L1, ONT-L2).
+    if let (Some(session), Kind::Login) = (&session, kind) {
+        if shared.has(DappFault::StrictLoginType)
+            && checked.iter().any(|i| i.login_type != session.login_type)
+        {
+            return Err(Rejection::params(format!(
+                "`type` must be `{}`, as the QR code asked",
+                session.login_type
+            )));
+        }
+    }
     if let Some(session) = &session {
         // Step 5: expiry (`accept-expired` skips it).
         let now = shared.clock.now();
@@ -490,6 +529,13 @@ fn match_session<'a>(
         let session =
             found.ok_or_else(|| unknown("no signMultiMessage QR code has this id".into()))?;
         let issued = &session.messages;
+        // `accept-unknown-message` goes on without the session when a result's message was
+        // never issued, as it does for one message.
+        if shared.has(DappFault::AcceptUnknownMessage)
+            && items.iter().any(|i| !issued.contains(&i.message))
+        {
+            return Ok((None, session.ishex, items.iter().collect()));
+        }
         let checked: Vec<&Signed> = if shared.has(DappFault::MultiMessageFirstOnly) {
             // The fault reads `result[0]` only and ignores the rest and the length.
             match (items.first(), issued.first()) {
