@@ -1262,6 +1262,42 @@ async fn fault_send_error_result_text_puts_the_reason_in_result() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_grace_signs_a_qr_code_that_expired_a_minute_ago() {
+    let env = env(&[WalletFault::ExpireGrace]).await;
+    let mut qr = env.login_qr(None);
+    qr["params"]["expire"] = json!(now() - 60);
+    assert_completed(&env.scan(&qr).await);
+    env.callback();
+    // Beyond its five minutes it refuses.
+    qr["params"]["expire"] = json!(now() - 600);
+    assert_refused(&env.scan(&qr).await, "expired");
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_margin_refuses_a_qr_code_that_expires_soon() {
+    let env = env(&[WalletFault::ExpireMargin]).await;
+    let mut qr = env.login_qr(None);
+    qr["params"]["expire"] = json!(now() + 30);
+    assert_refused(&env.scan(&qr).await, "within a minute");
+    assert!(env.callbacks().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_id_required_refuses_a_request_without_id() {
+    let clean = env(&[]).await;
+    let mut qr = clean.login_qr(None);
+    qr.as_object_mut().expect("request").remove("id");
+    assert_completed(&clean.scan(&qr).await);
+    assert!(clean.callback().body.get("id").is_none());
+    clean.shutdown().await;
+    let env = env(&[WalletFault::IdRequired]).await;
+    assert_refused(&env.scan(&qr).await, "no `id`");
+    env.shutdown().await;
+}
+
 #[test]
 fn every_fault_has_its_test() {
     let source = include_str!("reference_wallet.rs");

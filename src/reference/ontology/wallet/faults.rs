@@ -71,6 +71,12 @@ named_faults! {
         "refuses an invoke QR code that has no `callback`";
     SendErrorResultText => "send-error-result-text",
         "after a failed send posts the node's message as `result` instead of 1";
+    ExpireGrace => "expire-grace",
+        "treats a QR code as valid until five minutes after its `expire`";
+    ExpireMargin => "expire-margin",
+        "refuses QR codes that expire within the next minute";
+    IdRequired => "id-required",
+        "refuses requests that have no `id`";
 }
 
 #[cfg(test)]
