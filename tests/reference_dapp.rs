@@ -1356,6 +1356,19 @@ async fn the_clean_reference_accepts_every_spelling_real_wallets_send() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_replay_race_accepts_two_copies_posted_together() {
+    for (faults, accepted) in [(vec![], 1), (vec![DappFault::ReplayRace], 2)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let body = login_callback(&qr, &wallet());
+        let (a, b) = tokio::join!(env.post("login", &body), env.post("login", &body));
+        let successes = [a, b].iter().filter(|r| r["error"] == 0).count();
+        assert_eq!(successes, accepted, "{faults:?}");
+        env.shutdown().await;
+    }
+}
+
 /// A fault added to `DappFault` without a test here would be a fault nobody showed to differ.
 #[test]
 fn every_fault_has_its_test() {

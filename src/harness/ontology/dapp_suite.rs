@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 40] = [
+pub const PLAYS: [&str; 41] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -83,10 +83,19 @@ pub const PLAYS: [&str; 40] = [
     "multi-not-array",
     "result-missing",
     "invoke-version-cyano",
+    "replay-concurrent",
 ];
+
+/// How many copies of one honest callback `replay-concurrent` posts at once.
+pub const CONCURRENT_COPIES: usize = 10;
 
 /// What a dApp-suite case requires of the back end, in words, from its catalogue entry.
 pub fn expectation(case: &Case) -> String {
+    if case.play == "replay-concurrent" {
+        return format!(
+            "of {CONCURRENT_COPIES} copies of one honest callback posted at once, the dApp accepts exactly one and rejects the others"
+        );
+    }
     let mut text = match case.expect {
         Expect::Accept => {
             "the dApp accepts: error 0, desc SUCCESS, result true, the request's action and id echoed"
@@ -617,6 +626,9 @@ impl DappSuite {
         }
         let body = self.signed_body(case, request)?;
         let echo = case.play != "action-unknown";
+        if case.play == "replay-concurrent" {
+            return self.post_concurrently(&url, &body, request, warnings).await;
+        }
         if case.play == "replay" {
             let first = self.post(&url, &body, request, echo, warnings).await?;
             if first.error != 0 || first.result != Value::Bool(true) {
@@ -629,6 +641,41 @@ impl DappSuite {
         let reply = self.post(&url, &body, request, echo, warnings).await?;
         self.expect(case, &reply, warnings)?;
         self.probe(case, request).await
+    }
+
+    /// Posts [`CONCURRENT_COPIES`] copies of one honest callback at once: a replay check
+    /// that is not atomic with the acceptance lets several through (ONT-L8: used once).
+    async fn post_concurrently(
+        &self,
+        url: &str,
+        body: &Value,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let bytes = body.to_string().into_bytes();
+        let posts = (0..CONCURRENT_COPIES)
+            .map(|_| self.http.post_json(url, bytes.clone()))
+            .collect();
+        let mut accepted = 0;
+        for reply in join_all(posts).await {
+            let reply = reply.map_err(|e| network("posting the callback", e))?;
+            let reply = self.read_reply(reply, request, true, warnings)?;
+            if reply.error == 0 {
+                accepted += 1;
+            }
+        }
+        transcript::observe(format!(
+            "{accepted} of {CONCURRENT_COPIES} concurrent copies were accepted"
+        ));
+        match accepted {
+            1 => Ok(()),
+            0 => fail(format!(
+                "none of {CONCURRENT_COPIES} copies of an honest callback was accepted"
+            )),
+            n => fail(format!(
+                "{n} of {CONCURRENT_COPIES} copies of one callback posted at once were accepted; a message is used once (ONT-L8)"
+            )),
+        }
     }
 
     async fn wait_for_expiry(&self, request: &Request) -> Step<()> {
@@ -984,6 +1031,31 @@ impl DappSuite {
         };
         self.sign(tx)
     }
+}
+
+/// Runs every future to completion, polling them together in the calling task (so that the
+/// case's task-local transcript records what each one does), and gives their outputs in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }
 
 /// The `version` a callback carries: the request's, or cyano-bridge's `1.0.0`, which dApps
