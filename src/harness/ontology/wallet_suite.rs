@@ -45,7 +45,7 @@ use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFaul
 use crate::transcript::{self};
 
 /// Every play the wallet runner knows.
-pub const PLAYS: [&str; 38] = [
+pub const PLAYS: [&str; 53] = [
     "login-address",
     "login-version-cyano",
     "login-account",
@@ -84,6 +84,21 @@ pub const PLAYS: [&str; 38] = [
     "login-expired-recently",
     "login-expiring-soon",
     "login-no-id",
+    "sign-no-expire",
+    "multi-no-expire",
+    "invoke-no-expire",
+    "sign-no-id",
+    "multi-no-id",
+    "invoke-no-id",
+    "sign-version-cyano",
+    "multi-version-cyano",
+    "invoke-version-cyano",
+    "sign-expired-recently",
+    "multi-expired-recently",
+    "invoke-expired-recently",
+    "sign-expiring-soon",
+    "multi-expiring-soon",
+    "invoke-expiring-soon",
 ];
 
 /// Checks that a catalogue uses only plays this runner knows.
@@ -334,8 +349,8 @@ impl WalletSuite {
             // Near the boundary, on both sides: a minute past `expire` is expired for any
             // clock within a minute of the harness's; half a minute ahead is valid for the
             // time a scan takes.
-            "login-expired-recently" => now.saturating_sub(60),
-            "login-expiring-soon" => now + 30,
+            play if play.ends_with("-expired-recently") => now.saturating_sub(60),
+            play if play.ends_with("-expiring-soon") => now + 30,
             _ => now + 600,
         };
         transcript::placeholder(expire.to_string(), "<expire>");
@@ -400,7 +415,7 @@ impl WalletSuite {
             other => return error(format!("no QR code for action `{other}`")),
         };
         // `expire` and an invoke's `callback` are optional (ONT-L1, ONT-S1, ONT-I1).
-        if case.play == "login-no-expire" {
+        if case.play.ends_with("-no-expire") {
             params.as_object_mut().map(|p| p.remove("expire"));
         }
         if case.play == "invoke-no-callback" {
@@ -408,7 +423,7 @@ impl WalletSuite {
         }
         let request = {
             // ONT-T4: cyano-bridge writes `1.0.0`; wallets accept both spellings.
-            let version = if case.play == "login-version-cyano" {
+            let version = if case.play.ends_with("-version-cyano") {
                 "1.0.0"
             } else {
                 "v1.0.0"
@@ -416,7 +431,7 @@ impl WalletSuite {
             let mut request =
                 json!({"action": case.action, "version": version, "id": token, "params": params});
             // `id` is optional (ONT-T4): the harness tells its cases apart by URL path.
-            if case.play == "login-no-id" {
+            if case.play.ends_with("-no-id") {
                 request.as_object_mut().map(|r| r.remove("id"));
             }
             request
