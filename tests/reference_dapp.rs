@@ -1369,6 +1369,24 @@ async fn fault_replay_race_accepts_two_copies_posted_together() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_session_any_kind_accepts_a_login_over_a_sign_message() {
+    for (faults, accepted) in [(vec![], false), (vec![DappFault::SessionAnyKind], true)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/signMessage").await;
+        let message = qr["params"]["message"].as_str().expect("message");
+        let body = json!({
+            "action": "login",
+            "version": "v1.0.0",
+            "id": qr["id"],
+            "params": signed("address", &address(&wallet()), message, &wallet(), message.as_bytes()),
+        });
+        let reply = env.post("login", &body).await;
+        assert_eq!(reply["error"] == 0, accepted, "{faults:?}: {reply}");
+        env.shutdown().await;
+    }
+}
+
 /// A fault added to `DappFault` without a test here would be a fault nobody showed to differ.
 #[test]
 fn every_fault_has_its_test() {

@@ -29,7 +29,7 @@ use crate::harness::steps::{
 };
 use crate::harness::suite::Reproducible;
 use crate::harness::target::{DappProtocol, DappTarget, QrSource, DAPP_SOURCES};
-use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome};
+use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 41] = [
+pub const PLAYS: [&str; 42] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -84,6 +84,7 @@ pub const PLAYS: [&str; 41] = [
     "result-missing",
     "invoke-version-cyano",
     "replay-concurrent",
+    "message-cross-action",
 ];
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
@@ -611,6 +612,9 @@ impl DappSuite {
         request: &Request,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        if case.play == "message-cross-action" {
+            return self.play_cross_action(case, request, warnings).await;
+        }
         let url = self.callback_url(request)?;
         if case.play == "expired" {
             self.wait_for_expiry(request).await?;
@@ -641,6 +645,68 @@ impl DappSuite {
         let reply = self.post(&url, &body, request, echo, warnings).await?;
         self.expect(case, &reply, warnings)?;
         self.probe(case, request).await
+    }
+
+    /// Answers the case's QR code (issued for one action) with an honest login over its
+    /// message and id, posted to the login callback of the target's `login.address` QR
+    /// code: a message is issued for one action (ONT-L8).
+    async fn play_cross_action(
+        &self,
+        case: &Case,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let Some(source) = self.target.sources.get("login.address") else {
+            return skip("this case also needs the target's `login.address` QR source");
+        };
+        let text = qr_text(&self.http, source, &self.target.limits, "ONT-T1").await?;
+        let login = transport::decode(&text)
+            .ok()
+            .map(|d| d.message)
+            .filter(|m| m.get("action").and_then(Value::as_str) == Some("login"))
+            .ok_or((
+                Verdict::Error,
+                "the source `login.address` gave no login QR code".to_string(),
+            ))?;
+        let Some(url) = login.pointer("/params/callback").and_then(Value::as_str) else {
+            return fail("the login QR code has no callback (ONT-L1)");
+        };
+        self.http
+            .check_url(url)
+            .map_err(|e| network("the login QR code's callback", e))?;
+        let Some(message) = request
+            .str_param("message")
+            .map(str::to_string)
+            .or_else(|| {
+                request
+                    .params
+                    .get("message")
+                    .and_then(Value::as_array)
+                    .and_then(|m| m.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+        else {
+            return error("the QR code has no message to reuse");
+        };
+        let as_login = Request {
+            action: "login".to_string(),
+            ..request.clone()
+        };
+        let mut body = Map::new();
+        body.insert("action".into(), Value::from("login"));
+        body.insert("version".into(), Value::from(request.version.clone()));
+        if let Some(id) = &request.id {
+            body.insert("id".into(), Value::from(id.clone()));
+        }
+        body.insert(
+            "params".into(),
+            self.signed_object("address", &message, false, Signing::honest())?,
+        );
+        let reply = self
+            .post(url, &Value::Object(body), &as_login, true, warnings)
+            .await?;
+        self.expect(case, &reply, warnings)
     }
 
     /// Posts [`CONCURRENT_COPIES`] copies of one honest callback at once: a replay check

@@ -298,7 +298,8 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
             }
             let found = id
                 .and_then(|id| shared.sessions.get(id))
-                .filter(|s| s.kind == kind);
+                // A message is issued for one action (`session-any-kind` forgets which).
+                .filter(|s| s.kind == kind || shared.has(DappFault::SessionAnyKind));
             let found_id = found.as_ref().map(|s| s.id.clone());
             let verdict = judge_signed(shared, kind, found, &items).await;
             // A refusal is remembered on the session it names, unless the session already
