@@ -1298,6 +1298,22 @@ async fn fault_id_required_refuses_a_request_without_id() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_login_flag_required_refuses_an_invoke_with_login_false() {
+    let clean = env(&[]).await;
+    let mut qr = clean.invoke_qr(config());
+    qr["params"]["login"] = json!(false);
+    assert_completed(&clean.scan(&qr).await);
+    clean.accepted();
+    clean.shutdown().await;
+    let env = env(&[WalletFault::LoginFlagRequired]).await;
+    let mut qr = env.invoke_qr(config());
+    qr["params"]["login"] = json!(false);
+    assert_refused(&env.scan(&qr).await, "does not ask for a login");
+    assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
 #[test]
 fn every_fault_has_its_test() {
     let source = include_str!("reference_wallet.rs");

@@ -45,7 +45,7 @@ use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFaul
 use crate::transcript::{self};
 
 /// Every play the wallet runner knows.
-pub const PLAYS: [&str; 53] = [
+pub const PLAYS: [&str; 55] = [
     "login-address",
     "login-version-cyano",
     "login-account",
@@ -99,6 +99,8 @@ pub const PLAYS: [&str; 53] = [
     "sign-expiring-soon",
     "multi-expiring-soon",
     "invoke-expiring-soon",
+    "invoke-login-false",
+    "invoke-login-absent",
 ];
 
 /// Checks that a catalogue uses only plays this runner knows.
@@ -420,6 +422,14 @@ impl WalletSuite {
         }
         if case.play == "invoke-no-callback" {
             params.as_object_mut().map(|p| p.remove("callback"));
+        }
+        // `login` is informational (ONT-I1): false or absent changes nothing.
+        match case.play.as_str() {
+            "invoke-login-false" => params["login"] = json!(false),
+            "invoke-login-absent" => {
+                params.as_object_mut().map(|p| p.remove("login"));
+            }
+            _ => {}
         }
         let request = {
             // ONT-T4: cyano-bridge writes `1.0.0`; wallets accept both spellings.

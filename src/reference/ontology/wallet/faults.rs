@@ -75,6 +75,8 @@ named_faults! {
         "treats a QR code as valid until five minutes after its `expire`";
     ExpireMargin => "expire-margin",
         "refuses QR codes that expire within the next minute";
+    LoginFlagRequired => "login-flag-required",
+        "refuses an invoke QR code unless its `login` is true";
     IdRequired => "id-required",
         "refuses requests that have no `id`";
 }

@@ -48,6 +48,12 @@ async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
         .get("params")
         .and_then(|p| p.get("invokeConfig"))
         .ok_or_else(|| "the invoke payload has no invokeConfig".to_string())?;
+    // `login` is informational (ONT-I1); `login-flag-required` insists on it.
+    if shared.has(WalletFault::LoginFlagRequired)
+        && req.params().get("login").and_then(Value::as_bool) != Some(true)
+    {
+        return Err("the invoke request does not ask for a login".to_string());
+    }
     // `callback` is optional (ONT-I1); `callback-required` refuses before anything is built.
     if req.param_str("callback").is_none() && shared.has(WalletFault::CallbackRequired) {
         return Err("the invoke request has no `callback`".to_string());
