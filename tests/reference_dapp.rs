@@ -1387,6 +1387,20 @@ async fn fault_session_any_kind_accepts_a_login_over_a_sign_message() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_early_rejects_a_login_before_its_qr_code_expired() {
+    for (faults, accepted) in [(vec![], true), (vec![DappFault::ExpireEarly], false)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let expire = qr["params"]["expire"].as_u64().expect("expire");
+        // Three seconds before `expire`, well inside the QR code's life.
+        env.clock.wait_until(Duration::from_secs(expire - 3)).await;
+        let reply = env.post("login", &login_callback(&qr, &wallet())).await;
+        assert_eq!(reply["error"] == 0, accepted, "{faults:?}: {reply}");
+        env.shutdown().await;
+    }
+}
+
 /// A fault added to `DappFault` without a test here would be a fault nobody showed to differ.
 #[test]
 fn every_fault_has_its_test() {

@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 42] = [
+pub const PLAYS: [&str; 44] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -85,6 +85,8 @@ pub const PLAYS: [&str; 42] = [
     "invoke-version-cyano",
     "replay-concurrent",
     "message-cross-action",
+    "multi-empty",
+    "before-expiry",
 ];
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
@@ -545,6 +547,7 @@ impl DappSuite {
                 }
                 let result = match (case.play.as_str(), results.first()) {
                     ("multi-not-array", Some(first)) => first.clone(),
+                    ("multi-empty", _) => Value::Array(Vec::new()),
                     _ => Value::Array(results),
                 };
                 body.insert("error".into(), Value::from(0));
@@ -618,6 +621,9 @@ impl DappSuite {
         let url = self.callback_url(request)?;
         if case.play == "expired" {
             self.wait_for_expiry(request).await?;
+        }
+        if case.play == "before-expiry" {
+            self.wait_until_before_expiry(request).await?;
         }
         if case.play == "not-json" {
             let reply = self
@@ -742,6 +748,20 @@ impl DappSuite {
                 "{n} of {CONCURRENT_COPIES} copies of one callback posted at once were accepted; a message is used once (ONT-L8)"
             )),
         }
+    }
+
+    /// Waits until just before the QR code expires on any clock within the allowed skew of
+    /// ours: until `expire - 1 - skew`, one second inside the validity a dApp clock that is
+    /// `skew` ahead still sees. A QR code without `expire` never expires: it is posted at
+    /// once, and must be accepted all the same.
+    async fn wait_until_before_expiry(&self, request: &Request) -> Step<()> {
+        let Some(expire) = request.params.get("expire").and_then(Value::as_u64) else {
+            return Ok(());
+        };
+        let skew = self.target.limits.clock_skew_secs;
+        // `wait_for_expiry(e)` waits until `e + 1 + skew`.
+        let target = expire.saturating_sub(skew.saturating_mul(2).saturating_add(2));
+        wait_for_expiry(target, &self.target.limits, &self.clock).await
     }
 
     async fn wait_for_expiry(&self, request: &Request) -> Step<()> {

@@ -468,7 +468,14 @@ async fn judge_signed(
     if let Some(session) = &session {
         // Step 5: expiry (`accept-expired` skips it).
         let now = shared.clock.now();
-        if !shared.has(DappFault::AcceptExpired) && is_expired(now, session.expire) {
+        // `expire-early` keeps a safety margin the profile does not allow: valid means
+        // valid until the `expire` second has passed (ONT-L9).
+        let expire = if shared.has(DappFault::ExpireEarly) {
+            session.expire.saturating_sub(5)
+        } else {
+            session.expire
+        };
+        if !shared.has(DappFault::AcceptExpired) && is_expired(now, expire) {
             // The reply names the deadline but not the clock: a reply that reads the same run
             // after run keeps the reference's reports reproducible.
             return Err(Rejection::params(format!(

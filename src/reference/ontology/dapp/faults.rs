@@ -51,6 +51,8 @@ named_faults! {
         "wants the login callback's `type` spelled as the QR code's (`account` vs `address`)";
     StrictVersion => "strict-version",
         "refuses callbacks whose `version` is cyano-bridge's `1.0.0` rather than `v1.0.0`";
+    ExpireEarly => "expire-early",
+        "treats a QR code as expired five seconds before its `expire`";
     SessionAnyKind => "session-any-kind",
         "finds a callback's session by id alone, whatever action issued it";
     ReplayRace => "replay-race",
