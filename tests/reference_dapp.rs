@@ -1298,6 +1298,109 @@ async fn fault_crash_on_bad_input_answers_500_in_plain_text() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_reject_publickey_camel_case_refuses_the_ios_spelling() {
+    let env = env(&[DappFault::RejectPublickeyCamelCase]).await;
+    let qr = env.qr("/qr/login").await;
+    let mut body = login_callback(&qr, &wallet());
+    let key = body["params"]["publickey"].take();
+    let params = body["params"].as_object_mut().expect("params");
+    params.remove("publickey");
+    params.insert("publicKey".into(), key);
+    assert_rejected(&env.post("login", &body).await, 80001);
+    // The documented spelling still passes.
+    let qr = env.qr("/qr/login").await;
+    let body = login_callback(&qr, &wallet());
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_strict_login_type_refuses_account_for_address() {
+    let env = env(&[DappFault::StrictLoginType]).await;
+    let qr = env.qr("/qr/login?type=address").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["params"]["type"] = json!("account");
+    assert_rejected(&env.post("login", &body).await, 80001);
+    // The QR code's own spelling still passes.
+    let qr = env.qr("/qr/login?type=account").await;
+    let body = login_callback(&qr, &wallet());
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_strict_version_refuses_cyano_bridges_version() {
+    let env = env(&[DappFault::StrictVersion]).await;
+    let qr = env.qr("/qr/login").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["version"] = json!("1.0.0");
+    assert_rejected(&env.post("login", &body).await, 80001);
+    body["version"] = json!("v1.0.0");
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_reference_accepts_every_spelling_real_wallets_send() {
+    let env = env(&[]).await;
+    let qr = env.qr("/qr/login?type=address").await;
+    let mut body = login_callback(&qr, &wallet());
+    body["params"]["type"] = json!("account");
+    body["version"] = json!("1.0.0");
+    let key = body["params"]["publickey"].take();
+    let params = body["params"].as_object_mut().expect("params");
+    params.remove("publickey");
+    params.insert("publicKey".into(), key);
+    assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_replay_race_accepts_two_copies_posted_together() {
+    for (faults, accepted) in [(vec![], 1), (vec![DappFault::ReplayRace], 2)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let body = login_callback(&qr, &wallet());
+        let (a, b) = tokio::join!(env.post("login", &body), env.post("login", &body));
+        let successes = [a, b].iter().filter(|r| r["error"] == 0).count();
+        assert_eq!(successes, accepted, "{faults:?}");
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_session_any_kind_accepts_a_login_over_a_sign_message() {
+    for (faults, accepted) in [(vec![], false), (vec![DappFault::SessionAnyKind], true)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/signMessage").await;
+        let message = qr["params"]["message"].as_str().expect("message");
+        let body = json!({
+            "action": "login",
+            "version": "v1.0.0",
+            "id": qr["id"],
+            "params": signed("address", &address(&wallet()), message, &wallet(), message.as_bytes()),
+        });
+        let reply = env.post("login", &body).await;
+        assert_eq!(reply["error"] == 0, accepted, "{faults:?}: {reply}");
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_early_rejects_a_login_before_its_qr_code_expired() {
+    for (faults, accepted) in [(vec![], true), (vec![DappFault::ExpireEarly], false)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let expire = qr["params"]["expire"].as_u64().expect("expire");
+        // Three seconds before `expire`, well inside the QR code's life.
+        env.clock.wait_until(Duration::from_secs(expire - 3)).await;
+        let reply = env.post("login", &login_callback(&qr, &wallet())).await;
+        assert_eq!(reply["error"] == 0, accepted, "{faults:?}: {reply}");
+        env.shutdown().await;
+    }
+}
+
 /// A fault added to `DappFault` without a test here would be a fault nobody showed to differ.
 #[test]
 fn every_fault_has_its_test() {

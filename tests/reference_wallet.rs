@@ -1111,6 +1111,209 @@ async fn fault_success_on_send_failure_posts_success_after_a_refused_send() {
 
 /// A fault added to `WalletFault` without a test here would be a fault nobody showed to
 /// differ.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_multi_single_unwrapped_answers_one_message_with_a_bare_object() {
+    let env = env(&[WalletFault::MultiSingleUnwrapped]).await;
+    assert_completed(&env.scan(&env.multi_qr(&["aabbccdd"], true)).await);
+    let body = env.callback().body;
+    assert!(body["result"].is_object(), "{body}");
+    assert_eq!(body["result"]["message"], "aabbccdd");
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_auto_detect_hex_signs_hex_looking_text_as_bytes() {
+    let env = env(&[WalletFault::AutoDetectHex]).await;
+    assert_completed(&env.scan(&env.sign_qr("deadbeef", false)).await);
+    let signature = env.callback().body["result"]["signature"]
+        .as_str()
+        .expect("signature")
+        .to_string();
+    let pk = key().public_key().to_hex();
+    verify_hex(&pk, &signature, "deadbeef", true).expect("over the bytes");
+    assert!(verify_hex(&pk, &signature, "deadbeef", false).is_err());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_required_refuses_a_qr_code_without_expire() {
+    let env = env(&[WalletFault::ExpireRequired]).await;
+    let mut qr = env.login_qr(None);
+    qr["params"]
+        .as_object_mut()
+        .expect("params")
+        .remove("expire");
+    assert_refused(&env.scan(&qr).await, "no `expire`");
+    assert!(env.callbacks().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_shallow_placeholders_leaves_nested_percent_address() {
+    let mut config = config();
+    config["functions"][0]["args"][3]["value"] =
+        json!(["Address:%address", {"k": "String:%ontid"}]);
+    // The clean wallet replaces them at any depth.
+    let clean = env(&[]).await;
+    assert_completed(&clean.scan(&clean.invoke_qr(config.clone())).await);
+    clean.accepted();
+    clean.shutdown().await;
+    let env = env(&[WalletFault::ShallowPlaceholders]).await;
+    assert_refused(&env.scan(&env.invoke_qr(config)).await, "not usable");
+    assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_payer_placeholder_only_refuses_its_own_address_written_out() {
+    let mut config = config();
+    config["payer"] = json!(address());
+    let clean = env(&[]).await;
+    assert_completed(&clean.scan(&clean.invoke_qr(config.clone())).await);
+    clean.accepted();
+    clean.shutdown().await;
+    let env = env(&[WalletFault::PayerPlaceholderOnly]).await;
+    assert_refused(&env.scan(&env.invoke_qr(config)).await, "not `%address`");
+    assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_malformed_value_as_string_sends_long_12x_as_a_string() {
+    let mut config = config();
+    config["functions"][0]["args"][3]["value"] = json!("Long:12x");
+    let clean = env(&[]).await;
+    assert_refused(
+        &clean.scan(&clean.invoke_qr(config.clone())).await,
+        "not usable",
+    );
+    assert!(clean.node().accepted_transactions().is_empty());
+    clean.shutdown().await;
+    let env = env(&[WalletFault::MalformedValueAsString]).await;
+    assert_completed(&env.scan(&env.invoke_qr(config)).await);
+    let call = decoded(&env.accepted());
+    assert_eq!(
+        call.args[3].to_notation(),
+        json!(format!("ByteArray:{}", hex::encode("Long:12x")))
+    );
+    env.shutdown().await;
+}
+
+/// A look-up of an ONT ID nobody registered: its pre-execution fails on the mock node.
+fn failing_config() -> Value {
+    let stranger = PrivateKey::from_seed("qrconform/test/unregistered").public_key();
+    json!({
+        "contractHash": "0300000000000000000000000000000000000000",
+        "functions": [{"operation": "getDDO", "args": [
+            {"name": "ontid", "value": format!("String:did:ont:{}",
+                Address::from_public_key(&stranger).to_base58())}
+        ]}],
+        "payer": "%address",
+        "gasLimit": 20000,
+        "gasPrice": 500
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_ignore_preexec_failure_sends_after_a_failed_pre_execution() {
+    let clean = env(&[]).await;
+    clean.scan(&clean.invoke_qr(failing_config())).await;
+    assert!(clean.node().accepted_transactions().is_empty());
+    assert_eq!(clean.callback().body["desc"], "SEND TX ERROR");
+    clean.shutdown().await;
+    let env = env(&[WalletFault::IgnorePreexecFailure]).await;
+    assert_completed(&env.scan(&env.invoke_qr(failing_config())).await);
+    env.accepted();
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_callback_required_refuses_an_invoke_without_callback() {
+    let clean = env(&[]).await;
+    let mut qr = clean.invoke_qr(config());
+    qr["params"]
+        .as_object_mut()
+        .expect("params")
+        .remove("callback");
+    assert_completed(&clean.scan(&qr).await);
+    clean.accepted();
+    assert!(clean.callbacks().is_empty());
+    clean.shutdown().await;
+    let env = env(&[WalletFault::CallbackRequired]).await;
+    let mut qr = env.invoke_qr(config());
+    qr["params"]
+        .as_object_mut()
+        .expect("params")
+        .remove("callback");
+    assert_refused(&env.scan(&qr).await, "no `callback`");
+    assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_send_error_result_text_puts_the_reason_in_result() {
+    let env = env(&[WalletFault::SendErrorResultText]).await;
+    env.node().fail_next_send(45016);
+    env.scan(&env.invoke_qr(config())).await;
+    let body = env.callback().body;
+    assert_eq!(body["error"], 80001);
+    assert_eq!(body["desc"], "SEND TX ERROR");
+    assert!(body["result"].is_string(), "{body}");
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_grace_signs_a_qr_code_that_expired_a_minute_ago() {
+    let env = env(&[WalletFault::ExpireGrace]).await;
+    let mut qr = env.login_qr(None);
+    qr["params"]["expire"] = json!(now() - 60);
+    assert_completed(&env.scan(&qr).await);
+    env.callback();
+    // Beyond its five minutes it refuses.
+    qr["params"]["expire"] = json!(now() - 600);
+    assert_refused(&env.scan(&qr).await, "expired");
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_expire_margin_refuses_a_qr_code_that_expires_soon() {
+    let env = env(&[WalletFault::ExpireMargin]).await;
+    let mut qr = env.login_qr(None);
+    qr["params"]["expire"] = json!(now() + 30);
+    assert_refused(&env.scan(&qr).await, "within a minute");
+    assert!(env.callbacks().is_empty());
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_id_required_refuses_a_request_without_id() {
+    let clean = env(&[]).await;
+    let mut qr = clean.login_qr(None);
+    qr.as_object_mut().expect("request").remove("id");
+    assert_completed(&clean.scan(&qr).await);
+    assert!(clean.callback().body.get("id").is_none());
+    clean.shutdown().await;
+    let env = env(&[WalletFault::IdRequired]).await;
+    assert_refused(&env.scan(&qr).await, "no `id`");
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_login_flag_required_refuses_an_invoke_with_login_false() {
+    let clean = env(&[]).await;
+    let mut qr = clean.invoke_qr(config());
+    qr["params"]["login"] = json!(false);
+    assert_completed(&clean.scan(&qr).await);
+    clean.accepted();
+    clean.shutdown().await;
+    let env = env(&[WalletFault::LoginFlagRequired]).await;
+    let mut qr = env.invoke_qr(config());
+    qr["params"]["login"] = json!(false);
+    assert_refused(&env.scan(&qr).await, "does not ask for a login");
+    assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
 #[test]
 fn every_fault_has_its_test() {
     let source = include_str!("reference_wallet.rs");

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::net::Origin;
 
 /// The QR sources a dApp target may declare, and what each must produce.
-pub const DAPP_SOURCES: [(&str, &str); 7] = [
+pub const DAPP_SOURCES: [(&str, &str); 8] = [
     ("login.address", "a login QR with type address (or no type)"),
     ("login.account", "a login QR with type account"),
     ("login.ontid", "a login QR with type ontid"),
@@ -23,6 +23,10 @@ pub const DAPP_SOURCES: [(&str, &str); 7] = [
     (
         "signMultiMessage.text",
         "a signMultiMessage QR with ishex false",
+    ),
+    (
+        "signMultiMessage.hex",
+        "a signMultiMessage QR with ishex true",
     ),
     ("invoke", "an invoke QR (with qrcodeUrl and callback)"),
 ];

@@ -29,7 +29,7 @@ use crate::harness::steps::{
 };
 use crate::harness::suite::Reproducible;
 use crate::harness::target::{DappProtocol, DappTarget, QrSource, DAPP_SOURCES};
-use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome};
+use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::net::{ClientLimits, HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 32] = [
+pub const PLAYS: [&str; 44] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -75,10 +75,30 @@ pub const PLAYS: [&str; 32] = [
     "invoke-state-0",
     "invoke-other-payment",
     "invoke-send-error",
+    "publickey-camel",
+    "type-account",
+    "type-address",
+    "version-cyano",
+    "multi-extra",
+    "multi-not-array",
+    "result-missing",
+    "invoke-version-cyano",
+    "replay-concurrent",
+    "message-cross-action",
+    "multi-empty",
+    "before-expiry",
 ];
+
+/// How many copies of one honest callback `replay-concurrent` posts at once.
+pub const CONCURRENT_COPIES: usize = 10;
 
 /// What a dApp-suite case requires of the back end, in words, from its catalogue entry.
 pub fn expectation(case: &Case) -> String {
+    if case.play == "replay-concurrent" {
+        return format!(
+            "of {CONCURRENT_COPIES} copies of one honest callback posted at once, the dApp accepts exactly one and rejects the others"
+        );
+    }
     let mut text = match case.expect {
         Expect::Accept => {
             "the dApp accepts: error 0, desc SUCCESS, result true, the request's action and id echoed"
@@ -348,7 +368,7 @@ impl DappSuite {
             "login.account" => login_type == "account",
             "login.ontid" => login_type == "ontid",
             "signMessage.text" | "signMultiMessage.text" => !ishex,
-            "signMessage.hex" => ishex,
+            "signMessage.hex" | "signMultiMessage.hex" => ishex,
             _ => true,
         };
         if !variant_ok {
@@ -446,13 +466,22 @@ impl DappSuite {
             .unwrap_or(false);
         let mut body = Map::new();
         body.insert("action".into(), Value::from(request.action.clone()));
-        body.insert("version".into(), Value::from(request.version.clone()));
+        body.insert(
+            "version".into(),
+            Value::from(callback_version(case, request)),
+        );
         if let Some(id) = &request.id {
             body.insert("id".into(), Value::from(id.clone()));
         }
         match request.action.as_str() {
             "login" => {
-                let login_type = request.str_param("type").unwrap_or("address");
+                // `account` and `address` are one type: wallets answer either spelling for
+                // either (ONT-L2).
+                let login_type = match case.play.as_str() {
+                    "type-account" => "account",
+                    "type-address" => "address",
+                    _ => request.str_param("type").unwrap_or("address"),
+                };
                 let mut message = request.str_param("message").unwrap_or("").to_string();
                 if case.play == "message-unknown" {
                     message.push_str("-never-issued");
@@ -463,7 +492,11 @@ impl DappSuite {
                 );
             }
             "signMessage" => {
-                let message = request.str_param("message").unwrap_or("");
+                let mut message = request.str_param("message").unwrap_or("").to_string();
+                if case.play == "message-unknown" {
+                    message.push_str("-never-issued");
+                }
+                let message = message.as_str();
                 body.insert("error".into(), Value::from(0));
                 body.insert("desc".into(), Value::from("SUCCESS"));
                 body.insert(
@@ -472,19 +505,31 @@ impl DappSuite {
                 );
             }
             "signMultiMessage" => {
-                let messages: Vec<&str> = request
+                let mut messages: Vec<String> = request
                     .params
                     .get("message")
                     .and_then(Value::as_array)
-                    .map(|items| items.iter().filter_map(Value::as_str).collect())
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
+                if case.play == "message-unknown" {
+                    if let Some(last) = messages.last_mut() {
+                        last.push_str("-never-issued");
+                    }
+                }
                 if messages.len() < 2 && case.play.starts_with("multi-") {
                     return error("the signMultiMessage QR has fewer than two messages; this case needs two or more");
                 }
                 let mut results = Vec::new();
                 for (i, message) in messages.iter().enumerate() {
                     let mut item_knobs = knobs;
-                    item_knobs.other_signer = case.play == "multi-bad-second" && i == 1;
+                    item_knobs.other_signer =
+                        knobs.other_signer || (case.play == "multi-bad-second" && i == 1);
                     results.push(self.signed_object("address", message, ishex, item_knobs)?);
                 }
                 match case.play.as_str() {
@@ -492,11 +537,22 @@ impl DappSuite {
                     "multi-short" => {
                         results.pop();
                     }
+                    // One result more than messages: the last one again.
+                    "multi-extra" => {
+                        if let Some(last) = results.last().cloned() {
+                            results.push(last);
+                        }
+                    }
                     _ => {}
                 }
+                let result = match (case.play.as_str(), results.first()) {
+                    ("multi-not-array", Some(first)) => first.clone(),
+                    ("multi-empty", _) => Value::Array(Vec::new()),
+                    _ => Value::Array(results),
+                };
                 body.insert("error".into(), Value::from(0));
                 body.insert("desc".into(), Value::from("SUCCESS"));
-                body.insert("result".into(), Value::Array(results));
+                body.insert("result".into(), result);
             }
             other => return error(format!("no signed body for action `{other}`")),
         }
@@ -528,6 +584,26 @@ impl DappSuite {
             "params-string" => {
                 body.insert("params".into(), Value::from(request.action.clone()));
             }
+            "result-missing" => {
+                body.remove("result");
+            }
+            // The iOS wallets' spelling of the key (ONT-L2), in every signed object.
+            "publickey-camel" => {
+                let rename = |object: &mut Value| {
+                    if let Some(map) = object.as_object_mut() {
+                        if let Some(key) = map.remove("publickey") {
+                            map.insert("publicKey".into(), key);
+                        }
+                    }
+                };
+                for key in ["params", "result"] {
+                    match body.get_mut(key) {
+                        Some(Value::Array(items)) => items.iter_mut().for_each(rename),
+                        Some(object) => rename(object),
+                        None => {}
+                    }
+                }
+            }
             _ => {}
         }
         Ok(Value::Object(body))
@@ -539,9 +615,15 @@ impl DappSuite {
         request: &Request,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        if case.play == "message-cross-action" {
+            return self.play_cross_action(case, request, warnings).await;
+        }
         let url = self.callback_url(request)?;
         if case.play == "expired" {
             self.wait_for_expiry(request).await?;
+        }
+        if case.play == "before-expiry" {
+            self.wait_until_before_expiry(request).await?;
         }
         if case.play == "not-json" {
             let reply = self
@@ -554,6 +636,9 @@ impl DappSuite {
         }
         let body = self.signed_body(case, request)?;
         let echo = case.play != "action-unknown";
+        if case.play == "replay-concurrent" {
+            return self.post_concurrently(&url, &body, request, warnings).await;
+        }
         if case.play == "replay" {
             let first = self.post(&url, &body, request, echo, warnings).await?;
             if first.error != 0 || first.result != Value::Bool(true) {
@@ -566,6 +651,117 @@ impl DappSuite {
         let reply = self.post(&url, &body, request, echo, warnings).await?;
         self.expect(case, &reply, warnings)?;
         self.probe(case, request).await
+    }
+
+    /// Answers the case's QR code (issued for one action) with an honest login over its
+    /// message and id, posted to the login callback of the target's `login.address` QR
+    /// code: a message is issued for one action (ONT-L8).
+    async fn play_cross_action(
+        &self,
+        case: &Case,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let Some(source) = self.target.sources.get("login.address") else {
+            return skip("this case also needs the target's `login.address` QR source");
+        };
+        let text = qr_text(&self.http, source, &self.target.limits, "ONT-T1").await?;
+        let login = transport::decode(&text)
+            .ok()
+            .map(|d| d.message)
+            .filter(|m| m.get("action").and_then(Value::as_str) == Some("login"))
+            .ok_or((
+                Verdict::Error,
+                "the source `login.address` gave no login QR code".to_string(),
+            ))?;
+        let Some(url) = login.pointer("/params/callback").and_then(Value::as_str) else {
+            return fail("the login QR code has no callback (ONT-L1)");
+        };
+        self.http
+            .check_url(url)
+            .map_err(|e| network("the login QR code's callback", e))?;
+        let Some(message) = request
+            .str_param("message")
+            .map(str::to_string)
+            .or_else(|| {
+                request
+                    .params
+                    .get("message")
+                    .and_then(Value::as_array)
+                    .and_then(|m| m.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+        else {
+            return error("the QR code has no message to reuse");
+        };
+        let as_login = Request {
+            action: "login".to_string(),
+            ..request.clone()
+        };
+        let mut body = Map::new();
+        body.insert("action".into(), Value::from("login"));
+        body.insert("version".into(), Value::from(request.version.clone()));
+        if let Some(id) = &request.id {
+            body.insert("id".into(), Value::from(id.clone()));
+        }
+        body.insert(
+            "params".into(),
+            self.signed_object("address", &message, false, Signing::honest())?,
+        );
+        let reply = self
+            .post(url, &Value::Object(body), &as_login, true, warnings)
+            .await?;
+        self.expect(case, &reply, warnings)
+    }
+
+    /// Posts [`CONCURRENT_COPIES`] copies of one honest callback at once: a replay check
+    /// that is not atomic with the acceptance lets several through (ONT-L8: used once).
+    async fn post_concurrently(
+        &self,
+        url: &str,
+        body: &Value,
+        request: &Request,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
+        let bytes = body.to_string().into_bytes();
+        let posts = (0..CONCURRENT_COPIES)
+            .map(|_| self.http.post_json(url, bytes.clone()))
+            .collect();
+        let mut accepted = 0;
+        for reply in join_all(posts).await {
+            let reply = reply.map_err(|e| network("posting the callback", e))?;
+            let reply = self.read_reply(reply, request, true, warnings)?;
+            if reply.error == 0 {
+                accepted += 1;
+            }
+        }
+        transcript::observe(format!(
+            "{accepted} of {CONCURRENT_COPIES} concurrent copies were accepted"
+        ));
+        match accepted {
+            1 => Ok(()),
+            0 => fail(format!(
+                "none of {CONCURRENT_COPIES} copies of an honest callback was accepted"
+            )),
+            n => fail(format!(
+                "{n} of {CONCURRENT_COPIES} copies of one callback posted at once were accepted; a message is used once (ONT-L8)"
+            )),
+        }
+    }
+
+    /// Waits until just before the QR code expires on any clock within the allowed skew of
+    /// ours: until `expire - 1 - skew`, one second inside the validity a dApp clock that is
+    /// `skew` ahead still sees. A QR code without `expire` never expires: it is posted at
+    /// once, and must be accepted all the same.
+    async fn wait_until_before_expiry(&self, request: &Request) -> Step<()> {
+        let Some(expire) = request.params.get("expire").and_then(Value::as_u64) else {
+            return Ok(());
+        };
+        let skew = self.target.limits.clock_skew_secs;
+        // `wait_for_expiry(e)` waits until `e + 1 + skew`.
+        let target = expire.saturating_sub(skew.saturating_mul(2).saturating_add(2));
+        wait_for_expiry(target, &self.target.limits, &self.clock).await
     }
 
     async fn wait_for_expiry(&self, request: &Request) -> Step<()> {
@@ -766,7 +962,10 @@ impl DappSuite {
         };
         let mut body = Map::new();
         body.insert("action".into(), Value::from("invoke"));
-        body.insert("version".into(), Value::from(request.version.clone()));
+        body.insert(
+            "version".into(),
+            Value::from(callback_version(case, request)),
+        );
         if let Some(id) = &id {
             body.insert("id".into(), Value::from(id.clone()));
         }
@@ -920,6 +1119,41 @@ impl DappSuite {
     }
 }
 
+/// Runs every future to completion, polling them together in the calling task (so that the
+/// case's task-local transcript records what each one does), and gives their outputs in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// The `version` a callback carries: the request's, or cyano-bridge's `1.0.0`, which dApps
+/// accept as well as `v1.0.0` (ONT-T4).
+fn callback_version(case: &Case, request: &Request) -> String {
+    if case.play.ends_with("version-cyano") {
+        "1.0.0".to_string()
+    } else {
+        request.version.clone()
+    }
+}
+
 /// How long the reference dApp's QR codes live when the suite runs against it: short, so
 /// that the expiry cases run instead of being skipped, and long enough for every other case.
 pub const REFERENCE_QR_LIFETIME: Duration = Duration::from_secs(3);
@@ -950,6 +1184,7 @@ pub async fn against_reference(
         ("signMessage.text", "/qr/signMessage?ishex=false"),
         ("signMessage.hex", "/qr/signMessage?ishex=true"),
         ("signMultiMessage.text", "/qr/signMultiMessage?ishex=false"),
+        ("signMultiMessage.hex", "/qr/signMultiMessage?ishex=true"),
         ("invoke", "/qr/invoke"),
     ]
     .map(|(key, path)| (key, path.to_string()));

@@ -44,7 +44,7 @@ use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFaul
 use crate::transcript::{self};
 
 /// Every play the wallet runner knows.
-pub const PLAYS: [&str; 20] = [
+pub const PLAYS: [&str; 55] = [
     "login-address",
     "login-version-cyano",
     "login-account",
@@ -65,6 +65,41 @@ pub const PLAYS: [&str; 20] = [
     "invoke-send-failure",
     "invoke-unknown-prefix",
     "invoke-expired",
+    "multi-seed-hex",
+    "multi-invalid-hex",
+    "sign-hexlike-text",
+    "multi-hexlike-text",
+    "sign-expired",
+    "multi-expired",
+    "login-no-expire",
+    "invoke-seed-001",
+    "invoke-seed-002",
+    "invoke-nested-placeholders",
+    "invoke-payer-literal",
+    "invoke-ont-transfer",
+    "invoke-malformed-value",
+    "invoke-preexec-failing",
+    "invoke-no-callback",
+    "login-expired-recently",
+    "login-expiring-soon",
+    "login-no-id",
+    "sign-no-expire",
+    "multi-no-expire",
+    "invoke-no-expire",
+    "sign-no-id",
+    "multi-no-id",
+    "invoke-no-id",
+    "sign-version-cyano",
+    "multi-version-cyano",
+    "invoke-version-cyano",
+    "sign-expired-recently",
+    "multi-expired-recently",
+    "invoke-expired-recently",
+    "sign-expiring-soon",
+    "multi-expiring-soon",
+    "invoke-expiring-soon",
+    "invoke-login-false",
+    "invoke-login-absent",
 ];
 
 /// Checks that a catalogue uses only plays this runner knows.
@@ -95,7 +130,10 @@ pub fn expectation(case: &Case) -> String {
     };
     let what = match (case.expect, case.play.as_str()) {
         (_, "invoke-send-failure") => {
-            "the wallet reports the failed send with error 80001 and never a success".to_string()
+            "the wallet reports the failed send with the whole SEND TX ERROR envelope {action: invoke, id, error: 80001, desc: SEND TX ERROR, result: 1} and never a success".to_string()
+        }
+        (_, "invoke-no-callback") => {
+            "the wallet sends the requested transaction and, having no callback, posts nothing".to_string()
         }
         (Expect::Accept, _) => format!(
             "the wallet completes the {}: one well-formed callback, signed over the right bytes, and (for invoke) the requested transaction at the node",
@@ -225,7 +263,8 @@ impl WalletSuite {
         if case.play == "invoke-send-failure" {
             self.running.node.fail_next_send(45016);
         }
-        let expect_callback = case.expect == Expect::Accept || case.play == "invoke-send-failure";
+        let expect_callback = (case.expect == Expect::Accept && case.play != "invoke-no-callback")
+            || case.play == "invoke-send-failure";
         let reply = self
             .side
             .hand_over(case, &minted.token, &minted.qr, expect_callback)
@@ -305,10 +344,14 @@ impl WalletSuite {
         let token = self.side.open_case();
         let callback = self.side.harness.callback_url(&token);
         let now = self.side.clock.unix_secs();
-        let expire = if case.play.ends_with("-expired") {
-            now.saturating_sub(600)
-        } else {
-            now + 600
+        let expire = match case.play.as_str() {
+            play if play.ends_with("-expired") => now.saturating_sub(600),
+            // Near the boundary, on both sides: a minute past `expire` is expired for any
+            // clock within a minute of the harness's; half a minute ahead is valid for the
+            // time a scan takes.
+            play if play.ends_with("-expired-recently") => now.saturating_sub(60),
+            play if play.ends_with("-expiring-soon") => now + 30,
+            _ => now + 600,
         };
         transcript::placeholder(expire.to_string(), "<expire>");
         let dapp_icon = format!("{}/icon.png", self.side.harness.public_url());
@@ -318,7 +361,7 @@ impl WalletSuite {
             hex::encode(bytes)
         };
         let mut config = None;
-        let params = match case.action.as_str() {
+        let mut params = match case.action.as_str() {
             "login" => {
                 let login_type = match case.play.as_str() {
                     "login-account" => "account",
@@ -331,6 +374,8 @@ impl WalletSuite {
             "signMessage" => {
                 let (message, ishex) = match case.play.as_str() {
                     "sign-hex" => (random.clone(), true),
+                    // Hex digits with ishex false: the text is what is signed (ONT-S2).
+                    "sign-hexlike-text" => (random.clone(), false),
                     "sign-invalid-hex" => (format!("not hex: {random}"), true),
                     _ => (format!("qrconform sign {random}"), false),
                 };
@@ -338,14 +383,26 @@ impl WalletSuite {
                     "message": message, "ishex": ishex, "expire": expire, "callback": callback})
             }
             "signMultiMessage" => {
-                let messages: Vec<String> = (1..=3)
-                    .map(|i| format!("qrconform multi {i} {random}"))
-                    .collect();
+                let (messages, ishex) = match case.play.as_str() {
+                    // The seeds' only signMultiMessage example, verbatim (seeds 001, 002).
+                    "multi-seed-hex" => (vec!["aabbccdd".to_string()], true),
+                    "multi-invalid-hex" => (
+                        vec!["aabbccdd".to_string(), format!("not hex: {random}")],
+                        true,
+                    ),
+                    "multi-hexlike-text" => (vec!["aabbccdd".to_string(), random.clone()], false),
+                    _ => (
+                        (1..=3)
+                            .map(|i| format!("qrconform multi {i} {random}"))
+                            .collect(),
+                        false,
+                    ),
+                };
                 json!({"type": "address", "dappName": "qrconform harness", "dappIcon": dapp_icon,
-                    "message": messages, "ishex": false, "expire": expire, "callback": callback})
+                    "message": messages, "ishex": ishex, "expire": expire, "callback": callback})
             }
             "invoke" => {
-                let invoke_config = invoke_config(&case.play);
+                let invoke_config = invoke_config(&case.play, &self.identity.address);
                 self.side.harness.set_payload(
                     &token,
                     json!({"action": "invoke", "version": "v1.0.0", "id": token,
@@ -357,14 +414,35 @@ impl WalletSuite {
             }
             other => return error(format!("no QR code for action `{other}`")),
         };
+        // `expire` and an invoke's `callback` are optional (ONT-L1, ONT-S1, ONT-I1).
+        if case.play.ends_with("-no-expire") {
+            params.as_object_mut().map(|p| p.remove("expire"));
+        }
+        if case.play == "invoke-no-callback" {
+            params.as_object_mut().map(|p| p.remove("callback"));
+        }
+        // `login` is informational (ONT-I1): false or absent changes nothing.
+        match case.play.as_str() {
+            "invoke-login-false" => params["login"] = json!(false),
+            "invoke-login-absent" => {
+                params.as_object_mut().map(|p| p.remove("login"));
+            }
+            _ => {}
+        }
         let request = {
             // ONT-T4: cyano-bridge writes `1.0.0`; wallets accept both spellings.
-            let version = if case.play == "login-version-cyano" {
+            let version = if case.play.ends_with("-version-cyano") {
                 "1.0.0"
             } else {
                 "v1.0.0"
             };
-            json!({"action": case.action, "version": version, "id": token, "params": params})
+            let mut request =
+                json!({"action": case.action, "version": version, "id": token, "params": params});
+            // `id` is optional (ONT-T4): the harness tells its cases apart by URL path.
+            if case.play.ends_with("-no-id") {
+                request.as_object_mut().map(|r| r.remove("id"));
+            }
+            request
         };
         let form = match case.form.as_deref() {
             Some("deeplink") => QrForm::DeepLink,
@@ -391,7 +469,7 @@ impl WalletSuite {
     fn judge_refused(
         &self,
         case: &Case,
-        _minted: &Minted,
+        minted: &Minted,
         observed: &Observed,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
@@ -401,8 +479,12 @@ impl WalletSuite {
                 tx.display_hash()
             ));
         }
-        // Sending is expected (and refused by the node) only when the case makes it fail.
-        if case.play != "invoke-send-failure" {
+        // Sending is expected (and refused by the node) only when the case makes it fail, and
+        // pre-executing is expected when the pre-execution is what fails.
+        if !matches!(
+            case.play.as_str(),
+            "invoke-send-failure" | "invoke-preexec-failing"
+        ) {
             if let Some(request) = observed.submitted.first() {
                 return fail(format!(
                     "the wallet built a transaction and submitted it to the node ({request}); it must not build one here"
@@ -422,12 +504,37 @@ impl WalletSuite {
             }
         }
         if case.play == "invoke-send-failure" {
-            let reported = observed.callbacks.iter().any(|c| {
+            let reported = observed.callbacks.iter().find(|c| {
                 let body = c.json().unwrap_or(Value::Null);
                 body.get("error").and_then(Value::as_i64) == Some(80001)
                     && body.get("desc").and_then(Value::as_str) == Some("SEND TX ERROR")
             });
-            if !reported {
+            if let Some(callback) = reported {
+                // ONT-I8 writes the whole envelope; ONT-T5 asks for the action and id echoed.
+                let body = callback.json().unwrap_or(Value::Null);
+                let id = minted.request.get("id").and_then(Value::as_str);
+                if body.get("action").and_then(Value::as_str) != Some("invoke") {
+                    return fail(format!(
+                        "the SEND TX ERROR callback's action is {}, not `invoke` (ONT-I8, ONT-T5)",
+                        body.get("action")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+                if id.is_some() && body.get("id").and_then(Value::as_str) != id {
+                    return fail(format!(
+                        "the SEND TX ERROR callback does not echo the request's id (ONT-I8, ONT-T5): id is {}",
+                        body.get("id")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+                if body.get("result") != Some(&json!(1)) {
+                    return fail(format!(
+                        "the SEND TX ERROR callback's result is {}, not 1 (ONT-I8)",
+                        body.get("result")
+                            .map_or("missing".to_string(), Value::to_string)
+                    ));
+                }
+            } else {
                 return fail(if observed.submitted.is_empty() {
                     "no transaction reached the node (the harness had armed it to refuse one), and the wallet did not post {error: 80001, desc: \"SEND TX ERROR\"} (ONT-I8)".to_string()
                 } else {
@@ -438,7 +545,9 @@ impl WalletSuite {
                 });
             }
         } else if let Some(reply) = &observed.reply {
-            if reply.outcome != Outcome::Refused {
+            // After a failed pre-execution the wallet may report it by callback (ONT-I8's
+            // envelope), and its driver may fairly call that `completed`.
+            if reply.outcome != Outcome::Refused && case.play != "invoke-preexec-failing" {
                 warnings.push(
                     "the wallet did nothing, but its driver reported `completed` rather than `refused`"
                         .into(),
@@ -462,6 +571,19 @@ impl WalletSuite {
                     reply.reason.as_deref().unwrap_or("no reason given")
                 ));
             }
+        }
+        if case.play == "invoke-no-callback" {
+            if let Some(callback) = observed.callbacks.first() {
+                return fail(format!(
+                    "the QR code has no callback, yet the wallet posted to the harness: {}",
+                    shorten(&String::from_utf8_lossy(&callback.body))
+                ));
+            }
+            if !observed.payload_fetched {
+                return fail("the wallet never fetched the qrcodeUrl payload (ONT-I1)");
+            }
+            let tx = Self::one_transaction(observed)?;
+            return self.check_transaction(case, minted, observed, tx, warnings);
         }
         let callback = match observed.callbacks.as_slice() {
             [] => return fail("the wallet posted no callback"),
@@ -498,12 +620,10 @@ impl WalletSuite {
                 case.action
             ));
         }
-        let id = minted
-            .request
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if body.get("id").and_then(Value::as_str) != Some(id) {
+        // The echo is required where the request had an `id` (ONT-T5).
+        let id = minted.request.get("id").and_then(Value::as_str);
+        if id.is_some() && body.get("id").and_then(Value::as_str) != id {
+            let id = id.unwrap_or_default();
             return fail(format!(
                 "the callback does not echo the request's id `{id}` (ONT-T5): id is {}",
                 body.get("id")
@@ -690,16 +810,7 @@ impl WalletSuite {
                     .map_or("no desc".to_string(), Value::to_string)
             ));
         }
-        let tx = match observed.transactions.as_slice() {
-            [] => return fail("no transaction reached the node"),
-            [tx] => tx,
-            many => {
-                return fail(format!(
-                    "{} transactions reached the node for one QR code",
-                    many.len()
-                ))
-            }
-        };
+        let tx = Self::one_transaction(observed)?;
         let hash = tx.display_hash();
         let reported = body.get("result").and_then(Value::as_str).unwrap_or("");
         if !reported.eq_ignore_ascii_case(&hash) {
@@ -718,6 +829,31 @@ impl WalletSuite {
                 "the callback reports `{reported}`, but the transaction's display hash is {hash}{why} (ONT-I7)"
             ));
         }
+        self.check_transaction(case, minted, observed, tx, warnings)
+    }
+
+    /// The one transaction a case's QR code may put on the node.
+    fn one_transaction(observed: &Observed) -> Step<&Transaction> {
+        match observed.transactions.as_slice() {
+            [] => fail("no transaction reached the node"),
+            [tx] => Ok(tx),
+            many => fail(format!(
+                "{} transactions reached the node for one QR code",
+                many.len()
+            )),
+        }
+    }
+
+    /// Checks the transaction against the requested call: payer, version and type, gas, the
+    /// script read back by meaning, and the pre-execution before the send.
+    fn check_transaction(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        observed: &Observed,
+        tx: &Transaction,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
         let wallet = Address::from_base58(&self.identity.address)
             .or_else(|e| error(format!("the wallet's address: {e}")))?;
         if tx.payer != wallet {
@@ -769,13 +905,48 @@ impl WalletSuite {
     }
 }
 
+/// An ONT ID no one registers on the harness's node.
+fn unregistered_ontid() -> String {
+    let key = PrivateKey::from_seed("qrconform/harness/unregistered").public_key();
+    format!("did:ont:{}", Address::from_public_key(&key).to_base58())
+}
+
 /// The address every harness invoke pays.
 fn payee() -> Address {
     Address::from_public_key(&PrivateKey::from_seed("qrconform/harness/payee").public_key())
 }
 
-/// The invokeConfig a play serves.
-fn invoke_config(play: &str) -> Value {
+/// The invokeConfig in seeds 001 and 002 (section "invoke"), verbatim but for the payer:
+/// the seeds' `AUr5QUfeBADq6BMY6Tp5yuMsUNGpsD7nLZ` is someone else's address, which a wallet
+/// must refuse (ONT-I5, checked by `invoke.payer.foreign`), so the payer is `%address`, as
+/// the seeds' own note allows. Seed 002 adds a ByteArray and an integer argument.
+fn seed_config(extended: bool) -> Value {
+    let mut args = vec![
+        json!({"name": "arg0-list", "value": [true, 100, "Long:100000000000",
+            "Address:AUr5QUfeBADq6BMY6Tp5yuMsUNGpsD7nLZ", "ByteArray:aabb", "String:hello",
+            [true, 100], {"key": 6}]}),
+        json!({"name": "arg1-map", "value": {"key": "String:hello", "key1": "ByteArray:aabb",
+            "key2": "Long:100000000000", "key3": true, "key4": 100, "key5": [100],
+            "key6": {"key": 6}}}),
+    ];
+    if extended {
+        args.push(json!({"name": "arg2-ByteArray", "value": "ByteArray:aabbcc"}));
+        args.push(json!({"name": "arg3-int", "value": 100}));
+        args.push(json!({"name": "arg4-str", "value": "String:test"}));
+    } else {
+        args.push(json!({"name": "arg2-str", "value": "String:test"}));
+    }
+    json!({
+        "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+        "functions": [{"operation": "method name", "args": args}],
+        "payer": "%address",
+        "gasLimit": 20000,
+        "gasPrice": 500,
+    })
+}
+
+/// The invokeConfig a play serves; `wallet` is the wallet's base58 address.
+fn invoke_config(play: &str, wallet: &str) -> Value {
     let payee = payee().to_base58();
     let transfer = |amount: Value| {
         json!([
@@ -802,6 +973,58 @@ fn invoke_config(play: &str) -> Value {
             ]}],
             "payer": "%address",
             "gasLimit": 30000,
+            "gasPrice": 500,
+        }),
+        "invoke-seed-001" => seed_config(false),
+        "invoke-seed-002" => seed_config(true),
+        // `%address` and `%ontid` inside arrays and maps, at two depths (ONT-I4: anywhere).
+        "invoke-nested-placeholders" => json!({
+            "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+            "functions": [{"operation": "putAll", "args": [
+                {"name": "list", "value": ["Address:%address", ["String:%ontid", 1]]},
+                {"name": "map", "value": {"owner": "Address:%address",
+                    "inner": {"who": "String:%ontid"}}},
+            ]}],
+            "payer": "%address",
+            "gasLimit": 30000,
+            "gasPrice": 500,
+        }),
+        // The payer written as the wallet's own address, not as `%address` (ONT-I5).
+        "invoke-payer-literal" => json!({
+            "contractHash": ong,
+            "functions": [{"operation": "transfer", "args": transfer(json!(1))}],
+            "payer": wallet,
+            "gasLimit": 20000,
+            "gasPrice": 500,
+        }),
+        "invoke-ont-transfer" => json!({
+            "contractHash": "0100000000000000000000000000000000000000",
+            "functions": [{"operation": "transfer", "args": transfer(json!(1))}],
+            "payer": "%address",
+            "gasLimit": 20000,
+            "gasPrice": 500,
+        }),
+        // Known prefixes, malformed values: a NeoVM call, so that a wallet reading them as
+        // Strings builds a transaction that executes.
+        "invoke-malformed-value" => json!({
+            "contractHash": "16edbe366d1337eb510c2ff61099424c94aeef02",
+            "functions": [{"operation": "putAll", "args": [
+                {"name": "count", "value": "Long:12x"},
+                {"name": "blob", "value": "ByteArray:zz"},
+            ]}],
+            "payer": "%address",
+            "gasLimit": 30000,
+            "gasPrice": 500,
+        }),
+        // A look-up of an ONT ID the chain does not know: the mock node's pre-execution
+        // answers with an error (Error > 0), and the send would execute with State 0.
+        "invoke-preexec-failing" => json!({
+            "contractHash": "0300000000000000000000000000000000000000",
+            "functions": [{"operation": "getDDO", "args": [
+                {"name": "ontid", "value": format!("String:{}", unregistered_ontid())},
+            ]}],
+            "payer": "%address",
+            "gasLimit": 20000,
             "gasPrice": 500,
         }),
         "invoke-payer-missing" => json!({

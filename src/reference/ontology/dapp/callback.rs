@@ -245,6 +245,14 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
             )))
         }
     }
+    // `strict-version` reads only the documented spelling (ONT-T4 accepts both).
+    if shared.has(DappFault::StrictVersion)
+        && body.get("version").and_then(Value::as_str) != Some("v1.0.0")
+    {
+        return Err(Rejection::params(
+            "unsupported version: only `v1.0.0` is read",
+        ));
+    }
     // Step 3: the shape.
     let schema_kind = format!("{}.callback", kind.name());
     // `accept-any-signature` never looks inside the signature, so its form (which the schema
@@ -282,9 +290,17 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
         Kind::Invoke => invoke(shared, id, body).await,
         _ => {
             let items = signed_items(kind, body)?;
+            // `reject-publickey-camel-case` reads only the documented key name (ONT-L2
+            // tolerates the iOS spelling).
+            if shared.has(DappFault::RejectPublickeyCamelCase)
+                && signed_objects(body).any(|o| o.get("publickey").is_none())
+            {
+                return Err(Rejection::params("`publickey` is missing"));
+            }
             let found = id
                 .and_then(|id| shared.sessions.get(id))
-                .filter(|s| s.kind == kind);
+                // A message is issued for one action (`session-any-kind` forgets which).
+                .filter(|s| s.kind == kind || shared.has(DappFault::SessionAnyKind));
             let found_id = found.as_ref().map(|s| s.id.clone());
             let verdict = judge_signed(shared, kind, found, &items).await;
             // A refusal is remembered on the session it names, unless the session already
@@ -303,6 +319,18 @@ async fn judge(shared: &Shared, kind: Kind, body: &Value) -> Result<Value, Rejec
             verdict
         }
     }
+}
+
+/// The signed objects of a login or sign callback: `params`, `result`, or each of `result`'s
+/// items.
+fn signed_objects(body: &Value) -> impl Iterator<Item = &Value> {
+    let params = body.get("params").into_iter();
+    let result: Vec<&Value> = match body.get("result") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(result) => vec![result],
+        None => Vec::new(),
+    };
+    params.chain(result)
 }
 
 /// A copy of `body` with every signed object's string `signature` replaced by a well-formed
@@ -426,10 +454,29 @@ async fn judge_signed(
 ) -> Result<Value, Rejection> {
     // Step 4: the session and its message(s).
     let (session, ishex, checked) = match_session(shared, kind, found, items)?;
+    // `strict-login-type` wants the QR code's spelling back, though `account` and `address`
+    // are one type (ONT-L1, ONT-L2).
+    if let (Some(session), Kind::Login) = (&session, kind) {
+        if shared.has(DappFault::StrictLoginType)
+            && checked.iter().any(|i| i.login_type != session.login_type)
+        {
+            return Err(Rejection::params(format!(
+                "`type` must be `{}`, as the QR code asked",
+                session.login_type
+            )));
+        }
+    }
     if let Some(session) = &session {
         // Step 5: expiry (`accept-expired` skips it).
         let now = shared.clock.now();
-        if !shared.has(DappFault::AcceptExpired) && is_expired(now, session.expire) {
+        // `expire-early` keeps a safety margin the profile does not allow: valid means
+        // valid until the `expire` second has passed (ONT-L9).
+        let expire = if shared.has(DappFault::ExpireEarly) {
+            session.expire.saturating_sub(5)
+        } else {
+            session.expire
+        };
+        if !shared.has(DappFault::AcceptExpired) && is_expired(now, expire) {
             // The reply names the deadline but not the clock: a reply that reads the same run
             // after run keeps the reference's reports reproducible.
             return Err(Rejection::params(format!(
@@ -456,6 +503,18 @@ async fn judge_signed(
     // Step 9: accept. The replay check is repeated under the lock: two copies of one login
     // racing through the steps above must not both be accepted.
     if let Some(session) = &session {
+        // `replay-race` trusts step 6 and writes after a slow store round trip (a quarter
+        // of a second, longer than a burst of posts takes to arrive): copies that passed
+        // step 6 together are all accepted.
+        if shared.has(DappFault::ReplayRace) {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            shared.sessions.update(&session.id, |s| {
+                s.accepted = true;
+                s.status = Status::Accepted;
+                s.reason = None;
+            });
+            return Ok(Value::Bool(true));
+        }
         let allow_replay = shared.has(DappFault::AcceptReplay);
         let replayed = shared.sessions.update(&session.id, |s| {
             if s.accepted && !allow_replay {
@@ -491,6 +550,13 @@ fn match_session<'a>(
         let session =
             found.ok_or_else(|| unknown("no signMultiMessage QR code has this id".into()))?;
         let issued = &session.messages;
+        // `accept-unknown-message` goes on without the session when a result's message was
+        // never issued, as it does for one message.
+        if shared.has(DappFault::AcceptUnknownMessage)
+            && items.iter().any(|i| !issued.contains(&i.message))
+        {
+            return Ok((None, session.ishex, items.iter().collect()));
+        }
         let checked: Vec<&Signed> = if shared.has(DappFault::MultiMessageFirstOnly) {
             // The fault reads `result[0]` only and ignores the rest and the length.
             match (items.first(), issued.first()) {

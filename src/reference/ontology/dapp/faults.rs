@@ -45,6 +45,18 @@ named_faults! {
         "leaves `id` out of its replies";
     CrashOnBadInput => "crash-on-bad-input",
         "answers HTTP 500 in plain text to callbacks it cannot parse";
+    RejectPublickeyCamelCase => "reject-publickey-camel-case",
+        "refuses signed objects that name the key `publicKey` (the iOS spelling)";
+    StrictLoginType => "strict-login-type",
+        "wants the login callback's `type` spelled as the QR code's (`account` vs `address`)";
+    StrictVersion => "strict-version",
+        "refuses callbacks whose `version` is cyano-bridge's `1.0.0` rather than `v1.0.0`";
+    ExpireEarly => "expire-early",
+        "treats a QR code as expired five seconds before its `expire`";
+    SessionAnyKind => "session-any-kind",
+        "finds a callback's session by id alone, whatever action issued it";
+    ReplayRace => "replay-race",
+        "checks for a replay before a slow store write and never again (check-then-set)";
 }
 
 #[cfg(test)]

@@ -53,6 +53,32 @@ named_faults! {
         "reports the transaction hash in internal byte order, not display order";
     SuccessOnSendFailure => "success-on-send-failure",
         "posts a success callback when the node refused the transaction";
+    MultiSingleUnwrapped => "multi-single-unwrapped",
+        "answers a one-message signMultiMessage with a bare object, not an array";
+    AutoDetectHex => "auto-detect-hex",
+        "signs hex-looking messages as bytes even when `ishex` is false";
+    ExpireRequired => "expire-required",
+        "refuses QR codes that have no `expire`";
+    ShallowPlaceholders => "shallow-placeholders",
+        "replaces `%address` and `%ontid` only in top-level argument values";
+    PayerPlaceholderOnly => "payer-placeholder-only",
+        "refuses a payer written as an address, even its own, not as `%address`";
+    MalformedValueAsString => "malformed-value-as-string",
+        "reads a known prefix with a malformed value (`Long:12x`) as a String";
+    IgnorePreexecFailure => "ignore-preexec-failure",
+        "sends the transaction even when its pre-execution failed";
+    CallbackRequired => "callback-required",
+        "refuses an invoke QR code that has no `callback`";
+    SendErrorResultText => "send-error-result-text",
+        "after a failed send posts the node's message as `result` instead of 1";
+    ExpireGrace => "expire-grace",
+        "treats a QR code as valid until five minutes after its `expire`";
+    ExpireMargin => "expire-margin",
+        "refuses QR codes that expire within the next minute";
+    LoginFlagRequired => "login-flag-required",
+        "refuses an invoke QR code unless its `login` is true";
+    IdRequired => "id-required",
+        "refuses requests that have no `id`";
 }
 
 #[cfg(test)]

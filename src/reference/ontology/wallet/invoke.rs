@@ -22,7 +22,9 @@ use super::callback::{conforms, envelope, post_callback, success, Request};
 use super::{Shared, WalletFault};
 use crate::protocol::driver::ScanReply;
 use crate::protocol::ontology::crypto::Address;
-use crate::protocol::ontology::invoke::{build_script, parse_config, substitute_placeholders};
+use crate::protocol::ontology::invoke::{
+    build_script, parse_arg, parse_config, substitute_placeholders,
+};
 use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
 use crate::reference::http_reason;
 
@@ -46,6 +48,16 @@ async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
         .get("params")
         .and_then(|p| p.get("invokeConfig"))
         .ok_or_else(|| "the invoke payload has no invokeConfig".to_string())?;
+    // `login` is informational (ONT-I1); `login-flag-required` insists on it.
+    if shared.has(WalletFault::LoginFlagRequired)
+        && req.params().get("login").and_then(Value::as_bool) != Some(true)
+    {
+        return Err("the invoke request does not ask for a login".to_string());
+    }
+    // `callback` is optional (ONT-I1); `callback-required` refuses before anything is built.
+    if req.param_str("callback").is_none() && shared.has(WalletFault::CallbackRequired) {
+        return Err("the invoke request has no `callback`".to_string());
+    }
     let tx = build(shared, config)?;
     let sent = send(shared, &tx).await;
     let Some(callback) = req.param_str("callback") else {
@@ -63,11 +75,16 @@ async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
         Err(_) if shared.has(WalletFault::SuccessOnSendFailure) => {
             success(envelope(shared, "invoke", req), hash.into())
         }
-        Err(_) => {
+        Err(reason) => {
             let mut body = envelope(shared, "invoke", req);
             body.insert("error".into(), 80001.into());
             body.insert("desc".into(), "SEND TX ERROR".into());
-            body.insert("result".into(), 1.into());
+            let result = if shared.has(WalletFault::SendErrorResultText) {
+                reason.into()
+            } else {
+                1.into()
+            };
+            body.insert("result".into(), result);
             body
         }
     };
@@ -96,11 +113,26 @@ async fn fetch_payload(shared: &Shared, url: &str) -> Result<Value, String> {
 /// Steps 2–5: the signed transaction the config describes.
 fn build(shared: &Shared, config: &Value) -> Result<Transaction, String> {
     let address = shared.address.to_base58();
+    // `payer-placeholder-only` looks at the payer as written, before substitution.
+    if shared.has(WalletFault::PayerPlaceholderOnly) {
+        if let Some(Value::String(payer)) = config.get("payer") {
+            if !payer.is_empty() && payer != "%address" {
+                return Err(format!(
+                    "the payer is written as `{payer}`, not `%address`; nothing was sent"
+                ));
+            }
+        }
+    }
     let mut config = if shared.has(WalletFault::NoPlaceholderSubstitution) {
         config.clone()
+    } else if shared.has(WalletFault::ShallowPlaceholders) {
+        shallow_substitution(config, &address, &shared.ontid.to_string())
     } else {
         substitute_placeholders(config, &address, &shared.ontid.to_string())
     };
+    if shared.has(WalletFault::MalformedValueAsString) {
+        rewrite_arg_strings(&mut config, malformed_value_as_string);
+    }
     if shared.has(WalletFault::UnknownPrefixAsString) {
         rewrite_arg_strings(&mut config, unknown_prefix_as_string);
     }
@@ -141,14 +173,10 @@ fn build(shared: &Shared, config: &Value) -> Result<Transaction, String> {
 async fn send(shared: &Shared, tx: &Transaction) -> Result<(), String> {
     let tx_hex = tx.to_hex();
     if !shared.has(WalletFault::SkipPreexec) {
-        let result = shared
-            .node
-            .pre_execute(&tx_hex)
-            .await
-            .map_err(|e| format!("the pre-execution failed: {e}"))?;
-        // A real node can answer a failed execution with `State: 0` rather than an error.
-        if result.get("State").and_then(Value::as_i64) == Some(0) {
-            return Err("the pre-execution failed: State 0".to_string());
+        let judged = pre_execute(shared, &tx_hex).await;
+        // `ignore-preexec-failure` pre-executes but sends whatever the answer was.
+        if !shared.has(WalletFault::IgnorePreexecFailure) {
+            judged?;
         }
     }
     shared
@@ -157,6 +185,20 @@ async fn send(shared: &Shared, tx: &Transaction) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| format!("the node refused the transaction: {e}"))
+}
+
+/// The pre-execution's verdict: an error, or a failed execution, refuses the send.
+async fn pre_execute(shared: &Shared, tx_hex: &str) -> Result<(), String> {
+    let result = shared
+        .node
+        .pre_execute(tx_hex)
+        .await
+        .map_err(|e| format!("the pre-execution failed: {e}"))?;
+    // A real node can answer a failed execution with `State: 0` rather than an error.
+    if result.get("State").and_then(Value::as_i64) == Some(0) {
+        return Err("the pre-execution failed: State 0".to_string());
+    }
+    Ok(())
 }
 
 /// A fresh random nonce: two scans of one QR code must give two transactions, or the node
@@ -218,6 +260,38 @@ fn long_through_f64(text: &str) -> Option<String> {
     number
         .is_finite()
         .then(|| format!("Long:{}", number as i64))
+}
+
+/// `malformed-value-as-string`: a value with a known prefix that does not parse as that
+/// type (`Long:12x`, `ByteArray:xyz`) becomes `String:<the whole text>`.
+fn malformed_value_as_string(text: &str) -> Option<String> {
+    let prefix = text.split_once(':').map(|(prefix, _)| prefix)?;
+    let malformed = KNOWN_PREFIXES.contains(&prefix)
+        && parse_arg(&Value::String(text.to_string()), "value").is_err();
+    malformed.then(|| format!("String:{text}"))
+}
+
+/// `shallow-placeholders`: `%address` and `%ontid` replaced in the payer and in argument
+/// values that are strings themselves; arrays and maps are left as written.
+fn shallow_substitution(config: &Value, address: &str, ontid: &str) -> Value {
+    let replace = |text: &str| text.replace("%address", address).replace("%ontid", ontid);
+    let mut config = config.clone();
+    if let Some(Value::String(payer)) = config.get_mut("payer") {
+        *payer = replace(payer);
+    }
+    if let Some(functions) = config.get_mut("functions").and_then(Value::as_array_mut) {
+        for function in functions {
+            let Some(args) = function.get_mut("args").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for arg in args {
+                if let Some(Value::String(text)) = arg.get_mut("value") {
+                    *text = replace(text);
+                }
+            }
+        }
+    }
+    config
 }
 
 #[cfg(test)]

@@ -42,17 +42,45 @@ async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, Stri
         return Err("unsupported protocol version; only `v1.0.0` is read".to_string());
     }
     let request_json = check(&message)?;
-    if let Some(expire) = request_json.params().get("expire").and_then(Value::as_u64) {
+    match request_json.params().get("expire").and_then(Value::as_u64) {
         // The QR code is void once its second has passed (ONT-L9): nothing is signed, posted,
         // fetched or sent after this point.
-        if shared.clock.unix_secs() > expire && !shared.has(WalletFault::SignExpired) {
+        Some(expire) if is_expired(shared, expire) => {
             return Err("the QR code expired".to_string());
         }
+        Some(expire)
+            if shared.has(WalletFault::ExpireMargin)
+                && shared.clock.unix_secs().saturating_add(60) > expire =>
+        {
+            return Err("the QR code expires within a minute".to_string());
+        }
+        // `expire` is optional (ONT-L1, ONT-S1, ONT-I1): without it the QR code never expires.
+        None if shared.has(WalletFault::ExpireRequired) => {
+            return Err("the QR code has no `expire`".to_string());
+        }
+        Some(_) | None => {}
+    }
+    // `id` is optional (ONT-T4); only its echo is required where it was given (ONT-T5).
+    if request_json.id().is_none() && shared.has(WalletFault::IdRequired) {
+        return Err("the request has no `id`".to_string());
     }
     if !request.approve && !shared.has(WalletFault::SignOnReject) {
         return Err("rejected by the user".to_string());
     }
     Ok(request_json)
+}
+
+/// Whether the QR code is past its `expire` second (ONT-L9), as the faults read it.
+fn is_expired(shared: &Shared, expire: u64) -> bool {
+    if shared.has(WalletFault::SignExpired) {
+        return false;
+    }
+    let grace = if shared.has(WalletFault::ExpireGrace) {
+        300
+    } else {
+        0
+    };
+    shared.clock.unix_secs() > expire.saturating_add(grace)
 }
 
 /// Step 1: the request object the QR text carries.

@@ -133,10 +133,11 @@ async fn sign_multi_message_steps(shared: &Shared, req: &Request) -> Result<(), 
     if shared.has(WalletFault::MultiMessageReversed) {
         results.reverse();
     }
-    let body = success(
-        envelope(shared, "signMultiMessage", req),
-        Value::Array(results),
-    );
+    let result = match results.as_slice() {
+        [one] if shared.has(WalletFault::MultiSingleUnwrapped) => one.clone(),
+        _ => Value::Array(results),
+    };
+    let body = success(envelope(shared, "signMultiMessage", req), result);
     post_callback(shared, callback, body).await
 }
 
@@ -157,6 +158,14 @@ fn ishex(req: &Request) -> bool {
 /// The bytes signed for one message (ONT-S2): hex-decoded when `ishex`, else UTF-8. The
 /// error is the hex decoder's reason.
 fn signed_bytes(shared: &Shared, message: &str, ishex: bool) -> Result<Vec<u8>, String> {
+    if !ishex && shared.has(WalletFault::AutoDetectHex) {
+        // The fault guesses from the text: an even run of hex digits is taken for bytes.
+        if let Ok(bytes) = hex::decode(message) {
+            if !bytes.is_empty() {
+                return Ok(bytes);
+            }
+        }
+    }
     if !ishex || shared.has(WalletFault::IgnoreIshex) {
         return Ok(message.as_bytes().to_vec());
     }
