@@ -10,6 +10,22 @@ named_faults! {
         "acts on requests whose `expired` has passed";
     SignOnReject => "sign-on-reject",
         "acts on a request the user rejected";
+    AnyProtocol => "any-protocol",
+        "acts on a request whose `protocol` is not `SimpleWallet`";
+    AnyVersion => "any-version",
+        "acts on a request whose `version` is not `1.0`";
+    NotifyUrlOnly => "notify-url-only",
+        "reads the notify URL only as `notifyUrl`, so a request naming MYKEY's `transferUrl`, `contractUrl` or `signUrl` has nowhere to post";
+    AmountNumberOnly => "amount-number-only",
+        "refuses a transfer whose `amount` is a string of digits rather than a JSON number";
+    CallbackNeverOpened => "callback-never-opened",
+        "never opens a deep link's `callback`";
+    CallbackNoTxid => "callback-no-txid",
+        "opens the callback after a push with `result=1` but without `txID`";
+    CallbackCancelAsFailure => "callback-cancel-as-failure",
+        "opens the callback with `result=2` (failure) when the user cancels, not `result=0`";
+    CallbackFailureAsCancel => "callback-failure-as-cancel",
+        "opens the callback with `result=0` (cancel) when the request failed, not `result=2`";
     PlusAsPlus => "plus-as-plus",
         "reads `+` in a simplewallet:// deep link as a plus sign, not a space";
     CapitalisedKeys => "capitalised-keys",
