@@ -48,7 +48,7 @@ use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
-use crate::harness::harness_dapp::Received;
+use crate::harness::harness_dapp::{Answer, Received};
 use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
@@ -74,7 +74,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 26] = [
+pub const PLAYS: [&str; 30] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -92,6 +92,10 @@ pub const PLAYS: [&str; 26] = [
     "transfer-push-refused-callback",
     "transaction-callback",
     "sign-callback",
+    "login-dapp-refuses-callback",
+    "sign-dapp-refuses-callback",
+    "sign-dapp-not-json-callback",
+    "sign-dapp-redirect-callback",
     "transfer",
     "transfer-precision",
     "transfer-from-own",
@@ -143,6 +147,9 @@ pub fn expectation(case: &Case) -> String {
         "the user rejects"
     };
     let what = match (case.expect, base_play(&case.play)) {
+        (_, play) if dapp_says_no(play) => {
+            "the wallet posts its result, the harness dApp does not accept it, and the wallet opens the request's callback with result=2".to_string()
+        }
         (_, "transfer-push-refused") => {
             "the wallet pushes the transfer, the node refuses it, and the wallet posts no success notification".to_string()
         }
@@ -286,6 +293,9 @@ impl SimpleWalletSuite {
         let node = self.running.node();
         let before_txs = node.transactions().len();
         let request_mark = node.record_mark();
+        if let Some(answer) = self.dapp_answer(&case.play) {
+            self.side.harness.answer_with(&minted.token, answer);
+        }
         if base_play(&case.play) == "transfer-push-refused" {
             node.fail_next_push(NodeError::new(
                 PUSH_REFUSAL_CODE,
@@ -369,6 +379,30 @@ impl SimpleWalletSuite {
                 warnings,
             ),
             None => Ok(()),
+        }
+    }
+
+    /// How the harness dApp answers the play's post when not with a success: a failure
+    /// code (SW-L4), a body that is not JSON, or a redirect.
+    fn dapp_answer(&self, play: &str) -> Option<Answer> {
+        let play = base_play(play);
+        if play.ends_with("-dapp-refuses") {
+            Some(Answer::Json(json!({
+                "code": 1,
+                "error": "the harness dApp refuses this post to see what the wallet reports",
+            })))
+        } else if play.ends_with("-dapp-not-json") {
+            Some(Answer::NotJson {
+                content_type: "text/html",
+                body: "<html><body>502 Bad Gateway</body></html>".into(),
+            })
+        } else if play.ends_with("-dapp-redirect") {
+            Some(Answer::Redirect(format!(
+                "{}/elsewhere",
+                self.side.harness.public_url()
+            )))
+        } else {
+            None
         }
     }
 
@@ -523,7 +557,8 @@ impl SimpleWalletSuite {
             _ => None,
         };
         if let Some(reply) = &observed.reply {
-            if reply.outcome == Outcome::Refused {
+            // When the dApp says no, the wallet is right to report a refusal.
+            if reply.outcome == Outcome::Refused && !dapp_says_no(&case.play) {
                 return fail(format!(
                     "the wallet refused the request: {}",
                     reply.reason.as_deref().unwrap_or("no reason given")
@@ -1057,6 +1092,13 @@ const CALLBACK_SUFFIX: &str = "-callback";
 /// (`custom://`): the wallet hands it to the phone, and the driver reports it.
 pub const CALLBACK_SCHEME: &str = "qrconform-dapp://callback";
 
+/// Whether the harness dApp answers the play's post with something other than a success.
+fn dapp_says_no(play: &str) -> bool {
+    ["-dapp-refuses", "-dapp-not-json", "-dapp-redirect"]
+        .iter()
+        .any(|suffix| base_play(play).ends_with(suffix))
+}
+
 /// A play without the suffix that only adds a `callback` to its request.
 fn base_play(play: &str) -> &str {
     play.strip_suffix(CALLBACK_SUFFIX).unwrap_or(play)
@@ -1103,6 +1145,10 @@ fn check_callback(
         ))
     })?;
     let (want, why) = match case.expect {
+        Expect::Accept if dapp_says_no(&case.play) => (
+            CallbackResult::Failure,
+            "the dApp did not accept what the wallet posted",
+        ),
         Expect::Accept => (CallbackResult::Success, "the wallet acted"),
         _ if !case.approve => (CallbackResult::Cancelled, "the user cancelled"),
         _ => (CallbackResult::Failure, "the request failed"),

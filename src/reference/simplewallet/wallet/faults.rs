@@ -26,6 +26,8 @@ named_faults! {
         "opens the callback with `result=2` (failure) when the user cancels, not `result=0`";
     CallbackFailureAsCancel => "callback-failure-as-cancel",
         "opens the callback with `result=0` (cancel) when the request failed, not `result=2`";
+    IgnoreDappReply => "ignore-dapp-reply",
+        "takes any answer to its post (a failure code, a body that is not JSON, a redirect) as the dApp's acceptance";
     PlusAsPlus => "plus-as-plus",
         "reads `+` in a simplewallet:// deep link as a plus sign, not a space";
     CapitalisedKeys => "capitalised-keys",
