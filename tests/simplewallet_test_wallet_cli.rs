@@ -12,7 +12,7 @@ use common::{free_port, qrconform, scratch_dir, text};
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
-const CASES: usize = 38;
+const CASES: usize = 42;
 /// The cases that judge the deep-link callback, which interactive mode cannot see: the
 /// person leaves them out with `--skip callback`.
 const CALLBACK_CASES: usize = 11;
@@ -63,7 +63,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("simplewallet-wallet (38 cases)"),
+        stdout.contains("simplewallet-wallet (42 cases)"),
         "{stdout}"
     );
     assert!(stdout.contains("transfer.from.foreign"), "{stdout}");

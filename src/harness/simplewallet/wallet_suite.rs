@@ -74,7 +74,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 30] = [
+pub const PLAYS: [&str; 34] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -92,6 +92,10 @@ pub const PLAYS: [&str; 30] = [
     "transfer-push-refused-callback",
     "transaction-callback",
     "sign-callback",
+    "login-expired-boundary",
+    "transfer-expired-boundary",
+    "transaction-expired-boundary",
+    "sign-expired-boundary",
     "login-dapp-refuses-callback",
     "sign-dapp-refuses-callback",
     "sign-dapp-not-json-callback",
@@ -109,6 +113,10 @@ pub const PLAYS: [&str; 30] = [
 
 /// How far the wallet's login timestamp may be from the harness clock (profile: 30 s).
 pub const TIMESTAMP_SKEW_SECS: u64 = 30;
+
+/// How long ago the boundary cases' requests expired: one second past the skew the harness
+/// allows a wallet's clock, so a wallet within it sees them expired (SW-L5).
+pub const EXPIRY_BOUNDARY_SECS: u64 = TIMESTAMP_SKEW_SECS + 1;
 
 /// The account every harness transfer pays.
 pub const PAYEE: &str = "qrcpayee1111";
@@ -417,6 +425,8 @@ impl SimpleWalletSuite {
         let play = base_play(&case.play);
         let expired = if play.ends_with("-expired") {
             now.saturating_sub(600)
+        } else if play.ends_with("-expired-boundary") {
+            now.saturating_sub(EXPIRY_BOUNDARY_SECS)
         } else {
             now + 600
         };

@@ -8,6 +8,8 @@ named_faults! {
     SimpleWalletFault, "One named fault of the reference SimpleWallet wallet.";
     SignExpired => "sign-expired",
         "acts on requests whose `expired` has passed";
+    ExpiryGrace => "expiry-grace",
+        "acts on requests up to five minutes after their `expired`, allowing for clock drift";
     SignOnReject => "sign-on-reject",
         "acts on a request the user rejected";
     AnyProtocol => "any-protocol",

@@ -83,6 +83,9 @@ async fn act(shared: &Shared, parsed: &Request) -> Result<Option<String>, String
     }
 }
 
+/// How long after `expired` the `expiry-grace` fault still acts on a request.
+const EXPIRY_GRACE_SECS: u64 = 300;
+
 /// The reason a scan the user rejected is refused with.
 const REJECTED: &str = "rejected by the user";
 
@@ -149,7 +152,15 @@ fn header_blind(shared: &Shared, text: &str) -> Option<(Request, Vec<Quirk>)> {
 /// Steps 3 and 4: an expired request is a failure, a rejected one is the user's cancel.
 fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(), Refusal> {
     if let Some(expired) = parsed.expired() {
-        if shared.clock.unix_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
+        // `expiry-grace` allows for clock drift the wallet has not measured.
+        let grace = if shared.has(SimpleWalletFault::ExpiryGrace) {
+            EXPIRY_GRACE_SECS
+        } else {
+            0
+        };
+        if shared.clock.unix_secs() > expired.saturating_add(grace)
+            && !shared.has(SimpleWalletFault::SignExpired)
+        {
             return Err(Refusal::Failed(format!("the request expired at {expired}")));
         }
     }
