@@ -13,9 +13,6 @@ use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
 const CASES: usize = 42;
-/// The cases that judge the deep-link callback, which interactive mode cannot see: the
-/// person leaves them out with `--skip callback`.
-const CALLBACK_CASES: usize = 11;
 
 /// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
 fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
@@ -251,8 +248,6 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
             &node,
             "--svg-dir",
             svg_dir.to_str().expect("utf-8"),
-            "--skip",
-            "callback",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -262,7 +257,7 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
     let (scanned, out, transcript) = common::play_the_person(harness, &wallet_url);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
-    let cases = CASES - CALLBACK_CASES;
+    let cases = CASES;
     assert_eq!(scanned, cases, "{transcript}");
     assert!(stdout.contains(&format!("{cases} passed")), "{stdout}");
     assert!(

@@ -21,8 +21,9 @@
 //!   pushed to the node;
 //! - the deep-link callback (SW-X3), for requests that carry one: the driver's `opened` list
 //!   holds it exactly once, with `result=1` and the pushed transaction's `txID` after a push,
-//!   `result=1` after a sign, `result=0` after a cancel and `result=2` after a failure. A
-//!   driver that does not report `opened` (and interactive mode) leaves those cases SKIPPED;
+//!   `result=1` after a sign, `result=0` after a cancel and `result=2` after a failure. In
+//!   interactive mode the person is asked which URL the wallet opened; a driver that does not
+//!   report `opened` leaves those cases SKIPPED;
 //! - MYKEY's names for the notify URL (`transferUrl`, `contractUrl`, `signUrl`) and an
 //!   `amount` written as a string are sent by their cases, and the wallet is judged as for
 //!   the documented names;
@@ -374,15 +375,26 @@ impl SimpleWalletSuite {
             pushes,
             refused,
         };
+        let callback = minted.request.get("callback").and_then(Value::as_str);
+        // Interactive mode has no scan reply: the person says what the wallet opened.
+        let asked = match (callback, &observed.reply) {
+            (Some(_), None) => self
+                .side
+                .driver
+                .ask_opened(&case.id)
+                .await
+                .map(|opened| ScanReply::completed().with_opened(opened)),
+            _ => None,
+        };
         let tx_id = match case.expect {
             Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings)?,
             _ => judge_refused(case, &observed, warnings).map(|()| None)?,
         };
-        match minted.request.get("callback").and_then(Value::as_str) {
+        match callback {
             Some(callback) => check_callback(
                 case,
                 callback,
-                observed.reply.as_ref(),
+                observed.reply.as_ref().or(asked.as_ref()),
                 tx_id.as_deref(),
                 warnings,
             ),
@@ -1126,7 +1138,7 @@ fn check_callback(
 ) -> Step<()> {
     let Some(opened) = reply.and_then(|r| r.opened.as_ref()) else {
         return skip(
-            "the driver does not report the URLs the wallet opened (`opened` in its scan reply), so the deep-link callback (SW-X3) cannot be judged",
+            "neither the driver's scan reply (`opened`) nor the person (interactive) said which URLs the wallet opened, so the deep-link callback (SW-X3) cannot be judged",
         );
     };
     for url in opened {
