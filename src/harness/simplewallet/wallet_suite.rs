@@ -75,7 +75,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 34] = [
+pub const PLAYS: [&str; 35] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -93,6 +93,7 @@ pub const PLAYS: [&str; 34] = [
     "transfer-push-refused-callback",
     "transaction-callback",
     "sign-callback",
+    "login-chain-any",
     "login-expired-boundary",
     "transfer-expired-boundary",
     "transaction-expired-boundary",
@@ -464,6 +465,10 @@ impl SimpleWalletSuite {
                 request.insert("uuID".into(), format!("qrconform-{random}").into());
                 request.insert("loginUrl".into(), notify.into());
                 request.insert("loginMemo".into(), "qrconform login check".into());
+                // MYKEY's `chain`: `ANY` means EOS when the wallet has an EOS account (SW-L1).
+                if play == "login-chain-any" {
+                    request.insert("chain".into(), "ANY".into());
+                }
             }
             "transfer" => {
                 let (amount, contract, symbol, precision) = match play {

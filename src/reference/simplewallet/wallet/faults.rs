@@ -8,6 +8,8 @@ named_faults! {
     SimpleWalletFault, "One named fault of the reference SimpleWallet wallet.";
     SignExpired => "sign-expired",
         "acts on requests whose `expired` has passed";
+    ChainEosOnly => "chain-eos-only",
+        "refuses a login whose `chain` is not `EOS`, though MYKEY's `ANY` means EOS for an EOS account";
     ExpiryGrace => "expiry-grace",
         "acts on requests up to five minutes after their `expired`, allowing for clock drift";
     SignOnReject => "sign-on-reject",

@@ -114,6 +114,12 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
         other => other,
     }
     .map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))?;
+    if let Request::Login(login) = &parsed {
+        let chain = login.chain.as_deref().unwrap_or("EOS");
+        if chain != "EOS" && shared.has(SimpleWalletFault::ChainEosOnly) {
+            return Err(format!("the login asks for chain `{chain}`, not EOS"));
+        }
+    }
     for quirk in &quirks {
         match quirk {
             Quirk::NotifyUrlSpelling(name) if shared.has(SimpleWalletFault::NotifyUrlOnly) => {
