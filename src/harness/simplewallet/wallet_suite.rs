@@ -75,7 +75,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 35] = [
+pub const PLAYS: [&str; 36] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -87,6 +87,7 @@ pub const PLAYS: [&str; 35] = [
     "transfer-amount-string",
     "transaction-expired",
     "transaction-contract-url",
+    "transaction-contract-request",
     "sign-expired",
     "sign-sign-url",
     "transfer-callback",
@@ -542,6 +543,12 @@ impl SimpleWalletSuite {
                 request.insert(key.into(), url);
             }
         }
+        // MYKEY's documented name for the actions (digest §10.2).
+        if play == "transaction-contract-request" {
+            if let Some(actions) = request.remove("actions") {
+                request.insert("ContractRequest".into(), actions);
+            }
+        }
         // A deep link's `callback` (SW-X3): the dApp app the wallet returns to, named for
         // the case so that only this case's opening counts.
         if case.play.ends_with(CALLBACK_SUFFIX) {
@@ -824,8 +831,10 @@ impl SimpleWalletSuite {
                     &data,
                 )?])
             }
-            _ => request["actions"]
-                .as_array()
+            _ => request
+                .get("actions")
+                .or_else(|| request.get("ContractRequest"))
+                .and_then(Value::as_array)
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()

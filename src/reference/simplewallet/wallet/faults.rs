@@ -20,6 +20,8 @@ named_faults! {
         "acts on a request whose `version` is not `1.0`";
     NotifyUrlOnly => "notify-url-only",
         "reads the notify URL only as `notifyUrl`, so a request naming MYKEY's `transferUrl`, `contractUrl` or `signUrl` has nowhere to post";
+    ActionsKeyOnly => "actions-key-only",
+        "reads a transaction request's actions only as `actions`, refusing MYKEY's documented `ContractRequest`";
     AmountNumberOnly => "amount-number-only",
         "refuses a transfer whose `amount` is a string of digits rather than a JSON number";
     CallbackNeverOpened => "callback-never-opened",

@@ -127,6 +127,9 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
                     "the request has no `notifyUrl` (it names `{name}`, which this wallet does not read)"
                 ))
             }
+            Quirk::ContractRequestSpelling if shared.has(SimpleWalletFault::ActionsKeyOnly) => {
+                return Err("the transaction request has no `actions`".to_string())
+            }
             Quirk::AmountAsString if shared.has(SimpleWalletFault::AmountNumberOnly) => {
                 return Err("the request's `amount` is not a number".to_string())
             }
