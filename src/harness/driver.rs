@@ -62,6 +62,9 @@ impl std::fmt::Debug for Driver {
     }
 }
 
+/// The longest opened URL kept from the person's answer (`driver.scan.reply`'s bound).
+const MAX_OPENED_URL_CHARS: usize = 8192;
+
 /// How interactive mode starts the line that asks the person what the wallet opened.
 pub const OPENED_PROMPT: &str = "Opened URL?";
 
@@ -298,7 +301,8 @@ impl Driver {
                 match line.trim() {
                     "" => continue,
                     "none" => return Some(Vec::new()),
-                    url => return Some(vec![url.to_string()]),
+                    // As long as the scan reply's schema lets a URL be.
+                    url => return Some(vec![url.chars().take(MAX_OPENED_URL_CHARS).collect()]),
                 }
             }
             None
