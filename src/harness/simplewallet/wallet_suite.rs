@@ -75,7 +75,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 36] = [
+pub const PLAYS: [&str; 38] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -92,6 +92,8 @@ pub const PLAYS: [&str; 36] = [
     "sign-sign-url",
     "transfer-callback",
     "transfer-push-refused-callback",
+    "transaction-push-refused",
+    "transaction-push-refused-callback",
     "transaction-callback",
     "sign-callback",
     "login-chain-any",
@@ -161,8 +163,8 @@ pub fn expectation(case: &Case) -> String {
         (_, play) if dapp_says_no(play) => {
             "the wallet posts its result, the harness dApp does not accept it, and the wallet opens the request's callback with result=2".to_string()
         }
-        (_, "transfer-push-refused") => {
-            "the wallet pushes the transfer, the node refuses it, and the wallet posts no success notification".to_string()
+        (_, play) if is_push_refused(play) => {
+            "the wallet pushes the transaction, the node refuses it, and the wallet posts no success notification".to_string()
         }
         (Expect::Accept, _) => match case.action.as_str() {
             "login" => "the wallet posts one well-formed login to loginUrl, signed by its key over timestamp+account+uuID+ref".to_string(),
@@ -307,7 +309,7 @@ impl SimpleWalletSuite {
         if let Some(answer) = self.dapp_answer(&case.play) {
             self.side.harness.answer_with(&minted.token, answer);
         }
-        if base_play(&case.play) == "transfer-push-refused" {
+        if is_push_refused(&case.play) {
             node.fail_next_push(NodeError::new(
                 PUSH_REFUSAL_CODE,
                 "the harness refuses this push to see what the wallet reports",
@@ -1086,7 +1088,7 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
             describe_actions(&tx.actions)
         ));
     }
-    let push_refused = base_play(&case.play) == "transfer-push-refused";
+    let push_refused = is_push_refused(&case.play);
     if observed.pushes > 0 && !push_refused {
         return fail(format!(
             "the wallet pushed {} transaction(s) to the node (refused there); it must not build one here",
@@ -1106,9 +1108,15 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
     }
     if push_refused && observed.pushes == 0 {
         // Silence proves nothing here unless the node had a push to refuse.
-        return fail(
-            "the wallet pushed nothing for an approved transfer, so the node had no push to refuse (SW-X1)",
-        );
+        return fail(format!(
+            "the wallet pushed nothing for an approved {}, so the node had no push to refuse ({})",
+            case.action,
+            if case.action == "transaction" {
+                "SW-X2"
+            } else {
+                "SW-X1"
+            }
+        ));
     }
     if let Some(reply) = &observed.reply {
         if reply.outcome != Outcome::Refused {
@@ -1133,6 +1141,11 @@ fn dapp_says_no(play: &str) -> bool {
     ["-dapp-refuses", "-dapp-not-json", "-dapp-redirect"]
         .iter()
         .any(|suffix| base_play(play).ends_with(suffix))
+}
+
+/// Whether the harness makes the node refuse the play's push.
+fn is_push_refused(play: &str) -> bool {
+    base_play(play).ends_with("-push-refused")
 }
 
 /// A play without the suffix that only adds a `callback` to its request.
