@@ -12,7 +12,7 @@ use common::{free_port, qrconform, scratch_dir, text};
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
-const CASES: usize = 46;
+const CASES: usize = 50;
 
 /// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
 fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
@@ -60,7 +60,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("simplewallet-wallet (46 cases)"),
+        stdout.contains("simplewallet-wallet (50 cases)"),
         "{stdout}"
     );
     assert!(stdout.contains("transfer.from.foreign"), "{stdout}");

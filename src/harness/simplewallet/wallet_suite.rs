@@ -75,7 +75,7 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 38] = [
+pub const PLAYS: [&str; 42] = [
     "login",
     "login-lower-case",
     "login-expired",
@@ -83,6 +83,10 @@ pub const PLAYS: [&str; 38] = [
     "login-wrong-version",
     "transfer-wrong-protocol",
     "transfer-wrong-version",
+    "transaction-wrong-protocol",
+    "transaction-wrong-version",
+    "sign-wrong-protocol",
+    "sign-wrong-version",
     "transfer-transfer-url",
     "transfer-amount-string",
     "transaction-expired",
