@@ -155,6 +155,62 @@ async fn the_eos_node_keeps_text_not_parsed_json_and_counts_the_rest() {
     running.shutdown().await;
 }
 
+/// A case's answer replaces the success for its own token only, and leaves with its case when
+/// the record drops it, so the answers a run sets stay bounded too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_answer_is_its_own_and_leaves_with_its_case() {
+    let harness = HarnessDapp::start(
+        loopback(),
+        None,
+        qrconform::harness::ontology::wallet_suite::ontology_success,
+    )
+    .await
+    .expect("started");
+    let http = http();
+    let answers = [
+        harness_dapp::Answer::Json(json!({"code": 1, "error": "no"})),
+        harness_dapp::Answer::NotJson {
+            content_type: "text/html",
+            body: "<html></html>".into(),
+        },
+        harness_dapp::Answer::Redirect("http://127.0.0.1:9/elsewhere".into()),
+    ];
+    for (i, answer) in answers.iter().enumerate() {
+        harness.answer_with(&format!("odd-{i}"), answer.clone());
+    }
+    harness.open_case("plain");
+    let post = |token: &str| {
+        let url = harness.callback_url(token);
+        let http = http.clone();
+        async move {
+            http.post_json(&url, b"{}".to_vec())
+                .await
+                .expect("an answer")
+        }
+    };
+    let reply = post("odd-0").await;
+    assert_eq!(
+        (reply.status, reply.body.as_slice()),
+        (200, &br#"{"code":1,"error":"no"}"#[..])
+    );
+    let reply = post("odd-1").await;
+    assert_eq!(reply.content_type.as_deref(), Some("text/html"));
+    assert_eq!(post("odd-2").await.status, 302);
+    let plain = post("plain").await;
+    assert_eq!(plain.status, 200);
+    assert_ne!(plain.body, br#"{"code":1,"error":"no"}"#.to_vec());
+    // Opening more cases than the record keeps drops the oldest, its answer with it.
+    for i in 0..MAX_OPEN_CASES {
+        harness.open_case(&format!("later-{i}"));
+    }
+    harness.open_case("odd-0");
+    assert_ne!(
+        post("odd-0").await.body,
+        br#"{"code":1,"error":"no"}"#.to_vec()
+    );
+    harness.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_harness_dapp_keeps_open_cases_only_and_counts_the_rest() {
     let harness = HarnessDapp::start(

@@ -201,7 +201,18 @@ impl Fixture {
 }
 
 fn login_body(account: &str, key: &PrivateKey, wallet_ref: &str, uuid: &str) -> Value {
-    let timestamp = now().to_string();
+    login_body_at(now(), account, key, wallet_ref, uuid)
+}
+
+/// A login signed over `timestamp`, whatever the time is.
+fn login_body_at(
+    timestamp: u64,
+    account: &str,
+    key: &PrivateKey,
+    wallet_ref: &str,
+    uuid: &str,
+) -> Value {
+    let timestamp = timestamp.to_string();
     let signed = login_signed_string(&timestamp, account, uuid, wallet_ref);
     let sign = key.sign(signed.as_bytes()).to_string();
     LoginPost::new(timestamp, sign, uuid, account, wallet_ref).to_json()
@@ -461,6 +472,50 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
             F::FailureCodeZero => {
                 let reply = f.login_as(PLAIN, &w.stranger, WALLET_REF).await;
                 code(&reply) == 0 && !reply["error"].as_str().unwrap_or("").is_empty()
+            }
+            F::TimestampNumberOnly => {
+                let (uuid, url) = f.login_qr().await;
+                let mut body = login_body(PLAIN, &w.plain_active, WALLET_REF, &uuid);
+                body["timestamp"] = json!(body["timestamp"].to_string());
+                accepted(&f.post(&url, body.to_string().into_bytes()).await)
+            }
+            F::TimestampWindow => {
+                let (uuid, url) = f.login_qr().await;
+                let body = login_body_at(now() - 86_400, PLAIN, &w.plain_active, WALLET_REF, &uuid);
+                accepted(&f.post(&url, body.to_string().into_bytes()).await)
+            }
+            F::MemoExact => {
+                let (reply, _, _) = f.pay(|t| t.memo.push_str("&ref=qrconform"), PLAIN).await;
+                accepted(&reply)
+            }
+            F::TxidSnakeOnly => {
+                let Request::Transfer(request) = f.qr("/qr/transfer").await else {
+                    panic!()
+                };
+                let transfer = Transfer {
+                    from: name(PLAIN),
+                    to: name(&request.to),
+                    quantity: request.quantity().expect("quantity"),
+                    memo: request.dapp_data.clone().unwrap_or_default(),
+                };
+                let action = HarnessEosWallet::transfer_action(name("eosio.token"), &transfer);
+                let id = HarnessEosWallet::push(&f.node.node(), vec![action], &w.plain_active)
+                    .expect("pushed");
+                let mut body = NotifyPost::new(&id, WALLET_REF, PLAIN).to_json();
+                let tx_id = body.as_object_mut().unwrap().remove("tx_id").unwrap();
+                body["txID"] = tx_id;
+                let url = request.notify_url.expect("notifyUrl");
+                accepted(&f.post(&url, body.to_string().into_bytes()).await)
+            }
+            F::SignMessageUnchecked => {
+                let Request::Sign(request) = f.qr("/qr/sign").await else {
+                    panic!("not a sign request")
+                };
+                let message = format!("{} and more", request.message);
+                let signature = w.plain_active.sign(message.as_bytes());
+                let body = SignPost::new(&message, signature.to_string(), WALLET_REF, PLAIN);
+                let url = request.notify_url.expect("notifyUrl");
+                accepted(&f.post(&url, body.to_json().to_string().into_bytes()).await)
             }
             F::TopLevelTransfersOnly => accepted(&f.pay_as_mykey().await),
             F::TrustNotify => {

@@ -1,7 +1,9 @@
-//! `qrconform qr`: decode, encode and render the text of dAPI-mobile QR codes.
+//! `qrconform qr`: decode, encode and render the text of dAPI-mobile and SimpleWallet QR
+//! codes.
 //!
-//! The codec itself is [`crate::protocol::ontology::transport`]; this module reads the
-//! input, prints the result and turns transport errors into exit code 2.
+//! The codecs themselves are [`crate::protocol::ontology::transport`] and
+//! [`crate::protocol::simplewallet::messages`]; this module reads the input, picks the
+//! protocol the text is in, prints the result and turns decoding errors into exit code 2.
 
 use clap::{Subcommand, ValueEnum};
 use qrcode::QrCode;
@@ -9,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::transport::{self, QrForm};
+use crate::protocol::simplewallet::messages as sw;
 use crate::render::{self, render_svg, render_terminal};
 
 #[derive(Debug, Subcommand)]
@@ -20,6 +23,11 @@ pub enum QrCommand {
     /// Prints `{"form": "json|deeplink|webview|url", "quirks": [...], "message": ...}`;
     /// each quirk (a tolerated deviation from the documented encoding) is also named as a
     /// warning on standard error. Exits 2 when the text is not decodable.
+    ///
+    /// SimpleWallet text (a `simplewallet://eos.io?param=…` deep link, spaces as `+` or
+    /// `%20`, or JSON with a `protocol` member, SW-T1, SW-T2) prints
+    /// `{"protocol": "simplewallet", "form": "json|deeplink", "quirks": [...], "request": ...}`
+    /// with the request in its documented field names.
     Decode {
         /// The QR text; `-` or nothing reads it from standard input (one trailing newline
         /// is dropped).
@@ -29,11 +37,17 @@ pub enum QrCommand {
     /// Encode a JSON request as QR text, in exactly the documented encoding.
     ///
     /// `deeplink` and `webview` give `ontprovider://ont.io?param=` (or `params=`) followed by
-    /// standard padded Base64 of encodeURIComponent(compact JSON).
+    /// standard padded Base64 of encodeURIComponent(compact JSON). With `--protocol
+    /// simplewallet`, the request is checked as a SimpleWallet request first; `json` gives
+    /// its compact JSON and `deeplink` `simplewallet://eos.io?param=` followed by
+    /// encodeURIComponent(compact JSON) (SW-T1).
     Encode {
         /// The form of the QR text to produce.
         #[arg(long, value_enum)]
         form: EncodeForm,
+        /// The protocol the request is in.
+        #[arg(long, value_enum, default_value_t = QrProtocol::Ontology)]
+        protocol: QrProtocol,
         /// A file holding the JSON request object; `-` or nothing reads standard input.
         #[arg(value_name = "FILE|-")]
         file: Option<String>,
@@ -73,6 +87,15 @@ impl From<EncodeForm> for QrForm {
     }
 }
 
+/// The protocols `qr encode` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QrProtocol {
+    /// Ontology dAPI mobile.
+    Ontology,
+    /// SimpleWallet (EOS, with the MYKEY extensions).
+    Simplewallet,
+}
+
 /// How `qr render` draws the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RenderFormat {
@@ -87,7 +110,12 @@ pub enum RenderFormat {
 pub fn run(cmd: QrCommand) -> CmdResult {
     match cmd {
         QrCommand::Decode { text } => decode(text),
-        QrCommand::Encode { form, file } => encode(form.into(), file),
+        QrCommand::Encode {
+            form,
+            protocol: QrProtocol::Simplewallet,
+            file,
+        } => encode_simplewallet(form, file),
+        QrCommand::Encode { form, file, .. } => encode(form.into(), file),
         QrCommand::Render { file, format } => render(file, format),
     }
 }
@@ -97,6 +125,9 @@ fn decode(text: Option<String>) -> CmdResult {
         None | Some("-") => without_trailing_newline(read_input(None)?),
         Some(text) => text.to_string(),
     };
+    if is_simplewallet(&text) {
+        return decode_simplewallet(&text);
+    }
     let decoded = transport::decode(&text).map_err(|e| CliError::new(e.to_string()))?;
     for quirk in &decoded.quirks {
         eprintln!("qrconform: warning: {quirk}: {}", quirk.description());
@@ -107,6 +138,65 @@ fn decode(text: Option<String>) -> CmdResult {
         "quirks": quirks,
         "message": decoded.message,
     }));
+    Ok(Verdict::Positive)
+}
+
+/// Whether QR text is SimpleWallet's: its deep-link scheme, or a JSON object naming a
+/// `protocol` (Ontology requests have none, SW-T2).
+fn is_simplewallet(text: &str) -> bool {
+    const SCHEME: &str = "simplewallet:";
+    let text = text.trim();
+    if text
+        .get(..SCHEME.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME))
+    {
+        return true;
+    }
+    text.len() <= sw::MAX_TEXT_BYTES
+        && serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("protocol").is_some())
+}
+
+fn decode_simplewallet(text: &str) -> CmdResult {
+    let form = if text.trim_start().starts_with('{') {
+        "json"
+    } else {
+        "deeplink"
+    };
+    let (request, quirks) = sw::Request::from_qr_text_with_quirks(text)
+        .map_err(|e| CliError::new(format!("not a SimpleWallet request: {e}")))?;
+    let quirks: Vec<String> = quirks.iter().map(sw::Quirk::describe).collect();
+    for quirk in &quirks {
+        eprintln!("qrconform: warning: the request {quirk}");
+    }
+    print_json(&json!({
+        "protocol": "simplewallet",
+        "form": form,
+        "quirks": quirks,
+        "request": request.to_json(),
+    }));
+    Ok(Verdict::Positive)
+}
+
+fn encode_simplewallet(form: EncodeForm, file: Option<String>) -> CmdResult {
+    let name = input_name(file.as_deref());
+    let text = read_input(file.as_deref())?;
+    let (request, quirks) = sw::Request::from_json_with_quirks(text.trim())
+        .map_err(|e| CliError::new(format!("{name} is not a SimpleWallet request: {e}")))?;
+    for quirk in &quirks {
+        eprintln!(
+            "qrconform: warning: the request {}; the output writes the documented form",
+            quirk.describe()
+        );
+    }
+    match form {
+        EncodeForm::Json => println!("{}", request.to_json_text()),
+        EncodeForm::Deeplink => println!("{}", request.to_deep_link()),
+        EncodeForm::Webview => {
+            return Err(CliError::new(
+                "SimpleWallet has no webview form; use --form json or --form deeplink",
+            ))
+        }
+    }
     Ok(Verdict::Positive)
 }
 
@@ -157,6 +247,31 @@ fn build_code(text: &str) -> Result<QrCode, CliError> {
 mod tests {
     use super::*;
     use crate::render::{MAX_QR_BYTES, QUIET_ZONE};
+
+    #[test]
+    fn simplewallet_text_is_told_from_ontology_text() {
+        assert!(is_simplewallet("simplewallet://eos.io?param=%7B%7D"));
+        assert!(is_simplewallet("SimpleWallet://eos.io?param=x"));
+        assert!(is_simplewallet(r#" {"protocol":"SimpleWallet"}"#));
+        assert!(is_simplewallet(r#"{"protocol":"OtherWallet"}"#));
+        assert!(!is_simplewallet(r#"{"action":"login","params":{}}"#));
+        assert!(!is_simplewallet("ontprovider://ont.io?param=e30="));
+        assert!(!is_simplewallet("not json"));
+    }
+
+    #[test]
+    fn both_space_encodings_of_a_simplewallet_deep_link_decode_alike() {
+        let json = r#"{"protocol":"SimpleWallet","version":"1.0","action":"sign","message":"a b","notifyUrl":"http://d/s"}"#;
+        let (request, _) = sw::Request::from_json_with_quirks(json).unwrap();
+        let link = request.to_deep_link();
+        assert!(link.contains("a%20b"), "{link}");
+        let plus = link.replace("a%20b", "a+b");
+        for text in [&link, &plus] {
+            assert!(is_simplewallet(text));
+            let (decoded, _) = sw::Request::from_qr_text_with_quirks(text).unwrap();
+            assert_eq!(decoded, request, "{text}");
+        }
+    }
 
     #[test]
     fn trailing_newline_is_trimmed_once() {

@@ -62,6 +62,12 @@ impl std::fmt::Debug for Driver {
     }
 }
 
+/// The longest opened URL kept from the person's answer (`driver.scan.reply`'s bound).
+const MAX_OPENED_URL_CHARS: usize = 8192;
+
+/// How interactive mode starts the line that asks the person what the wallet opened.
+pub const OPENED_PROMPT: &str = "Opened URL?";
+
 /// Reads standard input lines on a thread of its own, for the interactive mode.
 pub fn stdin_lines() -> mpsc::UnboundedReceiver<String> {
     let (send, receive) = mpsc::unbounded_channel();
@@ -265,6 +271,43 @@ impl Driver {
                 }
             }
         }
+    }
+
+    /// In interactive mode, asks the person which URL the wallet opened for the case just
+    /// scanned (a deep link's callback): the URL, or `none`. Empty lines (Enter presses meant
+    /// for the scan) are passed over. `None` for the other drivers, whose scan reply says it,
+    /// and when the person gives no answer within the wait.
+    pub async fn ask_opened(&self, case: &str) -> Option<Vec<String>> {
+        let Driver::Interactive {
+            wait,
+            console,
+            enter,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        {
+            let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(
+                out,
+                "{OPENED_PROMPT} {case}: type the URL the wallet opened (its callback), or `none`, then Enter"
+            );
+            let _ = out.flush();
+        }
+        let mut enter = enter.lock().await;
+        let answer = async {
+            while let Some(line) = enter.recv().await {
+                match line.trim() {
+                    "" => continue,
+                    "none" => return Some(Vec::new()),
+                    // As long as the scan reply's schema lets a URL be.
+                    url => return Some(vec![url.chars().take(MAX_OPENED_URL_CHARS).collect()]),
+                }
+            }
+            None
+        };
+        tokio::time::timeout(*wait, answer).await.ok().flatten()
     }
 
     async fn run_command(&self, env: &[(&str, &str)]) -> Result<Vec<u8>, Stop> {

@@ -4,8 +4,8 @@
 //! ask "what did the wallet post?" and wait for it with a deadline.
 //!
 //! Callbacks are answered with a success, in the form the protocol's runner passes to
-//! [`HarnessDapp::start`]. The wallet under test is judged by what it sends, not by how it
-//! copes with a dApp that says no.
+//! [`HarnessDapp::start`], unless a case sets another [`Answer`] for its token (a refusal, a
+//! body that is not JSON, a redirect) to see what the wallet reports when the dApp says no.
 //!
 //! The record is bounded whatever the wallet sends (profile H-5): only the tokens of cases
 //! the harness opened ([`HarnessDapp::open_case`]; the last [`MAX_OPEN_CASES`]) are recorded,
@@ -96,6 +96,8 @@ struct Record {
     open: VecDeque<String>,
     /// Payloads to serve, per open case token.
     payloads: HashMap<String, Value>,
+    /// Answers other than the success, per open case token.
+    answers: HashMap<String, Answer>,
     /// Fetches of [`ICON_PATH`].
     icon: Kept,
     /// Requests to other paths or to tokens of no open case: counted, not stored.
@@ -111,6 +113,7 @@ impl Record {
             if let Some(oldest) = self.open.pop_front() {
                 self.by_token.remove(&oldest);
                 self.payloads.remove(&oldest);
+                self.answers.remove(&oldest);
             }
         }
         self.open.push_back(token.to_string());
@@ -121,6 +124,20 @@ impl Record {
 /// What the harness dApp answers a callback with, given the callback's body (`Null` when the
 /// body is not JSON).
 pub type CallbackReply = fn(&Value) -> Value;
+
+/// How one case's callbacks are answered instead of with the [`CallbackReply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// `200` with this JSON body (a protocol's failure reply).
+    Json(Value),
+    /// `200` with a body that is not JSON, in this content type.
+    NotJson {
+        content_type: &'static str,
+        body: String,
+    },
+    /// `302 Found` to this location.
+    Redirect(String),
+}
 
 #[derive(Debug)]
 struct Shared {
@@ -200,6 +217,13 @@ impl HarnessDapp {
         let mut record = self.shared.lock();
         record.open(token);
         record.payloads.insert(token.to_string(), payload);
+    }
+
+    /// Answers the case's callbacks with `answer` instead of the success (opening the case).
+    pub fn answer_with(&self, token: &str, answer: Answer) {
+        let mut record = self.shared.lock();
+        record.open(token);
+        record.answers.insert(token.to_string(), answer);
     }
 
     /// What the case's token received so far (its last [`MAX_RECEIVED_PER_CASE`]
@@ -387,13 +411,27 @@ async fn callback(
         serde_json::from_slice(&body.kept).unwrap_or(Value::Null)
     };
     record(&shared, Slot::Case(&token), &method, &uri, &headers, body);
-    let reply = (shared.reply)(&request);
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        reply.to_string(),
-    )
-        .into_response()
+    let answer = shared.lock().answers.get(&token).cloned();
+    match answer {
+        None => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            (shared.reply)(&request).to_string(),
+        )
+            .into_response(),
+        Some(Answer::Json(body)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response(),
+        Some(Answer::NotJson { content_type, body }) => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
+        Some(Answer::Redirect(location)) => {
+            (StatusCode::FOUND, [(header::LOCATION, location)], "moved\n").into_response()
+        }
+    }
 }
 
 async fn other(

@@ -64,6 +64,11 @@ pub struct ScanReply {
     /// Why the wallet refused (required with `refused`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The URLs the wallet opened while acting on the QR code, in order (a SimpleWallet deep
+    /// link's `callback` with its `result`, SW-X3). Absent: the driver does not report them;
+    /// empty: the wallet opened none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened: Option<Vec<String>>,
 }
 
 impl ScanReply {
@@ -71,6 +76,7 @@ impl ScanReply {
         ScanReply {
             outcome: Outcome::Completed,
             reason: None,
+            opened: None,
         }
     }
 
@@ -78,7 +84,14 @@ impl ScanReply {
         ScanReply {
             outcome: Outcome::Refused,
             reason: Some(reason.into()),
+            opened: None,
         }
+    }
+
+    /// The same reply, reporting the URLs the wallet opened.
+    pub fn with_opened(mut self, opened: Vec<String>) -> Self {
+        self.opened = Some(opened);
+        self
     }
 }
 
@@ -111,7 +124,12 @@ mod tests {
             "driver.scan.request",
             &serde_json::to_value(&request).unwrap()
         ));
-        for reply in [ScanReply::completed(), ScanReply::refused("expired")] {
+        for reply in [
+            ScanReply::completed(),
+            ScanReply::refused("expired"),
+            ScanReply::completed().with_opened(vec!["app://cb?a=1&result=1&txID=ab".into()]),
+            ScanReply::refused("rejected by the user").with_opened(Vec::new()),
+        ] {
             let value = serde_json::to_value(&reply).unwrap();
             assert!(valid("driver.scan.reply", &value), "{value}");
             assert_eq!(serde_json::from_value::<ScanReply>(value).unwrap(), reply);
@@ -125,7 +143,12 @@ mod tests {
             assert!(!valid("driver.scan.request", &bad), "{bad}");
             assert!(serde_json::from_value::<ScanRequest>(bad).is_err());
         }
-        for bad in [json!({"outcome": "done"}), json!({})] {
+        for bad in [
+            json!({"outcome": "done"}),
+            json!({}),
+            json!({"outcome": "completed", "opened": "app://cb"}),
+            json!({"outcome": "completed", "opened": [1]}),
+        ] {
             assert!(!valid("driver.scan.reply", &bad), "{bad}");
             assert!(serde_json::from_value::<ScanReply>(bad).is_err());
         }

@@ -118,7 +118,14 @@ pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, 
     let mut transcript = Vec::new();
     let mut qr = None;
     let mut scanned = 0;
+    // What the wallet opened for the last scan, as its driver reply says: the person saw it.
+    let mut opened: Vec<String> = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if line.starts_with(qrconform::harness::driver::OPENED_PROMPT) {
+            let answer = opened.first().map_or("none", String::as_str);
+            writeln!(enter, "{answer}").expect("answer");
+            enter.flush().expect("flush");
+        }
         if let Some(text) = line.strip_prefix("QR text: ") {
             qr = Some(text.to_string());
         }
@@ -134,9 +141,17 @@ pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, 
                 )
                 .expect("the wallet answers");
             assert_eq!(reply.status, 200);
-            let refused = serde_json::from_slice::<serde_json::Value>(&reply.body)
-                .map(|v| v["outcome"] == "refused")
-                .unwrap_or(false);
+            let answer =
+                serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap_or_default();
+            let refused = answer["outcome"] == "refused";
+            opened = answer["opened"]
+                .as_array()
+                .map(|urls| {
+                    urls.iter()
+                        .filter_map(|u| u.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
             if !approve || refused {
                 // The person rejected it, or saw the wallet refuse, and says so.
                 writeln!(enter).expect("press Enter");

@@ -4,9 +4,12 @@
 //! For each case: fetch a fresh QR text from the target's source, read it as a SimpleWallet
 //! request (the JSON itself, SW-T1; SW-T2, held to its schema; a login's `expired`, SW-L1),
 //! play the case (an honest wallet, a MYKEY payment whose transfer runs inline under
-//! `mykeymanager::sendaction`, or one named defect: another key, a frozen MYKEY key, a
-//! replayed or unknown `uuID`, an expired QR code, a tampered timestamp, a transaction the
-//! chain does not have or that pays the wrong amount, account or memo…), POST to `loginUrl`
+//! `mykeymanager::sendaction`, a MYKEY sign by the reserved key, the tolerated forms wallets
+//! send: a string `timestamp`, `txID`/`txId`, a memo followed by `&ref=`, a timestamp a day
+//! off; or one named defect: another key, a frozen MYKEY key, a replayed or unknown `uuID`
+//! or sign result, an expired QR code, a tampered timestamp, a sign result over another
+//! message, a transaction the chain does not have or that pays the wrong amount, account or
+//! memo, a body that is not JSON…), POST to `loginUrl`
 //! or `notifyUrl`, and judge the `{code, error}` reply (SW-L4: `code` an integer, 0 if and
 //! only if accepted; `error` a string). Payments are on the mock node before the
 //! notification, so a dApp that asks the chain (SW-X4) sees them; what the dApp asked the
@@ -52,7 +55,7 @@ use crate::reference::simplewallet::dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 21] = [
+pub const PLAYS: [&str; 28] = [
     "honest",
     "owner-key",
     "mykey",
@@ -74,7 +77,17 @@ pub const PLAYS: [&str; 21] = [
     "txid-reused",
     "mykey-payment",
     "fake-token",
+    "timestamp-string",
+    "timestamp-past",
+    "timestamp-future",
+    "notify-txID",
+    "notify-txId",
+    "memo-ref-suffix",
+    "sign-other-message",
 ];
+
+/// How far off the timestamp plays put a login's timestamp.
+const DAY_SECS: u64 = 86_400;
 
 /// The harness chain's id: SHA-256 of this text.
 pub const CHAIN_SEED: &str = "qrconform/harness/eos-chain";
@@ -399,14 +412,23 @@ impl SwDappSuite {
             uuid.to_string()
         };
         let signer = self.signer(&case.play);
-        let timestamp = self.clock.unix_secs();
+        let now = self.clock.unix_secs();
+        // A day off either way: a wallet whose clock is wrong, which no clause forbids the
+        // dApp to accept (see suites/clauses.toml, SW-L4).
+        let timestamp = match case.play.as_str() {
+            "timestamp-past" => now.saturating_sub(DAY_SECS),
+            "timestamp-future" => now + DAY_SECS,
+            _ => now,
+        };
         let posted = if case.play == "timestamp-tampered" {
             timestamp + 1
         } else {
             timestamp
         };
-        transcript::placeholder(timestamp.to_string(), "<timestamp>");
-        transcript::placeholder((timestamp + 1).to_string(), "<timestamp+1>");
+        transcript::placeholder(now.to_string(), "<timestamp>");
+        transcript::placeholder((now + 1).to_string(), "<timestamp+1>");
+        transcript::placeholder(now.saturating_sub(DAY_SECS).to_string(), "<timestamp-1d>");
+        transcript::placeholder((now + DAY_SECS).to_string(), "<timestamp+1d>");
         let signed = login_signed_string(
             &timestamp.to_string(),
             signer.account,
@@ -423,6 +445,10 @@ impl SwDappSuite {
             signer.wallet_ref,
         )
         .to_json();
+        if case.play == "timestamp-string" {
+            // MYKEY's SDK and TokenPocket send the digits as a string (SW-L2 tolerates it).
+            body["timestamp"] = Value::String(posted.to_string());
+        }
         if case.play == "capitalised-keys" {
             if let Value::Object(map) = &mut body {
                 for (from, to) in [("account", "Account"), ("ref", "Ref")] {
@@ -436,15 +462,20 @@ impl SwDappSuite {
             self.post_first(url, &body, warnings).await?;
         }
         if case.play == "not-json" {
-            let reply = self
-                .http
-                .post_raw(url, "application/json", b"this is { not JSON".to_vec())
-                .await
-                .map_err(|e| network("posting to the dApp", e))?;
-            let reply = read_reply(reply, warnings)?;
-            return expect(case, &reply, warnings);
+            return self.post_not_json(case, url, warnings).await;
         }
         self.post_and_expect(case, url, &body, warnings).await
+    }
+
+    /// Posts a body that is not JSON and judges the reply: a `{code > 0, error}` one (SW-L4).
+    async fn post_not_json(&self, case: &Case, url: &str, warnings: &mut Vec<String>) -> Step<()> {
+        let reply = self
+            .http
+            .post_raw(url, "application/json", b"this is { not JSON".to_vec())
+            .await
+            .map_err(|e| network("posting to the dApp", e))?;
+        let reply = read_reply(reply, warnings)?;
+        expect(case, &reply, warnings)
     }
 
     async fn play_sign(
@@ -454,9 +485,24 @@ impl SwDappSuite {
         message: &str,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        if case.play == "not-json" {
+            return self.post_not_json(case, url, warnings).await;
+        }
         let signer = self.signer(&case.play);
+        // Another message than the one issued, signed as honestly as the issued one.
+        let other;
+        let message = if case.play == "sign-other-message" {
+            other = format!("{message} (not the message issued)");
+            other.as_str()
+        } else {
+            message
+        };
         let sign = signer.key.sign(message.as_bytes()).to_string();
+        transcript::placeholder(sign.clone(), "<sign-signature>");
         let body = SignPost::new(message, sign, signer.wallet_ref, signer.account).to_json();
+        if case.play == "replay" {
+            self.post_first(url, &body, warnings).await?;
+        }
         self.post_and_expect(case, url, &body, warnings).await
     }
 
@@ -548,6 +594,8 @@ impl SwDappSuite {
             "wrong-recipient" => transfer.to = name(OTHER),
             // The same quantity, symbol and memo, in the EOS another contract issues.
             "fake-token" => action.account = name(FAKE_TOKEN),
+            // The wallet's name after the order's memo, as SW-X1 lets wallets append it.
+            "memo-ref-suffix" => transfer.memo = format!("{}&ref={WALLET_REF}", transfer.memo),
             "wrong-memo" => {
                 transfer.memo = format!(
                     "qrconform-other-order-{}",
@@ -602,6 +650,9 @@ impl SwDappSuite {
         request: &Request,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        if case.play == "not-json" {
+            return self.post_not_json(case, url, warnings).await;
+        }
         let chain = self.chain();
         let tx_id = if case.play == "txid-unknown" {
             self.entropy.hex(32).or_else(error)?
@@ -626,7 +677,15 @@ impl SwDappSuite {
             "mykey-payment" => (MYKEY, MYKEY_REF),
             _ => (PLAIN, WALLET_REF),
         };
-        let body = NotifyPost::new(tx_id, wallet_ref, account).to_json();
+        let mut body = NotifyPost::new(tx_id, wallet_ref, account).to_json();
+        // The spellings wallets send besides the documented `tx_id` (SW-X3): MYKEY's callback
+        // and the spec's `txID`, TokenPocket's `txId`.
+        if let ("notify-txID" | "notify-txId", Value::Object(map)) = (case.play.as_str(), &mut body)
+        {
+            if let Some(id) = map.remove("tx_id") {
+                map.insert(case.play.trim_start_matches("notify-").to_string(), id);
+            }
+        }
         if case.play == "txid-reused" {
             self.post_first(url, &body, warnings).await?;
         }

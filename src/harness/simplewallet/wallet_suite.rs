@@ -16,7 +16,17 @@
 //!   contract, action, `account@active` authorization, `from/to/quantity/memo`, the actions
 //!   in the requested order; then one notification whose `tx_id` is that transaction's id;
 //! - sign (SW-S1): one POST whose `sign` verifies over SHA-256 of the UTF-8 message;
-//! - refusals (SW-L5, SW-X1): nothing posted to the dApp and nothing pushed to the node;
+//! - refusals (SW-L5, SW-X1, SW-T2: an expired request, a foreign `from`, another
+//!   `protocol` or `version`, the user's cancel): nothing posted to the dApp and nothing
+//!   pushed to the node;
+//! - the deep-link callback (SW-X3), for requests that carry one: the driver's `opened` list
+//!   holds it exactly once, with `result=1` and the pushed transaction's `txID` after a push,
+//!   `result=1` after a sign, `result=0` after a cancel and `result=2` after a failure. In
+//!   interactive mode the person is asked which URL the wallet opened; a driver that does not
+//!   report `opened` leaves those cases SKIPPED;
+//! - MYKEY's names for the notify URL (`transferUrl`, `contractUrl`, `signUrl`) and an
+//!   `amount` written as a string are sent by their cases, and the wallet is judged as for
+//!   the documented names;
 //! - a push the node refuses (SW-X3): the wallet pushed the transfer, and posts no
 //!   notification for it. A push the node refused in an accept case is judged on the
 //!   transaction it carried, decoded from the node's record, not on the wallet's account
@@ -38,8 +48,8 @@ use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
-use crate::harness::harness_dapp::Received;
-use crate::harness::steps::{error, fail, Step};
+use crate::harness::harness_dapp::{Answer, Received};
+use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
     check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
@@ -51,7 +61,9 @@ use crate::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signa
 use crate::protocol::simplewallet::eosio::{
     unpack_action_data, Action, Asset, Name, PermissionLevel, Transaction,
 };
-use crate::protocol::simplewallet::messages::{login_signed_string, PROTOCOL, VERSION};
+use crate::protocol::simplewallet::messages::{
+    login_signed_string, CallbackResult, CallbackReturn, PROTOCOL, VERSION,
+};
 use crate::reference::simplewallet::wallet::{
     self as reference, RunningSimpleWallet, SimpleWalletConfig, SimpleWalletFault,
     SimpleWalletIdentity,
@@ -62,10 +74,40 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 12] = [
+pub const PLAYS: [&str; 42] = [
     "login",
     "login-lower-case",
     "login-expired",
+    "login-wrong-protocol",
+    "login-wrong-version",
+    "transfer-wrong-protocol",
+    "transfer-wrong-version",
+    "transaction-wrong-protocol",
+    "transaction-wrong-version",
+    "sign-wrong-protocol",
+    "sign-wrong-version",
+    "transfer-transfer-url",
+    "transfer-amount-string",
+    "transaction-expired",
+    "transaction-contract-url",
+    "transaction-contract-request",
+    "sign-expired",
+    "sign-sign-url",
+    "transfer-callback",
+    "transfer-push-refused-callback",
+    "transaction-push-refused",
+    "transaction-push-refused-callback",
+    "transaction-callback",
+    "sign-callback",
+    "login-chain-any",
+    "login-expired-boundary",
+    "transfer-expired-boundary",
+    "transaction-expired-boundary",
+    "sign-expired-boundary",
+    "login-dapp-refuses-callback",
+    "sign-dapp-refuses-callback",
+    "sign-dapp-not-json-callback",
+    "sign-dapp-redirect-callback",
     "transfer",
     "transfer-precision",
     "transfer-from-own",
@@ -79,6 +121,10 @@ pub const PLAYS: [&str; 12] = [
 
 /// How far the wallet's login timestamp may be from the harness clock (profile: 30 s).
 pub const TIMESTAMP_SKEW_SECS: u64 = 30;
+
+/// How long ago the boundary cases' requests expired: one second past the skew the harness
+/// allows a wallet's clock, so a wallet within it sees them expired (SW-L5).
+pub const EXPIRY_BOUNDARY_SECS: u64 = TIMESTAMP_SKEW_SECS + 1;
 
 /// The account every harness transfer pays.
 pub const PAYEE: &str = "qrcpayee1111";
@@ -116,9 +162,12 @@ pub fn expectation(case: &Case) -> String {
     } else {
         "the user rejects"
     };
-    let what = match (case.expect, case.play.as_str()) {
-        (_, "transfer-push-refused") => {
-            "the wallet pushes the transfer, the node refuses it, and the wallet posts no success notification".to_string()
+    let what = match (case.expect, base_play(&case.play)) {
+        (_, play) if dapp_says_no(play) => {
+            "the wallet posts its result, the harness dApp does not accept it, and the wallet opens the request's callback with result=2".to_string()
+        }
+        (_, play) if is_push_refused(play) => {
+            "the wallet pushes the transaction, the node refuses it, and the wallet posts no success notification".to_string()
         }
         (Expect::Accept, _) => match case.action.as_str() {
             "login" => "the wallet posts one well-formed login to loginUrl, signed by its key over timestamp+account+uuID+ref".to_string(),
@@ -263,7 +312,10 @@ impl SimpleWalletSuite {
         let node = self.running.node();
         let before_txs = node.transactions().len();
         let request_mark = node.record_mark();
-        if case.play == "transfer-push-refused" {
+        if let Some(answer) = self.dapp_answer(&case.play) {
+            self.side.harness.answer_with(&minted.token, answer);
+        }
+        if is_push_refused(&case.play) {
             node.fail_next_push(NodeError::new(
                 PUSH_REFUSAL_CODE,
                 "the harness refuses this push to see what the wallet reports",
@@ -333,9 +385,54 @@ impl SimpleWalletSuite {
             pushes,
             refused,
         };
-        match case.expect {
-            Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
-            _ => judge_refused(case, &observed, warnings),
+        let callback = minted.request.get("callback").and_then(Value::as_str);
+        // Interactive mode has no scan reply: the person says what the wallet opened.
+        let asked = match (callback, &observed.reply) {
+            (Some(_), None) => self
+                .side
+                .driver
+                .ask_opened(&case.id)
+                .await
+                .map(|opened| ScanReply::completed().with_opened(opened)),
+            _ => None,
+        };
+        let tx_id = match case.expect {
+            Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings)?,
+            _ => judge_refused(case, &observed, warnings).map(|()| None)?,
+        };
+        match callback {
+            Some(callback) => check_callback(
+                case,
+                callback,
+                observed.reply.as_ref().or(asked.as_ref()),
+                tx_id.as_deref(),
+                warnings,
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// How the harness dApp answers the play's post when not with a success: a failure
+    /// code (SW-L4), a body that is not JSON, or a redirect.
+    fn dapp_answer(&self, play: &str) -> Option<Answer> {
+        let play = base_play(play);
+        if play.ends_with("-dapp-refuses") {
+            Some(Answer::Json(json!({
+                "code": 1,
+                "error": "the harness dApp refuses this post to see what the wallet reports",
+            })))
+        } else if play.ends_with("-dapp-not-json") {
+            Some(Answer::NotJson {
+                content_type: "text/html",
+                body: "<html><body>502 Bad Gateway</body></html>".into(),
+            })
+        } else if play.ends_with("-dapp-redirect") {
+            Some(Answer::Redirect(format!(
+                "{}/elsewhere",
+                self.side.harness.public_url()
+            )))
+        } else {
+            None
         }
     }
 
@@ -347,8 +444,11 @@ impl SimpleWalletSuite {
         let token = self.side.open_case();
         let notify = self.side.harness.callback_url(&token);
         let now = self.side.clock.unix_secs();
-        let expired = if case.play.ends_with("-expired") {
+        let play = base_play(&case.play);
+        let expired = if play.ends_with("-expired") {
             now.saturating_sub(600)
+        } else if play.ends_with("-expired-boundary") {
+            now.saturating_sub(EXPIRY_BOUNDARY_SECS)
         } else {
             now + 600
         };
@@ -374,13 +474,19 @@ impl SimpleWalletSuite {
                 request.insert("uuID".into(), format!("qrconform-{random}").into());
                 request.insert("loginUrl".into(), notify.into());
                 request.insert("loginMemo".into(), "qrconform login check".into());
+                // MYKEY's `chain`: `ANY` means EOS when the wallet has an EOS account (SW-L1).
+                if play == "login-chain-any" {
+                    request.insert("chain".into(), "ANY".into());
+                }
             }
             "transfer" => {
-                let (amount, contract, symbol, precision) = match case.play.as_str() {
+                let (amount, contract, symbol, precision) = match play {
                     "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", 8),
+                    // MathWallet's samples write the amount as a string.
+                    "transfer-amount-string" => (json!("1"), "eosio.token", "EOS", 4),
                     _ => (json!(1), "eosio.token", "EOS", 4),
                 };
-                match case.play.as_str() {
+                match play {
                     "transfer-from-own" => {
                         request.insert("from".into(), account.into());
                     }
@@ -416,7 +522,7 @@ impl SimpleWalletSuite {
                 request.insert("notifyUrl".into(), notify.into());
             }
             "sign" => {
-                let message = match case.play.as_str() {
+                let message = match play {
                     "sign-hex-text" => format!("0x{random}"),
                     _ => format!("qrconform sign {random}"),
                 };
@@ -425,6 +531,39 @@ impl SimpleWalletSuite {
                 request.insert("notifyUrl".into(), notify.into());
             }
             other => return error(format!("no request for action `{other}`")),
+        }
+        // The header a wallet must refuse (SW-T2): another protocol, or another version.
+        if case.play.ends_with("-wrong-protocol") {
+            request.insert("protocol".into(), "OtherWallet".into());
+        }
+        if case.play.ends_with("-wrong-version") {
+            request.insert("version".into(), "2.0".into());
+        }
+        // MYKEY's SDK names for the notify URL (SW-X3, SW-S1 tolerate them).
+        let mykey_url = match case.play.as_str() {
+            "transfer-transfer-url" => Some("transferUrl"),
+            "transaction-contract-url" => Some("contractUrl"),
+            "sign-sign-url" => Some("signUrl"),
+            _ => None,
+        };
+        if let Some(key) = mykey_url {
+            if let Some(url) = request.remove("notifyUrl") {
+                request.insert(key.into(), url);
+            }
+        }
+        // MYKEY's documented name for the actions (digest §10.2).
+        if play == "transaction-contract-request" {
+            if let Some(actions) = request.remove("actions") {
+                request.insert("ContractRequest".into(), actions);
+            }
+        }
+        // A deep link's `callback` (SW-X3): the dApp app the wallet returns to, named for
+        // the case so that only this case's opening counts.
+        if case.play.ends_with(CALLBACK_SUFFIX) {
+            request.insert(
+                "callback".into(),
+                format!("{CALLBACK_SCHEME}?case={token}").into(),
+            );
         }
         let request = Value::Object(request);
         let qr = match case.form.as_deref() {
@@ -443,13 +582,14 @@ impl SimpleWalletSuite {
     // judging
     // -----------------------------------------------------------------------------------
 
+    /// Judges an accept case; after a push, the id of the transaction on chain.
     fn judge_accepted(
         &self,
         case: &Case,
         minted: &Minted,
         observed: &Observed,
         warnings: &mut Vec<String>,
-    ) -> Step<()> {
+    ) -> Step<Option<String>> {
         // What reached the node is judged first: a wallet whose push the node refused is
         // judged on what it pushed, not on its own account of the refusal.
         let pushed = match case.action.as_str() {
@@ -459,7 +599,8 @@ impl SimpleWalletSuite {
             _ => None,
         };
         if let Some(reply) = &observed.reply {
-            if reply.outcome == Outcome::Refused {
+            // When the dApp says no, the wallet is right to report a refusal.
+            if reply.outcome == Outcome::Refused && !dapp_says_no(&case.play) {
                 return fail(format!(
                     "the wallet refused the request: {}",
                     reply.reason.as_deref().unwrap_or("no reason given")
@@ -496,9 +637,11 @@ impl SimpleWalletSuite {
         };
         check_envelope(&self.identity, case, &body, warnings)?;
         match (case.action.as_str(), pushed) {
-            ("login", _) => self.check_login(case, minted, &body, warnings),
-            ("sign", _) => self.check_sign(minted, &body),
-            (_, Some(tx_id)) => check_notify(&body, &tx_id, warnings),
+            ("login", _) => self
+                .check_login(case, minted, &body, warnings)
+                .map(|()| None),
+            ("sign", _) => self.check_sign(minted, &body).map(|()| None),
+            (_, Some(tx_id)) => check_notify(&body, &tx_id, warnings).map(|()| Some(tx_id)),
             (other, None) => error(format!("no checks for action `{other}`")),
         }
     }
@@ -673,7 +816,10 @@ impl SimpleWalletSuite {
         let request = &minted.request;
         match case.action.as_str() {
             "transfer" => {
-                let amount = request["amount"].to_string();
+                let amount = match &request["amount"] {
+                    Value::String(text) => text.clone(),
+                    number => number.to_string(),
+                };
                 let precision = request["precision"]
                     .as_u64()
                     .and_then(|p| u8::try_from(p).ok())
@@ -693,8 +839,10 @@ impl SimpleWalletSuite {
                     &data,
                 )?])
             }
-            _ => request["actions"]
-                .as_array()
+            _ => request
+                .get("actions")
+                .or_else(|| request.get("ContractRequest"))
+                .and_then(Value::as_array)
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
@@ -946,7 +1094,7 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
             describe_actions(&tx.actions)
         ));
     }
-    let push_refused = case.play == "transfer-push-refused";
+    let push_refused = is_push_refused(&case.play);
     if observed.pushes > 0 && !push_refused {
         return fail(format!(
             "the wallet pushed {} transaction(s) to the node (refused there); it must not build one here",
@@ -966,9 +1114,15 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
     }
     if push_refused && observed.pushes == 0 {
         // Silence proves nothing here unless the node had a push to refuse.
-        return fail(
-            "the wallet pushed nothing for an approved transfer, so the node had no push to refuse (SW-X1)",
-        );
+        return fail(format!(
+            "the wallet pushed nothing for an approved {}, so the node had no push to refuse ({})",
+            case.action,
+            if case.action == "transaction" {
+                "SW-X2"
+            } else {
+                "SW-X1"
+            }
+        ));
     }
     if let Some(reply) = &observed.reply {
         if reply.outcome != Outcome::Refused {
@@ -976,6 +1130,111 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
                 "the wallet did nothing, but its driver reported `completed` rather than `refused`"
                     .into(),
             );
+        }
+    }
+    Ok(())
+}
+
+/// The suffix of the plays whose request carries a deep link's `callback`.
+const CALLBACK_SUFFIX: &str = "-callback";
+
+/// The dApp app a case's `callback` names, a custom scheme as MYKEY's docs show it
+/// (`custom://`): the wallet hands it to the phone, and the driver reports it.
+pub const CALLBACK_SCHEME: &str = "qrconform-dapp://callback";
+
+/// Whether the harness dApp answers the play's post with something other than a success.
+fn dapp_says_no(play: &str) -> bool {
+    ["-dapp-refuses", "-dapp-not-json", "-dapp-redirect"]
+        .iter()
+        .any(|suffix| base_play(play).ends_with(suffix))
+}
+
+/// Whether the harness makes the node refuse the play's push.
+fn is_push_refused(play: &str) -> bool {
+    base_play(play).ends_with("-push-refused")
+}
+
+/// A play without the suffix that only adds a `callback` to its request.
+fn base_play(play: &str) -> &str {
+    play.strip_suffix(CALLBACK_SUFFIX).unwrap_or(play)
+}
+
+/// The deep-link callback the wallet opened (SW-X3): exactly once, `result=1` with the pushed
+/// transaction's `txID` after a push, `result=1` after a login or sign, `result=0` after the
+/// user's cancel, `result=2` after a failure.
+fn check_callback(
+    case: &Case,
+    callback: &str,
+    reply: Option<&ScanReply>,
+    tx_id: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Step<()> {
+    let Some(opened) = reply.and_then(|r| r.opened.as_ref()) else {
+        return skip(
+            "neither the driver's scan reply (`opened`) nor the person (interactive) said which URLs the wallet opened, so the deep-link callback (SW-X3) cannot be judged",
+        );
+    };
+    for url in opened {
+        transcript::observe(format!("the wallet opened {}", shorten(url)));
+    }
+    let ours: Vec<&String> = opened.iter().filter(|u| u.starts_with(callback)).collect();
+    let url = match ours.as_slice() {
+        [one] => *one,
+        [] => {
+            return fail(format!(
+                "the wallet did not open the request's callback {callback} ({} other URL(s) opened) (SW-X3)",
+                opened.len()
+            ))
+        }
+        many => {
+            return fail(format!(
+                "the wallet opened the callback {} times for one request (SW-X3)",
+                many.len()
+            ))
+        }
+    };
+    let returned = CallbackReturn::parse(url).or_else(|e| {
+        fail(format!(
+            "the callback the wallet opened does not carry a result (SW-X3): {e}: {}",
+            shorten(url)
+        ))
+    })?;
+    let (want, why) = match case.expect {
+        Expect::Accept if dapp_says_no(&case.play) => (
+            CallbackResult::Failure,
+            "the dApp did not accept what the wallet posted",
+        ),
+        Expect::Accept => (CallbackResult::Success, "the wallet acted"),
+        _ if !case.approve => (CallbackResult::Cancelled, "the user cancelled"),
+        _ => (CallbackResult::Failure, "the request failed"),
+    };
+    if returned.result != want {
+        return fail(format!(
+            "the callback carries result={}; {why}, so SW-X3 writes result={} (0 cancel, 1 success, 2 failure)",
+            returned.result.code(),
+            want.code()
+        ));
+    }
+    warnings.extend(
+        returned
+            .quirks
+            .iter()
+            .map(|q| format!("the callback {} (SW-X3)", q.describe())),
+    );
+    if let Some(tx_id) = tx_id {
+        match returned.tx_id.as_deref() {
+            None => {
+                return fail(format!(
+                    "the callback carries result=1 but no txID; SW-X3 adds the pushed transaction's id ({tx_id})"
+                ))
+            }
+            Some(id) if !id.eq_ignore_ascii_case(tx_id) => {
+                return fail(format!(
+                    "the callback's txID is `{}`, but the transaction on chain is {tx_id} (SW-X3)",
+                    shorten(id)
+                ))
+            }
+            Some(_) => {}
         }
     }
     Ok(())
@@ -1085,6 +1344,62 @@ pub async fn against_reference(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_callback_is_judged_on_what_the_driver_reports_it_opened() {
+        use crate::harness::Verdict;
+        let callback = format!("{CALLBACK_SCHEME}?case=t1");
+        let mut accept = case("transfer-callback");
+        accept.expect = Expect::Accept;
+        let mut cancel = accept.clone();
+        cancel.expect = Expect::Reject;
+        cancel.approve = false;
+        let mut failure = accept.clone();
+        failure.expect = Expect::Reject;
+        let id = "ab".repeat(32);
+        let judge = |case: &Case, reply: Option<ScanReply>, tx: Option<&str>| {
+            check_callback(case, &callback, reply.as_ref(), tx, &mut Vec::new())
+        };
+        let opened = |urls: &[String]| Some(ScanReply::completed().with_opened(urls.to_vec()));
+        let url = |suffix: &str| format!("{callback}&{suffix}");
+        // What a correct wallet opens.
+        judge(
+            &accept,
+            opened(&[url(&format!("result=1&txID={id}"))]),
+            Some(&id),
+        )
+        .unwrap();
+        judge(&accept, opened(&[url("result=1")]), None).unwrap();
+        judge(&cancel, opened(&[url("result=0")]), None).unwrap();
+        judge(&failure, opened(&[url("result=2")]), None).unwrap();
+        // A driver that cannot see what the wallet opened leaves the case unjudged.
+        assert_eq!(
+            judge(&accept, Some(ScanReply::completed()), None)
+                .unwrap_err()
+                .0,
+            Verdict::Skipped
+        );
+        assert_eq!(judge(&accept, None, None).unwrap_err().0, Verdict::Skipped);
+        // Everything else is the wallet's failure, naming the clause.
+        for (case, urls, tx) in [
+            (&accept, vec![], Some(id.as_str())),
+            (&accept, vec![url("result=1")], Some(id.as_str())),
+            (
+                &accept,
+                vec![url(&format!("result=1&txID={}", "cd".repeat(32)))],
+                Some(id.as_str()),
+            ),
+            (&accept, vec![url("result=1"), url("result=1")], None),
+            (&accept, vec!["other://x?result=1".to_string()], None),
+            (&accept, vec![url("result=9")], None),
+            (&cancel, vec![url("result=2")], None),
+            (&failure, vec![url("result=0")], None),
+        ] {
+            let (verdict, reason) = judge(case, opened(&urls), tx).unwrap_err();
+            assert_eq!(verdict, Verdict::Fail, "{urls:?}: {reason}");
+            assert!(reason.contains("SW-X3"), "{urls:?}: {reason}");
+        }
+    }
 
     fn case(play: &str) -> Case {
         let catalogue = crate::harness::simplewallet::WALLET.embedded_catalogue();

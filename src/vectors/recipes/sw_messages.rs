@@ -1363,6 +1363,7 @@ pub fn quirk_name(quirk: &Quirk) -> String {
         Quirk::AmountAsString => "amount-as-string".into(),
         Quirk::NotifyUrlSpelling(name) => format!("notify-url-spelling:{name}"),
         Quirk::ReplyMessageField => "reply-message-field".into(),
+        Quirk::ContractRequestSpelling => "contract-request-spelling".into(),
     }
 }
 

@@ -23,7 +23,8 @@
 //! - **Tolerated spellings** (the profile's "tolerate": accepted, reported as a [`Quirk`] so
 //!   a certification can warn): `Account`/`Ref` for `account`/`ref` in the POST bodies
 //!   (SW-L2); `txID`/`txId` for `tx_id` (SW-X3); `transferUrl`, `contractUrl`, `signUrl`
-//!   for `notifyUrl` (SW-X3, SW-S1); `message` for the reply's `error` (SW-L4); a decimal
+//!   for `notifyUrl` (SW-X3, SW-S1); MYKEY's documented `ContractRequest` for `actions`
+//!   (SW-X2, digest §10.2); `message` for the reply's `error` (SW-L4); a decimal
 //!   string for `timestamp`, `expired` or `amount`. Two spellings of one field in one message
 //!   are an error ([`MessageError::BothSpellings`]): which one counts would be a guess.
 //! - **Account names** (`from`, `to`, `contract`, `account`, an action's `account` and
@@ -212,6 +213,9 @@ pub enum Quirk {
     NotifyUrlSpelling(String),
     /// The reply's text under `message` (MYKEY SDK docs) instead of `error` (SW-L4).
     ReplyMessageField,
+    /// A transaction's actions under `ContractRequest` (MYKEY's docs until 2020-11-13, and
+    /// its web QR page still) instead of `actions` (SW-X2).
+    ContractRequestSpelling,
 }
 
 impl Quirk {
@@ -238,6 +242,10 @@ impl Quirk {
             }
             Quirk::NotifyUrlSpelling(name) => {
                 format!("sent the notify URL as `{name}`; the documented field is `notifyUrl`")
+            }
+            Quirk::ContractRequestSpelling => {
+                "sent the actions as `ContractRequest`; the documented field is `actions`"
+                    .to_owned()
             }
             Quirk::ReplyMessageField => {
                 "sent the reply text as `message` without `error`; the documented field is \
@@ -1339,10 +1347,18 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `actions` (SW-X2): a non-empty array of `{account, name, info?, data}`.
-    fn actions(&self) -> Result<Vec<RequestAction>, MessageError> {
-        let field = self.field("actions");
-        let items = match self.map.get("actions") {
+    /// `actions` (SW-X2), or (a quirk) MYKEY's documented `ContractRequest`: a non-empty
+    /// array of `{account, name, info?, data}`.
+    fn actions(&mut self) -> Result<Vec<RequestAction>, MessageError> {
+        let key = match self.spelling(&["actions", "ContractRequest"])? {
+            Some("ContractRequest") => {
+                self.quirks.push(Quirk::ContractRequestSpelling);
+                "ContractRequest"
+            }
+            _ => "actions",
+        };
+        let field = self.field(key);
+        let items = match self.map.get(key) {
             None => return Err(MessageError::Missing { field }),
             Some(Value::Array(items)) => items,
             Some(other) => return Err(MessageError::wrong_type(&field, "an array", other)),

@@ -484,6 +484,40 @@ fn the_notify_url_has_one_spelling_at_a_time() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn contract_request_is_read_as_actions_with_a_quirk_and_never_beside_them() {
+    let documented = base("transaction");
+    let mut value = documented.clone();
+    let actions = value.as_object_mut().unwrap().remove("actions").unwrap();
+    value["ContractRequest"] = actions.clone();
+    let (request, quirks) = parse_request(&value).unwrap();
+    assert_eq!(quirks, vec![Quirk::ContractRequestSpelling]);
+    assert_eq!(request, parse_request(&documented).unwrap().0);
+    assert_eq!(
+        request.to_json()["actions"],
+        actions,
+        "written as documented"
+    );
+    let schema = |v: &Value| {
+        crate::schema::validate("simplewallet.transaction.request", v)
+            .unwrap()
+            .is_empty()
+    };
+    assert!(schema(&value) && schema(&documented));
+    let mut both = documented.clone();
+    both["ContractRequest"] = actions;
+    assert_refused(&request_error(&both), "actions", "both-spellings");
+    assert!(!schema(&both));
+    let mut neither = documented;
+    neither.as_object_mut().unwrap().remove("actions");
+    assert_refused(&request_error(&neither), "actions", "missing");
+    assert!(!schema(&neither));
+    let mut empty = value;
+    empty["ContractRequest"] = json!([]);
+    assert_refused(&request_error(&empty), "ContractRequest", "invalid");
+    assert!(!schema(&empty));
+}
+
+#[test]
 fn transaction_actions_are_checked_one_by_one() {
     let mut value = base("transaction");
     value["actions"] = json!([]);

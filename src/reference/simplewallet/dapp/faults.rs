@@ -26,6 +26,10 @@ named_faults! {
         "accepts logins after the QR code expired";
     LowercaseKeysOnly => "lowercase-keys-only",
         "refuses login posts spelling Account/Ref";
+    TimestampNumberOnly => "timestamp-number-only",
+        "refuses a login whose `timestamp` is a string of digits, as MYKEY's SDK sends it";
+    TimestampWindow => "timestamp-window",
+        "refuses a login whose `timestamp` is more than five minutes from its own clock";
     ReplySuccessFlag => "reply-success-flag",
         "replies {success: bool} instead of {code, error}";
     FailureCodeZero => "failure-code-zero",
@@ -42,14 +46,20 @@ named_faults! {
         "does not check whom the transfer paid";
     IgnoreMemo => "ignore-memo",
         "does not check the transfer's memo against the order";
+    MemoExact => "memo-exact",
+        "requires the memo to be the order's exactly, refusing the `&ref=` suffix wallets may append";
     IgnorePayer => "ignore-payer",
         "does not check that the notifying account paid";
     AcceptReusedTxid => "accept-reused-txid",
         "credits the same transaction every time";
     TxidSpellingStrict => "txid-spelling-strict",
         "reads only txID, refusing the documented tx_id";
+    TxidSnakeOnly => "txid-snake-only",
+        "reads only the documented tx_id, refusing the txID and txId that wallets send";
     SignDoubleHash => "sign-double-hash",
         "verifies sign results over SHA-256 twice";
+    SignMessageUnchecked => "sign-message-unchecked",
+        "verifies a sign result over the message it carries, never comparing it with the one issued";
     CrashOnBadInput => "crash-on-bad-input",
         "answers HTTP 500 in plain text to a body not JSON";
 }

@@ -46,6 +46,9 @@ pub const MYKEY_MANAGER: &str = "mykeymanager";
 /// The `keydata` row of the reserved key, the one logins are signed with.
 pub const RESERVED_KEY_INDEX: u32 = 3;
 
+/// How far from its clock `timestamp-window` lets a login's timestamp be.
+const TIMESTAMP_WINDOW_SECS: u64 = 300;
+
 /// The longest rejection reason put into a reply.
 const MAX_REASON_CHARS: usize = 400;
 
@@ -148,12 +151,31 @@ pub async fn login(shared: &Shared, body: &Value) -> Result<(), Rejection> {
             }
         }
     }
+    // `timestamp-number-only` reads the spec's JSON number and nothing else.
+    if shared.has(SwDappFault::TimestampNumberOnly) && !body["timestamp"].is_number() {
+        return reject(Code::BadRequest, "the login's `timestamp` is not a number");
+    }
     let (post, _quirks) = LoginPost::parse(body).or_else(|e| {
         reject(
             Code::BadRequest,
             format!("the login post is malformed: {e}"),
         )
     })?;
+    // No source bounds the timestamp (digest §10.7): the issued, unexpired, single-use uuID
+    // is what makes a login fresh. `timestamp-window` adds a bound of its own.
+    if shared.has(SwDappFault::TimestampWindow) {
+        let now = shared.clock.unix_secs();
+        let off = post
+            .timestamp
+            .parse::<u64>()
+            .map_or(u64::MAX, |t| t.abs_diff(now));
+        if off > TIMESTAMP_WINDOW_SECS {
+            return reject(
+                Code::BadRequest,
+                format!("the login's timestamp is more than {TIMESTAMP_WINDOW_SECS} s from now"),
+            );
+        }
+    }
     // Steps 2-4: the uuID's session. `accept-unknown-uuid` goes on without one.
     let issued = match shared.issued.get(&post.uuid) {
         Some(issued) if issued.purpose == Purpose::Login => Some(issued),
@@ -317,7 +339,7 @@ pub async fn sign(shared: &Shared, id: &str, body: &Value) -> Result<(), Rejecti
     let Purpose::Sign { message } = &issued.purpose else {
         return reject(Code::Unknown, format!("`{id}` is not a sign request"));
     };
-    if &post.message != message {
+    if &post.message != message && !shared.has(SwDappFault::SignMessageUnchecked) {
         return reject(
             Code::BadRequest,
             format!("`message` is not the message issued for `{id}`"),
@@ -342,6 +364,9 @@ pub async fn sign(shared: &Shared, id: &str, body: &Value) -> Result<(), Rejecti
 fn notified_tx_id(shared: &Shared, body: &Value) -> Result<NotifyPost, Rejection> {
     if shared.has(SwDappFault::TxidSpellingStrict) && body.get("txID").is_none() {
         return reject(Code::BadRequest, "the notification has no `txID`");
+    }
+    if shared.has(SwDappFault::TxidSnakeOnly) && body.get("tx_id").is_none() {
+        return reject(Code::BadRequest, "the notification has no `tx_id`");
     }
     NotifyPost::parse(body).map(|(post, _)| post).or_else(|e| {
         reject(
@@ -411,10 +436,11 @@ pub async fn notify(shared: &Shared, order: &str, body: &Value) -> Result<(), Re
                     wrong.push(format!("pays {}, not {quantity}", transfer.quantity));
                 }
                 let memo_ok = transfer.memo == *memo
-                    || transfer
-                        .memo
-                        .strip_prefix(memo.as_str())
-                        .is_some_and(|rest| rest.starts_with('&'));
+                    || (!shared.has(SwDappFault::MemoExact)
+                        && transfer
+                            .memo
+                            .strip_prefix(memo.as_str())
+                            .is_some_and(|rest| rest.starts_with('&')));
                 if !memo_ok && !shared.has(SwDappFault::IgnoreMemo) {
                     wrong.push(format!("has memo `{}`, not `{memo}`", transfer.memo));
                 }

@@ -8,8 +8,32 @@ named_faults! {
     SimpleWalletFault, "One named fault of the reference SimpleWallet wallet.";
     SignExpired => "sign-expired",
         "acts on requests whose `expired` has passed";
+    ChainEosOnly => "chain-eos-only",
+        "refuses a login whose `chain` is not `EOS`, though MYKEY's `ANY` means EOS for an EOS account";
+    ExpiryGrace => "expiry-grace",
+        "acts on requests up to five minutes after their `expired`, allowing for clock drift";
     SignOnReject => "sign-on-reject",
         "acts on a request the user rejected";
+    AnyProtocol => "any-protocol",
+        "acts on a request whose `protocol` is not `SimpleWallet`";
+    AnyVersion => "any-version",
+        "acts on a request whose `version` is not `1.0`";
+    NotifyUrlOnly => "notify-url-only",
+        "reads the notify URL only as `notifyUrl`, so a request naming MYKEY's `transferUrl`, `contractUrl` or `signUrl` has nowhere to post";
+    ActionsKeyOnly => "actions-key-only",
+        "reads a transaction request's actions only as `actions`, refusing MYKEY's documented `ContractRequest`";
+    AmountNumberOnly => "amount-number-only",
+        "refuses a transfer whose `amount` is a string of digits rather than a JSON number";
+    CallbackNeverOpened => "callback-never-opened",
+        "never opens a deep link's `callback`";
+    CallbackNoTxid => "callback-no-txid",
+        "opens the callback after a push with `result=1` but without `txID`";
+    CallbackCancelAsFailure => "callback-cancel-as-failure",
+        "opens the callback with `result=2` (failure) when the user cancels, not `result=0`";
+    CallbackFailureAsCancel => "callback-failure-as-cancel",
+        "opens the callback with `result=0` (cancel) when the request failed, not `result=2`";
+    IgnoreDappReply => "ignore-dapp-reply",
+        "takes any answer to its post (a failure code, a body that is not JSON, a redirect) as the dApp's acceptance";
     PlusAsPlus => "plus-as-plus",
         "reads `+` in a simplewallet:// deep link as a plus sign, not a space";
     CapitalisedKeys => "capitalised-keys",

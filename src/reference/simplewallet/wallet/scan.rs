@@ -8,12 +8,15 @@
 //!
 //! Then [`sign`](super::sign) or [`push`](super::push) acts. Every refusal is a
 //! [`ScanReply::refused`] with the reason in words; nothing here panics on any input. In
-//! deep-link mode this module also opens the request's `callback` with the outcome (SW-X3).
+//! deep-link mode this module also opens the request's `callback` with the outcome (SW-X3),
+//! and every reply reports the URLs the scan opened (`opened`, empty when none).
+
+use serde_json::Value;
 
 use super::{push, sign, Shared, SimpleWalletFault};
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::protocol::simplewallet::messages::{
-    callback_url, CallbackResult, Request, DEEP_LINK_PREFIX,
+    callback_url, CallbackResult, MessageError, Quirk, Request, DEEP_LINK_PREFIX, PROTOCOL, VERSION,
 };
 use crate::reference::clip;
 
@@ -25,7 +28,7 @@ pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
     let parsed = match decode(shared, request) {
         Ok(parsed) => parsed,
         // Without a request there is no callback to open.
-        Err(reason) => return ScanReply::refused(clip(reason)),
+        Err(reason) => return ScanReply::refused(clip(reason)).with_opened(Vec::new()),
     };
     let callback = parsed.callback().map(str::to_owned);
     let outcome = match admit(shared, request, &parsed) {
@@ -37,13 +40,36 @@ pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
         Err(Refusal::Rejected) => (CallbackResult::Cancelled, None),
         Err(Refusal::Failed(_)) => (CallbackResult::Failure, None),
     };
+    let result = callback_fault(shared, result);
+    let tx_id = tx_id.filter(|_| !shared.has(SimpleWalletFault::CallbackNoTxid));
+    // The driver reports what the wallet opened, so a harness can judge it (SW-X3).
+    let mut opened = Vec::new();
     if let Some(callback) = &callback {
-        shared.open(callback_url(callback, result, tx_id));
+        if !shared.has(SimpleWalletFault::CallbackNeverOpened) {
+            let url = callback_url(callback, result, tx_id);
+            shared.open(url.clone());
+            opened.push(url);
+        }
     }
-    match outcome {
+    let reply = match outcome {
         Ok(_) => ScanReply::completed(),
         Err(Refusal::Rejected) => ScanReply::refused(REJECTED),
         Err(Refusal::Failed(reason)) => ScanReply::refused(clip(reason)),
+    };
+    reply.with_opened(opened)
+}
+
+/// The callback's `result` as the faults that change only it write it: a cancel told as a
+/// failure, or a failed push told as a cancel.
+fn callback_fault(shared: &Shared, result: CallbackResult) -> CallbackResult {
+    match result {
+        CallbackResult::Cancelled if shared.has(SimpleWalletFault::CallbackCancelAsFailure) => {
+            CallbackResult::Failure
+        }
+        CallbackResult::Failure if shared.has(SimpleWalletFault::CallbackFailureAsCancel) => {
+            CallbackResult::Cancelled
+        }
+        other => other,
     }
 }
 
@@ -56,6 +82,9 @@ async fn act(shared: &Shared, parsed: &Request) -> Result<Option<String>, String
         Request::Transaction(transaction) => push::transaction(shared, transaction).await.map(Some),
     }
 }
+
+/// How long after `expired` the `expiry-grace` fault still acts on a request.
+const EXPIRY_GRACE_SECS: u64 = 300;
 
 /// The reason a scan the user rejected is refused with.
 const REJECTED: &str = "rejected by the user";
@@ -74,17 +103,73 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     let parsed = if shared.has(SimpleWalletFault::PlusAsPlus) && text.starts_with(DEEP_LINK_PREFIX)
     {
         // A percent-decoder that knows nothing of form encoding: `+` stays a plus.
-        Request::from_qr_text(&text.replace('+', "%2B"))
+        Request::from_qr_text_with_quirks(&text.replace('+', "%2B"))
     } else {
-        Request::from_qr_text(text)
+        Request::from_qr_text_with_quirks(text)
     };
-    parsed.map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))
+    let (parsed, quirks) = match parsed {
+        Err(e @ (MessageError::Protocol { .. } | MessageError::Version { .. })) => {
+            header_blind(shared, text).ok_or(e)
+        }
+        other => other,
+    }
+    .map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))?;
+    if let Request::Login(login) = &parsed {
+        let chain = login.chain.as_deref().unwrap_or("EOS");
+        if chain != "EOS" && shared.has(SimpleWalletFault::ChainEosOnly) {
+            return Err(format!("the login asks for chain `{chain}`, not EOS"));
+        }
+    }
+    for quirk in &quirks {
+        match quirk {
+            Quirk::NotifyUrlSpelling(name) if shared.has(SimpleWalletFault::NotifyUrlOnly) => {
+                return Err(format!(
+                    "the request has no `notifyUrl` (it names `{name}`, which this wallet does not read)"
+                ))
+            }
+            Quirk::ContractRequestSpelling if shared.has(SimpleWalletFault::ActionsKeyOnly) => {
+                return Err("the transaction request has no `actions`".to_string())
+            }
+            Quirk::AmountAsString if shared.has(SimpleWalletFault::AmountNumberOnly) => {
+                return Err("the request's `amount` is not a number".to_string())
+            }
+            _ => {}
+        }
+    }
+    Ok(parsed)
+}
+
+/// The request as `any-protocol` or `any-version` reads QR JSON: the header the fault does
+/// not check is taken to be SimpleWallet 1.0's. `None` when the fault is off or the text is
+/// not a JSON object.
+fn header_blind(shared: &Shared, text: &str) -> Option<(Request, Vec<Quirk>)> {
+    if !shared.has(SimpleWalletFault::AnyProtocol) && !shared.has(SimpleWalletFault::AnyVersion) {
+        return None;
+    }
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    if shared.has(SimpleWalletFault::AnyProtocol) {
+        map.insert("protocol".into(), PROTOCOL.into());
+    }
+    if shared.has(SimpleWalletFault::AnyVersion) {
+        map.insert("version".into(), VERSION.into());
+    }
+    Request::from_value(&Value::Object(map)).ok()
 }
 
 /// Steps 3 and 4: an expired request is a failure, a rejected one is the user's cancel.
 fn admit(shared: &Shared, request: &ScanRequest, parsed: &Request) -> Result<(), Refusal> {
     if let Some(expired) = parsed.expired() {
-        if shared.clock.unix_secs() > expired && !shared.has(SimpleWalletFault::SignExpired) {
+        // `expiry-grace` allows for clock drift the wallet has not measured.
+        let grace = if shared.has(SimpleWalletFault::ExpiryGrace) {
+            EXPIRY_GRACE_SECS
+        } else {
+            0
+        };
+        if shared.clock.unix_secs() > expired.saturating_add(grace)
+            && !shared.has(SimpleWalletFault::SignExpired)
+        {
             return Err(Refusal::Failed(format!("the request expired at {expired}")));
         }
     }
