@@ -728,8 +728,31 @@ impl DappSuite {
         let posts = (0..CONCURRENT_COPIES)
             .map(|_| self.http.post_json(url, bytes.clone()))
             .collect();
+        // Which copy wins is a race, and reports must come out the same run after run: the
+        // copies' exchanges and replies are written in a fixed order (by what was answered),
+        // not in the order they completed.
+        let (mut replies, mut record) = transcript::capture(join_all(posts)).await;
+        record
+            .exchanges
+            .sort_by(|a, b| (&a.response, &a.error).cmp(&(&b.response, &b.error)));
+        for exchange in record.exchanges {
+            transcript::exchange(exchange);
+        }
+        for (value, written) in record.placeholders {
+            transcript::placeholder(value, written);
+        }
+        record.observations.sort();
+        for observation in record.observations {
+            transcript::observe(observation);
+        }
+        replies.sort_by(|a, b| match (a, b) {
+            (Ok(a), Ok(b)) => a.body.cmp(&b.body),
+            (Ok(_), Err(_)) => std::cmp::Ordering::Greater,
+            (Err(_), Ok(_)) => std::cmp::Ordering::Less,
+            (Err(a), Err(b)) => a.to_string().cmp(&b.to_string()),
+        });
         let mut accepted = 0;
-        for reply in join_all(posts).await {
+        for reply in replies {
             let reply = reply.map_err(|e| network("posting the callback", e))?;
             let reply = self.read_reply(reply, request, true, warnings)?;
             if reply.error == 0 {
