@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -41,14 +41,34 @@ pub async fn icon() -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Completes a reference dApp's `routes`: the icon QR codes name, the 404 for any other path
-/// or method, bodies cut at `max_body` bytes, and the shared state.
-pub fn finish_router<S: Send + Sync + 'static>(
+/// What a reference dApp issues for `GET /qr/{kind}?query`: the QR text (its session kept
+/// by the dApp), or the status and plain-text reason refusing the request (an unknown kind,
+/// a bad option).
+pub trait IssuesQrCodes: Send + Sync + 'static {
+    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)>;
+}
+
+async fn qr_code<S: IssuesQrCodes>(
+    State(shared): State<Arc<S>>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match shared.issue(&kind, query.as_deref()) {
+        Ok(qr) => text(StatusCode::OK, qr),
+        Err((status, reason)) => text(status, reason),
+    }
+}
+
+/// Completes a reference dApp's `routes`: `GET /qr/{kind}` issuing its QR codes, the icon
+/// QR codes name, the 404 for any other path or method, bodies cut at `max_body` bytes,
+/// and the shared state.
+pub fn finish_router<S: IssuesQrCodes>(
     routes: Router<Arc<S>>,
     max_body: usize,
     shared: Arc<S>,
 ) -> Router {
     routes
+        .route("/qr/{kind}", get(qr_code::<S>))
         .route("/icon.png", get(icon))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -503,11 +503,12 @@ async fn judge_signed(
     // Step 9: accept. The replay check is repeated under the lock: two copies of one login
     // racing through the steps above must not both be accepted.
     if let Some(session) = &session {
-        // `replay-race` trusts step 6 and writes after a slow store round trip (a quarter
-        // of a second, longer than a burst of posts takes to arrive): copies that passed
+        // `replay-race` trusts step 6 and writes after a slow store round trip (a tenth of
+        // a second, far longer than a burst of loopback posts takes to arrive, and short
+        // enough that the fault's self-test run is not the slowest): copies that passed
         // step 6 together are all accepted.
         if shared.has(DappFault::ReplayRace) {
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             shared.sessions.update(&session.id, |s| {
                 s.accepted = true;
                 s.status = Status::Accepted;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -28,11 +28,10 @@ use serde_json::{json, Map, Value};
 
 use super::callback::{self, Outcome};
 use super::qr::{self, Issuer};
-use super::session::{Kind, Session};
+use super::session::Kind;
 use super::{DappFault, Shared};
 use crate::net::LoggedVerdict;
-use crate::reference::http::{finish_router, json_reply, text};
-use crate::reference::running::HasPublicBase;
+use crate::reference::http::{finish_router, json_reply, text, IssuesQrCodes};
 
 /// The largest callback body read: a signMultiMessage callback is a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -40,43 +39,32 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The router over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
     let routes = Router::new()
-        .route("/qr/{kind}", get(qr_code))
         .route("/payload/{id}", get(payload))
         .route("/callback/{kind}", post(callback_route))
         .route("/status/{id}", get(status));
     finish_router(routes, MAX_BODY_BYTES, shared)
 }
 
-async fn qr_code(
-    State(shared): State<Arc<Shared>>,
-    Path(kind): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let query = query.as_deref();
-    let issuer = Issuer::new(
-        shared.public_base().get(),
-        &shared.clock,
-        shared.qr_lifetime,
-        &shared.entropy,
-    );
-    let issued: Result<(Session, Value), String> = match Kind::from_name(&kind) {
-        Some(Kind::Login) => match qr::login_type(query) {
-            Ok(login_type) => qr::login(&issuer, login_type),
-            Err(e) => return text(StatusCode::BAD_REQUEST, e),
-        },
-        Some(kind @ (Kind::SignMessage | Kind::SignMultiMessage)) => match qr::ishex(query) {
-            Ok(ishex) => qr::sign(&issuer, kind, ishex),
-            Err(e) => return text(StatusCode::BAD_REQUEST, e),
-        },
-        Some(Kind::Invoke) => qr::invoke(&issuer),
-        None => return text(StatusCode::NOT_FOUND, "not found"),
-    };
-    match issued {
-        Ok((session, qr)) => {
-            shared.sessions.insert(session);
-            text(StatusCode::OK, qr.to_string())
-        }
-        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+impl IssuesQrCodes for Shared {
+    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)> {
+        let issuer = Issuer::new(
+            self.base.get(),
+            &self.clock,
+            self.qr_lifetime,
+            &self.entropy,
+        );
+        let bad_option = |e: String| (StatusCode::BAD_REQUEST, e);
+        let issued = match Kind::from_name(kind) {
+            Some(Kind::Login) => qr::login(&issuer, qr::login_type(query).map_err(bad_option)?),
+            Some(kind @ (Kind::SignMessage | Kind::SignMultiMessage)) => {
+                qr::sign(&issuer, kind, qr::ishex(query).map_err(bad_option)?)
+            }
+            Some(Kind::Invoke) => qr::invoke(&issuer),
+            None => return Err((StatusCode::NOT_FOUND, "not found".into())),
+        };
+        let (session, qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        self.sessions.insert(session);
+        Ok(qr.to_string())
     }
 }
 

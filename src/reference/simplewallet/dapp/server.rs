@@ -19,19 +19,18 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
 use super::judge::{self, Rejection};
-use super::qr::{self, Issued, Issuer};
+use super::qr::{self, Issuer};
 use super::{Shared, SwDappFault};
 use crate::net::LoggedVerdict;
-use crate::reference::http::{finish_router, json_reply, text};
-use crate::reference::running::HasPublicBase;
+use crate::reference::http::{finish_router, json_reply, text, IssuesQrCodes};
 
 /// The largest post body read: a login post is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -39,40 +38,33 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The router over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
     let routes = Router::new()
-        .route("/qr/{kind}", get(qr_code))
         .route("/login", post(login))
         .route("/notify/{order}", post(notify))
         .route("/sign/{id}", post(sign));
     finish_router(routes, MAX_BODY_BYTES, shared)
 }
 
-async fn qr_code(
-    State(shared): State<Arc<Shared>>,
-    Path(kind): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let issuer = Issuer::new(
-        shared.public_base().get(),
-        &shared.clock,
-        shared.qr_lifetime,
-        &shared.entropy,
-    );
-    let issued: Result<(Issued, Value), String> = match kind.as_str() {
-        "login" => qr::login(&issuer),
-        "transfer" => qr::transfer(&issuer, shared.payee, &shared.amount),
-        "transaction" => match qr::payer_option(query.as_deref()) {
-            Ok(payer) => qr::transaction(&issuer, payer, shared.payee, &shared.amount),
-            Err(e) => return text(StatusCode::BAD_REQUEST, e),
-        },
-        "sign" => qr::sign(&issuer),
-        _ => return text(StatusCode::NOT_FOUND, "not found"),
-    };
-    match issued {
-        Ok((issued, qr)) => {
-            shared.issued.insert_keyed(issued.id.clone(), issued);
-            text(StatusCode::OK, qr.to_string())
-        }
-        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e),
+impl IssuesQrCodes for Shared {
+    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)> {
+        let issuer = Issuer::new(
+            self.base.get(),
+            &self.clock,
+            self.qr_lifetime,
+            &self.entropy,
+        );
+        let issued = match kind {
+            "login" => qr::login(&issuer),
+            "transfer" => qr::transfer(&issuer, self.payee, &self.amount),
+            "transaction" => {
+                let payer = qr::payer_option(query).map_err(|e| (StatusCode::BAD_REQUEST, e))?;
+                qr::transaction(&issuer, payer, self.payee, &self.amount)
+            }
+            "sign" => qr::sign(&issuer),
+            _ => return Err((StatusCode::NOT_FOUND, "not found".into())),
+        };
+        let (issued, qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        self.issued.insert_keyed(issued.id.clone(), issued);
+        Ok(qr.to_string())
     }
 }
 
