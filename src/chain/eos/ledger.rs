@@ -1053,12 +1053,21 @@ pub fn recover_keys(
                 "is_canonical( c ): signature is not canonical",
             ));
         }
-        let key = signature.recover_digest(&digest).map_err(|e| {
-            NodeError::new(
-                code::FC_ASSERT,
-                format!("unable to reconstruct public key from signature: {e}"),
-            )
-        })?;
+        // One double-scalar multiplication ([`super::recover`]); the error text is the same
+        // as the protocol's recovery gives.
+        let key = match super::recover::recover(signature, &digest) {
+            Some(key) => key,
+            None => {
+                let reason = signature
+                    .recover_digest(&digest)
+                    .err()
+                    .map_or_else(|| "no key".to_string(), |e| e.to_string());
+                return Err(NodeError::new(
+                    code::FC_ASSERT,
+                    format!("unable to reconstruct public key from signature: {reason}"),
+                ));
+            }
+        };
         if keys.contains(&key) {
             return Err(NodeError::new(
                     code::TX_DUPLICATE_SIG,
