@@ -3,7 +3,10 @@
 //! self-test's, in `tests/self_test.rs`.
 //!
 //! - a driver that never answers, answers garbage, posts twice, posts 10 MB or answers 10 MB
-//!   gets a verdict with a reason from every case, within the timeouts.
+//!   gets a verdict with a reason from every case, within the timeouts;
+//! - the reference wallet as a MYKEY wallet (a MYKEY account, the reserved key, payments
+//!   through `mykeymanager::sendaction`) passes every case, and the faults of the duties a
+//!   MYKEY wallet shares with a plain one are caught through the wrapper.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -16,7 +19,7 @@ use qrconform::chain::eos::ledger::NodeError;
 use qrconform::harness::catalogue::{Case, Level};
 use qrconform::harness::driver::Driver;
 use qrconform::harness::simplewallet::wallet_suite::{
-    against_reference, start_node, SimpleWalletSuite,
+    against_reference, against_reference_as, start_node, SimpleWalletSuite,
 };
 use qrconform::harness::wallet_steps::WalletLimits;
 use qrconform::harness::{CaseOutcome, Verdict};
@@ -339,4 +342,111 @@ async fn a_refused_push_is_judged_on_its_content_and_an_unused_refusal_is_withdr
     assert_eq!(outcome.verdict, Verdict::Pass, "{}", outcome.reason);
     suite.shutdown().await;
     wallet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_caught() {
+    let catalogue = qrconform::harness::simplewallet::WALLET.embedded_catalogue();
+    let case = |id: &str| {
+        catalogue
+            .cases
+            .iter()
+            .find(|c| c.id == id)
+            .expect("a catalogue case")
+    };
+    let (suite, wallet) = against_reference_as(Default::default(), true)
+        .await
+        .expect("reference");
+    assert!(wallet.identity().mykey);
+    let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+    for case in &catalogue.cases {
+        let outcome = run(&suite, case).await;
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Pass,
+            "{}: {}",
+            case.id,
+            outcome.reason
+        );
+        *tally.entry(format!("{:?}", outcome.verdict)).or_default() += 1;
+    }
+    assert_eq!(tally.get("Pass"), Some(&catalogue.cases.len()));
+    // The payments went through the wrapper, and the node ran the transfers inline.
+    let node = suite.node().node();
+    let wrapped = node
+        .transactions()
+        .iter()
+        .filter(|t| {
+            t.tx.actions
+                .iter()
+                .all(|a| a.name.to_string() == "sendaction")
+                && !t.inline.is_empty()
+        })
+        .count();
+    assert!(wrapped >= 3, "{wrapped} MYKEY payments on chain");
+    suite.shutdown().await;
+    wallet.shutdown().await;
+
+    // Faults of the shared duties, caught in MYKEY mode as in plain mode: the transfer the
+    // wrapper executes is judged, and signatures are verified against the reserved key.
+    for (fault, id, words) in [
+        (
+            SimpleWalletFault::MemoDropped,
+            "transfer.honest",
+            r#""memo":"""#,
+        ),
+        (SimpleWalletFault::SignWrongKey, "sign.honest", "made by"),
+        (
+            SimpleWalletFault::ActionsReversed,
+            "transaction.actions",
+            "not in the requested order",
+        ),
+    ] {
+        for mykey in [false, true] {
+            let faults = [fault].into_iter().collect();
+            let (suite, wallet) = against_reference_as(faults, mykey)
+                .await
+                .expect("reference");
+            let outcome = run(&suite, case(id)).await;
+            assert_eq!(
+                outcome.verdict,
+                Verdict::Fail,
+                "{fault:?} mykey={mykey}: {}",
+                outcome.reason
+            );
+            assert!(
+                outcome.reason.contains(words),
+                "{fault:?} mykey={mykey}: {}",
+                outcome.reason
+            );
+            suite.shutdown().await;
+            wallet.shutdown().await;
+        }
+    }
+
+    // Wrapping a plain account's payment executes nothing: caught in plain mode; in MYKEY
+    // mode it is what the wallet does anyway.
+    for (mykey, verdict) in [(false, Verdict::Fail), (true, Verdict::Pass)] {
+        let faults = [SimpleWalletFault::SendactionForPlainAccount]
+            .into_iter()
+            .collect();
+        let (suite, wallet) = against_reference_as(faults, mykey)
+            .await
+            .expect("reference");
+        let outcome = run(&suite, case("transfer.honest")).await;
+        assert_eq!(
+            outcome.verdict, verdict,
+            "mykey={mykey}: {}",
+            outcome.reason
+        );
+        if verdict == Verdict::Fail {
+            assert!(
+                outcome.reason.contains("mykeymanager::sendaction"),
+                "{}",
+                outcome.reason
+            );
+        }
+        suite.shutdown().await;
+        wallet.shutdown().await;
+    }
 }

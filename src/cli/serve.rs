@@ -122,9 +122,10 @@ pub enum ServeCommand {
     ///
     /// With `--protocol simplewallet`: a correct SimpleWallet (EOS) wallet for one account
     /// (`--account`, key `--key`) behind the same driver protocol: `GET /identity` answers
-    /// `{"account", "publicKey", "ref"}`; `POST /scan` takes the request JSON or a
-    /// `simplewallet://` deep link and logs in (POST to loginUrl), signs (POST to notifyUrl),
-    /// or builds, signs and pushes a transfer or transaction through `--node` and notifies.
+    /// `{"account", "publicKey", "ref"}` (and `"mykey": true` with `--mykey`); `POST /scan`
+    /// takes the request JSON or a `simplewallet://` deep link and logs in (POST to
+    /// loginUrl), signs (POST to notifyUrl), or builds, signs and pushes a transfer or
+    /// transaction through `--node` and notifies.
     #[command(after_help = wallet_after_help())]
     Wallet {
         /// The protocol the wallet speaks.
@@ -151,6 +152,11 @@ pub enum ServeCommand {
         /// `--protocol ontology`).
         #[arg(long, value_name = "NAME", default_value = sw_wallet::DEFAULT_ACCOUNT)]
         account: String,
+        /// With --protocol simplewallet: a MYKEY wallet, whose account is a MYKEY account
+        /// with `--key` as its reserved key, paying through `mykeymanager::sendaction`; its
+        /// identity says `"mykey": true`.
+        #[arg(long)]
+        mykey: bool,
         /// Switch on a named fault (repeatable); the lists are below.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
@@ -365,6 +371,7 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             node,
             key,
             account,
+            mykey,
             faults,
             ..
         } => {
@@ -381,6 +388,7 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
                 ))
             })?;
             config.faults = parse_faults(&faults)?;
+            config.mykey = mykey;
             serve_simplewallet_wallet(config, listen)
         }
         ServeCommand::Wallet {

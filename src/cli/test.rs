@@ -98,6 +98,10 @@ pub struct WalletArgs {
     /// With --interactive --protocol simplewallet: the name the wallet sends as `ref`.
     #[arg(long, value_name = "NAME")]
     pub wallet_ref: Option<String>,
+    /// With --interactive --protocol simplewallet: the account is a MYKEY account whose
+    /// reserved key is --wallet-public-key (a target file's `[driver] mykey = true`).
+    #[arg(long)]
+    pub wallet_mykey: bool,
     /// With --protocol simplewallet: where the harness's mock EOS node listens (the wallet
     /// under test pushes there) [default: 127.0.0.1:8888].
     #[arg(long, value_name = "ADDR")]
@@ -567,6 +571,7 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
         driver,
         account: args.wallet_account.clone(),
         wallet_ref: args.wallet_ref.clone(),
+        mykey: args.wallet_mykey,
         listen: loopback,
         public_url: None,
         node_rest: SocketAddr::from(([127, 0, 0, 1], 20334)),

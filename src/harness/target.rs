@@ -547,6 +547,9 @@ pub struct WalletTarget {
     /// (`[driver] account`, `ref`); a driver answers `GET /identity` itself.
     pub account: Option<String>,
     pub wallet_ref: Option<String>,
+    /// SimpleWallet interactive mode: the account is a MYKEY account (`[driver] mykey`),
+    /// as a driver's identity says with `mykey`.
+    pub mykey: bool,
     /// Where the harness dApp listens.
     pub listen: SocketAddr,
     /// The base URL QR codes send the wallet to (a LAN address for a phone).
@@ -592,6 +595,9 @@ struct RawDriver {
     account: Option<String>,
     #[serde(rename = "ref")]
     wallet_ref: Option<String>,
+    /// SimpleWallet interactive mode: the account is a MYKEY account.
+    #[serde(default)]
+    mykey: bool,
     quiet_ms: Option<u64>,
 }
 
@@ -634,9 +640,11 @@ impl WalletTarget {
             }
         };
         let simplewallet = protocol == "simplewallet";
-        if !simplewallet && (raw.driver.account.is_some() || raw.driver.wallet_ref.is_some()) {
+        if !simplewallet
+            && (raw.driver.account.is_some() || raw.driver.wallet_ref.is_some() || raw.driver.mykey)
+        {
             return Err(fail(
-                "driver.account and driver.ref name a SimpleWallet wallet; set protocol = \"simplewallet\"".into(),
+                "driver.account, driver.ref and driver.mykey name a SimpleWallet wallet; set protocol = \"simplewallet\"".into(),
             ));
         }
         if simplewallet && raw.driver.interactive {
@@ -706,6 +714,7 @@ impl WalletTarget {
             driver,
             account: raw.driver.account,
             wallet_ref: raw.driver.wallet_ref,
+            mykey: raw.driver.mykey,
             listen: addr("harness.listen", raw.harness.listen, "127.0.0.1:0")?,
             public_url: raw.harness.public_url,
             node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
@@ -746,6 +755,14 @@ mod wallet_target_tests {
         assert_eq!(sw.protocol, "simplewallet");
         assert_eq!(sw.account.as_deref(), Some("alice"));
         assert_eq!(sw.wallet_ref.as_deref(), Some("mywallet"));
+        assert!(!sw.mykey);
+        let mykey = WalletTarget::parse("t", &format!("name = \"w\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\ninteractive = true\npublic_key = \"{eos}\"\naccount = \"alice\"\nref = \"mywallet\"\nmykey = true\n")).unwrap();
+        assert!(mykey.mykey);
+        assert!(WalletTarget::parse(
+            "t",
+            "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:1\"\nmykey = true\n"
+        )
+        .is_err());
         assert_eq!(sw.node_eos.port(), 18888);
         assert_eq!(url.protocol, "ontology");
         assert_eq!(url.node_eos.port(), 8888);

@@ -37,6 +37,11 @@ pub struct SimpleWalletIdentity {
     /// The wallet's name, as it sends it in `ref` (SW-L2, SW-X3, SW-S1).
     #[serde(rename = "ref")]
     pub wallet_ref: String,
+    /// A MYKEY wallet: the account is a MYKEY account whose reserved key (`keydata` row 3)
+    /// is `publicKey`, and it may pay through `mykeymanager::sendaction` (simplewallet.md
+    /// §6, §7). Absent means `false`, an ordinary account.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mykey: bool,
 }
 
 /// The body of `POST /scan`.
@@ -163,6 +168,7 @@ mod tests {
             account: "qrconformwlt".into(),
             public_key: "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV".into(),
             wallet_ref: "qrconform".into(),
+            mykey: false,
         };
         let value = serde_json::to_value(&identity).unwrap();
         assert_eq!(
@@ -174,6 +180,20 @@ mod tests {
             serde_json::from_value::<SimpleWalletIdentity>(value).unwrap(),
             identity
         );
+        let mykey = SimpleWalletIdentity {
+            mykey: true,
+            ..identity.clone()
+        };
+        let value = serde_json::to_value(&mykey).unwrap();
+        assert_eq!(value["mykey"], true);
+        assert!(valid(kind, &value));
+        assert_eq!(
+            serde_json::from_value::<SimpleWalletIdentity>(value).unwrap(),
+            mykey
+        );
+        let bad = json!({"account": "qrconformwlt", "publicKey": identity.public_key, "ref": "r", "mykey": "yes"});
+        assert!(!valid(kind, &bad));
+        assert!(serde_json::from_value::<SimpleWalletIdentity>(bad).is_err());
         // What the schema refuses, the type refuses too (missing fields, a wrong type, an
         // unknown field); a malformed account name is a rule only the schema states.
         for bad in [

@@ -35,6 +35,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::abi::{Contract, MYKEY_LOGIC};
+use super::mykey::{Forward, SENDACTION};
 use crate::chain::request_log::{body_prefix, cap_field, Numbered, RequestLog};
 pub use crate::chain::request_log::{
     MAX_RECORDED_REQUESTS, RECORDED_BODY_BYTES, RECORDED_FIELD_BYTES,
@@ -986,9 +987,13 @@ impl Ledger {
         self.check_ref_block(tx)?;
         self.check_accounts(tx)?;
         self.check_authorization(tx, &keys)?;
-        let balances = self.execute(tx)?;
+        let (balances, inline) = self.execute(tx)?;
         self.balances = balances;
-        let stored = self.store(tx.clone(), request.signatures.clone(), now_ms, false);
+        let mut stored = self.store(tx.clone(), request.signatures.clone(), now_ms, false);
+        if let Some(last) = self.transactions.last_mut() {
+            last.inline.clone_from(&inline);
+        }
+        stored.inline = inline;
         Ok(self.push_answer(&stored))
     }
 
@@ -1271,19 +1276,45 @@ impl Ledger {
         false
     }
 
-    /// Runs the actions on a copy of the balances; the new balances when every action
-    /// succeeds.
+    /// Runs the actions on a copy of the balances; the new balances and the actions sent
+    /// inline when every action succeeds.
+    ///
+    /// A MYKEY manager's `sendaction` sends the action it forwards inline (simplewallet.md
+    /// §7, [`super::mykey`]): only on behalf of an account that authorized the wrapper, and
+    /// a token transfer moves balances as a top-level one does.
+    #[allow(clippy::type_complexity)]
     fn execute(
         &self,
         tx: &Transaction,
-    ) -> Result<BTreeMap<(Name, Name, String), Asset>, NodeError> {
+    ) -> Result<(BTreeMap<(Name, Name, String), Asset>, Vec<Action>), NodeError> {
         let mut balances = self.balances.clone();
+        let mut inline = Vec::new();
         for action in &tx.actions {
             if action.name == TRANSFER && self.is_token_contract(action.account) {
                 self.token_transfer(action, &mut balances)?;
+            } else if action.name == SENDACTION
+                && self.contract_of(action.account) == Some(Contract::MykeyManager)
+            {
+                let forward = Forward::from_sendaction_data(&action.data)
+                    .map_err(|e| NodeError::assert_message(&e))?;
+                if !action
+                    .authorization
+                    .iter()
+                    .any(|l| l.actor == forward.signer)
+                {
+                    return Err(NodeError::new(
+                        code::MISSING_AUTH,
+                        format!("missing authority of {}", forward.signer),
+                    ));
+                }
+                let sent = forward.action();
+                if sent.name == TRANSFER && self.is_token_contract(sent.account) {
+                    self.token_transfer(&sent, &mut balances)?;
+                }
+                inline.push(sent);
             }
         }
-        Ok(balances)
+        Ok((balances, inline))
     }
 
     /// eosio.token's `transfer`, check for check.
@@ -2527,7 +2558,7 @@ mod tests {
         let mut l = ledger();
         let action = Action {
             account: name("mykeymanager"),
-            name: name("sendaction"),
+            name: name("sendinternal"),
             authorization: vec![PermissionLevel {
                 actor: name("alice"),
                 permission: ACTIVE,
@@ -2540,6 +2571,42 @@ mod tests {
         let history = l.history(&object(json!({"id": id}))).expect("found");
         assert_eq!(history["trx"]["trx"]["actions"][0]["hex_data"], "010203");
         assert_eq!(balance(&l, "alice"), 100_000);
+    }
+
+    #[test]
+    fn sendaction_by_a_mykey_account_runs_the_transfer_it_forwards_inline() {
+        let mut l = ledger();
+        let manager = name("mykeymanager");
+        let transfer = transfer_action("mykeyuser", "bob", "2.0000 EOS", "mykeyuser", "active");
+        let wrapper = super::super::mykey::sendaction(manager, &transfer, name("mykeyuser"));
+        // The account's authority is its manager's: a stranger's key does not satisfy it.
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![wrapper.clone()]), &["bob"]), T0));
+        assert_eq!(e.code, code::UNSATISFIED_AUTHORIZATION);
+        let tx = tx_on_head(&l, vec![wrapper.clone()]);
+        let answer = l.push(&signed(tx, &["manager"]), T0).expect("accepted");
+        assert_eq!(balance(&l, "bob"), 20_000);
+        assert_eq!(balance(&l, "mykeyuser"), 30_000);
+        let stored = l.transactions().last().expect("stored").clone();
+        assert_eq!(stored.inline, vec![transfer.clone()]);
+        let traces = answer["processed"]["action_traces"]
+            .as_array()
+            .expect("traces");
+        assert!(traces
+            .iter()
+            .any(|t| t["act"]["name"] == "transfer" && t["receiver"] == "eosio.token"));
+        // A wrapper forwarding on behalf of another account, or data that is not a forward,
+        // is refused and moves nothing.
+        let other = transfer_action("alice", "bob", "1.0000 EOS", "alice", "active");
+        let mut foreign = super::super::mykey::sendaction(manager, &other, name("alice"));
+        foreign.authorization = wrapper.authorization.clone();
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![foreign]), &["manager"]), T0));
+        assert_eq!(e.code, code::MISSING_AUTH);
+        let mut garbage = wrapper;
+        garbage.data = vec![1, 2, 3];
+        let e = refusal(l.push(&signed(tx_on_head(&l, vec![garbage]), &["manager"]), T0));
+        assert_eq!(e.code, code::ASSERT_MESSAGE);
+        assert_eq!(balance(&l, "alice"), 100_000);
+        assert_eq!(balance(&l, "bob"), 20_000);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //!   history of executed transactions;
 //! - [`abi`] holds the ABIs of the contracts the node hosts (data files) and their binary
 //!   form, for eosjs's ABI endpoints;
+//! - [`mykey`] holds the data of MYKEY's `sendaction` as the node runs it (pure);
 //! - [`http`] is the axum face, with nodeos's paths, answers and error envelopes;
 //! - [`client`] speaks that API, for the reference dApp, the reference wallet and the
 //!   harness.
@@ -29,6 +30,7 @@ pub mod abi;
 pub mod client;
 pub mod http;
 pub mod ledger;
+pub mod mykey;
 pub mod recover;
 
 use std::net::SocketAddr;

@@ -78,6 +78,7 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
             account,
             public_key: public_key.to_string(),
             wallet_ref,
+            mykey: target.mykey,
         })
         .map_err(|e| e.to_string())
     })?;

@@ -2,8 +2,11 @@
 //! node) against a wallet under test.
 //!
 //! At start the harness asks the driver who the wallet is (`simplewallet.driver.identity`:
-//! account, active key, ref) and registers that account and key on its own mock node with a
-//! balance. For each case it mints the case's request (QR JSON, or a `simplewallet://` deep
+//! account, active key, ref, and whether it is a MYKEY wallet) and registers that account and
+//! key on its own mock node with a balance: an ordinary account with the key as owner and
+//! active, or a MYKEY account delegating to `mykeymanager` with the key as its reserved key
+//! (`keydata` row 3), against which its logins and signatures are then verified. Every case
+//! applies to both kinds of wallet, with the same verdicts. For each case it mints the case's request (QR JSON, or a `simplewallet://` deep
 //! link writing spaces both as `+` and as `%20`) whose `loginUrl`/`notifyUrl` point at the
 //! harness dApp under a fresh token, hands it to the driver with the user's decision, and
 //! judges what the wallet did:
@@ -14,7 +17,9 @@
 //!   key over SHA-256 of `timestamp + account + uuID + ref`;
 //! - transfer and transaction (SW-X1…X3): the one transaction the node accepted, decoded: the
 //!   contract, action, `account@active` authorization, `from/to/quantity/memo`, the actions
-//!   in the requested order; then one notification whose `tx_id` is that transaction's id;
+//!   in the requested order; then one notification whose `tx_id` is that transaction's id.
+//!   A `mykeymanager::sendaction` is judged as the action the node executed inline for it
+//!   (its traces), so a MYKEY payment counts for what it pays (simplewallet.md §7);
 //! - sign (SW-S1): one POST whose `sign` verifies over SHA-256 of the UTF-8 message;
 //! - refusals (SW-L5, SW-X1, SW-T2: an expired request, a foreign `from`, another
 //!   `protocol` or `version`, the user's cancel): nothing posted to the dApp and nothing
@@ -43,7 +48,10 @@ use std::net::SocketAddr;
 use serde_json::{json, Map, Value};
 
 use crate::chain::eos::ledger::{NodeError, Outcome as NodeOutcome, PushRequest, RecordedRequest};
-use crate::chain::eos::{self, AccountSpec, EosNode, EosNodeConfig, RunningEosNode};
+use crate::chain::eos::mykey::{Forward, SENDACTION};
+use crate::chain::eos::{
+    self, AccountSpec, EosNode, EosNodeConfig, KeyDataRow, MykeyAccountSpec, RunningEosNode,
+};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
@@ -132,8 +140,21 @@ pub const PAYEE: &str = "qrcpayee1111";
 pub const STRANGER: &str = "qrcstranger1";
 /// A token contract outside `eosio.token`, for the precision case.
 pub const TOKEN_CONTRACT: &str = "qrctoken1111";
+/// The MYKEY manager contract a MYKEY wallet's account delegates to (mainnet's).
+pub const MYKEY_MANAGER: &str = "mykeymanager";
 /// The accounts the harness's node holds for its own requests (a wallet may not be one).
-pub const HARNESS_ACCOUNTS: [&str; 5] = [PAYEE, STRANGER, TOKEN_CONTRACT, "eosio", "eosio.token"];
+pub const HARNESS_ACCOUNTS: [&str; 6] = [
+    PAYEE,
+    STRANGER,
+    TOKEN_CONTRACT,
+    "eosio",
+    "eosio.token",
+    MYKEY_MANAGER,
+];
+/// How many `keydata` rows the harness gives a MYKEY wallet's account, and the reserved
+/// key's row, which holds the wallet's key (simplewallet.md §6).
+pub const MYKEY_KEY_ROWS: u32 = 6;
+pub const MYKEY_RESERVED_ROW: u32 = 3;
 
 /// What the wallet's account holds on the harness's node at the start.
 pub const OPENING_BALANCE: &str = "1000.0000 EOS";
@@ -194,6 +215,9 @@ struct Observed {
     posts: Vec<Received>,
     /// Transactions the node accepted during the case.
     transactions: Vec<Transaction>,
+    /// For each of them, the actions it executed: a `mykeymanager::sendaction` replaced by
+    /// the action the node sent inline for it (its traces), every other action as it is.
+    executed: Vec<Vec<Action>>,
     /// push_transaction requests the node received during the case, accepted or not.
     pushes: usize,
     /// The pushes the node refused, decoded where their body is a transaction, with the
@@ -260,7 +284,7 @@ impl SimpleWalletSuite {
                 HARNESS_ACCOUNTS.join(", ")
             ));
         }
-        register(&running.node(), account, key)?;
+        register(&running.node(), account, key, identity.mykey)?;
         Ok(SimpleWalletSuite {
             side: WalletSide::start(driver, listen, public_url, limits, success_reply).await?,
             identity,
@@ -291,8 +315,13 @@ impl SimpleWalletSuite {
     /// The wallet and where the harness's servers listen, for the console.
     pub fn banner(&self) -> String {
         format!(
-            "wallet {} key {}; harness dApp {}; mock EOS node {}",
+            "wallet {}{} key {}; harness dApp {}; mock EOS node {}",
             self.identity.account,
+            if self.identity.mykey {
+                " (MYKEY account, reserved key)"
+            } else {
+                ""
+            },
             self.identity.public_key,
             self.side.harness_url(),
             self.running.base_url()
@@ -338,12 +367,12 @@ impl SimpleWalletSuite {
         let dropped_received = self.side.harness.dropped(&minted.token);
         let (new_requests, dropped_requests) = node.record_since(request_mark);
         let new_requests = new_requests.as_slice();
-        let transactions: Vec<Transaction> = node
-            .transactions()
-            .into_iter()
-            .skip(before_txs)
-            .map(|stored| stored.tx)
+        let stored: Vec<_> = node.transactions().into_iter().skip(before_txs).collect();
+        let executed: Vec<Vec<Action>> = stored
+            .iter()
+            .map(|s| executed_actions(&s.tx, &s.inline))
             .collect();
+        let transactions: Vec<Transaction> = stored.into_iter().map(|s| s.tx).collect();
         transcribe_received(&self.side.harness, &received);
         for r in new_requests {
             transcript::exchange(node_exchange(r, &self.running));
@@ -382,6 +411,7 @@ impl SimpleWalletSuite {
             reply,
             posts,
             transactions,
+            executed,
             pushes,
             refused,
         };
@@ -767,7 +797,7 @@ impl SimpleWalletSuite {
                 );
                 return match pushed {
                     Some(tx) => {
-                        compare_actions(&tx.actions, &wanted, self.account)
+                        compare_actions(&forwarded_actions(tx), &wanted, self.account)
                             .or_else(|(_, why)| fail(format!("{what}: {why}")))?;
                         fail(format!("{what}, though it carries the requested actions"))
                     }
@@ -786,7 +816,15 @@ impl SimpleWalletSuite {
         };
         let id = tx.id_hex();
         transcript::placeholder(id.clone(), "<transaction id>");
-        compare_actions(&tx.actions, &wanted, self.account)?;
+        let executed = observed.executed.first().map_or(&tx.actions, |e| e);
+        if executed != &tx.actions {
+            transcript::observe(format!(
+                "the transaction's actions ({}) executed {}: judged on what they executed (simplewallet.md §7)",
+                describe_actions(&tx.actions),
+                describe_actions(executed)
+            ));
+        }
+        compare_actions(executed, &wanted, self.account)?;
         Ok(id)
     }
 
@@ -952,6 +990,40 @@ fn memo_with_ref_suffix(got: &Action, want: &Action) -> bool {
     true
 }
 
+/// What `tx` executed, given the actions the node sent inline for it: each
+/// `mykeymanager::sendaction` stands for the action it forwarded (MYKEY pays that way,
+/// simplewallet.md §7), in order; a wrapper the node ran nothing for stays as it is, and
+/// fails the comparison under its own name.
+fn executed_actions(tx: &Transaction, inline: &[Action]) -> Vec<Action> {
+    let mut sent = inline.iter();
+    tx.actions
+        .iter()
+        .map(|action| {
+            if is_sendaction(action) {
+                sent.next().cloned().unwrap_or_else(|| action.clone())
+            } else {
+                action.clone()
+            }
+        })
+        .collect()
+}
+
+/// What a refused `tx` would have executed: each `mykeymanager::sendaction` read as the
+/// action its data forwards.
+fn forwarded_actions(tx: &Transaction) -> Vec<Action> {
+    tx.actions
+        .iter()
+        .map(|action| match Forward::from_sendaction_data(&action.data) {
+            Ok(forward) if is_sendaction(action) => forward.action(),
+            _ => action.clone(),
+        })
+        .collect()
+}
+
+fn is_sendaction(action: &Action) -> bool {
+    action.account == name(MYKEY_MANAGER) && action.name == SENDACTION
+}
+
 /// Starts the harness's mock EOS node on `listen`: an empty chain (the system contracts
 /// only) with the harness's fixed chain id.
 pub async fn start_node(listen: SocketAddr) -> Result<RunningEosNode, String> {
@@ -978,20 +1050,52 @@ fn node_exchange(request: &RecordedRequest, running: &RunningEosNode) -> Exchang
     }
 }
 
-/// Registers the wallet's account (its key as owner and active) with a balance, the payee,
-/// another account and the contracts the requests name, on the harness's node.
-fn register(node: &EosNode, account: Name, key: PublicKey) -> Result<(), String> {
+/// Registers the wallet's account with a balance, the payee, another account and the
+/// contracts the requests name, on the harness's node. An ordinary account has the wallet's
+/// key as owner and active; a MYKEY account delegates both to [`MYKEY_MANAGER`] (whose
+/// `active` is the wallet's key) and has the wallet's key as its reserved key (`keydata`
+/// row 3), the other rows keys of the harness's.
+fn register(node: &EosNode, account: Name, key: PublicKey, mykey: bool) -> Result<(), String> {
     let nobody = PrivateKey::from_seed("qrconform/harness/eos-accounts").public_key();
-    node.add_account(AccountSpec {
-        name: account,
-        owner: vec![key],
-        active: vec![key],
-    });
     for other in HARNESS_ACCOUNTS {
         node.add_account(AccountSpec {
             name: name(other),
             owner: vec![nobody],
             active: vec![nobody],
+        });
+    }
+    if mykey {
+        // The account's `owner` and `active` delegate to the manager, and the node holds
+        // `keydata` keys to be no permissions: the manager's `active` takes the wallet's
+        // key, standing in for MYKEY's relay, so that the wallet's own signature authorizes
+        // its account's transactions.
+        node.add_account(AccountSpec {
+            name: name(MYKEY_MANAGER),
+            owner: vec![nobody],
+            active: vec![key],
+        });
+        node.add_mykey_account(MykeyAccountSpec {
+            name: account,
+            manager: name(MYKEY_MANAGER),
+            keys: (0..MYKEY_KEY_ROWS)
+                .map(|index| KeyDataRow {
+                    index,
+                    pubkey: if index == MYKEY_RESERVED_ROW {
+                        key
+                    } else {
+                        PrivateKey::from_seed(&format!("qrconform/harness/mykey-row/{index}"))
+                            .public_key()
+                    },
+                    status: 0,
+                    nonce: 0,
+                })
+                .collect(),
+        });
+    } else {
+        node.add_account(AccountSpec {
+            name: account,
+            owner: vec![key],
+            active: vec![key],
         });
     }
     let balance: Asset = OPENING_BALANCE
@@ -1318,6 +1422,15 @@ pub fn deep_link(request: &Value) -> String {
 pub async fn against_reference(
     faults: BTreeSet<SimpleWalletFault>,
 ) -> Result<(SimpleWalletSuite, RunningSimpleWallet), String> {
+    against_reference_as(faults, false).await
+}
+
+/// [`against_reference`], the wallet a MYKEY wallet when `mykey` (its identity says so, and
+/// the harness registers its account as a MYKEY account).
+pub async fn against_reference_as(
+    faults: BTreeSet<SimpleWalletFault>,
+    mykey: bool,
+) -> Result<(SimpleWalletSuite, RunningSimpleWallet), String> {
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
     let running = start_node(loopback).await?;
     // Reference runs are reproducible: blocks, TaPoS and expiry come from a fixed clock.
@@ -1327,6 +1440,7 @@ pub async fn against_reference(
         running.base_url(),
     );
     config.faults = faults;
+    config.mykey = mykey;
     let clock = Clock::virtual_shared();
     config.clock = clock.clone();
     let wallet = reference::start(config, loopback).await?;
@@ -1493,6 +1607,7 @@ mod tests {
             account: "qrconformwlt".into(),
             public_key: String::new(),
             wallet_ref: "qrconform".into(),
+            mykey: false,
         };
         let good = json!({"protocol": "SimpleWallet", "version": "1.0",
                           "account": "qrconformwlt", "ref": "qrconform"});
@@ -1552,6 +1667,7 @@ mod tests {
             reply: Some(ScanReply::completed()),
             posts: Vec::new(),
             transactions: Vec::new(),
+            executed: Vec::new(),
             pushes: 0,
             refused: Vec::new(),
         };
@@ -1562,6 +1678,7 @@ mod tests {
             reply: Some(ScanReply::refused("no")),
             posts: Vec::new(),
             transactions: Vec::new(),
+            executed: Vec::new(),
             pushes: 1,
             refused: Vec::new(),
         };
@@ -1584,6 +1701,7 @@ mod tests {
                 truncated: false,
             }],
             transactions: Vec::new(),
+            executed: Vec::new(),
             pushes: 1,
             refused: Vec::new(),
         };

@@ -70,6 +70,8 @@ named_faults! {
         "signs the bytes of a `0x`-prefixed hex message instead of its UTF-8 text";
     SignWrongKey => "sign-wrong-key",
         "signs messages with its owner key, not the active key it names";
+    SendactionForPlainAccount => "sendaction-for-plain-account",
+        "wraps every payment in `mykeymanager::sendaction` as MYKEY does, though its account is not a MYKEY account, so no transfer is executed";
 }
 
 #[cfg(test)]

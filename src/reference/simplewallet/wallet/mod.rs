@@ -15,7 +15,10 @@
 //!
 //! The wallet holds one account with two keys: `active` signs logins, messages and
 //! transactions (its identity names it); `owner` exists so that a fault can sign with the
-//! wrong one. It never panics on any input and never hangs: every value read from a request
+//! wrong one. In MYKEY mode ([`SimpleWalletConfig::mykey`]) the account is a MYKEY account
+//! whose reserved key (`keydata` row 3) is `active`: logins, messages and transactions are
+//! signed with it, and every action is pushed wrapped in `mykeymanager::sendaction`
+//! ([`crate::chain::eos::mykey`]). It never panics on any input and never hangs: every value read from a request
 //! or a peer goes through typed checks, and every outgoing request goes through
 //! [`HttpClient`], which bounds time and body size.
 
@@ -54,6 +57,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_PEER_BODY_BYTES: usize = 1024 * 1024;
 /// How far ahead of the node's head block time the wallet's transactions expire.
 pub const TX_LIFETIME_SECS: u32 = 120;
+/// The MYKEY manager contract a MYKEY wallet pays through (mainnet's).
+pub const MYKEY_MANAGER: &str = "mykeymanager";
 
 /// How to run the reference SimpleWallet wallet.
 #[derive(Debug, Clone)]
@@ -73,6 +78,9 @@ pub struct SimpleWalletConfig {
     /// What `expired` and the login timestamp are read from: the system clock, or the
     /// virtual clock an in-process suite shares with it.
     pub clock: Clock,
+    /// A MYKEY wallet: `active` is the account's reserved key and payments go through
+    /// `mykeymanager::sendaction`.
+    pub mykey: bool,
 }
 
 impl SimpleWalletConfig {
@@ -88,6 +96,7 @@ impl SimpleWalletConfig {
             faults: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
             clock: Clock::system(),
+            mykey: false,
         }
     }
 }
@@ -112,6 +121,7 @@ pub(crate) struct Shared {
     /// The deep-link callbacks the wallet opened (`callback&result=…&txID=…`), in order.
     opened: Mutex<Vec<String>>,
     clock: Clock,
+    mykey: bool,
 }
 
 impl Shared {
@@ -125,6 +135,7 @@ impl Shared {
             account: self.account.to_string(),
             public_key: self.active.public_key().to_legacy(),
             wallet_ref: self.wallet_ref.clone(),
+            mykey: self.mykey,
         }
     }
 
@@ -193,6 +204,7 @@ pub async fn start(
         node: EosClient::new(config.node_url, HttpClient::new(limits)),
         opened: Mutex::new(Vec::new()),
         clock: config.clock,
+        mykey: config.mykey,
     });
     let wallet = DriverWallet {
         state: shared.clone(),

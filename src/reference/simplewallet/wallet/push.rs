@@ -10,12 +10,17 @@
 //!   with the active key, one push; then (SW-X3) `{protocol, version, tx_id, ref, account}`
 //!   to `notifyUrl`; [`scan`](super::scan) then opens a deep link's `callback&result=1&txID=…`.
 //!
+//! In MYKEY mode every action is pushed wrapped in `mykeymanager::sendaction`, authorized by
+//! `account@active` and signed with the reserved key; the node runs the action it forwards
+//! inline.
+//!
 //! A push the node refuses ends the scan as refused: nothing is posted to `notifyUrl` (the
 //! notification has no failure form).
 
 use super::callback::post;
-use super::{Shared, SimpleWalletFault, TX_LIFETIME_SECS};
+use super::{Shared, SimpleWalletFault, MYKEY_MANAGER, TX_LIFETIME_SECS};
 use crate::chain::eos::client::transaction_for;
+use crate::chain::eos::mykey::sendaction;
 use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
 };
@@ -133,6 +138,16 @@ async fn push_and_notify(
         .await
         .map_err(|e| format!("the node's get_info failed: {e}"))?;
     let chain_id = info.chain_id;
+    // The fault wraps for a plain account too: nothing it forwards is executed.
+    let actions = if shared.mykey || shared.has(SimpleWalletFault::SendactionForPlainAccount) {
+        let manager = name("manager", MYKEY_MANAGER)?;
+        actions
+            .iter()
+            .map(|action| sendaction(manager, action, shared.account))
+            .collect()
+    } else {
+        actions
+    };
     let tx = transaction_for(&info, actions, TX_LIFETIME_SECS);
     let digest = tx.signing_digest(&chain_id);
     let signature = shared.active.sign_digest(&digest);
