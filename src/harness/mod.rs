@@ -168,7 +168,13 @@ pub fn node_exchange(request: &RecordedRequest, running: &RunningNode) -> Exchan
         request: (request.body_len > 0)
             .then(|| transcript::kept_body_text(request.body.as_bytes(), request.body_len)),
         status: None,
-        response: Some(format!("node error {}", request.error)),
+        // The node's own words for a refusal (its error text and what it said), so a
+        // transcript shows why, not only a code.
+        response: Some(if request.error == 0 {
+            "node answered error 0 (SUCCESS)".to_string()
+        } else {
+            request.reply_summary()
+        }),
         error: None,
     }
 }
