@@ -1294,6 +1294,7 @@ impl Ledger {
                 self.token_transfer(action, &mut balances)?;
             } else if action.name == SENDACTION
                 && self.contract_of(action.account) == Some(Contract::MykeyManager)
+                && Forward::is_forward(&action.data)
             {
                 let forward = Forward::from_sendaction_data(&action.data)
                     .map_err(|e| NodeError::assert_message(&e))?;

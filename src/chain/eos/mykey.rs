@@ -65,6 +65,13 @@ impl Forward {
         out
     }
 
+    /// Whether `sendaction` data names `forward`, the act the mock runs. Other acts (the
+    /// mainnet's `sendexternal`, …) go through MYKEY's logic contract, which the mock does
+    /// not model: they are recorded with no effect, as before the mock ran any.
+    pub fn is_forward(bytes: &[u8]) -> bool {
+        Reader(bytes).name("act").is_ok_and(|act| act == FORWARD)
+    }
+
     /// Reads a `sendaction`'s packed data; the whole input must be consumed and `act` must
     /// be `forward`.
     pub fn from_sendaction_data(bytes: &[u8]) -> Result<Forward, String> {
