@@ -136,6 +136,7 @@ fn hostile_target(addr: SocketAddr, path: &str, timeout: Duration) -> DappTarget
             clock_skew_secs: 30,
             max_expiry_wait: Duration::from_secs(1),
         },
+        ca_cert: None,
     }
 }
 

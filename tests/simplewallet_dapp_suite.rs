@@ -156,6 +156,7 @@ fn hostile_target(addr: SocketAddr, behaviour: &str, timeout: Duration) -> DappT
             clock_skew_secs: 30,
             max_expiry_wait: Duration::from_secs(1),
         },
+        ca_cert: None,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::harness::steps::preflight;
 use crate::harness::suite::{self, Against, Role, Started, SuiteKind};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget, MAX_TIMEOUT_MS};
 use crate::harness::Verdict as CaseVerdict;
+use crate::net::CaCerts;
 use crate::protocol::ontology::crypto::PublicKey;
 use crate::protocol::simplewallet::crypto::PublicKey as EosPublicKey;
 use crate::report::{Destinations, Report, RunFacts, TargetInfo};
@@ -39,7 +40,11 @@ pub enum TestCommand {
         case skipped, a negative case whose positive twin did not pass, nothing selected, or \
         the run stopped (Ctrl-C, SIGTERM, --deadline-secs; reports are still written, marked \
         partial).\n\nTargets: `reference` runs the built-in reference dApp in-process \
-        (with --fault to plant named defects); otherwise a target file, see docs/targets.md."
+        (with --fault to plant named defects); otherwise a target file, see docs/targets.md.\n\n\
+        https targets: the harness trusts the operating system's root certificates \
+        (SSL_CERT_FILE or SSL_CERT_DIR replace them) and those of --ca-cert FILE or the \
+        target's ca_cert. A certificate it cannot verify is a set-up error (exit 2) naming \
+        the URL and the TLS error, not the back end's FAIL."
     )]
     Dapp(DappArgs),
     /// Certify a wallet: the harness plays the dApp (and runs the mock node).
@@ -60,8 +65,10 @@ pub enum TestCommand {
         can reach the harness.\n\nSimpleWallet (--protocol simplewallet): the harness \
         runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
         account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
-        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nExit codes as for \
-        `test dapp`."
+        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nAn https:// \
+        driver is verified against the operating system's root certificates and those of \
+        --ca-cert FILE (or the target's ca_cert); a certificate the harness cannot verify \
+        is a set-up error (exit 2).\n\nExit codes as for `test dapp`."
     )]
     Wallet(WalletArgs),
 }
@@ -131,6 +138,10 @@ pub struct WalletArgs {
     /// Timeout for every driver step, overriding the target file's.
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
+    /// Trust the CA certificates in this PEM file (one or more) for an https driver, besides
+    /// the operating system's; replaces the target file's ca_cert.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +163,10 @@ pub struct DappArgs {
     /// Timeout for every network step, overriding the target file's.
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
+    /// Trust the CA certificates in this PEM file (one or more) for https URLs, besides the
+    /// operating system's: a back end behind a private CA. Replaces the target file's ca_cert.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// Which cases run and how they are shown, as cargo test does it.
@@ -289,6 +304,7 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         deadline: args.select.deadline()?,
     };
     if args.target == "reference" {
+        refuse_ca_cert_for_reference(args.ca_cert.as_deref())?;
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -301,6 +317,9 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     if let Some(ms) = args.timeout_ms {
         check_timeout_ms(ms)?;
         target.limits.timeout = Duration::from_millis(ms);
+    }
+    if let Some(path) = &args.ca_cert {
+        target.ca_cert = Some(read_ca_cert(path)?);
     }
     if target.protocol.name() != args.protocol.name() {
         return Err(CliError::new(format!(
@@ -349,6 +368,23 @@ fn run_reference(runtime: &tokio::runtime::Runtime, run: &Run<'_>, faults: &[Str
         );
     }
     conclude(&execute(runtime, started, run, target)?)
+}
+
+/// `--ca-cert FILE`: the CA certificates it holds, or an error naming it.
+fn read_ca_cert(path: &Path) -> Result<CaCerts, CliError> {
+    CaCerts::from_pem_file(path).map_err(|e| CliError::new(format!("--ca-cert: {e}")))
+}
+
+/// The built-in references are served over plain http in-process: a CA for them is a
+/// mistake worth saying.
+fn refuse_ca_cert_for_reference(ca_cert: Option<&Path>) -> Result<(), CliError> {
+    match ca_cert {
+        Some(_) => Err(CliError::new(
+            "--ca-cert is for https targets; the built-in reference is served over plain http \
+             in-process (it needs a target file or a driver URL)",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `--timeout-ms` must be positive and at most [`MAX_TIMEOUT_MS`].
@@ -581,6 +617,7 @@ fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, C
         quiet: Duration::ZERO,
         max_body: 1024 * 1024,
         interactive_wait: Duration::from_secs(120),
+        ca_cert: None,
     }))
 }
 
@@ -601,6 +638,7 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         deadline: args.select.deadline()?,
     };
     if args.target.as_deref() == Some("reference") {
+        refuse_ca_cert_for_reference(args.ca_cert.as_deref())?;
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -626,6 +664,9 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     if let Some(ms) = args.timeout_ms {
         check_timeout_ms(ms)?;
         target.timeout = Duration::from_millis(ms);
+    }
+    if let Some(path) = &args.ca_cert {
+        target.ca_cert = Some(read_ca_cert(path)?);
     }
     // A node flag for the other protocol's node would be ignored: say so instead.
     let (wrong_node_flag, node) = match args.protocol {

@@ -74,10 +74,13 @@ pub fn case_source<'a>(target: &'a DappTarget, case: &Case) -> Step<&'a QrSource
 /// on the wire is its FAIL: a refused or reset connection, garbage instead of HTTP, a body
 /// over the cap, a URL it gave that is malformed or on an origin the target does not declare.
 /// A QR source that cannot be reached at all is caught once, before the first case
-/// ([`preflight`]), as the harness's set-up ERROR.
+/// ([`preflight`]), as the harness's set-up ERROR. A failed TLS handshake is an ERROR too:
+/// no clause puts a duty on certificates, and the harness cannot tell a peer's bad
+/// certificate from a CA it was not given (`--ca-cert`).
 pub fn network(step: &str, e: HttpError) -> Stop {
     match e {
         HttpError::Timeout { .. } => (Verdict::Timeout, format!("{step}: {e}")),
+        HttpError::Tls { .. } => (Verdict::Error, format!("{step}: {e}")),
         HttpError::OriginNotAllowed { .. }
         | HttpError::BadUrl { .. }
         | HttpError::Transport { .. }
@@ -85,9 +88,10 @@ pub fn network(step: &str, e: HttpError) -> Stop {
     }
 }
 
-/// Checks, before the first case, that every URL source of `target` accepts a connection,
-/// so that a back end that is not running is one set-up error, not one per case. Names the
-/// first source that cannot be reached.
+/// Checks, before the first case, that every URL source of `target` accepts a connection
+/// (and, for `https://`, completes a TLS handshake with the certificates the run trusts), so
+/// that a back end that is not running, or whose certificate the harness was not told to
+/// trust, is one set-up error, not one per case. Names the first source that fails.
 pub async fn preflight(target: &DappTarget) -> Result<(), String> {
     for (key, source) in &target.sources {
         let QrSource::Url(url) = source else { continue };
@@ -96,6 +100,24 @@ pub async fn preflight(target: &DappTarget) -> Result<(), String> {
         let host = parsed.host_str().unwrap_or_default().to_string();
         let port = parsed.port_or_known_default().unwrap_or(80);
         let host = host.trim_start_matches('[').trim_end_matches(']');
+        if parsed.scheme() == "https" {
+            use crate::net::tls::{client_config, handshake, HandshakeError};
+            let config = client_config(target.ca_cert.as_ref());
+            let failed = match handshake(host, port, config, target.limits.timeout).await {
+                Ok(()) => continue,
+                Err(HandshakeError::Connect(e)) => format!(
+                    "the QR source `{key}` ({url}) cannot be reached: {e}; is the back end running? Nothing was judged"
+                ),
+                Err(HandshakeError::Timeout(timeout)) => format!(
+                    "the QR source `{key}` ({url}) did not complete a TLS handshake within {:.1} s; is the back end running? Nothing was judged",
+                    timeout.as_secs_f64()
+                ),
+                Err(HandshakeError::Tls(reason)) => format!(
+                    "the TLS handshake with the QR source `{key}` ({url}) failed: {reason}; the harness trusts the operating system's root certificates and those of --ca-cert or the target's ca_cert. Nothing was judged"
+                ),
+            };
+            return Err(failed);
+        }
         let connect = tokio::net::TcpStream::connect((host, port));
         match tokio::time::timeout(target.limits.timeout, connect).await {
             Ok(Ok(_)) => {}
@@ -374,6 +396,7 @@ mod tests {
             node_rpc: loopback,
             node_eos: loopback,
             limits: Limits::default(),
+            ca_cert: None,
         };
         let (verdict, reason) = case_source(&target, case).unwrap_err();
         assert_eq!(verdict, Verdict::Skipped);

@@ -1,7 +1,8 @@
 //! Targets: what the harness is pointed at. A dApp target file (TOML, `docs/targets.md`)
 //! declares the back end's name and version, where fresh QR codes come from, the ports on
 //! which the harness starts the mock node, an optional status probe, the origins the harness
-//! may contact, and the limits it runs under. Reading a file validates it into [`DappTarget`];
+//! may contact, a private CA it trusts for `https://` (`ca_cert`), and the limits it runs
+//! under. Reading a file validates it into [`DappTarget`];
 //! every mistake is an error naming the field.
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::net::Origin;
+use crate::net::{CaCerts, Origin};
 
 /// The QR sources a dApp target may declare, and what each must produce.
 pub const DAPP_SOURCES: [(&str, &str); 8] = [
@@ -146,6 +147,9 @@ pub struct DappTarget {
     /// Where the harness serves the mock EOS node (SimpleWallet targets).
     pub node_eos: SocketAddr,
     pub limits: Limits,
+    /// CA certificates trusted for `https://` besides the operating system's (`ca_cert`
+    /// in the file, `--ca-cert` on the command line).
+    pub ca_cert: Option<CaCerts>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +172,9 @@ struct RawTarget {
     /// Replaced by `allowed_origins`; read only to say so.
     #[serde(default)]
     allowed_hosts: Option<toml::Value>,
+    /// A PEM file of CA certificates to trust for https, relative to the target file.
+    #[serde(default)]
+    ca_cert: Option<String>,
     #[serde(default)]
     limits: RawLimits,
 }
@@ -247,12 +254,16 @@ fn read_target(path: &Path) -> Result<(String, String), TargetError> {
     Ok((origin, text))
 }
 
+/// A `ca_cert` file, relative to the folder of the target file that names it.
+fn ca_cert(dir: &Path, file: Option<&str>) -> Result<Option<CaCerts>, String> {
+    file.map(|file| CaCerts::from_pem_file(&dir.join(file)).map_err(|e| format!("ca_cert: {e}")))
+        .transpose()
+}
+
 fn host_of(url: &str) -> Result<String, String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
-    if parsed.scheme() != "http" {
-        return Err(format!(
-            "`{url}` is not http:// (this build speaks plain http to loopback and LAN targets)"
-        ));
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("`{url}` is not an http:// or https:// URL"));
     }
     Ok(parsed
         .host_str()
@@ -288,17 +299,24 @@ impl DappTarget {
             node_rpc: loopback,
             node_eos: loopback,
             limits: Limits::for_reference(),
+            ca_cert: None,
         }
     }
 
     /// Reads and validates a target file.
     pub fn from_file(path: &Path) -> Result<Self, TargetError> {
         let (origin, text) = read_target(path)?;
-        Self::parse(&origin, &text)
+        Self::parse_in(&origin, &text, path.parent().unwrap_or(Path::new("")))
     }
 
-    /// Validates target text; `origin` names it in errors.
+    /// Validates target text; `origin` names it in errors, and a `ca_cert` path is taken
+    /// from the working directory.
     pub fn parse(origin: &str, text: &str) -> Result<Self, TargetError> {
+        Self::parse_in(origin, text, Path::new(""))
+    }
+
+    /// Validates target text whose relative paths are relative to `dir`.
+    fn parse_in(origin: &str, text: &str, dir: &Path) -> Result<Self, TargetError> {
         let fail = |reason: String| TargetError {
             origin: origin.to_string(),
             reason,
@@ -418,6 +436,7 @@ impl DappTarget {
             node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
             node_eos: addr("node.eos", raw.node.eos, "127.0.0.1:8888")?,
             limits,
+            ca_cert: ca_cert(dir, raw.ca_cert.as_deref()).map_err(fail)?,
         })
     }
 }
@@ -503,8 +522,15 @@ transaction = { url = "http://127.0.0.1:8080/qr/transaction?account=qrcwalletone
             ),
             (GOOD.replace("{id}", ""), "placeholder"),
             (
-                GOOD.replace("http://127.0.0.1:8080/qr/login", "https://x/qr"),
-                "plain http",
+                GOOD.replace("http://127.0.0.1:8080/qr/login", "ftp://x/qr"),
+                "not an http:// or https:// URL",
+            ),
+            (
+                GOOD.replace(
+                    "version = ",
+                    "ca_cert = \"/nonexistent/ca.pem\"\nversion = ",
+                ),
+                "ca_cert: the CA certificate file `/nonexistent/ca.pem` cannot be read",
             ),
             (
                 GOOD.replace("[\"./mint\", \"invoke\"]", "[]"),
@@ -565,6 +591,9 @@ pub struct WalletTarget {
     pub max_body: usize,
     /// How long interactive mode waits for the person.
     pub interactive_wait: Duration,
+    /// CA certificates trusted for an `https://` driver besides the operating system's
+    /// (`ca_cert` in the file, `--ca-cert` on the command line).
+    pub ca_cert: Option<CaCerts>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -574,6 +603,9 @@ struct RawWalletTarget {
     version: String,
     #[serde(default)]
     protocol: Option<String>,
+    /// A PEM file of CA certificates to trust for an https driver, relative to the file.
+    #[serde(default)]
+    ca_cert: Option<String>,
     driver: RawDriver,
     #[serde(default)]
     harness: RawHarness,
@@ -620,11 +652,17 @@ impl WalletTarget {
     /// Reads and validates a wallet target file.
     pub fn from_file(path: &Path) -> Result<Self, TargetError> {
         let (origin, text) = read_target(path)?;
-        Self::parse(&origin, &text)
+        Self::parse_in(&origin, &text, path.parent().unwrap_or(Path::new("")))
     }
 
-    /// Validates wallet target text; `origin` names it in errors.
+    /// Validates wallet target text; `origin` names it in errors, and a `ca_cert` path is
+    /// taken from the working directory.
     pub fn parse(origin: &str, text: &str) -> Result<Self, TargetError> {
+        Self::parse_in(origin, text, Path::new(""))
+    }
+
+    /// Validates wallet target text whose relative paths are relative to `dir`.
+    fn parse_in(origin: &str, text: &str, dir: &Path) -> Result<Self, TargetError> {
         let fail = |reason: String| TargetError {
             origin: origin.to_string(),
             reason,
@@ -724,6 +762,7 @@ impl WalletTarget {
             quiet: Duration::from_millis(raw.driver.quiet_ms.unwrap_or(0)),
             max_body: raw.limits.max_body_bytes.unwrap_or(1024 * 1024),
             interactive_wait: Duration::from_secs(raw.limits.interactive_wait_secs.unwrap_or(120)),
+            ca_cert: ca_cert(dir, raw.ca_cert.as_deref()).map_err(fail)?,
         })
     }
 }

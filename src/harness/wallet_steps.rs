@@ -159,7 +159,10 @@ impl WalletTarget {
         Ok(match &self.driver {
             DriverSpec::Url(base) => Driver::Http {
                 base: base.clone(),
-                client: self.limits().driver_client(),
+                client: self
+                    .limits()
+                    .driver_client()
+                    .trusting(self.ca_cert.as_ref()),
             },
             DriverSpec::Command(argv) => Driver::Command {
                 argv: argv.clone(),

@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every server and client qrconform runs: starting an axum router
 //! on an address (port 0 picks a free one) and stopping it within a bound, and an HTTP client
-//! that never trusts the peer (timeouts on every step, no redirects, no proxies, bodies read
-//! up to a limit).
+//! that never trusts the peer (timeouts on every step, the TLS handshake included, no
+//! redirects, no proxies, bodies read up to a limit) and speaks `http://` and `https://`
+//! ([`tls`] owns which certificates it trusts).
 //!
 //! Every server holds its peers to the same limits (H-4, H-5): at most [`MAX_CONNECTIONS`]
 //! connections at once (more wait in the listen backlog), [`HEADER_READ_TIMEOUT`] to send a
@@ -24,6 +25,10 @@ use tokio::sync::{oneshot, watch, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::transcript::{self, Exchange, Sender};
+
+pub mod tls;
+
+pub use tls::CaCerts;
 
 /// How long a stopping server waits for open connections before dropping them: a peer that
 /// holds a connection open must not hold the harness.
@@ -242,7 +247,7 @@ async fn accept_loop(
 /// Limits for talking to a peer that is under test.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientLimits {
-    /// Connecting.
+    /// Connecting, the TLS handshake included.
     pub connect: Duration,
     /// The whole exchange, body included.
     pub request: Duration,
@@ -269,8 +274,15 @@ pub enum HttpError {
     Timeout { url: String, seconds: f64 },
     #[error("{url} answered with a body larger than {limit} bytes")]
     TooLarge { url: String, limit: usize },
-    #[error("`{url}` is not an http:// URL the harness can fetch: {reason}")]
+    #[error("`{url}` is not an http:// or https:// URL the harness can fetch: {reason}")]
     BadUrl { url: String, reason: String },
+    /// The TLS handshake failed: a certificate the harness does not trust (no `--ca-cert`
+    /// for a private CA), a name it does not cover, or a peer that does not speak TLS.
+    #[error(
+        "the TLS handshake with {url} failed: {reason} (the harness trusts the operating \
+         system's root certificates and those of --ca-cert or the target's ca_cert)"
+    )]
+    Tls { url: String, reason: String },
     #[error("{url} is on origin {origin}, which the target does not declare (H-5)")]
     OriginNotAllowed { url: String, origin: Origin },
 }
@@ -341,25 +353,37 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    /// A client with the given limits.
-    ///
+    /// A client with the given limits; for `https://` it trusts the operating system's root
+    /// certificates.
+    pub fn new(limits: ClientLimits) -> Self {
+        HttpClient {
+            inner: Self::build(limits, tls::client_config(None)),
+            limits,
+            allowed_origins: None,
+        }
+    }
+
+    /// The same client, trusting the certificates of `ca` too (a private CA's), when given.
+    pub fn trusting(mut self, ca: Option<&CaCerts>) -> Self {
+        if ca.is_some() {
+            self.inner = Self::build(self.limits, tls::client_config(ca));
+        }
+        self
+    }
+
     /// # Panics
     ///
-    /// Never in practice: without TLS, reqwest's builder fails only when the system resolver
-    /// configuration cannot be read, and it reads none here.
-    pub fn new(limits: ClientLimits) -> Self {
-        let inner = reqwest::Client::builder()
+    /// Never in practice: with a TLS configuration given whole, reqwest's builder fails only
+    /// when the system resolver configuration cannot be read, and it reads none here.
+    fn build(limits: ClientLimits, tls: rustls::ClientConfig) -> reqwest::Client {
+        reqwest::Client::builder()
             .connect_timeout(limits.connect)
             .timeout(limits.request)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
+            .tls_backend_preconfigured(tls)
             .build()
-            .expect("a plain HTTP client builds");
-        HttpClient {
-            inner,
-            limits,
-            allowed_origins: None,
-        }
+            .expect("an HTTP client with a rustls configuration builds")
     }
 
     /// The same client, restricted to `origins` (scheme, host and port).
@@ -368,19 +392,16 @@ impl HttpClient {
         self
     }
 
-    /// Checks that `url` is an http URL on an allowed origin.
+    /// Checks that `url` is an http or https URL on an allowed origin.
     pub fn check_url(&self, url: &str) -> Result<(), HttpError> {
         let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::BadUrl {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        if parsed.scheme() != "http" {
+        if !matches!(parsed.scheme(), "http" | "https") {
             return Err(HttpError::BadUrl {
                 url: url.to_string(),
-                reason: format!(
-                    "the scheme is `{}`; this build speaks plain http (loopback and LAN targets)",
-                    parsed.scheme()
-                ),
+                reason: format!("the scheme is `{}`", parsed.scheme()),
             });
         }
         let Some(allowed) = &self.allowed_origins else {
@@ -483,6 +504,11 @@ impl HttpClient {
                 HttpError::Timeout {
                     url: url.to_string(),
                     seconds: self.limits.request.as_secs_f64(),
+                }
+            } else if let Some(failure) = tls::tls_error(&e) {
+                HttpError::Tls {
+                    url: url.to_string(),
+                    reason: tls::failure_reason(failure),
                 }
             } else {
                 HttpError::Transport {

@@ -222,6 +222,7 @@ impl DappSuite {
             request: target.limits.timeout,
             max_body: target.limits.max_body,
         })
+        .trusting(target.ca_cert.as_ref())
         .with_allowed_origins(target.allowed_origins.clone());
         DappSuite {
             target,

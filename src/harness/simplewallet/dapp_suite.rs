@@ -184,6 +184,7 @@ impl SwDappSuite {
             request: target.limits.timeout,
             max_body: target.limits.max_body,
         })
+        .trusting(target.ca_cert.as_ref())
         .with_allowed_origins(target.allowed_origins.clone());
         SwDappSuite {
             target,
