@@ -40,6 +40,18 @@ impl Drop for Scratch {
     }
 }
 
+/// The harness under test, killed if the test ends before it does.
+struct Running(Option<std::process::Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// One HTTP/1.1 request with the `Host` given: status, headers (lower-cased), body.
 fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
@@ -339,7 +351,7 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
     let key = identity["publicKey"].as_str().expect("publicKey");
     let svg_dir = scratch.0.join("svg");
-    let mut harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
         .args([
             "test",
             "wallet",
@@ -376,8 +388,9 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the harness starts");
-    let mut enter = harness.stdin.take().expect("stdin");
-    let stderr = harness.stderr.take().expect("stderr");
+    let mut enter = child.stdin.take().expect("stdin");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut harness = Running(Some(child));
     let mut web = None;
     let mut case_id = None;
     let mut qr = None;
@@ -422,7 +435,12 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
             enter.flush().expect("flush");
         }
     }
-    let out = harness.wait_with_output().expect("the harness ends");
+    let out = harness
+        .0
+        .take()
+        .expect("the harness")
+        .wait_with_output()
+        .expect("the harness ends");
     let transcript = transcript.join("\n");
     assert_eq!(
         out.status.code(),
