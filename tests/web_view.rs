@@ -395,6 +395,7 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
     let mut case_id = None;
     let mut qr = None;
     let mut scanned = Vec::new();
+    let mut previous_case: Option<String> = None;
     let mut transcript = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
         transcript.push(line.clone());
@@ -419,6 +420,14 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
         let state: Value = serde_json::from_slice(&state.body).expect("JSON");
         assert_eq!(state["case"]["id"].as_str(), case_id.as_deref());
         assert_eq!(state["case"]["qr_text"].as_str(), Some(qr.as_str()));
+        // The cases before this one are in the tally, the last of them by name.
+        assert_eq!(state["tally"]["PASS"], scanned.len(), "{state}");
+        assert_eq!(state["planned"], 3, "{state}");
+        if let Some(previous) = &previous_case {
+            assert_eq!(state["last"]["id"].as_str(), Some(previous.as_str()));
+            assert_eq!(state["last"]["verdict"], "PASS", "{state}");
+        }
+        previous_case = case_id.clone();
         let decoded = scan_screenshot(&url, &scratch.0);
         assert_eq!(decoded, qr, "the QR code decoded from the page");
         eprintln!("decoded from the page: {decoded}");

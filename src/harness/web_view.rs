@@ -889,7 +889,7 @@ const SCRIPT_TEMPLATE: &str = "
       .then(function (s) { render(s); set('conn', 'Live'); })
       .catch(function () {
         deadline = null;
-        set('conn', 'Not connected: the run has ended, or the harness cannot be reached');
+        set('conn', 'Not connected: the run has ended (the terminal has its summary), or the harness cannot be reached');
       })
       .then(function () { clearTimeout(timer); setTimeout(poll, POLL_MS); });
   }
