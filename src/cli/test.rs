@@ -612,12 +612,12 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         destinations: &destinations,
         deadline: args.select.deadline()?,
     };
+    if args.web.is_some() && args.target.as_deref() == Some("reference") {
+        return Err(CliError::new(
+            "--web shows interactive mode's cases; the reference wallet needs no person",
+        ));
+    }
     if args.target.as_deref() == Some("reference") {
-        if args.web.is_some() {
-            return Err(CliError::new(
-                "--web shows interactive mode's cases; the reference wallet needs no person",
-            ));
-        }
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
