@@ -168,10 +168,12 @@ impl Tally {
         self.pass + self.fail + self.warning + self.skipped + self.timeout + self.error
     }
 
+    /// The tally in words. A negative case's twin runs too when it was not selected, so
+    /// the count done can pass the count selected.
     fn line(&self, planned: Option<usize>) -> String {
-        let of = planned.map_or(String::new(), |n| format!(" of {n}"));
+        let of = planned.map_or(String::new(), |n| format!(" ({n} selected)"));
         format!(
-            "{}{of} done: {} PASS, {} FAIL, {} WARNING, {} SKIPPED, {} TIMEOUT, {} ERROR",
+            "{} done{of}: {} PASS, {} FAIL, {} WARNING, {} SKIPPED, {} TIMEOUT, {} ERROR",
             self.done(),
             self.pass,
             self.fail,
