@@ -16,6 +16,7 @@ use crate::harness::run::{
 use crate::harness::steps::preflight;
 use crate::harness::suite::{self, Against, Role, Started, SuiteKind};
 use crate::harness::target::{DappTarget, DriverSpec, WalletTarget, MAX_TIMEOUT_MS};
+use crate::harness::web_view::{self, Observed, WebView};
 use crate::harness::Verdict as CaseVerdict;
 use crate::net::CaCerts;
 use crate::protocol::ontology::crypto::PublicKey;
@@ -62,7 +63,9 @@ pub enum TestCommand {
         Interactive mode shows each QR code in the terminal and writes it as SVG, prints the \
         text payload and the decision to take, and waits (with a deadline) for the wallet; \
         give --listen 0.0.0.0:PORT and --callback-base http://<LAN address>:PORT so a phone \
-        can reach the harness.\n\nSimpleWallet (--protocol simplewallet): the harness \
+        can reach the harness. --web 127.0.0.1:0 also shows each case on a local web page \
+        (its URL is printed): the QR code large, its text, the decision and why, the time \
+        left, the live status and the tally.\n\nSimpleWallet (--protocol simplewallet): the harness \
         runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
         account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
         --wallet-ref; a target file says protocol = \"simplewallet\".\n\nAn https:// \
@@ -131,6 +134,15 @@ pub struct WalletArgs {
     /// Where interactive mode writes the QR codes as SVG (default: a temporary folder).
     #[arg(long, value_name = "DIR")]
     pub svg_dir: Option<PathBuf>,
+    /// In interactive mode, also show each case on a web page served at ADDR (port 0 picks a
+    /// free one; the URL is printed): the QR code large, its text, the decision and why, the
+    /// time left, the live status and the tally. Loopback only unless --web-lan is given.
+    #[arg(long, value_name = "ADDR")]
+    pub web: Option<SocketAddr>,
+    /// Let --web listen on an address other than loopback (the page is read-only, but shows
+    /// every case's QR code, and so its callback token, to whoever can reach it).
+    #[arg(long, requires = "web")]
+    pub web_lan: bool,
     #[command(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
@@ -637,6 +649,11 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         destinations: &destinations,
         deadline: args.select.deadline()?,
     };
+    if args.web.is_some() && args.target.as_deref() == Some("reference") {
+        return Err(CliError::new(
+            "--web shows interactive mode's cases; the reference wallet needs no person",
+        ));
+    }
     if args.target.as_deref() == Some("reference") {
         refuse_ca_cert_for_reference(args.ca_cert.as_deref())?;
         return run_reference(&runtime, &run, &args.faults);
@@ -702,6 +719,31 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     if let Some(base) = &args.callback_base {
         target.public_url = Some(base.trim_end_matches('/').to_string());
     }
+    let web = match args.web {
+        None => None,
+        Some(_) if !matches!(target.driver, DriverSpec::Interactive { .. }) => {
+            return Err(CliError::new(
+                "--web shows interactive mode's cases; it needs --interactive or a target file \
+                 with `interactive = true`",
+            ))
+        }
+        Some(addr) if !args.web_lan && !web_view::is_loopback(addr) => {
+            return Err(CliError::new(format!(
+                "--web {addr} is not a loopback address; the page shows every QR code (and its \
+                 callback token) to whoever reaches it: give --web-lan to serve it there anyway"
+            )))
+        }
+        Some(_) if options.list => None,
+        Some(addr) => {
+            let view = WebView::new();
+            view.set_planned(selected_cases(&catalogue.cases, &options).len());
+            let server = runtime
+                .block_on(web_view::serve(addr, view.clone()))
+                .map_err(|e| CliError::new(format!("--web: {e}")))?;
+            eprintln!("web view: {}/", server.base_url());
+            Some((view, server))
+        }
+    };
     let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
     });
@@ -710,13 +752,19 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         version: target.version.clone(),
         ..TargetInfo::reference(kind, Vec::new())
     };
-    let started = runtime
+    let mut started = runtime
         .block_on(kind.start(Against::Wallet { target, svg_dir }))
         .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     if !run.quiet {
         eprintln!("target: {}", started.banner);
     }
-    conclude(&execute(&runtime, started, &run, info)?)
+    let Some((view, server)) = web else {
+        return conclude(&execute(&runtime, started, &run, info)?);
+    };
+    started.runner = Arc::new(Observed::new(started.runner, view));
+    let summary = execute(&runtime, started, &run, info);
+    runtime.block_on(server.shutdown());
+    conclude(&summary?)
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {

@@ -25,6 +25,7 @@ pub mod steps;
 pub mod suite;
 pub mod target;
 pub mod wallet_steps;
+pub mod web_view;
 
 use std::fmt;
 use std::time::{Duration, Instant};

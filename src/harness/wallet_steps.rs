@@ -81,9 +81,25 @@ pub(crate) async fn hand_over(
     expect_post: bool,
 ) -> Step<Option<crate::protocol::driver::ScanReply>> {
     let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
-    let reply = driver
-        .scan(&case.id, &case.title, qr, case.approve, arrived)
-        .await?;
+    let scan = driver.scan(&case.id, &case.title, qr, case.approve, arrived);
+    // With a web view (`--web`), the person also sees the case there, live.
+    let reply = match (super::web_view::current(), driver) {
+        (Some(view), Driver::Interactive { wait, .. }) => {
+            view.show_qr(qr, *wait);
+            let reply = super::web_view::narrate(&view, harness, token, scan).await;
+            view.wait_over(&match &reply {
+                Err((verdict, reason)) => format!("{verdict}: {reason}"),
+                Ok(_) if harness.callbacks(token).is_empty() => {
+                    "the wait is over (Enter pressed, or no callback came for a rejection); \
+                     judging the case"
+                        .to_string()
+                }
+                Ok(_) => "the wallet's callback arrived; judging the case".to_string(),
+            });
+            reply?
+        }
+        _ => scan.await?,
+    };
     if !limits.quiet.is_zero() {
         if expect_post {
             harness.wait_for_callbacks(token, 1, limits.quiet).await;

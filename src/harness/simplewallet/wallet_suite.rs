@@ -418,12 +418,16 @@ impl SimpleWalletSuite {
         let callback = minted.request.get("callback").and_then(Value::as_str);
         // Interactive mode has no scan reply: the person says what the wallet opened.
         let asked = match (callback, &observed.reply) {
-            (Some(_), None) => self
-                .side
-                .driver
-                .ask_opened(&case.id)
-                .await
-                .map(|opened| ScanReply::completed().with_opened(opened)),
+            (Some(_), None) => {
+                crate::harness::web_view::note_current(
+                    "the terminal asks which URL the wallet opened: answer there",
+                );
+                self.side
+                    .driver
+                    .ask_opened(&case.id)
+                    .await
+                    .map(|opened| ScanReply::completed().with_opened(opened))
+            }
             _ => None,
         };
         let tx_id = match case.expect {
