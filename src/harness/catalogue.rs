@@ -125,7 +125,7 @@ pub enum ProbeExpect {
 }
 
 /// The catalogue's header.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuiteMeta {
     pub id: String,
@@ -135,7 +135,7 @@ pub struct SuiteMeta {
 }
 
 /// One case.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub id: String,
