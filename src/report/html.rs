@@ -114,7 +114,7 @@ pre{margin:0;padding:.4rem .55rem;background:var(--soft);border:1px solid var(--
 #attention h2{border:0;margin-top:.75rem}
 .attention{list-style:none;padding:0;margin:.25rem 0}.attention>li{margin:.45rem 0}
 .attention .why{margin:.15rem 0 0 1.2rem;font-size:.9rem}
-.cited{margin:.1rem 0;padding-left:1.2rem}.cited li{margin:.1rem 0}
+.cited{margin:.1rem 0;padding-left:1.2rem;white-space:normal}.cited li{margin:.1rem 0}
 .label{font-size:.85rem;color:var(--muted)}
 footer{margin-top:2.5rem;padding-top:.75rem;padding-bottom:1.5rem;border-top:1px solid var(--line);font-size:.82rem;color:var(--muted)}
 footer code{overflow-wrap:anywhere}
@@ -201,11 +201,13 @@ fn write_page(out: &mut String, report: &Report) -> std::fmt::Result {
         )?;
     }
     if !s.incomplete.is_empty() {
-        writeln!(out, "<p>Incomplete (H-1), so not conformant:</p>\n<ul>")?;
-        for why in &s.incomplete {
-            writeln!(out, "<li>{}</li>", esc(why))?;
-        }
-        writeln!(out, "</ul>")?;
+        // The reasons are listed once, under "Needs attention" just below.
+        writeln!(
+            out,
+            "<p>Incomplete (H-1), so not conformant: <a href=\"#attention\">{} reason{}</a>.</p>",
+            s.incomplete.len(),
+            if s.incomplete.len() == 1 { "" } else { "s" }
+        )?;
     }
     writeln!(out, "</header>")?;
 
