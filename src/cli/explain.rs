@@ -200,6 +200,42 @@ fn clause_text(clause: &Clause) -> String {
     out
 }
 
+/// The words a seed section about `action` is headed with (`001 §Message Signature` for
+/// `signMessage`); empty for an action no seed describes apart.
+fn section_words(action: &str) -> &'static [&'static str] {
+    match action {
+        "login" => &["login"],
+        "signMessage" | "signMultiMessage" => &["signature"],
+        "invoke" => &["invocation", "pre-executing"],
+        "transaction" => &["call contract"],
+        "sign" => &["sign"],
+        _ => &[],
+    }
+}
+
+/// Of the seed passages a case's clauses decide, those about the case's own action; all of
+/// them when none is (a clause shared by every action, such as expiry, names each action's
+/// section, and the case rests on its own).
+fn seeds_for_action(seeds: Vec<String>, action: &str) -> Vec<String> {
+    let words = section_words(action);
+    let own: Vec<String> = seeds
+        .iter()
+        .filter(|seed| {
+            let section = seed
+                .split_once('§')
+                .map_or("", |(_, s)| s)
+                .to_ascii_lowercase();
+            words.iter().any(|w| section.contains(w))
+        })
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        seeds
+    } else {
+        own
+    }
+}
+
 /// One suite's case, with its proof when one ran.
 fn case_json(
     kind: SuiteKind,
@@ -226,6 +262,7 @@ fn case_json(
             }
         }
     }
+    let seeds = seeds_for_action(seeds, &case.action);
     let descriptions = kind.faults();
     let describe = |name: &str| {
         descriptions
@@ -608,6 +645,20 @@ mod tests {
             l9.contains("ontology-dapp") && l9.contains("login.expired"),
             "{l9}"
         );
+    }
+
+    #[test]
+    fn a_case_rests_on_the_seed_sections_of_its_own_action() {
+        let seeds = vec![
+            "003 §login (QR code data format)".to_string(),
+            "003 §Call Contract".to_string(),
+            "003 §sign (data format)".to_string(),
+        ];
+        assert_eq!(seeds_for_action(seeds.clone(), "login"), seeds[..1]);
+        assert_eq!(seeds_for_action(seeds.clone(), "transaction"), seeds[1..2]);
+        assert_eq!(seeds_for_action(seeds.clone(), "sign"), seeds[2..]);
+        // No section of its own: every passage its clauses decide.
+        assert_eq!(seeds_for_action(seeds.clone(), "transfer"), seeds);
     }
 
     #[test]
