@@ -73,11 +73,22 @@ pub fn run(args: ExplainArgs) -> CmdResult {
         .filter(|(_, c)| suite_filter.is_none_or(|s| c.suite.id == s))
         .filter(|(_, c)| c.case(case_id).is_some())
         .collect();
+    if let Some(suite) = suite_filter {
+        let suites: Vec<String> = catalogue::all().into_iter().map(|c| c.suite.id).collect();
+        if !suites.iter().any(|s| s == suite) {
+            return Err(CliError::new(format!(
+                "`{}` is not a suite (suites: {})",
+                escape_controls(suite),
+                suites.join(", ")
+            )));
+        }
+    }
     if found.is_empty() {
         return Err(CliError::new(format!(
-            "`{}` is neither a case nor a clause id{}",
+            "`{}` is neither a case{} nor a clause id{}",
             escape_controls(id),
-            nearest_hint(id)
+            suite_filter.map_or(String::new(), |s| format!(" of {}", escape_controls(s))),
+            nearest_hint(case_id)
         )));
     }
     let mut explained = Vec::new();
