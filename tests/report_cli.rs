@@ -6,8 +6,11 @@
 //! - `--report FORMAT=PATH` writes one format, and bad specs exit 2;
 //! - `--expected-failures`: an expected failure passes the run, a stale entry fails it, and an
 //!   entry without a reason or naming no case is a configuration error;
-//! - `qrconform list` shows the cases with their clauses, and every clause of the profile
-//!   that puts a duty on a dApp or a wallet is checked by a case of that role's suite.
+//! - `qrconform list` shows the cases with their clauses, filters them by clause, action and
+//!   level, its JSON carries every catalogue field, and every clause of the profile that puts
+//!   a duty on a dApp or a wallet is checked by a case of that role's suite;
+//! - `qrconform explain` tells a case (with the faults it is proven to kill, from runs made
+//!   then) or a clause in full, and names the nearest ids for an unknown one.
 
 mod common;
 
@@ -284,4 +287,118 @@ fn every_duty_the_profile_puts_on_a_peer_is_checked_by_a_case_of_its_role() {
     // The Ontology profile alone puts 43 duties on dApps and wallets.
     assert!(duties >= 43, "only {duties} duties listed");
     assert!(uncovered.is_empty(), "no case checks: {uncovered:?}");
+}
+
+#[test]
+fn list_filters_by_clause_action_and_level_and_its_json_carries_every_field() {
+    let run = qrconform(&[
+        "list",
+        "--protocol",
+        "ontology",
+        "--role",
+        "dapp",
+        "--clause",
+        "ONT-L9",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let listing: Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    let cases = listing["suites"][0]["cases"].as_array().expect("cases");
+    assert!(cases.iter().any(|c| c["id"] == "login.expired"));
+    for case in cases {
+        assert!(case["clauses"]
+            .as_array()
+            .unwrap()
+            .contains(&"ONT-L9".into()));
+        // Every catalogue field, not a cut summary.
+        for field in [
+            "title", "action", "source", "level", "play", "expect", "twin", "faults",
+        ] {
+            assert!(case.get(field).is_some(), "{field} missing in {case}");
+        }
+    }
+    let clause = listing["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "ONT-L9")
+        .expect("ONT-L9");
+    assert!(clause["text"]
+        .as_str()
+        .unwrap()
+        .contains("dApps MUST reject"));
+
+    let should = text(&qrconform(&["list", "--level", "should", "--action", "login"]).stdout);
+    assert!(
+        should.contains("login.signature.low-s") || should.contains("SHOULD"),
+        "{should}"
+    );
+    assert!(!should.contains(" MUST "), "{should}");
+    assert!(!should.contains("invoke."), "{should}");
+
+    let unknown = qrconform(&["list", "--clause", "ONT-L99"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("ONT-L9"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let none = qrconform(&["list", "--clause", "ONT-T3"]);
+    assert_eq!(none.status.code(), Some(2), "no case cites a MAY clause");
+    let action = qrconform(&["list", "--action", "teleport"]);
+    assert_eq!(action.status.code(), Some(2));
+}
+
+#[test]
+fn explain_tells_a_case_with_its_proven_kills_and_a_clause_with_its_cases() {
+    let run = qrconform(&["explain", "ontology-dapp:login.expired", "--format", "json"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let explained: Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    let suite = &explained["suites"][0];
+    assert_eq!(suite["suite"], "ontology-dapp");
+    assert_eq!(suite["twin"]["id"], "login.address.honest");
+    assert!(suite["clauses"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("dApps MUST reject a login whose QR has expired"));
+    let proof = &suite["proof"];
+    assert_eq!(proof["clean"]["verdict"], "PASS");
+    assert_eq!(proof["twin_clean"], "PASS");
+    // The claimed fault is killed in the run the command made, for the case's own reason.
+    let killed: Vec<&str> = proof["killed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|k| k["fault"].as_str())
+        .collect();
+    assert!(killed.contains(&"accept-expired"), "{killed:?}");
+    assert!(proof["claimed_not_killed"].as_array().unwrap().is_empty());
+
+    let all = text(&qrconform(&["explain", "login.expired", "--no-proof"]).stdout);
+    for suite in [
+        "ontology-dapp",
+        "ontology-wallet",
+        "simplewallet-dapp",
+        "simplewallet-wallet",
+    ] {
+        assert!(all.contains(&format!("login.expired in {suite}")), "{all}");
+    }
+    assert!(all.contains("not proven in this run"), "{all}");
+
+    let clause = qrconform(&["explain", "ONT-L9"]);
+    assert_eq!(clause.status.code(), Some(0));
+    let clause = text(&clause.stdout);
+    assert!(
+        clause.contains("dApps") && clause.contains("login.expired"),
+        "{clause}"
+    );
+
+    let unknown = qrconform(&["explain", "login.expird"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("nearest: login.expired"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }

@@ -1,11 +1,12 @@
-//! `qrconform list`: the cases of the embedded suites, with the clauses each checks.
+//! `qrconform list`: the cases of the embedded suites, with the clauses each checks, filtered
+//! by protocol, role, clause, action and level.
 
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
 use super::test::Protocol;
 use super::{print_json, CliError, CmdResult, Verdict};
-use crate::harness::catalogue::{self, Catalogue};
+use crate::harness::catalogue::{self, Case, Catalogue, Level};
 
 /// The role of the implementation a suite tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -25,6 +26,22 @@ impl Role {
     }
 }
 
+/// A case's level, as `--level` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelFilter {
+    Must,
+    Should,
+}
+
+impl LevelFilter {
+    fn level(self) -> Level {
+        match self {
+            LevelFilter::Must => Level::MUST,
+            LevelFilter::Should => Level::SHOULD,
+        }
+    }
+}
+
 /// How the listing is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -37,8 +54,10 @@ pub enum ListFormat {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Filters combine: `--protocol ontology --role wallet` lists the \
-    Ontology wallet suite. The JSON form also lists the profile's clauses, the duties each \
-    puts on dApps and wallets, and the cases that check them."
+    Ontology wallet suite; `--clause ONT-L9 --level must` its MUST cases citing ONT-L9. The \
+    JSON form carries every catalogue field of each case and also lists the profile's \
+    clauses (full text, duties, seed passages) and the cases that check them. \
+    `qrconform explain ID` tells one case or clause in full."
 )]
 pub struct ListArgs {
     /// Only the suites of this protocol.
@@ -47,6 +66,15 @@ pub struct ListArgs {
     /// Only the suites that test this role.
     #[arg(long, value_enum)]
     pub role: Option<Role>,
+    /// Only the cases citing this clause (`ONT-L9`).
+    #[arg(long, value_name = "ID")]
+    pub clause: Option<String>,
+    /// Only the cases starting from this action (`login`, `signMessage`, `transfer`, …).
+    #[arg(long, value_name = "NAME")]
+    pub action: Option<String>,
+    /// Only the cases of this level.
+    #[arg(long, value_enum)]
+    pub level: Option<LevelFilter>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
 }
@@ -62,6 +90,48 @@ pub fn run(args: ListArgs) -> CmdResult {
         .collect();
     if suites.is_empty() {
         return Err(CliError::new("no suite matches --protocol and --role"));
+    }
+    if let Some(id) = &args.clause {
+        if catalogue::clause(id).is_none() {
+            return Err(CliError::new(format!(
+                "`{id}` is not a clause of the profile{}",
+                super::explain::nearest_hint(id)
+            )));
+        }
+    }
+    if let Some(action) = &args.action {
+        let actions: std::collections::BTreeSet<&str> = suites
+            .iter()
+            .flat_map(|s| s.cases.iter().map(|c| c.action.as_str()))
+            .collect();
+        if !actions.contains(action.as_str()) {
+            return Err(CliError::new(format!(
+                "no case of these suites starts from the action `{action}` (actions: {})",
+                actions.into_iter().collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    let selected = |case: &Case| {
+        args.clause
+            .as_ref()
+            .is_none_or(|id| case.clauses.contains(id))
+            && args.action.as_ref().is_none_or(|a| &case.action == a)
+            && args.level.is_none_or(|l| case.level == l.level())
+    };
+    let filtering = args.clause.is_some() || args.action.is_some() || args.level.is_some();
+    let suites: Vec<Catalogue> = suites
+        .into_iter()
+        .map(|mut suite| {
+            suite.cases.retain(|c| selected(c));
+            suite
+        })
+        // A suite none of whose cases pass the case filters is left out.
+        .filter(|suite| !filtering || !suite.cases.is_empty())
+        .collect();
+    if suites.is_empty() {
+        return Err(CliError::new(
+            "no case matches --clause, --action and --level in the selected suites",
+        ));
     }
     match args.format {
         ListFormat::Text => {
@@ -117,16 +187,17 @@ pub fn listing(suites: &[Catalogue]) -> Value {
             "protocol": s.suite.protocol,
             "role": s.suite.role,
             "title": s.suite.title,
-            "cases": s.cases.iter().map(|c| json!({
-                "id": c.id,
-                "title": c.title,
-                "level": c.level.label(),
-                "clauses": c.clauses,
-                "negative": c.is_negative(),
-                "twin": c.twin,
-                "faults": c.faults,
-            })).collect::<Vec<_>>(),
+            "cases": s.cases.iter().map(case_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "clauses": clauses,
     })
+}
+
+/// Every catalogue field of a case, and whether it is negative.
+pub fn case_json(case: &Case) -> Value {
+    let mut value = serde_json::to_value(case).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("negative".into(), json!(case.is_negative()));
+    }
+    value
 }

@@ -8,6 +8,7 @@
 //! error that names the input, and [`CliError`] carries it to `main`.
 
 pub mod eos;
+pub mod explain;
 pub mod list;
 pub mod ontology;
 pub mod qr;
@@ -46,6 +47,9 @@ pub enum Command {
     SelfTest(selftest::SelfTestArgs),
     /// List the cases of the embedded suites with the clauses each checks.
     List(list::ListArgs),
+    /// Explain one case (its clauses, seeds, play, expectation, twin and the faults it is
+    /// proven to kill) or one clause (its text, duties and the cases citing it).
+    Explain(explain::ExplainArgs),
     /// Ontology keys, addresses, signatures and verification.
     #[command(subcommand)]
     Ontology(ontology::OntologyCommand),
@@ -98,6 +102,7 @@ pub type CmdResult = Result<Verdict, CliError>;
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Eos(cmd) => eos::run(cmd),
+        Command::Explain(args) => explain::run(args),
         Command::List(args) => list::run(args),
         Command::Ontology(cmd) => ontology::run(cmd),
         Command::Qr(cmd) => qr::run(cmd),

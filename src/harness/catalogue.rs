@@ -21,7 +21,20 @@ pub struct Clause {
     pub id: String,
     /// `ontology`, `simplewallet` or `harness`.
     pub protocol: String,
+    /// The clause in a line, keeping its level word where it states one.
     pub summary: String,
+    /// The strongest requirement the clause makes.
+    pub level: ClauseLevel,
+    /// The clause states no level word for it: the profile writes it as a plain requirement,
+    /// which its preamble makes a MUST.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub level_implied: bool,
+    /// The clause's full text, as the profile words it.
+    pub text: String,
+    /// The seed passages the clause decides: a seed document's number and section
+    /// (`001 §Login`). Empty where the clause is the profile's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<String>,
     /// The roles (`dapp`, `wallet`) of implementations under test the clause puts a duty on.
     pub duties: Vec<String>,
     /// Why the clause puts no duty on a peer.
@@ -33,6 +46,29 @@ pub struct Clause {
 #[serde(deny_unknown_fields)]
 struct ClauseFile {
     clause: Vec<Clause>,
+}
+
+/// How strongly a clause binds (the profile's levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum ClauseLevel {
+    MUST,
+    SHOULD,
+    MAY,
+}
+
+impl ClauseLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClauseLevel::MUST => "MUST",
+            ClauseLevel::SHOULD => "SHOULD",
+            ClauseLevel::MAY => "MAY",
+        }
+    }
+}
+
+/// The clause with this id.
+pub fn clause(id: &str) -> Option<Clause> {
+    clauses().into_iter().find(|c| c.id == id)
 }
 
 /// The profile's clauses, in the profile's order.
@@ -89,7 +125,7 @@ pub enum ProbeExpect {
 }
 
 /// The catalogue's header.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuiteMeta {
     pub id: String,
@@ -99,7 +135,7 @@ pub struct SuiteMeta {
 }
 
 /// One case.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub id: String,
@@ -287,6 +323,102 @@ mod tests {
                 for id in &case.clauses {
                     assert!(seen.contains(id), "{}: unknown clause {id}", case.id);
                 }
+            }
+        }
+    }
+
+    /// The profile's clause ids and texts: its `- **ID** text` lines.
+    fn profile_clauses() -> Vec<(String, String)> {
+        include_str!("../../docs/profile.md")
+            .lines()
+            .filter_map(|line| line.strip_prefix("- **"))
+            .filter_map(|rest| rest.split_once("** "))
+            .filter(|(id, _)| is_clause_id(id))
+            .map(|(id, text)| (id.to_string(), text.trim().to_string()))
+            .collect()
+    }
+
+    /// Whether `text` states `word` as a whole word.
+    fn states(text: &str, word: &str) -> bool {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w == word)
+    }
+
+    #[test]
+    fn every_clause_has_its_full_text_stating_its_level() {
+        for clause in clauses() {
+            assert!(!clause.text.trim().is_empty(), "{}: no text", clause.id);
+            let word = clause.level.label();
+            if clause.level_implied {
+                // Only a plain requirement is implied: a MUST the text does not state.
+                assert_eq!(clause.level, ClauseLevel::MUST, "{}", clause.id);
+                assert!(
+                    !states(&clause.text, word),
+                    "{}: the text states MUST, so the level is not implied",
+                    clause.id
+                );
+            } else {
+                assert!(
+                    states(&clause.text, word),
+                    "{}: the text does not state its level {word}",
+                    clause.id
+                );
+                assert!(
+                    states(&clause.summary, word),
+                    "{}: the summary drops the level word {word}",
+                    clause.id
+                );
+            }
+            // No level stronger than the text's strongest word.
+            if clause.level == ClauseLevel::SHOULD {
+                assert!(!states(&clause.text, "MUST"), "{}", clause.id);
+            }
+            if clause.level == ClauseLevel::MAY {
+                assert!(
+                    !states(&clause.text, "MUST") && !states(&clause.text, "SHOULD"),
+                    "{}",
+                    clause.id
+                );
+            }
+            assert!(
+                !clause.summary.contains('…') || clause.text.contains('…'),
+                "{}: a cut summary",
+                clause.id
+            );
+            for seed in &clause.seeds {
+                let (doc, section) = seed.split_once(" §").unwrap_or(("", ""));
+                assert!(
+                    ["000", "001", "002", "003"].contains(&doc) && !section.is_empty(),
+                    "{}: `{seed}` is not `<seed> §<section>`",
+                    clause.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_profile_clause_is_in_the_index_with_the_profile_text() {
+        let profile = profile_clauses();
+        assert!(profile.len() >= 50, "only {} clauses read", profile.len());
+        let index = clauses();
+        for (id, text) in &profile {
+            let clause = index
+                .iter()
+                .find(|c| &c.id == id)
+                .unwrap_or_else(|| panic!("{id} of the profile is not in suites/clauses.toml"));
+            assert_eq!(
+                &clause.text, text,
+                "{id}: the text differs from the profile's"
+            );
+        }
+        // The index's other clauses are the suites' own decisions, which say so.
+        for clause in &index {
+            if !profile.iter().any(|(id, _)| id == &clause.id) {
+                assert!(
+                    ["ONT-I11", "ONT-D1", "ONT-T9"].contains(&clause.id.as_str()),
+                    "{} is neither in the profile nor a known decision of the suites",
+                    clause.id
+                );
             }
         }
     }

@@ -214,3 +214,67 @@ pub async fn prove(
         elapsed: started.elapsed(),
     })
 }
+
+/// What a few cases of a suite prove: their clean verdicts and their rows of the kill matrix,
+/// drawn from runs made now (not from a recording).
+#[derive(Debug, Clone)]
+pub struct CasesProof {
+    /// The cases asked for, with the twins they need, in catalogue order.
+    pub catalogue: Catalogue,
+    pub clean: Vec<CaseOutcome>,
+    /// The clean run's servers and the placeholders reports write for their origins.
+    pub endpoints: Vec<(String, String)>,
+    /// Every fault of the suite's reference, each with its rows for these cases.
+    pub matrix: KillMatrix,
+}
+
+/// Proves the cases of `kind` named by `ids` as the self-test would, but only them: each is
+/// run with its twin against the clean reference and against the reference with each named
+/// fault planted, `jobs` runs at a time. A case's row of the matrix is the same as in the
+/// full self-test, since a case and its twin are all a kill depends on.
+pub async fn prove_cases(kind: SuiteKind, ids: &[&str], jobs: usize) -> Result<CasesProof, String> {
+    let mut catalogue = kind.catalogue()?;
+    let mut wanted: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    for id in ids {
+        if let Some(twin) = catalogue.case(id).and_then(|c| c.twin.clone()) {
+            wanted.push(twin);
+        }
+    }
+    catalogue.cases.retain(|c| wanted.contains(&c.id));
+    let (clean, endpoints) = run_all(kind, &[], &catalogue.cases).await?;
+    let permits = Arc::new(Semaphore::new(jobs.max(1)));
+    let cases = Arc::new(catalogue.cases.clone());
+    let tasks: Vec<_> = kind
+        .faults()
+        .into_iter()
+        .map(|(name, description)| {
+            let permits = Arc::clone(&permits);
+            let cases = Arc::clone(&cases);
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let begun = Instant::now();
+                let result = run_all(kind, &[name.to_string()], &cases).await;
+                result.map(|(outcomes, _)| FaultRun {
+                    fault: name.to_string(),
+                    description: description.to_string(),
+                    outcomes,
+                    elapsed: begun.elapsed(),
+                })
+            })
+        })
+        .collect();
+    let mut runs = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        runs.push(
+            task.await
+                .map_err(|e| format!("a fault run stopped: {e}"))??,
+        );
+    }
+    let matrix = kill_matrix(&catalogue, &clean, &runs);
+    Ok(CasesProof {
+        catalogue,
+        clean,
+        endpoints,
+        matrix,
+    })
+}

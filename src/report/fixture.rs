@@ -33,6 +33,7 @@ pub fn case(
         expected: "the back end rejects the login with error 80001".into(),
         observed: format!("the back end answered {HOSTILE}"),
         expected_failure: None,
+        twin: None,
         transcript,
     }
 }
@@ -126,14 +127,21 @@ pub fn sample() -> Report {
             vec![],
         ),
     ];
+    cases[2].twin = Some("login.address.honest".into());
     cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
     let clauses = cases
         .iter()
         .flat_map(|c| {
-            c.clauses.iter().map(|cl| ClauseCoverage {
-                id: cl.clone(),
-                cases: vec![c.id.clone()],
-                verdict: c.verdict,
+            c.clauses.iter().map(|cl| {
+                let clause = crate::harness::catalogue::clause(cl);
+                ClauseCoverage {
+                    id: cl.clone(),
+                    level: clause.as_ref().map(|c| c.level.label().to_string()),
+                    text: clause.as_ref().map(|c| c.text.clone()),
+                    seeds: clause.map(|c| c.seeds).unwrap_or_default(),
+                    cases: vec![c.id.clone()],
+                    verdict: c.verdict,
+                }
             })
         })
         .collect();
@@ -187,7 +195,8 @@ pub fn sample() -> Report {
             KillRow {
                 case: "login.signature.high-s".into(),
                 twin: None,
-                claimed: vec!["reject-high-s".into()],
+                // A catch the catalogue does not claim (`k`).
+                claimed: vec![],
                 cells: vec![
                     cell(Kill::Survived),
                     cell(Kill::Survived),

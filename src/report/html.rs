@@ -9,15 +9,22 @@
 //!
 //! - a header: the suite's title, the target (name, version, protocol, role, planted faults)
 //!   and the result in words with a coloured badge;
+//! - needs attention: what a reader must act on first (the cases whose verdict
+//!   [`super::needs_attention`] picks, each with its reason and the full text of the clauses
+//!   it checks; why the run is incomplete; stale baseline entries; the kill matrix's
+//!   problems), or a line saying there is nothing;
 //! - a summary: a bar and counts by verdict, with planned, ran, expected failures and stale
 //!   entries;
-//! - clause coverage: each clause, its verdict and links to the cases that check it;
-//! - the cases: one `<details id="case-…">` each, open when the case did not pass, with its
-//!   clauses, level, verdict, reason, expectation, observation, baseline note and transcript
-//!   (each exchange's sender, method, URL, status or error, and bodies);
-//! - the baseline, when the run had one;
 //! - the kill matrix of a self-test: cases by faults, coloured by [`Kill`], with the
-//!   catalogue's claims outlined, a "killed by" row and the problems;
+//!   catalogue's claims outlined and marked `K` (an unclaimed catch `k`), a "killed by" row
+//!   and the problems;
+//! - clause coverage: each clause, its level, full text, verdict and links to the cases that
+//!   check it;
+//! - the cases: one `<details id="case-…">` each, open when the case did not pass, with its
+//!   clauses (with their text), why the case exists, level, verdict, reason, expectation,
+//!   observation, baseline note and transcript (each exchange's sender, method, URL, status,
+//!   what ended it in words where HTTP has no status for it, and bodies, JSON pretty-printed);
+//! - the baseline, when the run had one;
 //! - a footer: the generator's version, the vector set and catalogue hashes, the total time.
 //!
 //! Everything written into the page goes through `esc` (text and attribute values alike)
@@ -26,7 +33,10 @@
 
 use std::fmt::Write;
 
-use super::{exit_code_word, seconds, CaseReport, Kill, KillMatrix, Report};
+use super::{
+    exchange_status, exit_code_word, kill_mark, needs_attention, pretty_body, seconds, CaseReport,
+    Kill, KillMatrix, Report,
+};
 use crate::harness::baseline::{BaselineReport, EntryStatus};
 use crate::harness::Verdict;
 use crate::transcript::{Exchange, Sender};
@@ -99,6 +109,13 @@ pre{margin:0;padding:.4rem .55rem;background:var(--soft);border:1px solid var(--
 .legend span.k{display:inline-block;min-width:1.5rem;text-align:center;border:1px solid var(--line);margin:0 .2rem 0 .6rem;font-family:ui-monospace,Menlo,Consolas,monospace}
 .twin{display:block;font-size:.75rem;color:var(--muted);font-weight:400}
 .ok{color:var(--pass)}
+#attention{border:2px solid var(--fail);border-radius:.5rem;padding:0 1rem .5rem;margin-top:1rem}
+#attention.clear{border-color:var(--pass)}
+#attention h2{border:0;margin-top:.75rem}
+.attention{list-style:none;padding:0;margin:.25rem 0}.attention>li{margin:.45rem 0}
+.attention .why{margin:.15rem 0 0 1.2rem;font-size:.9rem}
+.cited{margin:.1rem 0;padding-left:1.2rem;white-space:normal}.cited li{margin:.1rem 0}
+.label{font-size:.85rem;color:var(--muted)}
 footer{margin-top:2.5rem;padding-top:.75rem;padding-bottom:1.5rem;border-top:1px solid var(--line);font-size:.82rem;color:var(--muted)}
 footer code{overflow-wrap:anywhere}
 "#;
@@ -184,34 +201,41 @@ fn write_page(out: &mut String, report: &Report) -> std::fmt::Result {
         )?;
     }
     if !s.incomplete.is_empty() {
-        writeln!(out, "<p>Incomplete (H-1), so not conformant:</p>\n<ul>")?;
-        for why in &s.incomplete {
-            writeln!(out, "<li>{}</li>", esc(why))?;
-        }
-        writeln!(out, "</ul>")?;
+        // The reasons are listed once, under "Needs attention" just below.
+        writeln!(
+            out,
+            "<p>Incomplete (H-1), so not conformant: <a href=\"#attention\">{} reason{}</a>.</p>",
+            s.incomplete.len(),
+            if s.incomplete.len() == 1 { "" } else { "s" }
+        )?;
     }
     writeln!(out, "</header>")?;
 
     write!(
         out,
-        "<nav><a href=\"#summary\">Summary</a><a href=\"#clauses\">Clauses</a><a href=\"#cases\">Cases</a>"
+        "<nav><a href=\"#attention\">Needs attention</a><a href=\"#summary\">Summary</a>"
+    )?;
+    if report.kill_matrix.is_some() {
+        write!(out, "<a href=\"#kill-matrix\">Kill matrix</a>")?;
+    }
+    write!(
+        out,
+        "<a href=\"#clauses\">Clauses</a><a href=\"#cases\">Cases</a>"
     )?;
     if report.baseline.is_some() {
         write!(out, "<a href=\"#baseline\">Baseline</a>")?;
     }
-    if report.kill_matrix.is_some() {
-        write!(out, "<a href=\"#kill-matrix\">Kill matrix</a>")?;
-    }
     writeln!(out, "</nav>\n<main>")?;
 
+    write_attention(out, report)?;
     write_summary(out, report)?;
+    if let Some(matrix) = &report.kill_matrix {
+        write_kill_matrix(out, report, matrix)?;
+    }
     write_clauses(out, report)?;
     write_cases(out, report)?;
     if let Some(baseline) = &report.baseline {
         write_baseline(out, report, baseline)?;
-    }
-    if let Some(matrix) = &report.kill_matrix {
-        write_kill_matrix(out, report, matrix)?;
     }
     writeln!(out, "</main>")?;
 
@@ -237,6 +261,120 @@ fn count(report: &Report, verdict: Verdict) -> usize {
         Verdict::Timeout => s.timeout,
         Verdict::Error => s.error,
     }
+}
+
+/// The clauses a case checks, each with its level and full text.
+fn write_cited_clauses(out: &mut String, report: &Report, case: &CaseReport) -> std::fmt::Result {
+    writeln!(out, "<ul class=\"cited\">")?;
+    for id in &case.clauses {
+        match report.clause(id) {
+            Some(clause) => writeln!(
+                out,
+                "<li><code>{}</code> <span class=\"label\">{}</span> {}</li>",
+                esc(id),
+                esc(clause.level.as_deref().unwrap_or("")),
+                esc(clause.text.as_deref().unwrap_or(""))
+            )?,
+            None => writeln!(out, "<li><code>{}</code></li>", esc(id))?,
+        }
+    }
+    writeln!(out, "</ul>")
+}
+
+fn write_attention(out: &mut String, report: &Report) -> std::fmt::Result {
+    let cases: Vec<&CaseReport> = report
+        .cases
+        .iter()
+        .filter(|c| needs_attention(c.verdict))
+        .collect();
+    let stale: Vec<_> = report
+        .baseline
+        .iter()
+        .flat_map(|b| b.entries.iter())
+        .filter(|e| e.status == EntryStatus::Stale)
+        .collect();
+    let problems: &[String] = report
+        .kill_matrix
+        .as_ref()
+        .map_or(&[], |m| m.problems.as_slice());
+    let incomplete = &report.summary.incomplete;
+    let clear =
+        cases.is_empty() && stale.is_empty() && problems.is_empty() && incomplete.is_empty();
+    writeln!(
+        out,
+        "<section id=\"attention\"{}>\n<h2>Needs attention</h2>",
+        if clear { " class=\"clear\"" } else { "" }
+    )?;
+    if clear {
+        return writeln!(
+            out,
+            "<p class=\"ok\">Nothing: no case failed, timed out or could not be judged, the run is complete{}.</p>\n</section>",
+            if report.kill_matrix.is_some() {
+                " and the kill matrix proves every case"
+            } else {
+                ""
+            }
+        );
+    }
+    if !incomplete.is_empty() {
+        writeln!(
+            out,
+            "<p>The run is incomplete (H-1), so not conformant:</p>\n<ul>"
+        )?;
+        for why in incomplete {
+            writeln!(out, "<li>{}</li>", esc(why))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
+    if !cases.is_empty() {
+        writeln!(out, "<ol class=\"attention\">")?;
+        for case in cases {
+            write!(
+                out,
+                "<li>{} {} {}",
+                badge(case.verdict),
+                case_link(&case.id),
+                esc(&case.title)
+            )?;
+            if case.expected_failure.is_some() {
+                write!(out, " <span class=\"tag\">expected failure</span>")?;
+            }
+            writeln!(
+                out,
+                "<div class=\"why\"><strong>Reason:</strong> {}",
+                esc(&case.reason)
+            )?;
+            write_cited_clauses(out, report, case)?;
+            writeln!(out, "</div></li>")?;
+        }
+        writeln!(out, "</ol>")?;
+    }
+    if !stale.is_empty() {
+        writeln!(
+            out,
+            "<p>Stale baseline entries: these cases now pass, so their entries must go.</p>\n<ul>"
+        )?;
+        for entry in stale {
+            writeln!(
+                out,
+                "<li>{} — {}</li>",
+                case_link(&entry.id),
+                esc(&entry.reason)
+            )?;
+        }
+        writeln!(out, "</ul>")?;
+    }
+    if !problems.is_empty() {
+        writeln!(
+            out,
+            "<p>The kill matrix does not prove the suite (see <a href=\"#kill-matrix\">the matrix</a>):</p>\n<ul>"
+        )?;
+        for problem in problems {
+            writeln!(out, "<li>{}</li>", esc(problem))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
+    writeln!(out, "</section>")
 }
 
 fn write_summary(out: &mut String, report: &Report) -> std::fmt::Result {
@@ -291,14 +429,16 @@ fn write_clauses(out: &mut String, report: &Report) -> std::fmt::Result {
     }
     writeln!(
         out,
-        "<div class=\"scroll\"><table>\n<thead><tr><th>Clause</th><th>Verdict</th><th>Cases</th></tr></thead>\n<tbody>"
+        "<div class=\"scroll\"><table>\n<thead><tr><th>Clause</th><th>Level</th><th>Text</th><th>Verdict</th><th>Cases</th></tr></thead>\n<tbody>"
     )?;
     for clause in &report.clauses {
         let links: Vec<String> = clause.cases.iter().map(|c| case_link(c)).collect();
         writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&clause.id),
+            esc(clause.level.as_deref().unwrap_or("")),
+            esc(clause.text.as_deref().unwrap_or("")),
             badge(clause.verdict),
             links.join(", ")
         )?;
@@ -365,12 +505,10 @@ fn write_case(out: &mut String, report: &Report, case: &CaseReport) -> std::fmt:
         out,
         "</summary>\n<div class=\"case-body\">\n<dl class=\"facts\">"
     )?;
-    let clauses: Vec<String> = case
-        .clauses
-        .iter()
-        .map(|c| format!("<code>{}</code>", esc(c)))
-        .collect();
-    writeln!(out, "<dt>Clauses</dt><dd>{}</dd>", clauses.join(", "))?;
+    write!(out, "<dt>Clauses</dt><dd>")?;
+    write_cited_clauses(out, report, case)?;
+    writeln!(out, "</dd>")?;
+    writeln!(out, "<dt>Why</dt><dd>{}</dd>", esc(&report.case_why(case)))?;
     writeln!(out, "<dt>Level</dt><dd>{}</dd>", case.level.label())?;
     writeln!(out, "<dt>Verdict</dt><dd>{}</dd>", badge(case.verdict))?;
     if !case.reason.is_empty() {
@@ -426,10 +564,14 @@ fn write_exchange(out: &mut String, exchange: &Exchange) -> std::fmt::Result {
         esc(&exchange.method),
         esc(&exchange.url)
     )?;
-    match (exchange.status, &exchange.error) {
-        (Some(status), _) => write!(out, " <span class=\"status\">{status}</span>")?,
-        (None, Some(_)) => {}
-        (None, None) => write!(out, " <span class=\"muted\">no HTTP status</span>")?,
+    let label = exchange_status(exchange);
+    match (exchange.status, &exchange.error, &label) {
+        (Some(status), _, _) => write!(out, " <span class=\"status\">{status}</span>")?,
+        (None, Some(_), _) | (None, None, Some(_)) => {}
+        (None, None, None) => write!(out, " <span class=\"muted\">no HTTP status</span>")?,
+    }
+    if let Some(label) = &label {
+        write!(out, " <span class=\"label\">{}</span>", esc(label))?;
     }
     if let Some(error) = &exchange.error {
         write!(
@@ -446,10 +588,16 @@ fn write_exchange(out: &mut String, exchange: &Exchange) -> std::fmt::Result {
             ("response", &exchange.response),
         ] {
             if let Some(body) = body {
+                // A whole JSON body reads better pretty-printed; anything else, or a body
+                // cut at the transcript's cap, is shown as sent.
+                let (shown, note) = match pretty_body(body) {
+                    Some(pretty) => (pretty, " (JSON, pretty-printed)"),
+                    None => (body.clone(), ""),
+                };
                 write!(
                     out,
-                    "<figure><figcaption>{label}</figcaption><pre>{}</pre></figure>",
-                    esc(body)
+                    "<figure><figcaption>{label}{note}</figcaption><pre>{}</pre></figure>",
+                    esc(&shown)
                 )?;
             }
         }
@@ -506,8 +654,9 @@ fn write_kill_matrix(out: &mut String, report: &Report, matrix: &KillMatrix) -> 
     writeln!(
         out,
         "<p class=\"legend\">Each case against each planted fault:\
-<span class=\"k k-killed\">K</span>killed\
-<span class=\"k k-wrong\">w</span>failed, but not for its own reason\
+<span class=\"k k-killed\">K</span>killed, as the catalogue claims\
+<span class=\"k k-killed\">k</span>killed, not claimed\
+<span class=\"k k-wrong\">w</span>failed, but so did its twin: not for its own reason\
 <span class=\"k k-survived\">.</span>survived\
 <span class=\"k k-broken\">!</span>broken (ERROR or SKIPPED)\
 <span class=\"k claimed\">&nbsp;</span>claimed by the catalogue</p>"
@@ -553,7 +702,7 @@ fn write_kill_matrix(out: &mut String, report: &Report, matrix: &KillMatrix) -> 
                 cell.verdict,
                 kill_words(cell.kill),
                 if claimed { " (claimed)" } else { "" },
-                esc(&cell.kill.mark().to_string())
+                esc(&kill_mark(cell.kill, claimed).to_string())
             )?;
         }
         writeln!(out, "</tr>")?;
@@ -672,7 +821,7 @@ fn esc(text: &str) -> String {
 mod tests {
     use super::*;
 
-    use crate::report::fixture::sample;
+    use crate::report::fixture::{sample, HOSTILE};
     const HOSTILE_ESCAPED: &str =
         "&lt;script&gt;alert(1)&lt;/script&gt; | cell\nnext line ]]&gt; &amp; &quot;q&quot; &#39;a&#39;";
 
@@ -745,11 +894,90 @@ mod tests {
         let html = render(&sample());
         let clauses = element(&html, "clauses", "</section>");
         assert!(clauses.contains(
-            "<tr><td><code>ONT-L8</code></td><td><span class=\"badge v-fail\">FAIL</span></td><td><a href=\"#case-login.expired\"><code>login.expired</code></a></td></tr>"
+            "<tr><td><code>ONT-L8</code></td><td>MUST</td><td><code>message</code>"
+        ) || clauses.contains("<tr><td><code>ONT-L8</code></td><td>MUST</td><td>`message` MUST be one the dApp issued"));
+        assert!(clauses.contains(
+            "<td><span class=\"badge v-fail\">FAIL</span></td><td><a href=\"#case-login.expired\"><code>login.expired</code></a></td></tr>"
         ));
         assert!(html.contains(
             "<details class=\"case\" id=\"case-login.expired\" data-verdict=\"FAIL\" open>"
         ));
+    }
+
+    #[test]
+    fn html_opens_with_what_needs_attention_then_the_kill_matrix() {
+        let html = render(&sample());
+        let at = |id: &str| html.find(&format!("<section id=\"{id}\"")).unwrap();
+        assert!(at("attention") < at("summary"));
+        assert!(at("summary") < at("kill-matrix"));
+        assert!(at("kill-matrix") < at("clauses") && at("clauses") < at("cases"));
+        let attention = element(&html, "attention", "</section>");
+        // FAIL, TIMEOUT and ERROR are listed; PASS, WARNING and SKIPPED are not.
+        for id in [
+            "login.expired",
+            "login.message.replay",
+            "invoke.event.slow",
+            "login.ontid.honest",
+        ] {
+            assert!(attention.contains(&format!("href=\"#case-{id}\"")), "{id}");
+        }
+        for id in ["login.signature.high-s", "invoke.source.missing"] {
+            assert!(!attention.contains(&format!("href=\"#case-{id}\"")), "{id}");
+        }
+        // Each with its reason (escaped) and the full text of its clauses.
+        assert!(attention.contains(HOSTILE_ESCAPED));
+        assert!(attention.contains("<code>ONT-L8</code> <span class=\"label\">MUST</span> `message` MUST be one the dApp issued"));
+        assert!(attention.contains("the replayed login was accepted"));
+        assert!(attention.contains("<span class=\"tag\">expected failure</span>"));
+        // What is not a case: the stale entry, the incomplete run, the matrix's problems.
+        assert!(attention.contains("Stale baseline entries"));
+        assert!(attention.contains("no case kills the fault `accept-any-signature`"));
+        // A run with nothing to act on says so.
+        let mut clean = sample();
+        clean.cases.retain(|c| c.verdict == Verdict::Pass);
+        clean.baseline = None;
+        clean.kill_matrix = None;
+        clean.summary.incomplete.clear();
+        let clean = render(&clean);
+        let attention = element(&clean, "attention", "</section>");
+        assert!(attention.contains("class=\"clear\"") && attention.contains("Nothing:"));
+    }
+
+    #[test]
+    fn html_says_why_each_case_exists_and_reads_transcripts() {
+        let html = render(&sample());
+        let expired = element(&html, "case-login.expired", "</details>");
+        assert!(expired.contains("<dt>Why</dt><dd>A MUST case: it checks ONT-L8 (MUST), which decide the seeds&#39; 001 §Login; 002 §1. Login. A negative case: its twin login.address.honest"));
+        // A body that is not whole JSON (a raw line break in a string) is shown as sent.
+        let honest = element(&html, "case-login.address.honest", "</details>");
+        assert!(honest.contains("<figcaption>request</figcaption>"));
+
+        let mut report = sample();
+        let mut exchange = report.cases[0].transcript[1].clone();
+        exchange.error = None;
+        exchange.response = Some("node answered error 0 (SUCCESS)".into());
+        let mut refused = exchange.clone();
+        refused.response = Some("node error 45016 (GAS PRICE TOO LOW)".into());
+        let mut received = exchange.clone();
+        received.response = None;
+        let mut scan = report.cases[0].transcript[0].clone();
+        scan.url = "<wallet-driver>/scan".into();
+        scan.response = Some("{\"outcome\":\"completed\"}".into());
+        scan.request = Some(serde_json::json!({"action": "login", "note": HOSTILE}).to_string());
+        report.cases[0].transcript = vec![exchange, refused, received, scan];
+        let html = render(&report);
+        let honest = element(&html, "case-login.address.honest", "</details>");
+        assert!(!honest.contains("no HTTP status"), "{honest}");
+        assert!(honest.contains("<span class=\"label\">node: accepted</span>"));
+        assert!(honest.contains("<span class=\"label\">node: refused (error 45016)</span>"));
+        assert!(honest.contains("<span class=\"label\">received by the harness</span>"));
+        assert!(honest.contains("<span class=\"status\">200</span> <span class=\"label\">driver: scan reply (completed)</span>"));
+        // A JSON body is pretty-printed, still escaped, its line break kept as JSON's `\n`.
+        assert!(honest.contains(
+            "<figcaption>request (JSON, pretty-printed)</figcaption><pre>{\n  &quot;action&quot;: &quot;login&quot;,\n  &quot;note&quot;: &quot;&lt;script&gt;"
+        ), "{honest}");
+        assert!(honest.contains("| cell\\nnext line"));
+        assert!(!honest.contains("<script>"));
     }
 
     #[test]
@@ -812,6 +1040,10 @@ mod tests {
             "<td class=\"k-killed claimed\" title=\"no-id-echo: FAIL, killed (claimed)\">K</td>"
         ));
         assert!(matrix.contains("<td class=\"k-wrong\" title=\"no-id-echo: FAIL, failed, but not for its own reason\">w</td>"));
+        // A catch the catalogue does not claim.
+        assert!(
+            matrix.contains("<td class=\"k-killed\" title=\"reject-high-s: FAIL, killed\">k</td>")
+        );
         assert!(matrix.contains("<td class=\"k-survived claimed\""));
         assert!(
             matrix.contains("<td class=\"k-broken\" title=\"reject-high-s: ERROR, broken\">!</td>")

@@ -21,7 +21,9 @@
 //!                 <property name="expected" value="..."/>
 //!             </properties>
 //!             <failure message="..." type="FAIL">expected: ...
-//! observed: ...</failure>
+//! observed: ...
+//! why: ...
+//! ONT-L8 (MUST): the clause's full text</failure>
 //!         </testcase>
 //!     </testsuite>
 //!     <testsuite name="ontology-dapp.kill-matrix" ...>
@@ -127,7 +129,22 @@ fn case_test(
     stale: Option<&EntryReport>,
     baseline_file: &str,
 ) -> TestCase {
-    let expected_observed = format!("expected: {}\nobserved: {}", case.expected, case.observed);
+    // A failure's description says what was expected and seen, why the case exists, and the
+    // full text of the clauses it checks.
+    let mut expected_observed = format!(
+        "expected: {}\nobserved: {}\nwhy: {}",
+        case.expected,
+        case.observed,
+        report.case_why(case)
+    );
+    for id in &case.clauses {
+        if let Some((level, text)) = report
+            .clause(id)
+            .and_then(|c| Some((c.level.as_deref()?, c.text.as_deref()?)))
+        {
+            expected_observed.push_str(&format!("\n{id} ({level}): {text}"));
+        }
+    }
     let mut system_out = None;
     let status = if let Some(entry) = stale {
         stale_status(entry, baseline_file)

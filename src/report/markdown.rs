@@ -18,12 +18,13 @@
 //! ### Needs attention
 //! | case | level | verdict | clauses | reason |
 //! ...
+//! <details><summary>The clauses these cases cite</summary> each clause's full text </details>
 //! ### Stale baseline entries
 //! <details><summary>Clause coverage (9 clauses)</summary> ... </details>
 //! <details><summary>All cases (8)</summary> ... </details>
 //! ### Kill matrix
 //! | case | no-id-echo | accept-any-signature | reject-high-s |
-//! ...
+//! ...   (K a claimed catch, k an unclaimed one, w a wrong-reason failure)
 //! <sub>qrconform 0.1.0 · vector set sha256:… · catalogue sha256:… · total 1.234 s</sub>
 //! ```
 //!
@@ -103,6 +104,8 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
     )?;
 
     writeln!(out, "### Needs attention\n")?;
+    // Every verdict but a clean PASS is listed here; the HTML page's shorter list of what
+    // must be acted on is `report::needs_attention`.
     let attention: Vec<_> = report
         .cases
         .iter()
@@ -113,7 +116,7 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
     } else {
         writeln!(out, "| case | level | verdict | clauses | reason |")?;
         writeln!(out, "|---|---|---|---|---|")?;
-        for case in attention {
+        for case in &attention {
             let (verdict, reason) = match &case.expected_failure {
                 Some(accepted) => (
                     format!("{} (expected failure)", case.verdict),
@@ -136,6 +139,36 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
             )?;
         }
         writeln!(out)?;
+        // Why each listed case exists: the clauses it checks, in full.
+        let mut cited: Vec<&str> = Vec::new();
+        for case in &attention {
+            for id in &case.clauses {
+                if !cited.contains(&id.as_str()) {
+                    cited.push(id);
+                }
+            }
+        }
+        writeln!(
+            out,
+            "<details><summary>The clauses these cases check ({})</summary>\n",
+            cited.len()
+        )?;
+        for id in cited {
+            match report
+                .clause(id)
+                .and_then(|c| c.text.as_deref().map(|t| (c, t)))
+            {
+                Some((clause, text)) => writeln!(
+                    out,
+                    "- **{}** ({}): {}",
+                    inline(id),
+                    inline(clause.level.as_deref().unwrap_or("")),
+                    inline(&clip(text))
+                )?,
+                None => writeln!(out, "- **{}**", inline(id))?,
+            }
+        }
+        writeln!(out, "\n</details>\n")?;
     }
 
     if let Some(baseline) = &report.baseline {
@@ -169,13 +202,14 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
         "<details><summary>Clause coverage ({} clauses)</summary>\n",
         report.clauses.len()
     )?;
-    writeln!(out, "| clause | verdict | cases |")?;
-    writeln!(out, "|---|---|--:|")?;
+    writeln!(out, "| clause | level | verdict | cases |")?;
+    writeln!(out, "|---|---|---|--:|")?;
     for clause in &report.clauses {
         writeln!(
             out,
-            "| {} | {} | {} |",
+            "| {} | {} | {} | {} |",
             inline(&clause.id),
+            inline(clause.level.as_deref().unwrap_or("")),
             clause.verdict,
             clause.cases.len()
         )?;
@@ -240,7 +274,11 @@ fn write_kill_matrix(out: &mut String, matrix: &KillMatrix) -> std::fmt::Result 
             // A row shorter than the fault list is a malformed matrix; show the gap, not a
             // shifted table.
             match row.cells.get(i) {
-                Some(cell) => write!(out, " {} |", cell.kill.mark())?,
+                Some(cell) => write!(
+                    out,
+                    " {} |",
+                    super::kill_mark(cell.kill, row.claimed.contains(&matrix.faults[i].name))
+                )?,
                 None => write!(out, "  |")?,
             }
         }
@@ -253,7 +291,8 @@ fn write_kill_matrix(out: &mut String, matrix: &KillMatrix) -> std::fmt::Result 
     writeln!(out, "\n")?;
     writeln!(
         out,
-        "K killed · w failed, but not for its own reason · . survived · ! broken (ERROR or SKIPPED)\n"
+        "K killed, as the catalogue claims · k killed, not claimed · w failed, but so did its \
+         twin (not for its own reason) · . survived · ! broken (ERROR or SKIPPED)\n"
     )?;
     if indexed {
         for (i, fault) in matrix.faults.iter().enumerate() {
@@ -401,9 +440,12 @@ mod tests {
     fn markdown_folds_coverage_and_the_case_list() {
         let md = render(&sample());
         assert!(md.contains(
-            "<details><summary>Clause coverage (9 clauses)</summary>\n\n| clause | verdict | cases |\n"
+            "<details><summary>Clause coverage (9 clauses)</summary>\n\n| clause | level | verdict | cases |\n"
         ));
-        assert!(md.contains("| ONT-L8 | FAIL | 1 |\n"));
+        assert!(md.contains("| ONT-L8 | MUST | FAIL | 1 |\n"));
+        // The clauses the listed cases check, in full.
+        assert!(md.contains("<details><summary>The clauses these cases check"));
+        assert!(md.contains("- **ONT-L8** (MUST): \\`message\\` MUST be one the dApp issued"));
         assert!(md
             .contains("<details><summary>All cases (8)</summary>\n\n| case | verdict | title |\n"));
         assert!(md.contains("| login.address.honest | PASS | the case login.address.honest |\n"));
@@ -427,7 +469,7 @@ mod tests {
                 "|---|:-:|:-:|:-:|",
                 "| login.address.honest | K | . | . |",
                 "| login.expired | w | . | ! |",
-                "| login.signature.high-s | . | . | K |",
+                "| login.signature.high-s | . | . | k |",
                 "| **killed by** | 1 | 0 | 1 |",
             ]
         );

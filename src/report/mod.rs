@@ -140,6 +140,15 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseCoverage {
     pub id: String,
+    /// The clause's level (`MUST`, `SHOULD`, `MAY`), from the clause index.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub level: Option<String>,
+    /// The clause's full text, as the profile words it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text: Option<String>,
+    /// The seed passages the clause decides.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub seeds: Vec<String>,
     pub cases: Vec<String>,
     /// The worst verdict among those cases (PASS when all passed).
     pub verdict: Verdict,
@@ -162,8 +171,149 @@ pub struct CaseReport {
     /// The baseline's reason when the baseline expects this case to fail.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub expected_failure: Option<String>,
+    /// The positive case this negative case differs from only in the property under test.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub twin: Option<String>,
     /// Every HTTP exchange of the case, bodies capped.
     pub transcript: Vec<Exchange>,
+}
+
+impl Report {
+    /// The clause's entry in the coverage, with its text.
+    pub fn clause(&self, id: &str) -> Option<&ClauseCoverage> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// Why a case exists, in a sentence or two: the clauses it checks with their levels, the
+    /// seed passages they decide, and for a negative case the twin it is measured against.
+    pub fn case_why(&self, case: &CaseReport) -> String {
+        let clauses: Vec<String> = case
+            .clauses
+            .iter()
+            .map(
+                |id| match self.clause(id).and_then(|c| c.level.as_deref()) {
+                    Some(level) => format!("{id} ({level})"),
+                    None => id.clone(),
+                },
+            )
+            .collect();
+        let mut seeds: Vec<&str> = Vec::new();
+        for id in &case.clauses {
+            for seed in self
+                .clause(id)
+                .map(|c| c.seeds.as_slice())
+                .unwrap_or_default()
+            {
+                if !seeds.contains(&seed.as_str()) {
+                    seeds.push(seed);
+                }
+            }
+        }
+        let mut why = format!(
+            "A {} case: it checks {}",
+            case.level.label(),
+            clauses.join(", ")
+        );
+        if seeds.is_empty() {
+            why.push_str(", the profile's own decisions.");
+        } else {
+            why.push_str(&format!(", which decide the seeds' {}.", seeds.join("; ")));
+        }
+        if let Some(twin) = &case.twin {
+            why.push_str(&format!(
+                " A negative case: its twin {twin} differs only in the property under test, \
+                 so this case counts only when the twin passes (H-2)."
+            ));
+        }
+        why
+    }
+}
+
+/// A kill-matrix cell as one character: `K` a catch the catalogue claims, `k` a catch it does
+/// not claim, and otherwise [`Kill::mark`] (`w` a failure whose twin failed too, `.`, `!`).
+pub fn kill_mark(kill: Kill, claimed: bool) -> char {
+    match kill {
+        Kill::Killed if !claimed => 'k',
+        other => other.mark(),
+    }
+}
+
+/// Whether a verdict puts a case in the "needs attention" list a report opens with: what a
+/// reader must act on before anything else. Exhaustive, so a new verdict takes a side.
+pub fn needs_attention(verdict: Verdict) -> bool {
+    match verdict {
+        Verdict::Fail | Verdict::Timeout | Verdict::Error => true,
+        Verdict::Pass | Verdict::Warning | Verdict::Skipped => false,
+    }
+}
+
+/// What ended an exchange that has no HTTP status of its own, or says more than its status,
+/// in words: the mock node's answer (`node: accepted`, `node: refused (error 45016)`), a
+/// request the harness's servers received, a wallet driver's scan reply. `None` for a plain
+/// HTTP exchange, whose status says it all.
+///
+/// It reads the transcript's conventions: the harness writes a node's answer as `node
+/// answered error 0 …`, `node error <code> …` or `served` (`harness::node_exchange` and the
+/// plug-ins' own), a request one of its servers received with no status or answer, and a
+/// driver's `/scan` reply as the JSON `{"outcome": …}` of the driver protocol.
+pub fn exchange_status(exchange: &Exchange) -> Option<String> {
+    use crate::transcript::Sender;
+    if exchange.error.is_some() {
+        // The error says what ended it.
+        return None;
+    }
+    let response = exchange.response.as_deref();
+    if exchange.by == Sender::Peer {
+        if let Some(response) = response {
+            if response.starts_with("node answered error 0") || response == "served" {
+                return Some("node: accepted".into());
+            }
+            if let Some(rest) = response.strip_prefix("node error ") {
+                let code: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                return Some(if code == "0" {
+                    "node: accepted".into()
+                } else {
+                    format!("node: refused (error {code})")
+                });
+            }
+        }
+        if exchange.status.is_none() && response.is_none() {
+            return Some("received by the harness".into());
+        }
+        return None;
+    }
+    if exchange.url.ends_with("/scan") {
+        let outcome = response
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+            .and_then(|v| {
+                v.get("outcome")
+                    .and_then(|o| o.as_str())
+                    .map(str::to_string)
+            });
+        if let Some(outcome) = outcome {
+            return Some(format!(
+                "driver: scan reply ({})",
+                crate::escape::escape_controls(&outcome.chars().take(40).collect::<String>())
+            ));
+        }
+    }
+    None
+}
+
+/// The largest pretty-printed body a report writes; a longer one is shown as sent.
+pub const MAX_PRETTY_BODY: usize = 16 * 1024;
+
+/// A body pretty-printed when it is a whole JSON object or array (bodies cut at the
+/// transcript's cap are not, and stay as sent), bounded by [`MAX_PRETTY_BODY`]. Strings in it
+/// keep JSON's escapes, so control characters stay visible as `\u…`.
+pub fn pretty_body(body: &str) -> Option<String> {
+    let trimmed = body.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let pretty = serde_json::to_string_pretty(&value).ok()?;
+    (pretty.len() <= MAX_PRETTY_BODY && pretty != body).then_some(pretty)
 }
 
 /// Durations, in milliseconds.
@@ -306,6 +456,7 @@ impl Report {
                     expected: o.expected.clone(),
                     observed: o.observed.clone(),
                     expected_failure: expected.get(o.id.as_str()).map(|r| r.to_string()),
+                    twin: facts.catalogue.case(&o.id).and_then(|c| c.twin.clone()),
                     transcript: o.transcript.clone(),
                 };
                 case.redact(&o.placeholders);
@@ -322,9 +473,20 @@ impl Report {
                 entry.1 = worse(entry.1, case.verdict);
             }
         }
+        let index = crate::harness::catalogue::clauses();
         let mut clauses: Vec<ClauseCoverage> = coverage
             .into_iter()
-            .map(|(id, (cases, verdict))| ClauseCoverage { id, cases, verdict })
+            .map(|(id, (cases, verdict))| {
+                let clause = index.iter().find(|c| c.id == id);
+                ClauseCoverage {
+                    level: clause.map(|c| c.level.label().to_string()),
+                    text: clause.map(|c| c.text.clone()),
+                    seeds: clause.map(|c| c.seeds.clone()).unwrap_or_default(),
+                    id,
+                    cases,
+                    verdict,
+                }
+            })
             .collect();
         clauses.sort_by_key(|c| clause_order(&c.id));
         let stale = facts.baseline.as_ref().map_or(0, |b| {
