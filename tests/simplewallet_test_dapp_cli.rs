@@ -5,14 +5,10 @@
 
 mod common;
 
-use std::path::PathBuf;
+use common::{free_port, qrconform, text, ScratchFile};
 
-use common::{free_port, qrconform, scratch_dir, text};
-
-fn scratch_file(name: &str, contents: &str) -> PathBuf {
-    let path = scratch_dir("simplewallet-test-dapp-cli").join(name);
-    std::fs::write(&path, contents).expect("write");
-    path
+fn scratch_file(name: &str, contents: &str) -> ScratchFile {
+    common::scratch_file("simplewallet-test-dapp-cli", name, contents)
 }
 
 const SW: [&str; 4] = ["test", "dapp", "--protocol", "simplewallet"];

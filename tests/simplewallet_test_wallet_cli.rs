@@ -71,7 +71,8 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("reference SimpleWallet wallet"));
     // An Ontology wallet's target file is not run as a SimpleWallet wallet.
-    let file = scratch_dir("simplewallet-cli").join("ontology-wallet.toml");
+    let scratch = scratch_dir("simplewallet-cli");
+    let file = scratch.join("ontology-wallet.toml");
     std::fs::write(
         &file,
         "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:9\"\n",
@@ -158,7 +159,8 @@ fn a_served_wallet_is_certified_through_the_http_driver_and_its_faults_fail_the_
         let (wallet, wallet_url) = serve_wallet(node_port, faults);
         assert_eq!(wallet.value("account "), "qrconformwlt");
         let node = format!("127.0.0.1:{node_port}");
-        let file = scratch_dir("simplewallet-cli").join(format!("served-{node_port}.toml"));
+        let scratch = scratch_dir("simplewallet-cli");
+        let file = scratch.join(format!("served-{node_port}.toml"));
         std::fs::write(
             &file,
             format!("name = \"served\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\nurl = \"{wallet_url}\"\n[node]\neos = \"{node}\"\n"),
@@ -229,7 +231,8 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
         .block_on(http.get(&format!("{wallet_url}/identity")))
         .expect("identity");
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
-    let svg_dir = scratch_dir("simplewallet-cli").join("svg");
+    let scratch = scratch_dir("simplewallet-cli");
+    let svg_dir = scratch.join("svg");
     let node = format!("127.0.0.1:{node_port}");
     let harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
         .args([

@@ -60,7 +60,8 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "{}",
         text(&out.stderr)
     );
-    let broken = scratch_dir("test-wallet-cli").join("broken-wallet.toml");
+    let scratch = scratch_dir("test-wallet-cli");
+    let broken = scratch.join("broken-wallet.toml");
     std::fs::write(&broken, "name = \"w\"\nversion = \"1\"\n[driver]\n").expect("write");
     let out = qrconform(&[
         "test",
@@ -179,7 +180,8 @@ fn a_driver_command_drives_a_wallet_through_the_environment() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/command_driver.py"
     );
-    let target = scratch_dir("test-wallet-cli").join("command.toml");
+    let scratch = scratch_dir("test-wallet-cli");
+    let target = scratch.join("command.toml");
     std::fs::write(
         &target,
         format!(
