@@ -294,10 +294,12 @@ pub struct SuiteKind(pub &'static dyn Suite);
 /// Declares a plug-in's two suites, `DAPP` and `WALLET`, from what differs between
 /// plug-ins: the protocol's name (the catalogues are `suites/<protocol>-dapp.toml` and
 /// `suites/<protocol>-wallet.toml`), each reference's name and fault type, each runner's
-/// module and type, and how the wallet suite starts against a target (an interactive
-/// wallet's identity is the protocol's own). Each runner module provides `check_catalogue`
-/// and `against_reference(faults)`, which returns the runner with the running reference
-/// (its `base_url()` and `shutdown()`); the dApp runner type has `start(DappTarget)`.
+/// module and type, and how the wallet suite gets the driver and mock node for a target
+/// (`driver_and_node(&WalletTarget, svg_dir)`: an interactive wallet's identity and the node
+/// are the protocol's own). Each runner module provides `check_catalogue` and
+/// `against_reference(faults)`, which returns the runner with the running reference (its
+/// `base_url()` and `shutdown()`); the dApp runner type has `start(DappTarget)`, the wallet
+/// runner type `start(driver, node, listen, public_url, limits)`.
 macro_rules! plugin_suites {
     (
         protocol: $protocol:literal,
@@ -313,7 +315,8 @@ macro_rules! plugin_suites {
             reference: $wallet_reference:literal,
             faults: $wallet_fault:ty,
             module: $wallet_module:ident,
-            against_target: $wallet_against_target:path $(,)?
+            runner: $wallet_runner:ty,
+            driver_and_node: $wallet_driver_and_node:path $(,)?
         } $(,)?
     ) => {
         #[doc = $dapp_doc]
@@ -376,7 +379,18 @@ macro_rules! plugin_suites {
                     })
                 },
                 start_target: $crate::harness::suite::StartTarget::Wallet(|target, svg_dir| {
-                    Box::pin($wallet_against_target(target, svg_dir))
+                    Box::pin(async move {
+                        let (driver, node) = $wallet_driver_and_node(&target, svg_dir).await?;
+                        let suite = <$wallet_runner>::start(
+                            driver,
+                            node,
+                            target.listen,
+                            target.public_url.clone(),
+                            target.limits(),
+                        )
+                        .await?;
+                        Ok::<_, String>($crate::harness::suite::Started::of(suite))
+                    })
                 }),
             });
     };

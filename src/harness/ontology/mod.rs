@@ -12,9 +12,9 @@ pub mod wallet_suite;
 
 use std::path::PathBuf;
 
-use super::suite::Started;
+use super::driver::Driver;
 use super::target::WalletTarget;
-use crate::chain::ontology::{self as chain, Node, NodeConfig};
+use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::reference::ontology::dapp::DappFault;
@@ -34,11 +34,16 @@ super::suite::plugin_suites! {
         reference: "reference wallet",
         faults: WalletFault,
         module: wallet_suite,
-        against_target: wallet_against_target,
+        runner: wallet_suite::WalletSuite,
+        driver_and_node: wallet_driver_and_node,
     },
 }
 
-async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {
+/// The driver a wallet target names and the mock node its wallet sends to.
+async fn wallet_driver_and_node(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<(Driver, RunningNode), String> {
     let running = chain::start(
         Node::new(NodeConfig::default()),
         target.node_rest,
@@ -56,13 +61,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         };
         serde_json::to_value(identity).map_err(|e| e.to_string())
     })?;
-    let suite = wallet_suite::WalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        target.limits(),
-    )
-    .await?;
-    Ok(Started::of(suite))
+    Ok((driver, running))
 }

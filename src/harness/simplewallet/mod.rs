@@ -12,8 +12,9 @@ pub mod wallet_suite;
 
 use std::path::PathBuf;
 
-use super::suite::Started;
+use super::driver::Driver;
 use super::target::WalletTarget;
+use crate::chain::eos::RunningEosNode;
 use crate::reference::simplewallet::dapp::SwDappFault;
 use crate::reference::simplewallet::wallet::{SimpleWalletFault, SimpleWalletIdentity};
 
@@ -31,11 +32,16 @@ super::suite::plugin_suites! {
         reference: "reference SimpleWallet wallet",
         faults: SimpleWalletFault,
         module: wallet_suite,
-        against_target: wallet_against_target,
+        runner: wallet_suite::SimpleWalletSuite,
+        driver_and_node: wallet_driver_and_node,
     },
 }
 
-async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {
+/// The driver a wallet target names and the mock EOS node its wallet pushes to.
+async fn wallet_driver_and_node(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<(Driver, RunningEosNode), String> {
     // An interactive wallet's identity is its key, account and ref.
     let driver = target.driver(svg_dir, |public_key| {
         let (Some(account), Some(wallet_ref)) = (target.account.clone(), target.wallet_ref.clone())
@@ -54,13 +60,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         .map_err(|e| e.to_string())
     })?;
     let running = wallet_suite::start_node(target.node_eos).await?;
-    let suite = wallet_suite::SimpleWalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        target.limits(),
-    )
-    .await?;
-    Ok(Started::of(suite))
+    Ok((driver, running))
 }
