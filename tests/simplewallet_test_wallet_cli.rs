@@ -7,12 +7,18 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{free_port, qrconform, scratch_dir, text};
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, scratch_dir,
+    text,
+};
 
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
 const CASES: usize = 50;
+
+/// `qrconform test wallet --protocol simplewallet`.
+const SW_TEST: [&str; 4] = ["test", "wallet", "--protocol", "simplewallet"];
 
 /// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
 fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
@@ -23,30 +29,13 @@ fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_reference_simplewallet_wallet_passes_every_case_and_exits_0() {
-    let out = simplewallet("test", &["--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&SW_TEST, CASES);
     assert!(stdout.contains("transaction.actions"), "{stdout}");
-    assert!(
-        stderr.contains(&format!("{CASES} of {CASES} cases ran: {CASES} PASS")),
-        "{stderr}"
-    );
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_naming_the_case_and_the_reason() {
-    let out = simplewallet(
-        "test",
-        &[
-            "--target",
-            "reference",
-            "--fault",
-            "actions-reversed",
-            "transaction.actions",
-        ],
-    );
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&SW_TEST, "actions-reversed", "transaction.actions");
     assert!(
         stdout.contains("transaction.actions ... FAILED"),
         "{stdout}"
@@ -79,12 +68,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     )
     .expect("write");
     let out = simplewallet("test", &["--target", file.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--protocol ontology"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--protocol ontology");
     let out = simplewallet(
         "test",
         &[
@@ -114,12 +98,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
         text(&out.stderr)
     );
     let out = simplewallet("serve", &["--account", "Bad Name"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--account"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--account");
     let out = simplewallet("serve", &["--key", "5Knotakey"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

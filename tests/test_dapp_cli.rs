@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{free_port, qrconform, text, ScratchFile};
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, text,
+    ScratchFile,
+};
 
 fn scratch_file(name: &str, contents: &str) -> ScratchFile {
     common::scratch_file("test-dapp-cli", name, contents)
@@ -12,30 +15,17 @@ fn scratch_file(name: &str, contents: &str) -> ScratchFile {
 
 #[test]
 fn the_reference_passes_every_case_and_exits_0() {
-    let out = qrconform(&["test", "dapp", "--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&["test", "dapp"], 77);
     assert!(
         stdout.contains("test [MUST] login.address.honest"),
         "{stdout}"
     );
     assert!(stdout.contains("0 failed"), "{stdout}");
-    assert!(stderr.contains("77 of 77 cases ran: 77 PASS"), "{stderr}");
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_with_exit_1_naming_the_case_and_the_reason() {
-    let out = qrconform(&[
-        "test",
-        "dapp",
-        "--target",
-        "reference",
-        "--fault",
-        "accept-replay",
-        "replay",
-    ]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&["test", "dapp"], "accept-replay", "replay");
     assert!(
         stdout
             .lines()
@@ -104,12 +94,7 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "name = \"x\"\nversion = \"0\"\n[sources]\nlogin = { url = \"http://127.0.0.1/qr\" }\n",
     );
     let out = qrconform(&["test", "dapp", "--target", broken.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("sources.\"login\""),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "sources.\"login\"");
 
     let out = qrconform(&["test", "dapp", "--target", "/nonexistent/target.toml"]);
     assert_eq!(out.status.code(), Some(2));

@@ -120,6 +120,33 @@ pub fn qrconform(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `qrconform ARGS --target reference` (ARGS name the command, the role and any protocol):
+/// exits 0 with every one of its `cases` cases passed. Returns stdout and stderr.
+pub fn reference_passes(args: &[&str], cases: usize) -> (String, String) {
+    let out = qrconform(&[args, &["--target", "reference"]].concat());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let all_passed = format!("{cases} of {cases} cases ran: {cases} PASS");
+    assert!(stderr.contains(&all_passed), "{stderr}");
+    (stdout, stderr)
+}
+
+/// `qrconform ARGS --target reference --fault FAULT FILTER`: the run fails (exit 1).
+/// Returns stdout, where the failed case and its reason are.
+pub fn planted_fault_fails(args: &[&str], fault: &str, filter: &str) -> String {
+    let out = qrconform(&[args, &["--target", "reference", "--fault", fault, filter]].concat());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    stdout
+}
+
+/// A run that ended with exit `code`, its stderr saying `words`.
+pub fn assert_exits_saying(out: &Output, code: i32, words: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(words), "{stderr}");
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
