@@ -69,8 +69,7 @@ fn list_and_json_output_work_like_cargo_test() {
 #[test]
 fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
     let out = qrconform(&["test", "dapp", "--target", "reference", "no-such-case"]);
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("no case matched"));
+    assert_exits_saying(&out, 3, "no case matched");
 
     let no_sources = scratch_file(
         "no-sources.toml",
@@ -97,8 +96,7 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
     assert_exits_saying(&out, 2, "sources.\"login\"");
 
     let out = qrconform(&["test", "dapp", "--target", "/nonexistent/target.toml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("/nonexistent/target.toml"));
+    assert_exits_saying(&out, 2, "/nonexistent/target.toml");
 
     let out = qrconform(&[
         "test",
@@ -108,8 +106,7 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "--fault",
         "nonsense",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`nonsense`"));
+    assert_exits_saying(&out, 2, "`nonsense`");
 
     let out = qrconform(&[
         "test",

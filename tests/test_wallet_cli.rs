@@ -41,8 +41,7 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "--fault",
         "nonsense",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`nonsense`"));
+    assert_exits_saying(&out, 2, "`nonsense`");
     let out = qrconform(&["test", "wallet"]);
     assert_exits_saying(&out, 2, "--target");
     let scratch = scratch_dir("test-wallet-cli");
@@ -68,12 +67,7 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "--timeout-ms",
         "500",
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("identity"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "identity");
 }
 
 /// `serve wallet` in another process, using the node the harness will start on `node_port`;
