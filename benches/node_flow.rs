@@ -7,15 +7,16 @@
 //!
 //! Run: `cargo bench --bench node_flow`.
 
+mod common;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use common::{signed_invoke, start_ontology_node, transfer_call};
 use qrconform::chain::ontology::client::{NodeApi, NodeClient};
-use qrconform::chain::ontology::{self as node, Node, NodeConfig, RunningNode};
+use qrconform::chain::ontology::RunningNode;
 use qrconform::net::{ClientLimits, HttpClient};
-use qrconform::protocol::ontology::crypto::{Address, PrivateKey};
-use qrconform::protocol::ontology::invoke::{build_script, parse_config, InvokeCall};
-use qrconform::protocol::ontology::tx::{Payload, Transaction, TxType};
-use serde_json::json;
+use qrconform::protocol::ontology::crypto::PrivateKey;
+use qrconform::protocol::ontology::invoke::{build_script, InvokeCall};
 use tokio::runtime::Runtime;
 
 fn main() {
@@ -36,26 +37,9 @@ fn fixture() -> Fixture {
         .enable_all()
         .build()
         .expect("runtime");
-    let running = runtime
-        .block_on(node::start(
-            Node::new(NodeConfig::default()),
-            "127.0.0.1:0".parse().expect("addr"),
-            "127.0.0.1:0".parse().expect("addr"),
-        ))
-        .expect("the node starts");
+    let running = start_ontology_node(&runtime);
     let key = PrivateKey::from_seed("bench/wallet");
-    let from = Address::from_public_key(&key.public_key()).to_base58();
-    let config = json!({
-        "contractHash": "0200000000000000000000000000000000000000",
-        "functions": [{"operation": "transfer", "args": [
-            {"name": "from", "value": format!("Address:{from}")},
-            {"name": "to", "value": "Address:AecaeSEBkt5GcBCxwz1F41TvdjX3dnKBkJ"},
-            {"name": "amount", "value": 1000000000},
-        ]}],
-        "gasLimit": 20000,
-        "gasPrice": 500,
-    });
-    let call = parse_config(&config).expect("config");
+    let call = transfer_call(&key, 1000000000);
     Fixture {
         runtime,
         running,
@@ -73,19 +57,12 @@ fn flow(bencher: divan::Bencher, api: NodeApi) {
     };
     let client = NodeClient::new(api, &base, HttpClient::new(ClientLimits::default()));
     bencher.bench_local(|| {
-        let mut tx = Transaction {
-            version: 0,
-            tx_type: TxType::InvokeNeo,
-            nonce: fx.nonce.fetch_add(1, Ordering::Relaxed),
-            gas_price: fx.call.gas_price,
-            gas_limit: fx.call.gas_limit,
-            payer: Address::from_public_key(&fx.key.public_key()),
-            payload: Payload::Invoke {
-                code: build_script(&fx.call),
-            },
-            signatures: Vec::new(),
-        };
-        tx.sign_single(&fx.key).expect("sign");
+        let tx = signed_invoke(
+            &fx.key,
+            &fx.call,
+            build_script(&fx.call),
+            fx.nonce.fetch_add(1, Ordering::Relaxed),
+        );
         fx.runtime.block_on(async {
             let hash = client.send_raw(&tx.to_hex()).await.expect("send");
             let event = client.event(&hash).await.expect("query").expect("event");

@@ -14,16 +14,18 @@
 //! Run: `cargo bench --bench node_throughput` (medians of [`SAMPLES`] samples after a warm-up);
 //! `-- --quick` runs one short sample per level, as a smoke test.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{signed_invoke, start_ontology_node, transfer_call};
 use qrconform::chain::eos::{self, EosNodeConfig, RunningEosNode};
-use qrconform::chain::ontology::{self as ontology, Node, NodeConfig, RunningNode};
-use qrconform::protocol::ontology::crypto::{Address, PrivateKey};
-use qrconform::protocol::ontology::invoke::{build_script, parse_config, InvokeCall};
-use qrconform::protocol::ontology::tx::{Payload, Transaction, TxType};
+use qrconform::chain::ontology::RunningNode;
+use qrconform::protocol::ontology::crypto::PrivateKey;
+use qrconform::protocol::ontology::invoke::{build_script, InvokeCall};
 use qrconform::protocol::simplewallet::crypto::PrivateKey as EosPrivateKey;
 use qrconform::protocol::simplewallet::eosio::{
     Action, Asset, Name, PermissionLevel, Transaction as EosTransaction, Transfer,
@@ -224,29 +226,12 @@ struct OntologyBench {
 
 impl OntologyBench {
     fn start(server: &Runtime) -> Self {
-        let running = server
-            .block_on(ontology::start(
-                Node::new(NodeConfig::default()),
-                "127.0.0.1:0".parse().expect("addr"),
-                "127.0.0.1:0".parse().expect("addr"),
-            ))
-            .expect("the Ontology node starts");
+        let running = start_ontology_node(server);
         let key = PrivateKey::from_seed("bench/throughput");
-        let from = Address::from_public_key(&key.public_key()).to_base58();
-        let config = json!({
-            "contractHash": "0200000000000000000000000000000000000000",
-            "functions": [{"operation": "transfer", "args": [
-                {"name": "from", "value": format!("Address:{from}")},
-                {"name": "to", "value": "Address:AecaeSEBkt5GcBCxwz1F41TvdjX3dnKBkJ"},
-                {"name": "amount", "value": 1},
-            ]}],
-            "gasLimit": 20000,
-            "gasPrice": 500,
-        });
         OntologyBench {
             running,
+            call: transfer_call(&key, 1),
             key,
-            call: parse_config(&config).expect("config"),
             nonce: AtomicUsize::new(1),
         }
     }
@@ -263,21 +248,11 @@ impl Target for OntologyBench {
         "/api/v1/transaction"
     }
     fn bodies(&self, count: usize) -> Vec<Vec<u8>> {
-        let payer = Address::from_public_key(&self.key.public_key());
         let code = build_script(&self.call);
         (0..count)
             .map(|_| {
-                let mut tx = Transaction {
-                    version: 0,
-                    tx_type: TxType::InvokeNeo,
-                    nonce: self.nonce.fetch_add(1, Ordering::Relaxed) as u32,
-                    gas_price: self.call.gas_price,
-                    gas_limit: self.call.gas_limit,
-                    payer,
-                    payload: Payload::Invoke { code: code.clone() },
-                    signatures: Vec::new(),
-                };
-                tx.sign_single(&self.key).expect("sign");
+                let nonce = self.nonce.fetch_add(1, Ordering::Relaxed) as u32;
+                let tx = signed_invoke(&self.key, &self.call, code.clone(), nonce);
                 json!({"Action": "sendrawtransaction", "Version": "1.0.0", "Data": tx.to_hex()})
                     .to_string()
                     .into_bytes()

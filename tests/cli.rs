@@ -1,10 +1,13 @@
 //! The command-line contract: exit codes (0 ok, 1 negative verdict, 2 usage or input error),
 //! error messages that name the bad input, and no panic on any input.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{copy_of_vectors, scratch_dir};
 
 fn qrconform(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qrconform"))
@@ -24,39 +27,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh directory under the system temp dir, unique per test process and call.
-fn scratch_dir(label: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "qrconform-test-{label}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
-
 const PUBLIC_KEY: &str = "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61";
 const SIGNATURE: &str = "01abd7ea9d79c857cd838cabbbaad3efb44a6fc4f5a5ef52ea8461d6c055b8a7cf324d1a58962988709705cefe40df5b26e88af3ca387ec5036ec7f5e6640a1754";
 
 #[test]
 fn garbage_into_every_command_exits_2_naming_the_input_without_panicking() {
     let missing = "/nonexistent/qrconform-input.json";
-    let not_json = scratch_dir("garbage").join("not-json.txt");
+    let scratch = scratch_dir("garbage");
+    let not_json = scratch.join("not-json.txt");
     std::fs::write(&not_json, "this is {not json").expect("write");
     let not_json = not_json.to_str().expect("utf-8 path");
     let huge_qr_text = "x".repeat(8000);
@@ -394,8 +372,7 @@ fn vectors_check_passes_on_the_committed_files_and_regen_is_byte_identical() {
 
 #[test]
 fn a_flipped_byte_makes_vectors_check_exit_1_naming_the_vector() {
-    let dir = scratch_dir("flip");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"), &dir);
+    let dir = copy_of_vectors("flip");
     let path = dir.join("ontology/signatures.json");
     let mut file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");

@@ -2,7 +2,11 @@
 //! 1 invalid signature, 2 malformed input), errors that name the bad argument, and the
 //! published and self-generated eosjs-ecc vectors reproduced byte for byte.
 
+mod common;
+
 use std::process::{Command, Output};
+
+use common::copy_of_vectors;
 
 fn qrconform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qrconform"))
@@ -502,29 +506,6 @@ fn every_command_explains_itself_with_an_example() {
     }
 }
 
-/// A fresh copy of the committed vector directory under the system temp dir.
-fn copy_of_vectors(label: &str) -> std::path::PathBuf {
-    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).expect("create");
-        for entry in std::fs::read_dir(from).expect("read dir") {
-            let path = entry.expect("entry").path();
-            let target = to.join(path.file_name().expect("name"));
-            if path.is_dir() {
-                copy_dir(&path, &target);
-            } else {
-                std::fs::copy(&path, &target).expect("copy");
-            }
-        }
-    }
-    let dir = std::env::temp_dir().join(format!("qrconform-eos-{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"),
-        &dir,
-    );
-    dir
-}
-
 #[test]
 fn a_changed_login_signature_makes_vectors_check_exit_1_naming_it() {
     let dir = copy_of_vectors("drift");
@@ -548,5 +529,4 @@ fn a_changed_login_signature_makes_vectors_check_exit_1_naming_it() {
         "{said}"
     );
     assert!(said.contains("field `signature`"), "{said}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

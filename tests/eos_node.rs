@@ -11,50 +11,22 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use common::{eos_transfer, http, name};
 use qrconform::chain::eos::client::{transaction_for, ChainInfo, EosClient, EosClientError};
 use qrconform::chain::eos::{
     self, AccountSpec, EosNodeConfig, KeyDataRow, MykeyAccountSpec, NodeError, Outcome,
     RunningEosNode,
 };
-use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::simplewallet::crypto::{PrivateKey, PublicKey, Signature};
-use qrconform::protocol::simplewallet::eosio::{
-    Action, Asset, Name, PermissionLevel, Transaction, Transfer,
-};
+use qrconform::protocol::simplewallet::eosio::{Action, Asset, PermissionLevel, Transaction};
 use serde_json::{json, Value};
-
-fn http() -> HttpClient {
-    HttpClient::new(ClientLimits {
-        connect: Duration::from_secs(5),
-        request: Duration::from_secs(10),
-        max_body: 1 << 20,
-    })
-}
-
-fn name(text: &str) -> Name {
-    text.parse().expect("a valid test name")
-}
 
 fn asset(text: &str) -> Asset {
     text.parse().expect("a valid test asset")
 }
 
 fn transfer(from: &str, to: &str, quantity: &str, memo: &str) -> Action {
-    Action {
-        account: name("eosio.token"),
-        name: name("transfer"),
-        authorization: vec![PermissionLevel {
-            actor: name(from),
-            permission: name("active"),
-        }],
-        data: Transfer {
-            from: name(from),
-            to: name(to),
-            quantity: asset(quantity),
-            memo: memo.to_string(),
-        }
-        .pack(),
-    }
+    eos_transfer(from, to, quantity, memo)
 }
 
 fn sign(tx: &Transaction, chain_id: &[u8; 32], keys: &[&PrivateKey]) -> Vec<Signature> {

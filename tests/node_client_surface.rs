@@ -4,32 +4,20 @@
 //! Ontology node's ONT ID 2.0 queries and the node's text in its refusals. The libraries
 //! themselves run against the binary in `tests/interop` (`.ci/run`).
 
+mod common;
+
 use std::io::Write;
-use std::time::Duration;
 
 use base64::Engine as _;
+use common::{eos_transfer, http};
 use qrconform::chain::eos::client::{transaction_for, EosClient, EosClientError};
 use qrconform::chain::eos::{self, EosNodeConfig, RunningEosNode};
 use qrconform::chain::ontology::client::{NodeApi, NodeClient};
 use qrconform::chain::ontology::{self as ontology, Node, NodeConfig};
-use qrconform::net::{ClientLimits, HttpClient};
 use qrconform::protocol::ontology::crypto::{OntId, PrivateKey as OntPrivateKey};
 use qrconform::protocol::ontology::ontid::{query_transaction, Query};
-use qrconform::protocol::simplewallet::eosio::{Action, Name, PermissionLevel, Transfer};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-
-fn http() -> HttpClient {
-    HttpClient::new(ClientLimits {
-        connect: Duration::from_secs(5),
-        request: Duration::from_secs(10),
-        max_body: 1 << 20,
-    })
-}
-
-fn name(text: &str) -> Name {
-    text.parse().expect("a valid test name")
-}
 
 async fn eos_node() -> (RunningEosNode, EosClient) {
     let running = eos::start(EosNodeConfig::demo(), "127.0.0.1:0".parse().expect("addr"))
@@ -42,21 +30,7 @@ async fn eos_node() -> (RunningEosNode, EosClient) {
 /// A transfer from the first demo account, signed with its active key.
 fn signed_transfer(info: &eos::client::ChainInfo, memo: &str) -> (Vec<u8>, String) {
     let (from, seed) = eos::DEMO_ACCOUNTS[0];
-    let transfer = Action {
-        account: name("eosio.token"),
-        name: name("transfer"),
-        authorization: vec![PermissionLevel {
-            actor: name(from),
-            permission: name("active"),
-        }],
-        data: Transfer {
-            from: name(from),
-            to: name(eos::DEMO_ACCOUNTS[1].0),
-            quantity: "0.0001 EOS".parse().expect("asset"),
-            memo: memo.into(),
-        }
-        .pack(),
-    };
+    let transfer = eos_transfer(from, eos::DEMO_ACCOUNTS[1].0, "0.0001 EOS", memo);
     let tx = transaction_for(info, vec![transfer], 30);
     let signature = eos::demo_key(seed).sign_digest(&tx.signing_digest(&info.chain_id));
     (tx.pack(), signature.to_string())

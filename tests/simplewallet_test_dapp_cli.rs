@@ -5,14 +5,13 @@
 
 mod common;
 
-use std::path::PathBuf;
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, text,
+    ScratchFile,
+};
 
-use common::{free_port, qrconform, scratch_dir, text};
-
-fn scratch_file(name: &str, contents: &str) -> PathBuf {
-    let path = scratch_dir("simplewallet-test-dapp-cli").join(name);
-    std::fs::write(&path, contents).expect("write");
-    path
+fn scratch_file(name: &str, contents: &str) -> ScratchFile {
+    common::scratch_file("simplewallet-test-dapp-cli", name, contents)
 }
 
 const SW: [&str; 4] = ["test", "dapp", "--protocol", "simplewallet"];
@@ -24,28 +23,17 @@ fn sw(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_reference_passes_every_case_and_exits_0() {
-    let out = sw(&["--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&SW, 45);
     assert!(stdout.contains("test [MUST]   login.mykey "), "{stdout}");
     assert!(
         stdout.contains("test [MUST]   transfer.txid-reused"),
         "{stdout}"
     );
-    assert!(stderr.contains("45 of 45 cases ran: 45 PASS"), "{stderr}");
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_with_exit_1_naming_the_case_and_the_reason() {
-    let out = sw(&[
-        "--target",
-        "reference",
-        "--fault",
-        "ignore-key-status",
-        "login.mykey",
-    ]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&SW, "ignore-key-status", "login.mykey");
     assert!(
         stdout.contains("login.mykey.frozen    ... FAILED"),
         "{stdout}"
@@ -80,44 +68,24 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "name = \"x\"\nversion = \"0\"\n[sources]\n\"login.address\" = { url = \"http://127.0.0.1/qr\" }\n",
     );
     let out = sw(&["--target", ontology.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--protocol ontology"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--protocol ontology");
     let out = qrconform(&[
         "test",
         "dapp",
         "--target",
         no_sources.to_str().expect("utf-8"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--protocol simplewallet"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--protocol simplewallet");
 
     let broken = scratch_file(
         "broken.toml",
         "name = \"x\"\nversion = \"0\"\nprotocol = \"simplewallet\"\n[sources]\n\"login.address\" = { url = \"http://127.0.0.1/qr\" }\n",
     );
     let out = sw(&["--target", broken.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("login.address"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "login.address");
 
     let out = sw(&["--target", "reference", "--fault", "skip-address-binding"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("reference SimpleWallet dApp"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "reference SimpleWallet dApp");
 }
 
 #[test]

@@ -7,12 +7,18 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{free_port, qrconform, scratch_dir, text};
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, scratch_dir,
+    text,
+};
 
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
 const CASES: usize = 50;
+
+/// `qrconform test wallet --protocol simplewallet`.
+const SW_TEST: [&str; 4] = ["test", "wallet", "--protocol", "simplewallet"];
 
 /// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
 fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
@@ -23,30 +29,13 @@ fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_reference_simplewallet_wallet_passes_every_case_and_exits_0() {
-    let out = simplewallet("test", &["--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&SW_TEST, CASES);
     assert!(stdout.contains("transaction.actions"), "{stdout}");
-    assert!(
-        stderr.contains(&format!("{CASES} of {CASES} cases ran: {CASES} PASS")),
-        "{stderr}"
-    );
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_naming_the_case_and_the_reason() {
-    let out = simplewallet(
-        "test",
-        &[
-            "--target",
-            "reference",
-            "--fault",
-            "actions-reversed",
-            "transaction.actions",
-        ],
-    );
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&SW_TEST, "actions-reversed", "transaction.actions");
     assert!(
         stdout.contains("transaction.actions ... FAILED"),
         "{stdout}"
@@ -68,22 +57,17 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
         "test",
         &["--target", "reference", "--fault", "hash-not-reversed"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("reference SimpleWallet wallet"));
+    assert_exits_saying(&out, 2, "reference SimpleWallet wallet");
     // An Ontology wallet's target file is not run as a SimpleWallet wallet.
-    let file = scratch_dir("simplewallet-cli").join("ontology-wallet.toml");
+    let scratch = scratch_dir("simplewallet-cli");
+    let file = scratch.join("ontology-wallet.toml");
     std::fs::write(
         &file,
         "name = \"w\"\nversion = \"1\"\n[driver]\nurl = \"http://127.0.0.1:9\"\n",
     )
     .expect("write");
     let out = simplewallet("test", &["--target", file.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--protocol ontology"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--protocol ontology");
     let out = simplewallet(
         "test",
         &[
@@ -92,8 +76,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
             "0205c8fff4b1d21f4b2ec3b48cf88004e38402933d7e914b2a0eda0de15e73ba61",
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--wallet-public-key"));
+    assert_exits_saying(&out, 2, "--wallet-public-key");
     // A driver that is not there: the identity cannot be learnt, and the run says so.
     let out = simplewallet(
         "test",
@@ -106,19 +89,9 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
             "500",
         ],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("identity"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "identity");
     let out = simplewallet("serve", &["--account", "Bad Name"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--account"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "--account");
     let out = simplewallet("serve", &["--key", "5Knotakey"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -158,7 +131,8 @@ fn a_served_wallet_is_certified_through_the_http_driver_and_its_faults_fail_the_
         let (wallet, wallet_url) = serve_wallet(node_port, faults);
         assert_eq!(wallet.value("account "), "qrconformwlt");
         let node = format!("127.0.0.1:{node_port}");
-        let file = scratch_dir("simplewallet-cli").join(format!("served-{node_port}.toml"));
+        let scratch = scratch_dir("simplewallet-cli");
+        let file = scratch.join(format!("served-{node_port}.toml"));
         std::fs::write(
             &file,
             format!("name = \"served\"\nversion = \"1\"\nprotocol = \"simplewallet\"\n[driver]\nurl = \"{wallet_url}\"\n[node]\neos = \"{node}\"\n"),
@@ -229,7 +203,8 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
         .block_on(http.get(&format!("{wallet_url}/identity")))
         .expect("identity");
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
-    let svg_dir = scratch_dir("simplewallet-cli").join("svg");
+    let scratch = scratch_dir("simplewallet-cli");
+    let svg_dir = scratch.join("svg");
     let node = format!("127.0.0.1:{node_port}");
     let harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
         .args([

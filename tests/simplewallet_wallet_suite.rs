@@ -8,7 +8,7 @@
 //!   through `mykeymanager::sendaction`) passes every case, and the faults of the duties a
 //!   MYKEY wallet shares with a plain one are caught through the wrapper.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -40,6 +40,22 @@ async fn run(suite: &SimpleWalletSuite, case: &Case) -> CaseOutcome {
     tokio::time::timeout(CASE_BOUND, suite.run_case(case))
         .await
         .unwrap_or_else(|_| panic!("case {} did not end within {CASE_BOUND:?}", case.id))
+}
+
+/// One case against the reference wallet with `faults` (a MYKEY wallet when `mykey`), both
+/// stopped after it.
+async fn run_against_reference(
+    faults: BTreeSet<SimpleWalletFault>,
+    mykey: bool,
+    case: &Case,
+) -> CaseOutcome {
+    let (suite, wallet) = against_reference_as(faults, mykey)
+        .await
+        .expect("reference");
+    let outcome = run(&suite, case).await;
+    suite.shutdown().await;
+    wallet.shutdown().await;
+    outcome
 }
 
 fn stub_identity() -> Value {
@@ -253,44 +269,40 @@ async fn a_hostile_driver_gets_a_verdict_with_a_reason_from_every_case_within_it
     assert_eq!(judged, 5 * catalogue.cases.len());
 }
 
+/// The suite started against the stub driver's `path`, with its own node.
+async fn start_against(
+    addr: SocketAddr,
+    path: &str,
+    timeout: Duration,
+) -> Result<SimpleWalletSuite, String> {
+    let running = start_node(loopback()).await.expect("node");
+    SimpleWalletSuite::start(
+        driver(addr, path, timeout),
+        running,
+        loopback(),
+        None,
+        limits(timeout),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wallet_whose_identity_breaks_the_schema_or_cannot_be_reached_is_refused_with_a_reason() {
     let (addr, stub) = hostile_driver().await;
     let timeout = Duration::from_secs(2);
-    let running = start_node(loopback()).await.expect("node");
-    let err = SimpleWalletSuite::start(
-        driver(addr, "/badidentity", timeout),
-        running,
-        loopback(),
-        None,
-        limits(timeout),
-    )
-    .await
-    .expect_err("an unusable identity");
+    let err = start_against(addr, "/badidentity", timeout)
+        .await
+        .expect_err("an unusable identity");
     assert!(err.contains("simplewallet.driver.identity"), "{err}");
     // A driver that serves an Ontology identity is not a SimpleWallet wallet either.
-    let running = start_node(loopback()).await.expect("node");
-    let err = SimpleWalletSuite::start(
-        driver(addr, "/nothing-here", timeout),
-        running,
-        loopback(),
-        None,
-        limits(timeout),
-    )
-    .await
-    .expect_err("no identity");
+    let err = start_against(addr, "/nothing-here", timeout)
+        .await
+        .expect_err("no identity");
     assert!(err.contains("identity"), "{err}");
     // An account the harness's node holds for itself would make every verdict mislead.
-    let running = start_node(loopback()).await.expect("node");
-    let err = SimpleWalletSuite::start(
-        driver(addr, "/payeeidentity", timeout),
-        running,
-        loopback(),
-        None,
-        limits(timeout),
-    )
-    .await
-    .expect_err("the payee's account");
+    let err = start_against(addr, "/payeeidentity", timeout)
+        .await
+        .expect_err("the payee's account");
     assert!(err.contains("`qrcpayee1111` is one the harness"), "{err}");
     stub.abort();
 }
@@ -404,10 +416,7 @@ async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_ca
     ] {
         for mykey in [false, true] {
             let faults = [fault].into_iter().collect();
-            let (suite, wallet) = against_reference_as(faults, mykey)
-                .await
-                .expect("reference");
-            let outcome = run(&suite, case(id)).await;
+            let outcome = run_against_reference(faults, mykey, case(id)).await;
             assert_eq!(
                 outcome.verdict,
                 Verdict::Fail,
@@ -419,8 +428,6 @@ async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_ca
                 "{fault:?} mykey={mykey}: {}",
                 outcome.reason
             );
-            suite.shutdown().await;
-            wallet.shutdown().await;
         }
     }
 
@@ -430,10 +437,7 @@ async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_ca
         let faults = [SimpleWalletFault::SendactionForPlainAccount]
             .into_iter()
             .collect();
-        let (suite, wallet) = against_reference_as(faults, mykey)
-            .await
-            .expect("reference");
-        let outcome = run(&suite, case("transfer.honest")).await;
+        let outcome = run_against_reference(faults, mykey, case("transfer.honest")).await;
         assert_eq!(
             outcome.verdict, verdict,
             "mykey={mykey}: {}",
@@ -446,7 +450,5 @@ async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_ca
                 outcome.reason
             );
         }
-        suite.shutdown().await;
-        wallet.shutdown().await;
     }
 }

@@ -4,42 +4,28 @@
 
 mod common;
 
-use std::path::PathBuf;
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, text,
+    ScratchFile,
+};
 
-use common::{free_port, qrconform, scratch_dir, text};
-
-fn scratch_file(name: &str, contents: &str) -> PathBuf {
-    let path = scratch_dir("test-dapp-cli").join(name);
-    std::fs::write(&path, contents).expect("write");
-    path
+fn scratch_file(name: &str, contents: &str) -> ScratchFile {
+    common::scratch_file("test-dapp-cli", name, contents)
 }
 
 #[test]
 fn the_reference_passes_every_case_and_exits_0() {
-    let out = qrconform(&["test", "dapp", "--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&["test", "dapp"], 77);
     assert!(
         stdout.contains("test [MUST] login.address.honest"),
         "{stdout}"
     );
     assert!(stdout.contains("0 failed"), "{stdout}");
-    assert!(stderr.contains("77 of 77 cases ran: 77 PASS"), "{stderr}");
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_with_exit_1_naming_the_case_and_the_reason() {
-    let out = qrconform(&[
-        "test",
-        "dapp",
-        "--target",
-        "reference",
-        "--fault",
-        "accept-replay",
-        "replay",
-    ]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&["test", "dapp"], "accept-replay", "replay");
     assert!(
         stdout
             .lines()
@@ -83,8 +69,7 @@ fn list_and_json_output_work_like_cargo_test() {
 #[test]
 fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
     let out = qrconform(&["test", "dapp", "--target", "reference", "no-such-case"]);
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("no case matched"));
+    assert_exits_saying(&out, 3, "no case matched");
 
     let no_sources = scratch_file(
         "no-sources.toml",
@@ -108,16 +93,10 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "name = \"x\"\nversion = \"0\"\n[sources]\nlogin = { url = \"http://127.0.0.1/qr\" }\n",
     );
     let out = qrconform(&["test", "dapp", "--target", broken.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("sources.\"login\""),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "sources.\"login\"");
 
     let out = qrconform(&["test", "dapp", "--target", "/nonexistent/target.toml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("/nonexistent/target.toml"));
+    assert_exits_saying(&out, 2, "/nonexistent/target.toml");
 
     let out = qrconform(&[
         "test",
@@ -127,8 +106,7 @@ fn nothing_to_run_exits_3_and_bad_configuration_exits_2() {
         "--fault",
         "nonsense",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`nonsense`"));
+    assert_exits_saying(&out, 2, "`nonsense`");
 
     let out = qrconform(&[
         "test",

@@ -5,33 +5,23 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{free_port, qrconform, scratch_dir, text};
+use common::{
+    assert_exits_saying, free_port, planted_fault_fails, qrconform, reference_passes, scratch_dir,
+    text,
+};
 
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
 #[test]
 fn the_reference_wallet_passes_every_case_and_exits_0() {
-    let out = qrconform(&["test", "wallet", "--target", "reference"]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = reference_passes(&["test", "wallet"], 63);
     assert!(stdout.contains("invoke.transfer.honest"), "{stdout}");
-    assert!(stderr.contains("63 of 63 cases ran: 63 PASS"), "{stderr}");
 }
 
 #[test]
 fn a_planted_fault_fails_the_run_naming_the_case_and_the_reason() {
-    let out = qrconform(&[
-        "test",
-        "wallet",
-        "--target",
-        "reference",
-        "--fault",
-        "hash-not-reversed",
-        "invoke.transfer",
-    ]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = planted_fault_fails(&["test", "wallet"], "hash-not-reversed", "invoke.transfer");
     assert!(
         stdout.contains("invoke.transfer.honest ... FAILED"),
         "{stdout}"
@@ -51,16 +41,11 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "--fault",
         "nonsense",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`nonsense`"));
+    assert_exits_saying(&out, 2, "`nonsense`");
     let out = qrconform(&["test", "wallet"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("--target"),
-        "{}",
-        text(&out.stderr)
-    );
-    let broken = scratch_dir("test-wallet-cli").join("broken-wallet.toml");
+    assert_exits_saying(&out, 2, "--target");
+    let scratch = scratch_dir("test-wallet-cli");
+    let broken = scratch.join("broken-wallet.toml");
     std::fs::write(&broken, "name = \"w\"\nversion = \"1\"\n[driver]\n").expect("write");
     let out = qrconform(&[
         "test",
@@ -68,12 +53,7 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "--target",
         broken.to_str().expect("utf-8"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("[driver]"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "[driver]");
     // A driver that is not there: every case ends in ERROR, and the run says so.
     let out = qrconform(&[
         "test",
@@ -87,12 +67,7 @@ fn configuration_errors_exit_2_and_empty_runs_exit_3() {
         "--timeout-ms",
         "500",
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("identity"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exits_saying(&out, 2, "identity");
 }
 
 /// `serve wallet` in another process, using the node the harness will start on `node_port`;
@@ -179,7 +154,8 @@ fn a_driver_command_drives_a_wallet_through_the_environment() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/command_driver.py"
     );
-    let target = scratch_dir("test-wallet-cli").join("command.toml");
+    let scratch = scratch_dir("test-wallet-cli");
+    let target = scratch.join("command.toml");
     std::fs::write(
         &target,
         format!(

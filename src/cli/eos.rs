@@ -147,7 +147,7 @@ pub fn run(cmd: EosCommand) -> CmdResult {
         EosCommand::Keygen { seed } => {
             let key = match seed {
                 Some(seed) => PrivateKey::from_seed(&seed),
-                None => random_key()?,
+                None => super::random_key(PrivateKey::from_bytes)?,
             };
             print_json(&keygen_json(&key));
             Ok(Verdict::Positive)
@@ -239,18 +239,6 @@ fn non_canonical_reason(signature: &Signature) -> Option<&'static str> {
     }
 }
 
-fn random_key() -> Result<PrivateKey, CliError> {
-    // Almost every 32-byte string is a valid scalar; retry on the rare one that is not.
-    for _ in 0..16 {
-        if let Ok(key) = PrivateKey::from_bytes(&super::os_random::<32>()?) {
-            return Ok(key);
-        }
-    }
-    Err(CliError::new(
-        "failed to draw a valid private key from the operating system's randomness",
-    ))
-}
-
 fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
     // Never echo what may be a secret key back: the library's error quotes its input, so
     // only the length and the kind of problem are shown.
@@ -276,19 +264,9 @@ fn parse_signature(text: &str) -> Result<Signature, CliError> {
         .map_err(|e| CliError::new(format!("--signature `{}`: {e}", abbreviate(text))))
 }
 
-/// Inputs are echoed in errors so the user sees which one is wrong, but a megabyte of text
-/// helps nobody.
+/// An input echoed in an error (a SIG_K1_ signature is 101 characters: shown whole).
 fn abbreviate(text: &str) -> String {
-    const MAX: usize = 110;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!(
-            "{}… ({} characters)",
-            text.chars().take(MAX).collect::<String>(),
-            text.chars().count()
-        )
-    }
+    super::abbreviate(text, 110)
 }
 
 #[cfg(test)]

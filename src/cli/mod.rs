@@ -184,6 +184,37 @@ pub fn print_json(value: &serde_json::Value) {
     );
 }
 
+/// A private key drawn from the operating system's randomness: `from_bytes` of 32 random
+/// bytes. Almost every 32-byte string is a valid scalar; the rare one that is not is drawn
+/// again.
+pub(crate) fn random_key<K, E>(
+    from_bytes: impl Fn(&[u8; 32]) -> Result<K, E>,
+) -> Result<K, CliError> {
+    for _ in 0..16 {
+        if let Ok(key) = from_bytes(&os_random::<32>()?) {
+            return Ok(key);
+        }
+    }
+    Err(CliError::new(
+        "failed to draw a valid private key from the operating system's randomness",
+    ))
+}
+
+/// `text` as an error message shows it: inputs are echoed so the user sees which one is
+/// wrong, but past `max` characters only the start and the length, as a megabyte of text
+/// helps nobody.
+pub(crate) fn abbreviate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!(
+            "{}… ({} characters)",
+            text.chars().take(max).collect::<String>(),
+            text.chars().count()
+        )
+    }
+}
+
 /// `N` bytes from the operating system's randomness (fresh keys and nonces).
 pub(crate) fn os_random<const N: usize>() -> Result<[u8; N], CliError> {
     let mut bytes = [0u8; N];

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::crypto::{
-    message_bytes, sign, verify, Address, OntId, OntSignature, PrivateKey, PublicKey, VerifyError,
+    message_bytes, sign, verify, Address, KeyError, OntId, OntSignature, PrivateKey, PublicKey,
+    VerifyError,
 };
 use crate::protocol::ontology::invoke;
 use crate::protocol::ontology::tx::{Payload, Transaction, TxType};
@@ -114,7 +115,7 @@ pub fn run(cmd: OntologyCommand) -> CmdResult {
         OntologyCommand::Keygen { seed } => {
             let key = match seed {
                 Some(seed) => PrivateKey::from_seed(&seed),
-                None => random_key()?,
+                None => super::random_key(|bytes| PrivateKey::from_bytes(bytes))?,
             };
             let public = key.public_key();
             let address = Address::from_public_key(&public);
@@ -306,32 +307,24 @@ fn random_nonce() -> Result<u32, CliError> {
     Ok(u32::from_le_bytes(super::os_random::<4>()?))
 }
 
-fn random_key() -> Result<PrivateKey, CliError> {
-    // Almost every 32-byte string is a valid scalar; retry on the rare one that is not.
-    for _ in 0..16 {
-        if let Ok(key) = PrivateKey::from_bytes(&super::os_random::<32>()?) {
-            return Ok(key);
-        }
-    }
-    Err(CliError::new(
-        "failed to draw a valid private key from the operating system's randomness",
-    ))
-}
-
 fn parse_public_key(text: &str) -> Result<PublicKey, CliError> {
     PublicKey::from_hex(text)
         .map_err(|e| CliError::new(format!("--public-key `{}`: {e}", abbreviate(text))))
 }
 
-fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
+/// An Ontology private key as the commands take it: 64 hex digits, else WIF.
+pub(super) fn hex_or_wif(text: &str) -> Result<PrivateKey, KeyError> {
     let looks_hex = text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
-    let parsed = if looks_hex {
+    if looks_hex {
         PrivateKey::from_hex(text)
     } else {
         PrivateKey::from_wif(text)
-    };
+    }
+}
+
+fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
     // Never echo what may be a secret key back in full.
-    parsed.map_err(|e| {
+    hex_or_wif(text).map_err(|e| {
         CliError::new(format!(
             "--private-key ({} characters): {e}",
             text.chars().count()
@@ -339,17 +332,7 @@ fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
     })
 }
 
-/// Inputs are echoed in errors so the user sees which one is wrong, but a megabyte of hex
-/// helps nobody.
+/// An input echoed in an error.
 fn abbreviate(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!(
-            "{}… ({} characters)",
-            text.chars().take(MAX).collect::<String>(),
-            text.chars().count()
-        )
-    }
+    super::abbreviate(text, 80)
 }

@@ -437,13 +437,7 @@ fn parse_faults<F: FaultOwner>(names: &[String]) -> Result<BTreeSet<F>, CliError
 /// `--key`: 64 hex digits, else WIF. The error never echoes what may be a secret key.
 fn parse_private_key(text: &str) -> Result<PrivateKey, CliError> {
     let text = text.trim();
-    let looks_hex = text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit());
-    let parsed = if looks_hex {
-        PrivateKey::from_hex(text)
-    } else {
-        PrivateKey::from_wif(text)
-    };
-    parsed.map_err(|e| {
+    super::ontology::hex_or_wif(text).map_err(|e| {
         CliError::new(format!(
             "--key ({} characters) is neither 64 hex digits nor a WIF key: {e}",
             text.chars().count()

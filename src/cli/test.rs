@@ -131,7 +131,8 @@ pub struct WalletArgs {
     /// The base URL QR codes send the wallet to (for a phone on the LAN).
     #[arg(long, value_name = "URL")]
     pub callback_base: Option<String>,
-    /// Where interactive mode writes the QR codes as SVG (default: a temporary folder).
+    /// Where interactive mode writes the QR codes as SVG (default: a temporary folder,
+    /// removed when the run ends).
     #[arg(long, value_name = "DIR")]
     pub svg_dir: Option<PathBuf>,
     /// In interactive mode, also show each case on a web page served at ADDR (port 0 picks a
@@ -744,9 +745,15 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
             Some((view, server))
         }
     };
-    let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))
-    });
+    // The QR codes lead to the harness dApp, which stops with the run: a folder the run
+    // chose for them is removed with it; a folder the user named is left as it is.
+    let (svg_dir, _run_svg_dir) = match args.svg_dir.clone() {
+        Some(dir) => (dir, None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()));
+            (dir.clone(), Some(RemovedOnDrop(dir)))
+        }
+    };
     let info = TargetInfo {
         name: target.name.clone(),
         version: target.version.clone(),
@@ -765,6 +772,15 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     let summary = execute(&runtime, started, &run, info);
     runtime.block_on(server.shutdown());
     conclude(&summary?)
+}
+
+/// A folder the run made for itself, removed (with what it holds) when the run ends.
+struct RemovedOnDrop(PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {

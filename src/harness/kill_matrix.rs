@@ -264,14 +264,20 @@ faults = ["b"]
         }
     }
 
-    #[test]
-    fn a_proven_suite_has_no_problem() {
+    /// The test catalogue and its clean run: every case passes.
+    fn catalogue_and_clean_run() -> (Catalogue, Vec<CaseOutcome>) {
         let catalogue = Catalogue::parse("t", CATALOGUE).unwrap();
-        let clean: Vec<CaseOutcome> = catalogue
+        let clean = catalogue
             .cases
             .iter()
             .map(|c| outcome(c, Verdict::Pass))
             .collect();
+        (catalogue, clean)
+    }
+
+    #[test]
+    fn a_proven_suite_has_no_problem() {
+        let (catalogue, clean) = catalogue_and_clean_run();
         let runs = [
             run("a", [Verdict::Fail, Verdict::Pass], &catalogue),
             run("b", [Verdict::Pass, Verdict::Fail], &catalogue),
@@ -284,12 +290,7 @@ faults = ["b"]
 
     #[test]
     fn a_case_whose_twin_also_fails_fails_for_the_wrong_reason() {
-        let catalogue = Catalogue::parse("t", CATALOGUE).unwrap();
-        let clean: Vec<CaseOutcome> = catalogue
-            .cases
-            .iter()
-            .map(|c| outcome(c, Verdict::Pass))
-            .collect();
+        let (catalogue, clean) = catalogue_and_clean_run();
         let runs = [
             run("a", [Verdict::Fail, Verdict::Pass], &catalogue),
             // Both fail against b: the negative case's failure proves nothing.

@@ -291,6 +291,112 @@ pub trait Reproducible: Sized {
 #[derive(Clone, Copy)]
 pub struct SuiteKind(pub &'static dyn Suite);
 
+/// Declares a plug-in's two suites, `DAPP` and `WALLET`, from what differs between
+/// plug-ins: the protocol's name (the catalogues are `suites/<protocol>-dapp.toml` and
+/// `suites/<protocol>-wallet.toml`), each reference's name and fault type, each runner's
+/// module and type, and how the wallet suite gets the driver and mock node for a target
+/// (`driver_and_node(&WalletTarget, svg_dir)`: an interactive wallet's identity and the node
+/// are the protocol's own). Each runner module provides `check_catalogue` and
+/// `against_reference(faults)`, which returns the runner with the running reference (its
+/// `base_url()` and `shutdown()`); the dApp runner type has `start(DappTarget)`, the wallet
+/// runner type `start(driver, node, listen, public_url, limits)`.
+macro_rules! plugin_suites {
+    (
+        protocol: $protocol:literal,
+        dapp: {
+            doc: $dapp_doc:literal,
+            reference: $dapp_reference:literal,
+            faults: $dapp_fault:ty,
+            module: $dapp_module:ident,
+            runner: $dapp_runner:ty $(,)?
+        },
+        wallet: {
+            doc: $wallet_doc:literal,
+            reference: $wallet_reference:literal,
+            faults: $wallet_fault:ty,
+            module: $wallet_module:ident,
+            runner: $wallet_runner:ty,
+            driver_and_node: $wallet_driver_and_node:path $(,)?
+        } $(,)?
+    ) => {
+        #[doc = $dapp_doc]
+        pub const DAPP: $crate::harness::suite::SuiteKind =
+            $crate::harness::suite::SuiteKind(&$crate::harness::suite::SuiteDef::<$dapp_fault> {
+                protocol: $protocol,
+                catalogue: (
+                    concat!("suites/", $protocol, "-dapp.toml"),
+                    include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/suites/",
+                        $protocol,
+                        "-dapp.toml"
+                    )),
+                ),
+                reference_name: $dapp_reference,
+                check_catalogue: $dapp_module::check_catalogue,
+                start_reference: |faults| {
+                    Box::pin(async move {
+                        let (suite, reference) = $dapp_module::against_reference(faults).await?;
+                        Ok::<_, String>($crate::harness::suite::Started::alongside(
+                            suite,
+                            reference.base_url(),
+                            reference.shutdown(),
+                        ))
+                    })
+                },
+                start_target: $crate::harness::suite::StartTarget::Dapp(|target| {
+                    Box::pin(async move {
+                        Ok::<_, String>($crate::harness::suite::Started::of(
+                            <$dapp_runner>::start(target).await?,
+                        ))
+                    })
+                }),
+            });
+
+        #[doc = $wallet_doc]
+        pub const WALLET: $crate::harness::suite::SuiteKind =
+            $crate::harness::suite::SuiteKind(&$crate::harness::suite::SuiteDef::<$wallet_fault> {
+                protocol: $protocol,
+                catalogue: (
+                    concat!("suites/", $protocol, "-wallet.toml"),
+                    include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/suites/",
+                        $protocol,
+                        "-wallet.toml"
+                    )),
+                ),
+                reference_name: $wallet_reference,
+                check_catalogue: $wallet_module::check_catalogue,
+                start_reference: |faults| {
+                    Box::pin(async move {
+                        let (suite, reference) = $wallet_module::against_reference(faults).await?;
+                        Ok::<_, String>($crate::harness::suite::Started::alongside(
+                            suite,
+                            reference.base_url(),
+                            reference.shutdown(),
+                        ))
+                    })
+                },
+                start_target: $crate::harness::suite::StartTarget::Wallet(|target, svg_dir| {
+                    Box::pin(async move {
+                        let (driver, node) = $wallet_driver_and_node(&target, svg_dir).await?;
+                        let suite = <$wallet_runner>::start(
+                            driver,
+                            node,
+                            target.listen,
+                            target.public_url.clone(),
+                            target.limits(),
+                        )
+                        .await?;
+                        Ok::<_, String>($crate::harness::suite::Started::of(suite))
+                    })
+                }),
+            });
+    };
+}
+pub(crate) use plugin_suites;
+
 /// Every suite, in listing order.
 pub const ALL: [SuiteKind; 4] = [
     super::ontology::DAPP,

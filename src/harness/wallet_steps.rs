@@ -1,6 +1,8 @@
 //! What every wallet-suite runner does the same way, whatever the protocol: the limits of a
 //! wallet run, the driver a wallet target names, a case's token, handing the QR code to the
-//! driver, and writing what the wallet asked of the harness dApp into the transcript.
+//! driver, writing what the wallet asked of the harness dApp and the node into the
+//! transcript, the words every expectation and activity line starts with, and the runner's
+//! plumbing ([`wallet_runner!`]: `run_case`, `Debug`, `Reproducible`, `Runner`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,10 +15,11 @@ use super::driver::{stdin_lines, Console, Driver};
 use super::harness_dapp::{CallbackReply, HarnessDapp, Received};
 use super::steps::Step;
 use super::target::{DriverSpec, WalletTarget};
-use super::CaseOutcome;
+use super::{dropped_node_requests, CaseOutcome};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::net::{ClientLimits, HttpClient};
+use crate::protocol::driver::{Outcome, ScanReply};
 use crate::transcript::{self, Exchange, Sender};
 
 /// Checks that a wallet catalogue uses only `plays` and the QR forms `json` and `deeplink`
@@ -55,6 +58,60 @@ impl Default for WalletLimits {
     }
 }
 
+/// What a wallet case requires, in words: the user's decision, then `what` the wallet does.
+pub fn expectation_of(case: &Case, what: &str) -> String {
+    let decision = if case.approve {
+        "the user approves"
+    } else {
+        "the user rejects"
+    };
+    format!("{decision}; {what}")
+}
+
+/// What the driver reported of a case, for the line that describes the wallet's activity.
+pub fn describe_driver(reply: &Option<ScanReply>) -> String {
+    match reply {
+        Some(reply) => match &reply.reason {
+            Some(reason) => format!("the driver reported `{:?}` ({reason})", reply.outcome),
+            None => format!("the driver reported `{:?}`", reply.outcome),
+        },
+        None => "no driver report (interactive)".to_string(),
+    }
+}
+
+/// The transactions the node accepted during a case (by their ids), for the line that
+/// describes the wallet's activity.
+pub fn describe_accepted(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "no transaction was accepted".to_string()
+    } else {
+        format!("accepted transaction(s): {}", ids.join(", "))
+    }
+}
+
+/// The warning for a wallet that did nothing while its driver reported something other than
+/// `refused`.
+pub fn warn_unless_refused(reply: Option<&ScanReply>, warnings: &mut Vec<String>) {
+    if let Some(reply) = reply {
+        if reply.outcome != Outcome::Refused {
+            warnings.push(
+                "the wallet did nothing, but its driver reported `completed` rather than `refused`"
+                    .into(),
+            );
+        }
+    }
+}
+
+/// The HTTP driver of an in-process reference wallet at `base`, under the default limits.
+pub fn reference_driver(base: String) -> (Driver, WalletLimits) {
+    let limits = WalletLimits::default();
+    let driver = Driver::Http {
+        base,
+        client: limits.driver_client(),
+    };
+    (driver, limits)
+}
+
 /// A token for a case's URLs: unique within the run (the counter makes it so even if the
 /// draw from `entropy` failed), unguessable when the entropy is the OS's.
 pub fn case_token(entropy: &Entropy, next: &AtomicU64) -> String {
@@ -79,7 +136,7 @@ pub(crate) async fn hand_over(
     token: &str,
     qr: &str,
     expect_post: bool,
-) -> Step<Option<crate::protocol::driver::ScanReply>> {
+) -> Step<Option<ScanReply>> {
     let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
     let scan = driver.scan(&case.id, &case.title, qr, case.approve, arrived);
     // With a web view (`--web`), the person also sees the case there, live.
@@ -256,7 +313,7 @@ impl WalletSide {
         token: &str,
         qr: &str,
         expect_post: bool,
-    ) -> Step<Option<crate::protocol::driver::ScanReply>> {
+    ) -> Step<Option<ScanReply>> {
         hand_over(
             &self.driver,
             &self.harness,
@@ -267,6 +324,30 @@ impl WalletSide {
             expect_post,
         )
         .await
+    }
+
+    /// What the wallet asked of the harness dApp for the case with `token`, written into the
+    /// case's transcript followed by its requests to the node (`node_exchanges`) and what
+    /// either record dropped (`dropped_node` of the node's).
+    pub fn transcribe_case(
+        &self,
+        token: &str,
+        node_exchanges: impl IntoIterator<Item = Exchange>,
+        dropped_node: u64,
+    ) -> Vec<Received> {
+        let received = self.harness.received(token);
+        let dropped_received = self.harness.dropped(token);
+        transcribe_received(&self.harness, &received);
+        for exchange in node_exchanges {
+            transcript::exchange(exchange);
+        }
+        if dropped_node > 0 {
+            transcript::observe(dropped_node_requests(dropped_node));
+        }
+        if dropped_received > 0 {
+            transcript::observe(dropped_dapp_requests(dropped_received));
+        }
+        received
     }
 
     pub fn harness_url(&self) -> &str {
@@ -295,3 +376,46 @@ pub async fn judge_case(
     let (judged, record) = transcript::capture(judge(&mut warnings)).await;
     CaseOutcome::conclude(case, judged, warnings, started, record, expected)
 }
+
+/// Implements a wallet runner's plumbing for `$suite`, a struct with a `side: WalletSide`
+/// field and the inherent `judge(&self, case, warnings)`, `endpoints`, `banner` and
+/// `shutdown`, in a module with `expectation(case)`: `run_case` (the case judged inside its
+/// transcript scope, see [`judge_case`]), `Debug`, [`crate::harness::suite::Reproducible`]
+/// through the side's entropy and clock, and [`crate::harness::run::Runner`].
+macro_rules! wallet_runner {
+    ($suite:ident) => {
+        impl $suite {
+            /// Runs one case to its verdict.
+            pub async fn run_case(
+                &self,
+                case: &$crate::harness::catalogue::Case,
+            ) -> $crate::harness::CaseOutcome {
+                $crate::harness::wallet_steps::judge_case(
+                    case,
+                    expectation(case),
+                    async |warnings| self.judge(case, warnings).await,
+                )
+                .await
+            }
+        }
+
+        impl std::fmt::Debug for $suite {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($suite))
+                    .field("side", &self.side)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl $crate::harness::suite::Reproducible for $suite {
+            fn entropy_and_clock(
+                &mut self,
+            ) -> (&mut $crate::entropy::Entropy, &mut $crate::clock::Clock) {
+                (&mut self.side.entropy, &mut self.side.clock)
+            }
+        }
+
+        $crate::harness::run::impl_runner!($suite);
+    };
+}
+pub(crate) use wallet_runner;

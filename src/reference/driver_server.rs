@@ -1,6 +1,7 @@
 //! The HTTP face (axum) both reference wallets share: the wallet driver protocol
 //! (`docs/wallet-driver.md`). What a scan does and who the wallet is are the wallet's own
-//! ([`DriverWallet`]: its state, identity and scan); this file only translates them to HTTP.
+//! ([`DriverWallet`]: its identity and scan, implemented by its state); this file only
+//! translates them to HTTP and serves them ([`serve_wallet`]).
 //!
 //! | route | answer |
 //! |---|---|
@@ -10,6 +11,7 @@
 //! Anything else is a JSON 404.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
+use crate::net::{serve, ServerHandle};
 use crate::protocol::driver::{ScanReply, ScanRequest};
 use crate::reference::http::json_reply;
 use crate::schema;
@@ -32,25 +35,36 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// A scan in progress.
 pub(crate) type ScanFuture<'a> = Pin<Box<dyn Future<Output = ScanReply> + Send + 'a>>;
 
-/// What a reference wallet gives the driver protocol: who it is, and what a scan does.
-pub(crate) struct DriverWallet<S> {
-    pub state: Arc<S>,
+/// What a reference wallet's state gives the driver protocol: who it is, and what a scan does.
+pub(crate) trait DriverWallet: Send + Sync + 'static {
+    /// The protocol's `driver.identity` shape.
+    type Identity: serde::Serialize;
+
     /// Who the wallet is, as `GET /identity` answers.
-    pub identity: fn(&S) -> Result<Value, String>,
+    fn identity(&self) -> Self::Identity;
+
     /// Acts on one QR code and says what came of it.
-    pub scan: for<'a> fn(&'a S, &'a ScanRequest) -> ScanFuture<'a>,
+    fn scan<'a>(&'a self, request: &'a ScanRequest) -> ScanFuture<'a>;
+}
+
+/// Serves `wallet`'s driver endpoint on `listen` (port 0 picks a free port).
+pub(crate) async fn serve_wallet<S: DriverWallet>(
+    listen: SocketAddr,
+    wallet: Arc<S>,
+) -> Result<ServerHandle, String> {
+    serve(listen, router(wallet)).await
 }
 
 /// The router's state: the wallet, and the lock that runs one scan at a time, so a second
 /// driver request waits for the first to finish and the harness can attribute every
 /// callback and transaction to one QR code.
 struct Served<S> {
-    wallet: DriverWallet<S>,
+    wallet: Arc<S>,
     scanning: tokio::sync::Mutex<()>,
 }
 
 /// The router over a wallet.
-pub(crate) fn router<S: Send + Sync + 'static>(wallet: DriverWallet<S>) -> Router {
+fn router<S: DriverWallet>(wallet: Arc<S>) -> Router {
     let served = Arc::new(Served {
         wallet,
         scanning: tokio::sync::Mutex::new(()),
@@ -72,14 +86,14 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not found")
 }
 
-async fn identity<S: Send + Sync + 'static>(State(served): State<Arc<Served<S>>>) -> Response {
-    match (served.wallet.identity)(&served.wallet.state) {
+async fn identity<S: DriverWallet>(State(served): State<Arc<Served<S>>>) -> Response {
+    match serde_json::to_value(served.wallet.identity()) {
         Ok(body) => json_reply(StatusCode::OK, &body),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 
-async fn scan_route<S: Send + Sync + 'static>(
+async fn scan_route<S: DriverWallet>(
     State(served): State<Arc<Served<S>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -100,7 +114,7 @@ async fn scan_route<S: Send + Sync + 'static>(
     // task, so scans also run one at a time when their drivers are gone.
     let task = tokio::spawn(async move {
         let _one_at_a_time = served.scanning.lock().await;
-        (served.wallet.scan)(&served.wallet.state, &request).await
+        served.wallet.scan(&request).await
     });
     match task.await {
         Ok(reply) => match serde_json::to_value(&reply) {

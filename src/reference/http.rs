@@ -1,6 +1,7 @@
 //! The small HTTP answers every reference dApp server gives the same way: plain text, JSON,
 //! the plain-text 404 for anything unknown, and the empty icon; and the routes and limits
-//! every reference dApp router ends with.
+//! every reference dApp router ends with, `GET /qr/{kind}` issuing QR codes with the
+//! dApp's [`Issuer`].
 
 use std::sync::Arc;
 
@@ -10,6 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
+
+use super::issuer::Issuer;
+use super::running::HasPublicBase;
+use crate::clock::Clock;
+use crate::entropy::Entropy;
 
 /// A `text/plain` answer.
 pub fn text(status: StatusCode, body: impl Into<String>) -> Response {
@@ -44,8 +50,18 @@ pub async fn icon() -> StatusCode {
 /// What a reference dApp issues for `GET /qr/{kind}?query`: the QR text (its session kept
 /// by the dApp), or the status and plain-text reason refusing the request (an unknown kind,
 /// a bad option).
-pub trait IssuesQrCodes: Send + Sync + 'static {
-    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)>;
+pub trait IssuesQrCodes: HasPublicBase + Send + Sync + 'static {
+    /// The clock, lifetime and entropy every QR code of the dApp is issued with (the base
+    /// is its public base).
+    fn issuing(&self) -> (&Clock, std::time::Duration, &Entropy);
+
+    /// The QR text of `kind` by `issuer`, its session kept; or the refusal.
+    fn issue(
+        &self,
+        issuer: &Issuer<'_>,
+        kind: &str,
+        query: Option<&str>,
+    ) -> Result<String, (StatusCode, String)>;
 }
 
 async fn qr_code<S: IssuesQrCodes>(
@@ -53,7 +69,9 @@ async fn qr_code<S: IssuesQrCodes>(
     Path(kind): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    match shared.issue(&kind, query.as_deref()) {
+    let (clock, lifetime, entropy) = shared.issuing();
+    let issuer = Issuer::new(shared.public_base().get(), clock, lifetime, entropy);
+    match shared.issue(&issuer, &kind, query.as_deref()) {
         Ok(qr) => text(StatusCode::OK, qr),
         Err((status, reason)) => text(status, reason),
     }

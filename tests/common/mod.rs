@@ -1,13 +1,19 @@
-//! Helpers shared by the integration tests that run the binary as a server.
+//! Helpers shared by the integration tests: the binary run to its end or as a server,
+//! scratch folders and files that are removed when the test is done with them, an HTTP
+//! client for the servers under test, and EOS names and transfers.
 
 // Each test crate uses only part of this module.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
+
+use qrconform::protocol::simplewallet::eosio::{Action, Name, PermissionLevel, Transfer};
 
 /// `qrconform ARGS` running as a server; killed when dropped, so a failing test never leaves
 /// it behind.
@@ -72,6 +78,39 @@ impl Drop for Served {
     }
 }
 
+/// The tests' HTTP client for the loopback servers they start.
+pub fn http() -> qrconform::net::HttpClient {
+    qrconform::net::HttpClient::new(qrconform::net::ClientLimits {
+        connect: Duration::from_secs(5),
+        request: Duration::from_secs(10),
+        max_body: 1 << 20,
+    })
+}
+
+/// An EOS name the test spells correctly.
+pub fn name(text: &str) -> Name {
+    text.parse().expect("a valid test name")
+}
+
+/// `eosio.token::transfer` of `quantity` from `from` (its active permission) to `to`.
+pub fn eos_transfer(from: &str, to: &str, quantity: &str, memo: &str) -> Action {
+    Action {
+        account: name("eosio.token"),
+        name: name("transfer"),
+        authorization: vec![PermissionLevel {
+            actor: name(from),
+            permission: name("active"),
+        }],
+        data: Transfer {
+            from: name(from),
+            to: name(to),
+            quantity: quantity.parse().expect("a valid test asset"),
+            memo: memo.to_string(),
+        }
+        .pack(),
+    }
+}
+
 /// Runs `qrconform ARGS` to its end, with no input.
 pub fn qrconform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qrconform"))
@@ -81,14 +120,120 @@ pub fn qrconform(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `qrconform ARGS --target reference` (ARGS name the command, the role and any protocol):
+/// exits 0 with every one of its `cases` cases passed. Returns stdout and stderr.
+pub fn reference_passes(args: &[&str], cases: usize) -> (String, String) {
+    let out = qrconform(&[args, &["--target", "reference"]].concat());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let all_passed = format!("{cases} of {cases} cases ran: {cases} PASS");
+    assert!(stderr.contains(&all_passed), "{stderr}");
+    (stdout, stderr)
+}
+
+/// `qrconform ARGS --target reference --fault FAULT FILTER`: the run fails (exit 1).
+/// Returns stdout, where the failed case and its reason are.
+pub fn planted_fault_fails(args: &[&str], fault: &str, filter: &str) -> String {
+    let out = qrconform(&[args, &["--target", "reference", "--fault", fault, filter]].concat());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    stdout
+}
+
+/// A run that ended with exit `code`, its stderr saying `words`.
+pub fn assert_exits_saying(out: &Output, code: i32, words: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(words), "{stderr}");
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A folder of this test process's own under the system temp dir.
-pub fn scratch_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qrconform-{label}-{}", std::process::id()));
+/// A fresh, empty folder under the system temp dir, unique per test process and call, and
+/// removed with everything in it when dropped (a failing test's too, as it unwinds).
+pub struct ScratchDir(PathBuf);
+
+impl Deref for ScratchDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for ScratchDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A [`ScratchDir`] named after `label`; keep it bound while its files are in use.
+pub fn scratch_dir(label: &str) -> ScratchDir {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "qrconform-{label}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
+    ScratchDir(dir)
+}
+
+/// A file in a [`ScratchDir`] of its own, removed with it when dropped.
+pub struct ScratchFile {
+    _dir: ScratchDir,
+    path: PathBuf,
+}
+
+impl Deref for ScratchFile {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for ScratchFile {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// `contents` written to a file `name` in a fresh scratch folder named after `label`.
+pub fn scratch_file(label: &str, name: &str, contents: &str) -> ScratchFile {
+    let dir = scratch_dir(label);
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("scratch file");
+    ScratchFile { _dir: dir, path }
+}
+
+/// `from` and everything below it copied into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// A fresh copy of the committed vector directory in a scratch folder.
+pub fn copy_of_vectors(label: &str) -> ScratchDir {
+    let dir = scratch_dir(label);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"), &dir);
     dir
 }
 

@@ -10,64 +10,40 @@ pub mod dapp_suite;
 pub mod dapp_wallet;
 pub mod wallet_suite;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::suite::{StartTarget, Started, SuiteDef, SuiteKind};
-use super::target::{DappTarget, WalletTarget};
-use crate::chain::ontology::{self as chain, Node, NodeConfig};
+use super::driver::Driver;
+use super::target::WalletTarget;
+use crate::chain::ontology::{self as chain, Node, NodeConfig, RunningNode};
 use crate::protocol::driver::Identity;
 use crate::protocol::ontology::crypto::{Address, OntId, PublicKey};
 use crate::reference::ontology::dapp::DappFault;
 use crate::reference::ontology::wallet::WalletFault;
 
-/// The Ontology dApp suite.
-pub const DAPP: SuiteKind = SuiteKind(&SuiteDef::<DappFault> {
+super::suite::plugin_suites! {
     protocol: "ontology",
-    catalogue: (
-        "suites/ontology-dapp.toml",
-        include_str!("../../../suites/ontology-dapp.toml"),
-    ),
-    reference_name: "reference dApp",
-    check_catalogue: dapp_suite::check_catalogue,
-    start_reference: |faults| Box::pin(dapp_against_reference(faults)),
-    start_target: StartTarget::Dapp(|target| Box::pin(dapp_against_target(target))),
-});
-
-/// The Ontology wallet suite.
-pub const WALLET: SuiteKind = SuiteKind(&SuiteDef::<WalletFault> {
-    protocol: "ontology",
-    catalogue: (
-        "suites/ontology-wallet.toml",
-        include_str!("../../../suites/ontology-wallet.toml"),
-    ),
-    reference_name: "reference wallet",
-    check_catalogue: wallet_suite::check_catalogue,
-    start_reference: |faults| Box::pin(wallet_against_reference(faults)),
-    start_target: StartTarget::Wallet(|target, svg_dir| {
-        Box::pin(wallet_against_target(target, svg_dir))
-    }),
-});
-
-async fn dapp_against_reference(faults: BTreeSet<DappFault>) -> Result<Started, String> {
-    let (suite, dapp) = dapp_suite::against_reference(faults).await?;
-    Ok(Started::alongside(suite, dapp.base_url(), dapp.shutdown()))
+    dapp: {
+        doc: "The Ontology dApp suite.",
+        reference: "reference dApp",
+        faults: DappFault,
+        module: dapp_suite,
+        runner: dapp_suite::DappSuite,
+    },
+    wallet: {
+        doc: "The Ontology wallet suite.",
+        reference: "reference wallet",
+        faults: WalletFault,
+        module: wallet_suite,
+        runner: wallet_suite::WalletSuite,
+        driver_and_node: wallet_driver_and_node,
+    },
 }
 
-async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
-    Ok(Started::of(dapp_suite::DappSuite::start(target).await?))
-}
-
-async fn wallet_against_reference(faults: BTreeSet<WalletFault>) -> Result<Started, String> {
-    let (suite, wallet) = wallet_suite::against_reference(faults).await?;
-    Ok(Started::alongside(
-        suite,
-        wallet.base_url(),
-        wallet.shutdown(),
-    ))
-}
-
-async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {
+/// The driver a wallet target names and the mock node its wallet sends to.
+async fn wallet_driver_and_node(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<(Driver, RunningNode), String> {
     let running = chain::start(
         Node::new(NodeConfig::default()),
         target.node_rest,
@@ -85,13 +61,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         };
         serde_json::to_value(identity).map_err(|e| e.to_string())
     })?;
-    let suite = wallet_suite::WalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        target.limits(),
-    )
-    .await?;
-    Ok(Started::of(suite))
+    Ok((driver, running))
 }

@@ -26,10 +26,10 @@ use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
-    WalletLimits, WalletSide,
+    check_plays_and_forms, describe_accepted, describe_driver, expectation_of, reference_driver,
+    shorten, warn_unless_refused, WalletLimits, WalletSide,
 };
-use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
+use crate::harness::{node_exchange, Verdict};
 use crate::protocol::driver::{Identity, Outcome};
 use crate::protocol::ontology::crypto::{
     message_bytes, verify, Address, OntId, OntSignature, PrivateKey, PublicKey,
@@ -123,11 +123,6 @@ struct Observed {
 
 /// What a wallet-suite case requires of the wallet, in words, from its catalogue entry.
 pub fn expectation(case: &Case) -> String {
-    let decision = if case.approve {
-        "the user approves"
-    } else {
-        "the user rejects"
-    };
     let what = match (case.expect, case.play.as_str()) {
         (_, "invoke-send-failure") => {
             "the wallet reports the failed send with the whole SEND TX ERROR envelope {action: invoke, id, error: 80001, desc: SEND TX ERROR, result: 1} and never a success".to_string()
@@ -141,7 +136,7 @@ pub fn expectation(case: &Case) -> String {
         ),
         _ => "the wallet does not act: no success callback, no transaction at the node".to_string(),
     };
-    format!("{decision}; {what}")
+    expectation_of(case, &what)
 }
 
 /// What the wallet did during a case, in one line.
@@ -151,24 +146,14 @@ fn describe_activity(
     transactions: &[Transaction],
     node_requests: &[RecordedRequest],
 ) -> String {
-    let driver = match reply {
-        Some(reply) => match &reply.reason {
-            Some(reason) => format!("the driver reported `{:?}` ({reason})", reply.outcome),
-            None => format!("the driver reported `{:?}`", reply.outcome),
-        },
-        None => "no driver report (interactive)".to_string(),
-    };
+    let driver = describe_driver(reply);
     let posts = received.iter().filter(|r| r.method == "POST").count();
     let gets = received.iter().filter(|r| r.method == "GET").count();
     let txs: Vec<String> = transactions.iter().map(|t| t.display_hash()).collect();
     format!(
         "{driver}; {posts} callback(s) and {gets} payload fetch(es) reached the harness dApp; {} request(s) reached the node; {}",
         node_requests.len(),
-        if txs.is_empty() {
-            "no transaction was accepted".to_string()
-        } else {
-            format!("accepted transaction(s): {}", txs.join(", "))
-        }
+        describe_accepted(&txs)
     )
 }
 
@@ -186,14 +171,6 @@ pub struct WalletSuite {
     side: WalletSide,
     identity: Identity,
     running: RunningNode,
-}
-
-impl std::fmt::Debug for WalletSuite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WalletSuite")
-            .field("side", &self.side)
-            .finish_non_exhaustive()
-    }
 }
 
 impl WalletSuite {
@@ -248,14 +225,6 @@ impl WalletSuite {
         )
     }
 
-    /// Runs one case to its verdict.
-    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
-        judge_case(case, expectation(case), async |warnings| {
-            self.judge(case, warnings).await
-        })
-        .await
-    }
-
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let before_txs = self.running.node.accepted_transactions().len();
@@ -269,8 +238,6 @@ impl WalletSuite {
             .side
             .hand_over(case, &minted.token, &minted.qr, expect_callback)
             .await?;
-        let received = self.side.harness.received(&minted.token);
-        let dropped_received = self.side.harness.dropped(&minted.token);
         let (new_requests, dropped_requests) = self.running.node.requests_since(request_mark);
         let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = self
@@ -302,16 +269,11 @@ impl WalletSuite {
             })
             .collect();
         // What the wallet asked of the harness's servers belongs to the case's transcript.
-        transcribe_received(&self.side.harness, &received);
-        for r in new_requests {
-            transcript::exchange(node_exchange(r, &self.running));
-        }
-        if dropped_requests > 0 {
-            transcript::observe(dropped_node_requests(dropped_requests));
-        }
-        if dropped_received > 0 {
-            transcript::observe(dropped_dapp_requests(dropped_received));
-        }
+        let received = self.side.transcribe_case(
+            &minted.token,
+            new_requests.iter().map(|r| node_exchange(r, &self.running)),
+            dropped_requests,
+        );
         transcript::observe(describe_activity(
             &reply,
             &received,
@@ -544,15 +506,10 @@ impl WalletSuite {
                     )
                 });
             }
-        } else if let Some(reply) = &observed.reply {
+        } else if case.play != "invoke-preexec-failing" {
             // After a failed pre-execution the wallet may report it by callback (ONT-I8's
             // envelope), and its driver may fairly call that `completed`.
-            if reply.outcome != Outcome::Refused && case.play != "invoke-preexec-failing" {
-                warnings.push(
-                    "the wallet did nothing, but its driver reported `completed` rather than `refused`"
-                        .into(),
-                );
-            }
+            warn_unless_refused(observed.reply.as_ref(), warnings);
         }
         Ok(())
     }
@@ -1081,11 +1038,7 @@ pub async fn against_reference(
     // Reference runs are reproducible: the same nonces and tokens, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-wallet"));
     let wallet = reference::ontology::wallet::start(config, loopback).await?;
-    let limits = WalletLimits::default();
-    let driver = Driver::Http {
-        base: wallet.base_url(),
-        client: limits.driver_client(),
-    };
+    let (driver, limits) = reference_driver(wallet.base_url());
     let suite = WalletSuite::start(driver, running, loopback, None, limits)
         .await?
         .reproducible("qrconform/harness-dapp", clock);
@@ -1103,10 +1056,4 @@ pub fn ontology_success(request: &Value) -> Value {
     reply
 }
 
-impl Reproducible for WalletSuite {
-    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
-        (&mut self.side.entropy, &mut self.side.clock)
-    }
-}
-
-crate::harness::run::impl_runner!(WalletSuite);
+crate::harness::wallet_steps::wallet_runner!(WalletSuite);

@@ -10,61 +10,38 @@ pub mod dapp_suite;
 pub mod dapp_wallet;
 pub mod wallet_suite;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::suite::{StartTarget, Started, SuiteDef, SuiteKind};
-use super::target::{DappTarget, WalletTarget};
+use super::driver::Driver;
+use super::target::WalletTarget;
+use crate::chain::eos::RunningEosNode;
 use crate::reference::simplewallet::dapp::SwDappFault;
 use crate::reference::simplewallet::wallet::{SimpleWalletFault, SimpleWalletIdentity};
 
-/// The SimpleWallet dApp suite.
-pub const DAPP: SuiteKind = SuiteKind(&SuiteDef::<SwDappFault> {
+super::suite::plugin_suites! {
     protocol: "simplewallet",
-    catalogue: (
-        "suites/simplewallet-dapp.toml",
-        include_str!("../../../suites/simplewallet-dapp.toml"),
-    ),
-    reference_name: "reference SimpleWallet dApp",
-    check_catalogue: dapp_suite::check_catalogue,
-    start_reference: |faults| Box::pin(dapp_against_reference(faults)),
-    start_target: StartTarget::Dapp(|target| Box::pin(dapp_against_target(target))),
-});
-
-/// The SimpleWallet wallet suite.
-pub const WALLET: SuiteKind = SuiteKind(&SuiteDef::<SimpleWalletFault> {
-    protocol: "simplewallet",
-    catalogue: (
-        "suites/simplewallet-wallet.toml",
-        include_str!("../../../suites/simplewallet-wallet.toml"),
-    ),
-    reference_name: "reference SimpleWallet wallet",
-    check_catalogue: wallet_suite::check_catalogue,
-    start_reference: |faults| Box::pin(wallet_against_reference(faults)),
-    start_target: StartTarget::Wallet(|target, svg_dir| {
-        Box::pin(wallet_against_target(target, svg_dir))
-    }),
-});
-
-async fn dapp_against_reference(faults: BTreeSet<SwDappFault>) -> Result<Started, String> {
-    let (suite, dapp) = dapp_suite::against_reference(faults).await?;
-    Ok(Started::alongside(suite, dapp.base_url(), dapp.shutdown()))
+    dapp: {
+        doc: "The SimpleWallet dApp suite.",
+        reference: "reference SimpleWallet dApp",
+        faults: SwDappFault,
+        module: dapp_suite,
+        runner: dapp_suite::SwDappSuite,
+    },
+    wallet: {
+        doc: "The SimpleWallet wallet suite.",
+        reference: "reference SimpleWallet wallet",
+        faults: SimpleWalletFault,
+        module: wallet_suite,
+        runner: wallet_suite::SimpleWalletSuite,
+        driver_and_node: wallet_driver_and_node,
+    },
 }
 
-async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
-    Ok(Started::of(dapp_suite::SwDappSuite::start(target).await?))
-}
-
-async fn wallet_against_reference(faults: BTreeSet<SimpleWalletFault>) -> Result<Started, String> {
-    let (suite, wallet) = wallet_suite::against_reference(faults).await?;
-    Ok(Started::alongside(
-        suite,
-        wallet.base_url(),
-        wallet.shutdown(),
-    ))
-}
-
-async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {
+/// The driver a wallet target names and the mock EOS node its wallet pushes to.
+async fn wallet_driver_and_node(
+    target: &WalletTarget,
+    svg_dir: PathBuf,
+) -> Result<(Driver, RunningEosNode), String> {
     // An interactive wallet's identity is its key, account and ref.
     let driver = target.driver(svg_dir, |public_key| {
         let (Some(account), Some(wallet_ref)) = (target.account.clone(), target.wallet_ref.clone())
@@ -83,13 +60,5 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         .map_err(|e| e.to_string())
     })?;
     let running = wallet_suite::start_node(target.node_eos).await?;
-    let suite = wallet_suite::SimpleWalletSuite::start(
-        driver,
-        running,
-        target.listen,
-        target.public_url.clone(),
-        target.limits(),
-    )
-    .await?;
-    Ok(Started::of(suite))
+    Ok((driver, running))
 }

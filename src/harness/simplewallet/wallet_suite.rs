@@ -53,17 +53,15 @@ use crate::chain::eos::{
     self, AccountSpec, EosNode, EosNodeConfig, KeyDataRow, MykeyAccountSpec, RunningEosNode,
 };
 use crate::clock::Clock;
-use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::{Answer, Received};
 use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
-    WalletLimits, WalletSide,
+    check_plays_and_forms, describe_accepted, describe_driver, expectation_of, reference_driver,
+    shorten, warn_unless_refused, WalletLimits, WalletSide,
 };
-use crate::harness::{dropped_node_requests, CaseOutcome};
 use crate::protocol::driver::{Outcome, ScanReply};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey, PublicKey, Signature};
 use crate::protocol::simplewallet::eosio::{
@@ -178,11 +176,6 @@ pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
 
 /// What a SimpleWallet wallet-suite case requires of the wallet, in words.
 pub fn expectation(case: &Case) -> String {
-    let decision = if case.approve {
-        "the user approves"
-    } else {
-        "the user rejects"
-    };
     let what = match (case.expect, base_play(&case.play)) {
         (_, play) if dapp_says_no(play) => {
             "the wallet posts its result, the harness dApp does not accept it, and the wallet opens the request's callback with result=2".to_string()
@@ -198,7 +191,7 @@ pub fn expectation(case: &Case) -> String {
         _ => "the wallet does not act: nothing posted to the dApp, nothing pushed to the node"
             .to_string(),
     };
-    format!("{decision}; {what}")
+    expectation_of(case, &what)
 }
 
 /// A case's request and what the harness asked for.
@@ -233,14 +226,6 @@ pub struct SimpleWalletSuite {
     key: PublicKey,
     account: Name,
     running: RunningEosNode,
-}
-
-impl std::fmt::Debug for SimpleWalletSuite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimpleWalletSuite")
-            .field("side", &self.side)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The harness dApp's answer to every post: SimpleWallet's success `{code: 0, error: ""}`
@@ -328,14 +313,6 @@ impl SimpleWalletSuite {
         )
     }
 
-    /// Runs one case to its verdict.
-    pub async fn run_case(&self, case: &Case) -> CaseOutcome {
-        judge_case(case, expectation(case), async |warnings| {
-            self.judge(case, warnings).await
-        })
-        .await
-    }
-
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let node = self.running.node();
@@ -363,8 +340,6 @@ impl SimpleWalletSuite {
         // case's push, whatever the verdict of this one.
         node.cancel_push_failure();
         let reply = reply?;
-        let received = self.side.harness.received(&minted.token);
-        let dropped_received = self.side.harness.dropped(&minted.token);
         let (new_requests, dropped_requests) = node.record_since(request_mark);
         let new_requests = new_requests.as_slice();
         let stored: Vec<_> = node.transactions().into_iter().skip(before_txs).collect();
@@ -373,16 +348,11 @@ impl SimpleWalletSuite {
             .map(|s| executed_actions(&s.tx, &s.inline))
             .collect();
         let transactions: Vec<Transaction> = stored.into_iter().map(|s| s.tx).collect();
-        transcribe_received(&self.side.harness, &received);
-        for r in new_requests {
-            transcript::exchange(node_exchange(r, &self.running));
-        }
-        if dropped_requests > 0 {
-            transcript::observe(dropped_node_requests(dropped_requests));
-        }
-        if dropped_received > 0 {
-            transcript::observe(dropped_dapp_requests(dropped_received));
-        }
+        let received = self.side.transcribe_case(
+            &minted.token,
+            new_requests.iter().map(|r| node_exchange(r, &self.running)),
+            dropped_requests,
+        );
         let pushes = new_requests
             .iter()
             .filter(|r| r.path.ends_with("/push_transaction"))
@@ -900,13 +870,7 @@ impl SimpleWalletSuite {
     }
 }
 
-impl Reproducible for SimpleWalletSuite {
-    fn entropy_and_clock(&mut self) -> (&mut Entropy, &mut Clock) {
-        (&mut self.side.entropy, &mut self.side.clock)
-    }
-}
-
-crate::harness::run::impl_runner!(SimpleWalletSuite);
+crate::harness::wallet_steps::wallet_runner!(SimpleWalletSuite);
 
 /// The pushed `actions` are the `wanted` ones: the same number, in order, each with the same
 /// contract, name, authorization and data (SW-X1, SW-X2).
@@ -1232,14 +1196,7 @@ fn judge_refused(case: &Case, observed: &Observed, warnings: &mut Vec<String>) -
             }
         ));
     }
-    if let Some(reply) = &observed.reply {
-        if reply.outcome != Outcome::Refused {
-            warnings.push(
-                "the wallet did nothing, but its driver reported `completed` rather than `refused`"
-                    .into(),
-            );
-        }
-    }
+    warn_unless_refused(observed.reply.as_ref(), warnings);
     Ok(())
 }
 
@@ -1355,22 +1312,12 @@ fn describe_activity(
     transactions: &[Transaction],
     pushes: usize,
 ) -> String {
-    let driver = match reply {
-        Some(reply) => match &reply.reason {
-            Some(reason) => format!("the driver reported `{:?}` ({reason})", reply.outcome),
-            None => format!("the driver reported `{:?}`", reply.outcome),
-        },
-        None => "no driver report (interactive)".to_string(),
-    };
+    let driver = describe_driver(reply);
     let txs: Vec<String> = transactions.iter().map(Transaction::id_hex).collect();
     format!(
         "{driver}; {} post(s) reached the harness dApp; {pushes} push(es) reached the node; {}",
         posts.len(),
-        if txs.is_empty() {
-            "no transaction was accepted".to_string()
-        } else {
-            format!("accepted transaction(s): {}", txs.join(", "))
-        }
+        describe_accepted(&txs)
     )
 }
 
@@ -1448,11 +1395,7 @@ pub async fn against_reference_as(
     let clock = Clock::virtual_shared();
     config.clock = clock.clone();
     let wallet = reference::start(config, loopback).await?;
-    let limits = WalletLimits::default();
-    let driver = Driver::Http {
-        base: wallet.base_url(),
-        client: limits.driver_client(),
-    };
+    let (driver, limits) = reference_driver(wallet.base_url());
     let suite = SimpleWalletSuite::start(driver, running, loopback, None, limits)
         .await?
         .reproducible("qrconform/simplewallet-harness-dapp", clock);

@@ -16,6 +16,7 @@
 //! Anything else is a plain-text 404. A bad query option is a plain-text 400.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -30,6 +31,8 @@ use super::callback::{self, Outcome};
 use super::qr::{self, Issuer};
 use super::session::Kind;
 use super::{DappFault, Shared};
+use crate::clock::Clock;
+use crate::entropy::Entropy;
 use crate::net::LoggedVerdict;
 use crate::reference::http::{finish_router, json_reply, text, IssuesQrCodes};
 
@@ -46,20 +49,23 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 impl IssuesQrCodes for Shared {
-    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)> {
-        let issuer = Issuer::new(
-            self.base.get(),
-            &self.clock,
-            self.qr_lifetime,
-            &self.entropy,
-        );
+    fn issuing(&self) -> (&Clock, Duration, &Entropy) {
+        (&self.clock, self.qr_lifetime, self.entropy.as_ref())
+    }
+
+    fn issue(
+        &self,
+        issuer: &Issuer<'_>,
+        kind: &str,
+        query: Option<&str>,
+    ) -> Result<String, (StatusCode, String)> {
         let bad_option = |e: String| (StatusCode::BAD_REQUEST, e);
         let issued = match Kind::from_name(kind) {
-            Some(Kind::Login) => qr::login(&issuer, qr::login_type(query).map_err(bad_option)?),
+            Some(Kind::Login) => qr::login(issuer, qr::login_type(query).map_err(bad_option)?),
             Some(kind @ (Kind::SignMessage | Kind::SignMultiMessage)) => {
-                qr::sign(&issuer, kind, qr::ishex(query).map_err(bad_option)?)
+                qr::sign(issuer, kind, qr::ishex(query).map_err(bad_option)?)
             }
-            Some(Kind::Invoke) => qr::invoke(&issuer),
+            Some(Kind::Invoke) => qr::invoke(issuer),
             None => return Err((StatusCode::NOT_FOUND, "not found".into())),
         };
         let (session, qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;

@@ -31,10 +31,10 @@ use std::time::Duration;
 use crate::chain::ontology::client::{NodeApi, NodeClient};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
-use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
-use crate::protocol::driver::Identity;
+use crate::net::{ClientLimits, HttpClient, ServerHandle};
+use crate::protocol::driver::{Identity, ScanRequest};
 use crate::protocol::ontology::crypto::{Address, OntId, PrivateKey};
-use crate::reference::driver_server::{self, DriverWallet};
+use crate::reference::driver_server::{serve_wallet, DriverWallet, ScanFuture};
 pub use faults::WalletFault;
 
 /// The seed of the key `qrconform serve wallet` uses unless given one: a fixed identity, so
@@ -103,6 +103,10 @@ impl Shared {
     fn has(&self, fault: WalletFault) -> bool {
         self.faults.contains(&fault)
     }
+}
+
+impl DriverWallet for Shared {
+    type Identity = Identity;
 
     fn identity(&self) -> Identity {
         Identity {
@@ -110,6 +114,10 @@ impl Shared {
             public_key: self.key.public_key().to_hex(),
             ontid: self.ontid.to_string(),
         }
+    }
+
+    fn scan<'a>(&'a self, request: &'a ScanRequest) -> ScanFuture<'a> {
+        Box::pin(scan::scan(self, request))
     }
 }
 
@@ -156,11 +164,6 @@ pub async fn start(config: WalletConfig, listen: SocketAddr) -> Result<RunningWa
         entropy: config.entropy,
         clock: config.clock,
     });
-    let wallet = DriverWallet {
-        state: shared.clone(),
-        identity: |s| serde_json::to_value(s.identity()).map_err(|e| e.to_string()),
-        scan: |s, request| Box::pin(scan::scan(s, request)),
-    };
-    let server = serve(listen, driver_server::router(wallet)).await?;
+    let server = serve_wallet(listen, shared.clone()).await?;
     Ok(RunningWallet { server, shared })
 }

@@ -16,6 +16,7 @@
 //! Anything else is a plain-text 404; a bad query option is a plain-text 400.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -29,6 +30,8 @@ use serde_json::Value;
 use super::judge::{self, Rejection};
 use super::qr::{self, Issuer};
 use super::{Shared, SwDappFault};
+use crate::clock::Clock;
+use crate::entropy::Entropy;
 use crate::net::LoggedVerdict;
 use crate::reference::http::{finish_router, json_reply, text, IssuesQrCodes};
 
@@ -45,21 +48,24 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 impl IssuesQrCodes for Shared {
-    fn issue(&self, kind: &str, query: Option<&str>) -> Result<String, (StatusCode, String)> {
-        let issuer = Issuer::new(
-            self.base.get(),
-            &self.clock,
-            self.qr_lifetime,
-            &self.entropy,
-        );
+    fn issuing(&self) -> (&Clock, Duration, &Entropy) {
+        (&self.clock, self.qr_lifetime, self.entropy.as_ref())
+    }
+
+    fn issue(
+        &self,
+        issuer: &Issuer<'_>,
+        kind: &str,
+        query: Option<&str>,
+    ) -> Result<String, (StatusCode, String)> {
         let issued = match kind {
-            "login" => qr::login(&issuer),
-            "transfer" => qr::transfer(&issuer, self.payee, &self.amount),
+            "login" => qr::login(issuer),
+            "transfer" => qr::transfer(issuer, self.payee, &self.amount),
             "transaction" => {
                 let payer = qr::payer_option(query).map_err(|e| (StatusCode::BAD_REQUEST, e))?;
-                qr::transaction(&issuer, payer, self.payee, &self.amount)
+                qr::transaction(issuer, payer, self.payee, &self.amount)
             }
-            "sign" => qr::sign(&issuer),
+            "sign" => qr::sign(issuer),
             _ => return Err((StatusCode::NOT_FOUND, "not found".into())),
         };
         let (issued, qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;

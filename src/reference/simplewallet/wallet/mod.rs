@@ -35,11 +35,12 @@ use std::time::Duration;
 
 use crate::chain::eos::client::EosClient;
 use crate::clock::Clock;
-use crate::net::{serve, ClientLimits, HttpClient, ServerHandle};
+use crate::net::{ClientLimits, HttpClient, ServerHandle};
+use crate::protocol::driver::ScanRequest;
 pub use crate::protocol::driver::SimpleWalletIdentity;
 use crate::protocol::simplewallet::crypto::PrivateKey;
 use crate::protocol::simplewallet::eosio::Name;
-use crate::reference::driver_server::{self, DriverWallet};
+use crate::reference::driver_server::{serve_wallet, DriverWallet, ScanFuture};
 pub use faults::SimpleWalletFault;
 
 /// The seed of the active key `qrconform serve wallet --protocol simplewallet` uses unless
@@ -130,6 +131,18 @@ impl Shared {
         self.faults.contains(&fault)
     }
 
+    /// Records a deep-link callback the wallet opens (a phone wallet would hand it to the OS).
+    fn open(&self, url: String) {
+        self.opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(url);
+    }
+}
+
+impl DriverWallet for Shared {
+    type Identity = SimpleWalletIdentity;
+
     fn identity(&self) -> SimpleWalletIdentity {
         SimpleWalletIdentity {
             account: self.account.to_string(),
@@ -139,12 +152,8 @@ impl Shared {
         }
     }
 
-    /// Records a deep-link callback the wallet opens (a phone wallet would hand it to the OS).
-    fn open(&self, url: String) {
-        self.opened
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(url);
+    fn scan<'a>(&'a self, request: &'a ScanRequest) -> ScanFuture<'a> {
+        Box::pin(scan::scan(self, request))
     }
 }
 
@@ -206,12 +215,7 @@ pub async fn start(
         clock: config.clock,
         mykey: config.mykey,
     });
-    let wallet = DriverWallet {
-        state: shared.clone(),
-        identity: |s| serde_json::to_value(s.identity()).map_err(|e| e.to_string()),
-        scan: |s, request| Box::pin(scan::scan(s, request)),
-    };
-    let server = serve(listen, driver_server::router(wallet)).await?;
+    let server = serve_wallet(listen, shared.clone()).await?;
     Ok(RunningSimpleWallet { server, shared })
 }
 
