@@ -102,7 +102,7 @@ impl Started {
 }
 
 /// How [`Started::alongside`] writes the reference's origin before its role names it.
-const REFERENCE_PLACEHOLDER: &str = "<reference>";
+pub const REFERENCE_PLACEHOLDER: &str = "<reference>";
 
 /// A runner and the in-process reference it plays against, stopped together.
 struct WithReference<R> {

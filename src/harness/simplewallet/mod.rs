@@ -12,11 +12,17 @@ pub mod wallet_suite;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::suite::{StartTarget, Started, SuiteDef, SuiteKind};
+use super::catalogue::Case;
+use super::run::Runner;
+use super::suite::{BoxFuture, StartTarget, Started, SuiteDef, SuiteKind, REFERENCE_PLACEHOLDER};
 use super::target::{DappTarget, WalletTarget};
+use super::{CaseOutcome, Verdict};
 use crate::reference::simplewallet::dapp::SwDappFault;
-use crate::reference::simplewallet::wallet::{SimpleWalletFault, SimpleWalletIdentity};
+use crate::reference::simplewallet::wallet::{
+    RunningSimpleWallet, SimpleWalletFault, SimpleWalletIdentity,
+};
 
 /// The SimpleWallet dApp suite.
 pub const DAPP: SuiteKind = SuiteKind(&SuiteDef::<SwDappFault> {
@@ -55,13 +61,82 @@ async fn dapp_against_target(target: DappTarget) -> Result<Started, String> {
     Ok(Started::of(dapp_suite::SwDappSuite::start(target).await?))
 }
 
+/// The reference wallet proves the suite in both of its profiles: every case runs against a
+/// plain wallet and against a MYKEY wallet (a MYKEY account, the reserved key, payments
+/// through `mykeymanager::sendaction`), each with `faults` planted, so a fault only a MYKEY
+/// wallet shows is caught, and the clean reference must pass every case as both.
 async fn wallet_against_reference(faults: BTreeSet<SimpleWalletFault>) -> Result<Started, String> {
-    let (suite, wallet) = wallet_suite::against_reference(faults).await?;
+    let (plain, plain_wallet) = wallet_suite::against_reference_as(faults.clone(), false).await?;
+    let (mykey, mykey_wallet) = match wallet_suite::against_reference_as(faults, true).await {
+        Ok(started) => started,
+        Err(e) => {
+            plain.shutdown().await;
+            plain_wallet.shutdown().await;
+            return Err(e);
+        }
+    };
+    let runner = BothProfiles {
+        mykey_url: mykey_wallet.base_url(),
+        plain,
+        mykey,
+        mykey_wallet: std::sync::Mutex::new(Some(mykey_wallet)),
+    };
     Ok(Started::alongside(
-        suite,
-        wallet.base_url(),
-        wallet.shutdown(),
+        runner,
+        plain_wallet.base_url(),
+        plain_wallet.shutdown(),
     ))
+}
+
+/// One suite run against the plain reference wallet and the MYKEY one: a case's outcome is
+/// the plain wallet's unless that passed and the MYKEY wallet's did not.
+struct BothProfiles {
+    plain: wallet_suite::SimpleWalletSuite,
+    mykey: wallet_suite::SimpleWalletSuite,
+    mykey_url: String,
+    mykey_wallet: std::sync::Mutex<Option<RunningSimpleWallet>>,
+}
+
+impl Runner for BothProfiles {
+    fn run<'a>(&'a self, case: &'a Case) -> BoxFuture<'a, CaseOutcome> {
+        Box::pin(async move {
+            let plain = self.plain.run_case(case).await;
+            if plain.verdict != Verdict::Pass {
+                return plain;
+            }
+            let mut mykey = self.mykey.run_case(case).await;
+            if mykey.verdict != Verdict::Pass {
+                mykey.reason = format!("as a MYKEY wallet: {}", mykey.reason);
+                return mykey;
+            }
+            plain
+        })
+    }
+
+    fn endpoints(&self) -> Vec<(String, String)> {
+        let mut endpoints = self.plain.endpoints();
+        endpoints.extend(self.mykey.endpoints());
+        endpoints.push((self.mykey_url.clone(), REFERENCE_PLACEHOLDER.to_string()));
+        endpoints
+    }
+
+    fn banner(&self) -> String {
+        format!("{} (and as a MYKEY wallet)", self.plain.banner())
+    }
+
+    fn stop(self: Arc<Self>) -> BoxFuture<'static, ()> {
+        let Ok(this) = Arc::try_unwrap(self) else {
+            return Box::pin(async {});
+        };
+        let wallet = this.mykey_wallet.into_inner().ok().flatten();
+        Box::pin(async move {
+            this.plain.shutdown().await;
+            this.mykey.shutdown().await;
+            if let Some(wallet) = wallet {
+                wallet.shutdown().await;
+            }
+        })
+    }
 }
 
 async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result<Started, String> {

@@ -82,8 +82,11 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 42] = [
+pub const PLAYS: [&str; 45] = [
     "login",
+    "login-chain-eos",
+    "login-chain-eth",
+    "transfer-precision-string",
     "login-lower-case",
     "login-expired",
     "login-wrong-protocol",
@@ -504,17 +507,27 @@ impl SimpleWalletSuite {
                 request.insert("uuID".into(), format!("qrconform-{random}").into());
                 request.insert("loginUrl".into(), notify.into());
                 request.insert("loginMemo".into(), "qrconform login check".into());
-                // MYKEY's `chain`: `ANY` means EOS when the wallet has an EOS account (SW-L1).
-                if play == "login-chain-any" {
-                    request.insert("chain".into(), "ANY".into());
+                // MYKEY's `chain` (SW-L1, SW-L6): `EOS`, or `ANY`, which means EOS when the
+                // wallet has an EOS account; `ETH` asks for an account the wallet does not have.
+                let chain = match play {
+                    "login-chain-any" => Some("ANY"),
+                    "login-chain-eos" => Some("EOS"),
+                    "login-chain-eth" => Some("ETH"),
+                    _ => None,
+                };
+                if let Some(chain) = chain {
+                    request.insert("chain".into(), chain.into());
                 }
             }
             "transfer" => {
                 let (amount, contract, symbol, precision) = match play {
-                    "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", 8),
+                    "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", json!(8)),
+                    // A precision written as its digits, at a precision other than EOS's four,
+                    // so that reading it as a default shows in the quantity.
+                    "transfer-precision-string" => (json!(0.5), TOKEN_CONTRACT, "QRC", json!("8")),
                     // MathWallet's samples write the amount as a string.
-                    "transfer-amount-string" => (json!("1"), "eosio.token", "EOS", 4),
-                    _ => (json!(1), "eosio.token", "EOS", 4),
+                    "transfer-amount-string" => (json!("1"), "eosio.token", "EOS", json!(4)),
+                    _ => (json!(1), "eosio.token", "EOS", json!(4)),
                 };
                 match play {
                     "transfer-from-own" => {
@@ -529,7 +542,7 @@ impl SimpleWalletSuite {
                 request.insert("amount".into(), amount);
                 request.insert("contract".into(), contract.into());
                 request.insert("symbol".into(), symbol.into());
-                request.insert("precision".into(), precision.into());
+                request.insert("precision".into(), precision);
                 request.insert(
                     "dappData".into(),
                     format!("qrconform order {random}").into(),
@@ -858,10 +871,13 @@ impl SimpleWalletSuite {
                     Value::String(text) => text.clone(),
                     number => number.to_string(),
                 };
-                let precision = request["precision"]
-                    .as_u64()
-                    .and_then(|p| u8::try_from(p).ok())
-                    .unwrap_or(0);
+                // The harness writes `precision` as a number, or its digits as a string.
+                let precision = match &request["precision"] {
+                    Value::String(text) => text.parse::<u64>().ok(),
+                    number => number.as_u64(),
+                }
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(0);
                 let symbol = request["symbol"].as_str().unwrap_or("");
                 let quantity = Asset::from_amount(&amount, precision, symbol)
                     .or_else(|e| error(format!("the harness's own amount: {e}")))?;
