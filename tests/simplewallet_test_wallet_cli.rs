@@ -12,7 +12,7 @@ use common::{free_port, qrconform, scratch_dir, text};
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
-const CASES: usize = 50;
+const CASES: usize = 53;
 
 /// `qrconform <command> wallet --protocol simplewallet ARGS` run to its end.
 fn simplewallet(command: &str, args: &[&str]) -> std::process::Output {
@@ -60,7 +60,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("simplewallet-wallet (50 cases)"),
+        stdout.contains("simplewallet-wallet (53 cases)"),
         "{stdout}"
     );
     assert!(stdout.contains("transfer.from.foreign"), "{stdout}");
@@ -262,6 +262,13 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
     assert!(stdout.contains(&format!("{cases} passed")), "{stdout}");
     assert!(
         transcript.contains("simplewallet://eos.io?param="),
+        "{transcript}"
+    );
+    // The deep-link callbacks are the harness's listener, which heard every one the phone
+    // opened: the person was never asked to type one.
+    assert!(transcript.contains("/opened?case="), "{transcript}");
+    assert!(
+        !transcript.contains(qrconform::harness::driver::OPENED_PROMPT),
         "{transcript}"
     );
     let svgs = std::fs::read_dir(&svg_dir).expect("svg dir").count();

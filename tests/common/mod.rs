@@ -152,6 +152,11 @@ pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, 
                         .collect()
                 })
                 .unwrap_or_default();
+            // The phone opens what the wallet opened: an HTTP callback reaches the harness's
+            // callback listener (interactive mode) by itself.
+            for url in opened.iter().filter(|u| u.starts_with("http://")) {
+                let _ = runtime.block_on(http.get(url));
+            }
             if !approve || refused {
                 // The person rejected it, or saw the wallet refuse, and says so.
                 writeln!(enter).expect("press Enter");

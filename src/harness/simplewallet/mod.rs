@@ -15,9 +15,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::catalogue::Case;
+use super::opened_listener::OpenedListener;
 use super::run::Runner;
 use super::suite::{BoxFuture, StartTarget, Started, SuiteDef, SuiteKind, REFERENCE_PLACEHOLDER};
-use super::target::{DappTarget, WalletTarget};
+use super::target::{DappTarget, DriverSpec, WalletTarget};
 use super::{CaseOutcome, Verdict};
 use crate::reference::simplewallet::dapp::SwDappFault;
 use crate::reference::simplewallet::wallet::{
@@ -158,6 +159,14 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         .map_err(|e| e.to_string())
     })?;
     let running = wallet_suite::start_node(target.node_eos).await?;
+    // A person's phone opens deep-link callbacks: an HTTP listener on the interactive
+    // listen address records them (the typed prompt stays the fallback).
+    let listener = match target.driver {
+        DriverSpec::Interactive { .. } => {
+            Some(OpenedListener::start(target.listen.ip(), target.public_url.as_deref()).await?)
+        }
+        _ => None,
+    };
     let suite = wallet_suite::SimpleWalletSuite::start(
         driver,
         running,
@@ -166,5 +175,9 @@ async fn wallet_against_target(target: WalletTarget, svg_dir: PathBuf) -> Result
         target.limits(),
     )
     .await?;
+    let suite = match listener {
+        Some(listener) => suite.with_opened_listener(listener),
+        None => suite,
+    };
     Ok(Started::of(suite))
 }

@@ -27,11 +27,14 @@
 //! - the deep-link callback (SW-X3), for requests that carry one: the driver's `opened` list
 //!   holds it exactly once, with `result=1` and the pushed transaction's `txID` after a push,
 //!   `result=1` after a sign, `result=0` after a cancel and `result=2` after a failure. In
-//!   interactive mode the person is asked which URL the wallet opened; a driver that does not
-//!   report `opened` leaves those cases SKIPPED;
+//!   interactive mode the callback is the harness's listener
+//!   ([`crate::harness::opened_listener`]), which records what the phone opens; when it hears
+//!   nothing the person is asked which URL the wallet opened; a driver that does not report
+//!   `opened` leaves those cases SKIPPED;
+//! - a login's `chain`: `EOS` and `ANY` are the wallet's, `ETH` is refused (SW-L6);
 //! - MYKEY's names for the notify URL (`transferUrl`, `contractUrl`, `signUrl`) and an
-//!   `amount` written as a string are sent by their cases, and the wallet is judged as for
-//!   the documented names;
+//!   `amount` or `precision` written as a string are sent by their cases, and the wallet is
+//!   judged as for the documented forms;
 //! - a push the node refuses (SW-X3): the wallet pushed the transfer, and posts no
 //!   notification for it. A push the node refused in an accept case is judged on the
 //!   transaction it carried, decoded from the node's record, not on the wallet's account
@@ -57,6 +60,7 @@ use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::{Answer, Received};
+use crate::harness::opened_listener::OpenedListener;
 use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
@@ -132,6 +136,14 @@ pub const PLAYS: [&str; 45] = [
 
 /// How far the wallet's login timestamp may be from the harness clock (profile: 30 s).
 pub const TIMESTAMP_SKEW_SECS: u64 = 30;
+
+/// How long interactive mode waits, after the scan, for the wallet to open a case's callback
+/// on the listener before asking the person.
+pub const OPENED_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long, after the listener heard a callback, Enter presses meant for the case's scan
+/// are passed over.
+pub const ENTER_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long ago the boundary cases' requests expired: one second past the skew the harness
 /// allows a wallet's clock, so a wallet within it sees them expired (SW-L5).
@@ -236,6 +248,9 @@ pub struct SimpleWalletSuite {
     key: PublicKey,
     account: Name,
     running: RunningEosNode,
+    /// Interactive mode: the HTTP callback the wallet's deep-link callbacks go to, so what
+    /// the wallet opened is recorded rather than typed.
+    opened_listener: Option<OpenedListener>,
 }
 
 impl std::fmt::Debug for SimpleWalletSuite {
@@ -294,16 +309,32 @@ impl SimpleWalletSuite {
             key,
             account,
             running,
+            opened_listener: None,
         })
+    }
+
+    /// Puts `listener`'s URL in the requests' deep-link `callback` (interactive mode), and
+    /// judges the callback by what it records, asking the person only when it recorded
+    /// nothing.
+    pub fn with_opened_listener(mut self, listener: OpenedListener) -> Self {
+        self.opened_listener = Some(listener);
+        self
     }
 
     /// The origins of the servers the harness runs for this suite, with the placeholders
     /// reports write for them.
     pub fn endpoints(&self) -> Vec<(String, String)> {
-        vec![
+        let mut endpoints = vec![
             self.side.endpoint(),
             (self.running.base_url(), "<eos-node>".into()),
-        ]
+        ];
+        if let Some(listener) = &self.opened_listener {
+            endpoints.push((
+                listener.base_url().to_string(),
+                "<callback-listener>".into(),
+            ));
+        }
+        endpoints
     }
 
     pub fn node(&self) -> &RunningEosNode {
@@ -313,6 +344,9 @@ impl SimpleWalletSuite {
     pub async fn shutdown(self) {
         self.side.shutdown().await;
         self.running.shutdown().await;
+        if let Some(listener) = self.opened_listener {
+            listener.shutdown().await;
+        }
     }
 
     /// The wallet and where the harness's servers listen, for the console.
@@ -419,14 +453,28 @@ impl SimpleWalletSuite {
             refused,
         };
         let callback = minted.request.get("callback").and_then(Value::as_str);
-        // Interactive mode has no scan reply: the person says what the wallet opened.
+        // Interactive mode has no scan reply: the callback listener heard what the wallet
+        // opened, or else the person says it.
         let asked = match (callback, &observed.reply) {
-            (Some(_), None) => self
-                .side
-                .driver
-                .ask_opened(&case.id)
-                .await
-                .map(|opened| ScanReply::completed().with_opened(opened)),
+            (Some(_), None) => {
+                let heard = match &self.opened_listener {
+                    Some(listener) => listener.wait_opened(&minted.token, OPENED_GRACE).await,
+                    None => Vec::new(),
+                };
+                if heard.is_empty() {
+                    self.side
+                        .driver
+                        .ask_opened(&case.id)
+                        .await
+                        .map(|opened| ScanReply::completed().with_opened(opened))
+                } else {
+                    self.side
+                        .driver
+                        .opened_heard(&case.id, &heard, ENTER_SETTLE)
+                        .await;
+                    Some(ScanReply::completed().with_opened(heard))
+                }
+            }
             _ => None,
         };
         let tx_id = match case.expect {
@@ -602,11 +650,14 @@ impl SimpleWalletSuite {
         }
         // A deep link's `callback` (SW-X3): the dApp app the wallet returns to, named for
         // the case so that only this case's opening counts.
+        // In interactive mode it is the harness's callback listener, which records what the
+        // phone opens.
         if case.play.ends_with(CALLBACK_SUFFIX) {
-            request.insert(
-                "callback".into(),
-                format!("{CALLBACK_SCHEME}?case={token}").into(),
-            );
+            let callback = match &self.opened_listener {
+                Some(listener) => listener.callback_url(&token),
+                None => format!("{CALLBACK_SCHEME}?case={token}"),
+            };
+            request.insert("callback".into(), callback.into());
         }
         let request = Value::Object(request);
         let qr = match case.form.as_deref() {
