@@ -771,3 +771,83 @@ async fn the_client_names_what_a_node_got_wrong() {
     }
     server.shutdown().await;
 }
+
+/// What eosjs's `JsonRpc.getRequiredKeys` sends before signing a MYKEY account's
+/// transaction: the transaction (actions with hex data, empty lists) and its keys in the
+/// `PUB_K1_` form; nodeos answers with the keys the declared authorizations need, in the
+/// legacy `EOS…` form, following the account's delegation to its manager. A key that is only
+/// a `keydata` row (the admin key) authorizes nothing.
+#[tokio::test]
+async fn required_keys_follow_a_mykey_accounts_delegation_to_its_manager() {
+    let (running, client) = in_process(EosNodeConfig::demo()).await;
+    let node = running.node();
+    let reserved = PrivateKey::from_seed("qrconform/test/mykey-reserved").public_key();
+    let admin = PrivateKey::from_seed("qrconform/test/mykey-admin").public_key();
+    let nobody = PrivateKey::from_seed("qrconform/test/nobody").public_key();
+    node.add_account(AccountSpec {
+        name: name("qrcmanager11"),
+        owner: vec![nobody],
+        active: vec![reserved],
+    });
+    node.add_mykey_account(MykeyAccountSpec {
+        name: name("qrcmykeyusr1"),
+        manager: name("qrcmanager11"),
+        keys: (0..4)
+            .map(|index| KeyDataRow {
+                index,
+                pubkey: match index {
+                    0 => admin,
+                    3 => reserved,
+                    _ => nobody,
+                },
+                status: 0,
+                nonce: 0,
+            })
+            .collect(),
+    });
+    let ask = |actor: &str, permission: &str, available: Vec<String>| {
+        json!({
+            "transaction": {
+                "expiration": "2026-12-07T00:00:30", "ref_block_num": 1,
+                "ref_block_prefix": 2, "max_net_usage_words": 0, "max_cpu_usage_ms": 0,
+                "delay_sec": 0, "context_free_actions": [], "transaction_extensions": [],
+                "actions": [{"account": "qrcmanager11", "name": "sendaction",
+                    "authorization": [{"actor": actor, "permission": permission}],
+                    "data": "00"}],
+            },
+            "available_keys": available,
+        })
+    };
+    let both = vec![admin.to_string(), reserved.to_string()];
+    for (actor, permission) in [
+        ("qrcmykeyusr1", "active"),
+        ("qrcmykeyusr1", "owner"),
+        ("qrcmanager11", "active"),
+    ] {
+        let required = client
+            .call(
+                "/v1/chain/get_required_keys",
+                &ask(actor, permission, both.clone()),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{actor}@{permission}: {e}"));
+        assert_eq!(
+            required,
+            json!({"required_keys": [reserved.to_legacy()]}),
+            "{actor}@{permission}"
+        );
+    }
+    let (code, name_) = refused(
+        client
+            .call(
+                "/v1/chain/get_required_keys",
+                &ask("qrcmykeyusr1", "active", vec![admin.to_string()]),
+            )
+            .await,
+    );
+    assert_eq!(
+        (code, name_.as_str()),
+        (3_090_003, "unsatisfied_authorization")
+    );
+    running.shutdown().await;
+}

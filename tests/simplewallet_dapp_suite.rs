@@ -206,6 +206,12 @@ async fn a_hostile_back_end_gets_a_verdict_with_a_reason_from_every_case_within_
                 assert_eq!(outcome.verdict, Verdict::Skipped, "{what}");
                 continue;
             }
+            // A case that judges the QR code alone never sees what the back end does with a
+            // post.
+            if case.play == "qr-number-types" && behaviour.starts_with("post") {
+                assert_eq!(outcome.verdict, Verdict::Pass, "{what}");
+                continue;
+            }
             // A back end that accepts everything passes every positive case and fails every
             // negative one: the suite judges replies, not the stub's intentions.
             let expected = verdict.unwrap_or(match case.expect {

@@ -473,6 +473,12 @@ async fn each_fault_turns_exactly_the_verdict_it_names() {
                 let reply = f.login_as(PLAIN, &w.stranger, WALLET_REF).await;
                 code(&reply) == 0 && !reply["error"].as_str().unwrap_or("").is_empty()
             }
+            F::NumbersAsStrings => {
+                let url = format!("{}/qr/transfer", f.dapp.base_url());
+                let reply = f.http.get(&url).await.expect("QR");
+                let qr: Value = serde_json::from_slice(&reply.body).expect("JSON");
+                qr["amount"].is_string() && qr["precision"] == json!("4")
+            }
             F::TimestampNumberOnly => {
                 let (uuid, url) = f.login_qr().await;
                 let mut body = login_body(PLAIN, &w.plain_active, WALLET_REF, &uuid);

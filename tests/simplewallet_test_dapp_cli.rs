@@ -23,7 +23,7 @@ fn sw(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_reference_passes_every_case_and_exits_0() {
-    let (stdout, _) = reference_passes(&SW, 45);
+    let (stdout, _) = reference_passes(&SW, 46);
     assert!(stdout.contains("test [MUST]   login.mykey "), "{stdout}");
     assert!(
         stdout.contains("test [MUST]   transfer.txid-reused"),
@@ -132,7 +132,7 @@ max_expiry_wait_secs = 10
     let out = sw(&["--target", path.to_str().expect("utf-8")]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stderr.contains("45 of 45 cases ran: 45 PASS"), "{stderr}");
+    assert!(stderr.contains("46 of 46 cases ran: 46 PASS"), "{stderr}");
     assert!(
         stderr.contains("mock EOS node: http://127.0.0.1:"),
         "{stderr}"
@@ -144,7 +144,7 @@ fn list_shows_the_simplewallet_dapp_suite_on_its_own_protocol() {
     let out = qrconform(&["list", "--protocol", "simplewallet", "--role", "dapp"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("simplewallet-dapp (45 cases)"), "{stdout}");
+    assert!(stdout.contains("simplewallet-dapp (46 cases)"), "{stdout}");
     assert!(stdout.contains("login.mykey.frozen"), "{stdout}");
     assert!(!stdout.contains("ontology-dapp"), "{stdout}");
     let all = text(&qrconform(&["list"]).stdout);

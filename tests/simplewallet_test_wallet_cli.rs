@@ -15,7 +15,7 @@ use common::{
 use qrconform::net::{ClientLimits, HttpClient};
 use serde_json::Value;
 
-const CASES: usize = 50;
+const CASES: usize = 53;
 
 /// `qrconform test wallet --protocol simplewallet`.
 const SW_TEST: [&str; 4] = ["test", "wallet", "--protocol", "simplewallet"];
@@ -49,7 +49,7 @@ fn the_suite_is_listed_and_configuration_errors_exit_2() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("simplewallet-wallet (50 cases)"),
+        stdout.contains("simplewallet-wallet (53 cases)"),
         "{stdout}"
     );
     assert!(stdout.contains("transfer.from.foreign"), "{stdout}");
@@ -187,13 +187,19 @@ fn a_driver_command_drives_a_simplewallet_wallet_through_the_environment() {
     );
 }
 
-/// Interactive mode, with this test as the person: it reads the QR text and the decision the
-/// harness prints, hands them to a reference wallet (as a phone would scan), and presses Enter
-/// when the wallet refuses or the decision is to reject.
-#[test]
-fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
+/// The harness in interactive mode against a served reference wallet, with `select` (a case
+/// filter and its options) after the flags; the served wallet and its URL stay alive with it.
+fn interactive_harness(
+    label: &str,
+    select: &[&str],
+) -> (
+    common::Served,
+    String,
+    std::process::Child,
+    common::ScratchDir,
+) {
     let node_port = free_port();
-    let (_wallet, wallet_url) = serve_wallet(node_port, &[]);
+    let (wallet, wallet_url) = serve_wallet(node_port, &[]);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -203,7 +209,7 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
         .block_on(http.get(&format!("{wallet_url}/identity")))
         .expect("identity");
     let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
-    let scratch = scratch_dir("simplewallet-cli");
+    let scratch = scratch_dir(label);
     let svg_dir = scratch.join("svg");
     let node = format!("127.0.0.1:{node_port}");
     let harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
@@ -224,11 +230,22 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
             "--svg-dir",
             svg_dir.to_str().expect("utf-8"),
         ])
+        .args(select)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the harness starts");
+    (wallet, wallet_url, harness, scratch)
+}
+
+/// Interactive mode, with this test as the person: it reads the QR text and the decision the
+/// harness prints, hands them to a reference wallet (as a phone would scan), presses Enter
+/// when the wallet refuses or the decision is to reject, and lets the phone open the
+/// callbacks the wallet opened.
+#[test]
+fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
+    let (_wallet, wallet_url, harness, scratch) = interactive_harness("simplewallet-cli", &[]);
     let (scanned, out, transcript) = common::play_the_person(harness, &wallet_url);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
@@ -239,6 +256,34 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_request() {
         transcript.contains("simplewallet://eos.io?param="),
         "{transcript}"
     );
-    let svgs = std::fs::read_dir(&svg_dir).expect("svg dir").count();
+    // The deep-link callbacks are the harness's listener, which heard every one the phone
+    // opened: the person was never asked to type one.
+    assert!(transcript.contains("/opened?case="), "{transcript}");
+    assert!(
+        !transcript.contains(qrconform::harness::driver::OPENED_PROMPT),
+        "{transcript}"
+    );
+    let svgs = std::fs::read_dir(scratch.join("svg"))
+        .expect("svg dir")
+        .count();
     assert_eq!(svgs, cases);
+}
+
+/// A callback the phone never opens on the harness's listener is asked for instead: the
+/// person types the URL the wallet opened, and the case is judged on it.
+#[test]
+fn interactive_mode_asks_for_a_callback_the_listener_did_not_hear() {
+    let (_wallet, wallet_url, harness, _scratch) = interactive_harness(
+        "simplewallet-cli-typed",
+        &["sign.callback.success", "--exact"],
+    );
+    let (scanned, out, transcript) = common::play_the_person_opening(harness, &wallet_url, false);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
+    assert_eq!(scanned, 1, "{transcript}");
+    assert!(
+        transcript.contains(qrconform::harness::driver::OPENED_PROMPT),
+        "{transcript}"
+    );
+    assert!(stdout.contains("1 passed"), "{stdout}");
 }

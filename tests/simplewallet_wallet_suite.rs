@@ -6,7 +6,8 @@
 //!   gets a verdict with a reason from every case, within the timeouts;
 //! - the reference wallet as a MYKEY wallet (a MYKEY account, the reserved key, payments
 //!   through `mykeymanager::sendaction`) passes every case, and the faults of the duties a
-//!   MYKEY wallet shares with a plain one are caught through the wrapper.
+//!   MYKEY wallet shares with a plain one are caught through the wrapper, and a fault only a
+//!   MYKEY wallet shows (its login signed with the admin key) is caught in MYKEY mode only.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -450,5 +451,22 @@ async fn the_reference_as_a_mykey_wallet_passes_every_case_and_its_faults_are_ca
                 outcome.reason
             );
         }
+    }
+
+    // A fault only a MYKEY wallet shows: its login signed with the admin key rather than the
+    // reserved key passes as a plain wallet (which has no reserved key) and fails as MYKEY.
+    for (mykey, verdict) in [(false, Verdict::Pass), (true, Verdict::Fail)] {
+        let faults = [SimpleWalletFault::MykeyAdminKey].into_iter().collect();
+        let (suite, wallet) = against_reference_as(faults, mykey)
+            .await
+            .expect("reference");
+        let outcome = run(&suite, case("login.honest")).await;
+        assert_eq!(
+            outcome.verdict, verdict,
+            "mykey={mykey}: {}",
+            outcome.reason
+        );
+        suite.shutdown().await;
+        wallet.shutdown().await;
     }
 }

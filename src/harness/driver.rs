@@ -310,6 +310,25 @@ impl Driver {
         tokio::time::timeout(*wait, answer).await.ok().flatten()
     }
 
+    /// In interactive mode, once the harness's callback listener heard what the wallet opened
+    /// for `case`: says so, and passes over the Enter presses that come within `settle` (a
+    /// person who saw the wallet refuse presses Enter after the harness already saw the scan
+    /// end; left unread, that press would end the next case's wait).
+    pub async fn opened_heard(&self, case: &str, urls: &[String], settle: Duration) {
+        let Driver::Interactive { console, enter, .. } = self else {
+            return;
+        };
+        {
+            let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+            for url in urls {
+                let _ = writeln!(out, "Callback recorded for {case}: {url}");
+            }
+            let _ = out.flush();
+        }
+        let mut enter = enter.lock().await;
+        let _ = tokio::time::timeout(settle, async { while enter.recv().await.is_some() {} }).await;
+    }
+
     async fn run_command(&self, env: &[(&str, &str)]) -> Result<Vec<u8>, Stop> {
         use tokio::io::AsyncReadExt;
         let Driver::Command {

@@ -18,6 +18,7 @@ pub mod driver;
 pub mod harness_dapp;
 pub mod kill_matrix;
 pub mod ontology;
+pub mod opened_listener;
 pub mod run;
 pub mod selftest;
 pub mod simplewallet;

@@ -102,7 +102,7 @@ impl Started {
 }
 
 /// How [`Started::alongside`] writes the reference's origin before its role names it.
-const REFERENCE_PLACEHOLDER: &str = "<reference>";
+pub const REFERENCE_PLACEHOLDER: &str = "<reference>";
 
 /// A runner and the in-process reference it plays against, stopped together.
 struct WithReference<R> {
@@ -316,7 +316,9 @@ macro_rules! plugin_suites {
             faults: $wallet_fault:ty,
             module: $wallet_module:ident,
             runner: $wallet_runner:ty,
-            driver_and_node: $wallet_driver_and_node:path $(,)?
+            driver_and_node: $wallet_driver_and_node:path
+            $(, start_reference: $wallet_start_reference:path)?
+            $(, start_target: $wallet_start_target:path)? $(,)?
         } $(,)?
     ) => {
         #[doc = $dapp_doc]
@@ -370,29 +372,50 @@ macro_rules! plugin_suites {
                 check_catalogue: $wallet_module::check_catalogue,
                 start_reference: |faults| {
                     Box::pin(async move {
-                        let (suite, reference) = $wallet_module::against_reference(faults).await?;
-                        Ok::<_, String>($crate::harness::suite::Started::alongside(
-                            suite,
-                            reference.base_url(),
-                            reference.shutdown(),
-                        ))
+                        $crate::harness::suite::plugin_suites!(
+                            @wallet_reference $wallet_module, faults $(, $wallet_start_reference)?
+                        )
                     })
                 },
                 start_target: $crate::harness::suite::StartTarget::Wallet(|target, svg_dir| {
                     Box::pin(async move {
-                        let (driver, node) = $wallet_driver_and_node(&target, svg_dir).await?;
-                        let suite = <$wallet_runner>::start(
-                            driver,
-                            node,
-                            target.listen,
-                            target.public_url.clone(),
-                            target.limits(),
+                        $crate::harness::suite::plugin_suites!(
+                            @wallet_target $wallet_runner, $wallet_driver_and_node, target, svg_dir
+                            $(, $wallet_start_target)?
                         )
-                        .await?;
-                        Ok::<_, String>($crate::harness::suite::Started::of(suite))
                     })
                 }),
             });
+    };
+    // The wallet suite's reference: the plug-in's own start when it names one (a suite that
+    // proves itself against more than one reference wallet), else its module's.
+    (@wallet_reference $module:ident, $faults:ident) => {{
+        let (suite, reference) = $module::against_reference($faults).await?;
+        Ok::<_, String>($crate::harness::suite::Started::alongside(
+            suite,
+            reference.base_url(),
+            reference.shutdown(),
+        ))
+    }};
+    (@wallet_reference $module:ident, $faults:ident, $start:path) => {
+        $start($faults).await
+    };
+    // A wallet target: the plug-in's own start when it names one (one that wraps the runner),
+    // else the driver and node it names, handed to the runner.
+    (@wallet_target $runner:ty, $driver_and_node:path, $target:ident, $svg_dir:ident) => {{
+        let (driver, node) = $driver_and_node(&$target, $svg_dir).await?;
+        let suite = <$runner>::start(
+            driver,
+            node,
+            $target.listen,
+            $target.public_url.clone(),
+            $target.limits(),
+        )
+        .await?;
+        Ok::<_, String>($crate::harness::suite::Started::of(suite))
+    }};
+    (@wallet_target $runner:ty, $driver_and_node:path, $target:ident, $svg_dir:ident, $start:path) => {
+        $start($target, $svg_dir).await
     };
 }
 pub(crate) use plugin_suites;

@@ -132,6 +132,10 @@ const PATTERN_PHRASES: &[(&str, &str)] = &[
         "a plain decimal (digits, optionally a point and more digits)",
     ),
     (r"^[0-9]{1,15}$", "1 to 15 decimal digits"),
+    (
+        r"^(?:[0-9]|1[0-8])$",
+        "an integer 0 to 18 in decimal digits",
+    ),
     (r"^[0-9]{1,20}$", "1 to 20 decimal digits"),
 ];
 

@@ -251,7 +251,17 @@ pub fn free_port() -> u16 {
 /// `wallet_url` (as a phone would scan), and presses Enter when the decision is to reject or
 /// the wallet refused. Returns how many QR codes were scanned, the harness's output, and
 /// stderr as read.
-pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, String) {
+pub fn play_the_person(harness: Child, wallet_url: &str) -> (usize, Output, String) {
+    play_the_person_opening(harness, wallet_url, true)
+}
+
+/// [`play_the_person`], the phone opening the wallet's HTTP callbacks when `open_callbacks`,
+/// else leaving them unopened, so the person types them when asked.
+pub fn play_the_person_opening(
+    mut harness: Child,
+    wallet_url: &str,
+    open_callbacks: bool,
+) -> (usize, Output, String) {
     use std::io::Write;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -297,6 +307,14 @@ pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, 
                         .collect()
                 })
                 .unwrap_or_default();
+            // The phone opens what the wallet opened: an HTTP callback reaches the harness's
+            // callback listener (interactive mode) by itself.
+            for url in opened
+                .iter()
+                .filter(|u| open_callbacks && u.starts_with("http://"))
+            {
+                let _ = runtime.block_on(http.get(url));
+            }
             if !approve || refused {
                 // The person rejected it, or saw the wallet refuse, and says so.
                 writeln!(enter).expect("press Enter");

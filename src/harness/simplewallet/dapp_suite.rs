@@ -47,7 +47,7 @@ use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
 };
 use crate::protocol::simplewallet::messages::{
-    login_signed_string, LoginPost, NotifyPost, Reply, Request, SignPost, TransferRequest,
+    login_signed_string, LoginPost, NotifyPost, Quirk, Reply, Request, SignPost, TransferRequest,
 };
 use crate::reference::simplewallet::dapp::{
     self as reference, RunningSwDapp, SwDappConfig, SwDappFault,
@@ -55,8 +55,9 @@ use crate::reference::simplewallet::dapp::{
 use crate::transcript::{self, Exchange, Sender};
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 28] = [
+pub const PLAYS: [&str; 29] = [
     "honest",
+    "qr-number-types",
     "owner-key",
     "mykey",
     "mykey-frozen",
@@ -112,8 +113,36 @@ pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
     }
 }
 
+/// The `qr-number-types` play: a QR code's numbers (`amount`, `precision`, `expired`) are
+/// JSON numbers (SW-X1, SW-L1). Wallets tolerate their digits as strings (the protocol
+/// module reads them), so a QR code that writes strings is a quirk: at SHOULD, a WARNING.
+fn number_types(quirks: &[Quirk]) -> Step<()> {
+    let strings: Vec<String> = quirks
+        .iter()
+        .filter(|q| {
+            matches!(
+                q,
+                Quirk::AmountAsString | Quirk::PrecisionAsString | Quirk::ExpiredAsString
+            )
+        })
+        .map(Quirk::describe)
+        .collect();
+    if strings.is_empty() {
+        Ok(())
+    } else {
+        fail(format!(
+            "the QR code {} (SW-X1); wallets tolerate it, the documented form is a number",
+            strings.join("; ")
+        ))
+    }
+}
+
 /// What a case requires of the back end, in words, from its catalogue entry.
 pub fn expectation(case: &Case) -> String {
+    if case.play == "qr-number-types" {
+        return "the QR code writes `amount`, `precision` and `expired` as JSON numbers"
+            .to_string();
+    }
     match case.expect {
         Expect::Accept => "the dApp accepts: a {code, error} reply with code 0".to_string(),
         Expect::Reject => {
@@ -243,7 +272,7 @@ impl SwDappSuite {
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let source = case_source(&self.target, case)?;
-        let request = self.fetch_request(case, source, warnings).await?;
+        let (request, quirks) = self.fetch_request(case, source, warnings).await?;
         let Some(url) = request.post_url().map(str::to_string) else {
             return fail(format!(
                 "the {} QR code has no URL to post the result to (loginUrl or notifyUrl; SW-L1, SW-X3)",
@@ -253,6 +282,9 @@ impl SwDappSuite {
         self.http
             .check_url(&url)
             .map_err(|e| network("the QR code's post URL", e))?;
+        if case.play == "qr-number-types" {
+            return number_types(&quirks);
+        }
         match &request {
             Request::Login(login) => {
                 self.play_login(case, &url, &login.uuid, login.expired, warnings)
@@ -274,7 +306,7 @@ impl SwDappSuite {
         case: &Case,
         source: &QrSource,
         warnings: &mut Vec<String>,
-    ) -> Step<Request> {
+    ) -> Step<(Request, Vec<Quirk>)> {
         let text = match self.prefetched.take(case) {
             Some(text) => text,
             None => qr_text(&self.http, source, &self.target.limits, "SW-T1").await?,
@@ -326,7 +358,7 @@ impl SwDappSuite {
         if let Some(expired) = request.expired() {
             transcript::placeholder(expired.to_string(), "<expired>");
         }
-        Ok(request)
+        Ok((request, quirks))
     }
 
     // -----------------------------------------------------------------------------------

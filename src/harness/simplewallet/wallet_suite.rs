@@ -27,11 +27,14 @@
 //! - the deep-link callback (SW-X3), for requests that carry one: the driver's `opened` list
 //!   holds it exactly once, with `result=1` and the pushed transaction's `txID` after a push,
 //!   `result=1` after a sign, `result=0` after a cancel and `result=2` after a failure. In
-//!   interactive mode the person is asked which URL the wallet opened; a driver that does not
-//!   report `opened` leaves those cases SKIPPED;
+//!   interactive mode the callback is the harness's listener
+//!   ([`crate::harness::opened_listener`]), which records what the phone opens; when it hears
+//!   nothing the person is asked which URL the wallet opened; a driver that does not report
+//!   `opened` leaves those cases SKIPPED;
+//! - a login's `chain`: `EOS` and `ANY` are the wallet's, `ETH` is refused (SW-L6);
 //! - MYKEY's names for the notify URL (`transferUrl`, `contractUrl`, `signUrl`) and an
-//!   `amount` written as a string are sent by their cases, and the wallet is judged as for
-//!   the documented names;
+//!   `amount` or `precision` written as a string are sent by their cases, and the wallet is
+//!   judged as for the documented forms;
 //! - a push the node refuses (SW-X3): the wallet pushed the transfer, and posts no
 //!   notification for it. A push the node refused in an accept case is judged on the
 //!   transaction it carried, decoded from the node's record, not on the wallet's account
@@ -56,6 +59,7 @@ use crate::clock::Clock;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::{Answer, Received};
+use crate::harness::opened_listener::OpenedListener;
 use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
@@ -80,8 +84,11 @@ use crate::transcript::{self, Exchange, Sender};
 pub const IDENTITY_KIND: &str = "simplewallet.driver.identity";
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 42] = [
+pub const PLAYS: [&str; 45] = [
     "login",
+    "login-chain-eos",
+    "login-chain-eth",
+    "transfer-precision-string",
     "login-lower-case",
     "login-expired",
     "login-wrong-protocol",
@@ -127,6 +134,14 @@ pub const PLAYS: [&str; 42] = [
 
 /// How far the wallet's login timestamp may be from the harness clock (profile: 30 s).
 pub const TIMESTAMP_SKEW_SECS: u64 = 30;
+
+/// How long interactive mode waits, after the scan, for the wallet to open a case's callback
+/// on the listener before asking the person.
+pub const OPENED_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long, after the listener heard a callback, Enter presses meant for the case's scan
+/// are passed over.
+pub const ENTER_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long ago the boundary cases' requests expired: one second past the skew the harness
 /// allows a wallet's clock, so a wallet within it sees them expired (SW-L5).
@@ -226,6 +241,9 @@ pub struct SimpleWalletSuite {
     key: PublicKey,
     account: Name,
     running: RunningEosNode,
+    /// Interactive mode: the HTTP callback the wallet's deep-link callbacks go to, so what
+    /// the wallet opened is recorded rather than typed.
+    opened_listener: Option<OpenedListener>,
 }
 
 /// The harness dApp's answer to every post: SimpleWallet's success `{code: 0, error: ""}`
@@ -276,16 +294,32 @@ impl SimpleWalletSuite {
             key,
             account,
             running,
+            opened_listener: None,
         })
+    }
+
+    /// Puts `listener`'s URL in the requests' deep-link `callback` (interactive mode), and
+    /// judges the callback by what it records, asking the person only when it recorded
+    /// nothing.
+    pub fn with_opened_listener(mut self, listener: OpenedListener) -> Self {
+        self.opened_listener = Some(listener);
+        self
     }
 
     /// The origins of the servers the harness runs for this suite, with the placeholders
     /// reports write for them.
     pub fn endpoints(&self) -> Vec<(String, String)> {
-        vec![
+        let mut endpoints = vec![
             self.side.endpoint(),
             (self.running.base_url(), "<eos-node>".into()),
-        ]
+        ];
+        if let Some(listener) = &self.opened_listener {
+            endpoints.push((
+                listener.base_url().to_string(),
+                "<callback-listener>".into(),
+            ));
+        }
+        endpoints
     }
 
     pub fn node(&self) -> &RunningEosNode {
@@ -295,6 +329,9 @@ impl SimpleWalletSuite {
     pub async fn shutdown(self) {
         self.side.shutdown().await;
         self.running.shutdown().await;
+        if let Some(listener) = self.opened_listener {
+            listener.shutdown().await;
+        }
     }
 
     /// The wallet and where the harness's servers listen, for the console.
@@ -386,17 +423,30 @@ impl SimpleWalletSuite {
             refused,
         };
         let callback = minted.request.get("callback").and_then(Value::as_str);
-        // Interactive mode has no scan reply: the person says what the wallet opened.
+        // Interactive mode has no scan reply: the callback listener heard what the wallet
+        // opened, or else the person says it.
         let asked = match (callback, &observed.reply) {
             (Some(_), None) => {
-                crate::harness::web_view::note_current(
-                    "the terminal asks which URL the wallet opened: answer there",
-                );
-                self.side
-                    .driver
-                    .ask_opened(&case.id)
-                    .await
-                    .map(|opened| ScanReply::completed().with_opened(opened))
+                let heard = match &self.opened_listener {
+                    Some(listener) => listener.wait_opened(&minted.token, OPENED_GRACE).await,
+                    None => Vec::new(),
+                };
+                if heard.is_empty() {
+                    crate::harness::web_view::note_current(
+                        "the terminal asks which URL the wallet opened: answer there",
+                    );
+                    self.side
+                        .driver
+                        .ask_opened(&case.id)
+                        .await
+                        .map(|opened| ScanReply::completed().with_opened(opened))
+                } else {
+                    self.side
+                        .driver
+                        .opened_heard(&case.id, &heard, ENTER_SETTLE)
+                        .await;
+                    Some(ScanReply::completed().with_opened(heard))
+                }
             }
             _ => None,
         };
@@ -478,17 +528,27 @@ impl SimpleWalletSuite {
                 request.insert("uuID".into(), format!("qrconform-{random}").into());
                 request.insert("loginUrl".into(), notify.into());
                 request.insert("loginMemo".into(), "qrconform login check".into());
-                // MYKEY's `chain`: `ANY` means EOS when the wallet has an EOS account (SW-L1).
-                if play == "login-chain-any" {
-                    request.insert("chain".into(), "ANY".into());
+                // MYKEY's `chain` (SW-L1, SW-L6): `EOS`, or `ANY`, which means EOS when the
+                // wallet has an EOS account; `ETH` asks for an account the wallet does not have.
+                let chain = match play {
+                    "login-chain-any" => Some("ANY"),
+                    "login-chain-eos" => Some("EOS"),
+                    "login-chain-eth" => Some("ETH"),
+                    _ => None,
+                };
+                if let Some(chain) = chain {
+                    request.insert("chain".into(), chain.into());
                 }
             }
             "transfer" => {
                 let (amount, contract, symbol, precision) = match play {
-                    "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", 8),
+                    "transfer-precision" => (json!(0.5), TOKEN_CONTRACT, "QRC", json!(8)),
+                    // A precision written as its digits, at a precision other than EOS's four,
+                    // so that reading it as a default shows in the quantity.
+                    "transfer-precision-string" => (json!(0.5), TOKEN_CONTRACT, "QRC", json!("8")),
                     // MathWallet's samples write the amount as a string.
-                    "transfer-amount-string" => (json!("1"), "eosio.token", "EOS", 4),
-                    _ => (json!(1), "eosio.token", "EOS", 4),
+                    "transfer-amount-string" => (json!("1"), "eosio.token", "EOS", json!(4)),
+                    _ => (json!(1), "eosio.token", "EOS", json!(4)),
                 };
                 match play {
                     "transfer-from-own" => {
@@ -503,7 +563,7 @@ impl SimpleWalletSuite {
                 request.insert("amount".into(), amount);
                 request.insert("contract".into(), contract.into());
                 request.insert("symbol".into(), symbol.into());
-                request.insert("precision".into(), precision.into());
+                request.insert("precision".into(), precision);
                 request.insert(
                     "dappData".into(),
                     format!("qrconform order {random}").into(),
@@ -563,11 +623,14 @@ impl SimpleWalletSuite {
         }
         // A deep link's `callback` (SW-X3): the dApp app the wallet returns to, named for
         // the case so that only this case's opening counts.
+        // In interactive mode it is the harness's callback listener, which records what the
+        // phone opens.
         if case.play.ends_with(CALLBACK_SUFFIX) {
-            request.insert(
-                "callback".into(),
-                format!("{CALLBACK_SCHEME}?case={token}").into(),
-            );
+            let callback = match &self.opened_listener {
+                Some(listener) => listener.callback_url(&token),
+                None => format!("{CALLBACK_SCHEME}?case={token}"),
+            };
+            request.insert("callback".into(), callback.into());
         }
         let request = Value::Object(request);
         let qr = match case.form.as_deref() {
@@ -832,10 +895,13 @@ impl SimpleWalletSuite {
                     Value::String(text) => text.clone(),
                     number => number.to_string(),
                 };
-                let precision = request["precision"]
-                    .as_u64()
-                    .and_then(|p| u8::try_from(p).ok())
-                    .unwrap_or(0);
+                // The harness writes `precision` as a number, or its digits as a string.
+                let precision = match &request["precision"] {
+                    Value::String(text) => text.parse::<u64>().ok(),
+                    number => number.as_u64(),
+                }
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(0);
                 let symbol = request["symbol"].as_str().unwrap_or("");
                 let quantity = Asset::from_amount(&amount, precision, symbol)
                     .or_else(|e| error(format!("the harness's own amount: {e}")))?;

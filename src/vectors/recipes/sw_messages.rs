@@ -699,10 +699,30 @@ fn transfer_request() -> TestGroup {
         "precision",
         "invalid",
     );
-    f.invalid(
-        "precision as a string",
-        &[TYPE],
+    f.valid(
+        "precision as a string of digits",
+        &[QUIRK],
         edited(&base, json!({"precision": "4"})),
+        &["precision-as-string"],
+    );
+    f.invalid(
+        "precision as a string of more than 18",
+        &[VALUE],
+        edited(&base, json!({"precision": "19"})),
+        "precision",
+        "invalid",
+    );
+    f.invalid(
+        "precision as a decimal string",
+        &[VALUE],
+        edited(&base, json!({"precision": "4.0"})),
+        "precision",
+        "invalid",
+    );
+    f.invalid(
+        "precision a boolean",
+        &[TYPE],
+        edited(&base, json!({"precision": true})),
         "precision",
         "wrong-type",
     );
@@ -1361,6 +1381,7 @@ pub fn quirk_name(quirk: &Quirk) -> String {
         Quirk::TxIdSpelling(name) => format!("tx-id-spelling:{name}"),
         Quirk::ExpiredAsString => "expired-as-string".into(),
         Quirk::AmountAsString => "amount-as-string".into(),
+        Quirk::PrecisionAsString => "precision-as-string".into(),
         Quirk::NotifyUrlSpelling(name) => format!("notify-url-spelling:{name}"),
         Quirk::ReplyMessageField => "reply-message-field".into(),
         Quirk::ContractRequestSpelling => "contract-request-spelling".into(),

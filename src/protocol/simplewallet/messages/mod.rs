@@ -25,7 +25,7 @@
 //!   (SW-L2); `txID`/`txId` for `tx_id` (SW-X3); `transferUrl`, `contractUrl`, `signUrl`
 //!   for `notifyUrl` (SW-X3, SW-S1); MYKEY's documented `ContractRequest` for `actions`
 //!   (SW-X2, digest §10.2); `message` for the reply's `error` (SW-L4); a decimal
-//!   string for `timestamp`, `expired` or `amount`. Two spellings of one field in one message
+//!   string for `timestamp`, `expired`, `amount` or `precision`. Two spellings of one field in one message
 //!   are an error ([`MessageError::BothSpellings`]): which one counts would be a guess.
 //! - **Account names** (`from`, `to`, `contract`, `account`, an action's `account` and
 //!   `name`) are EOSIO names in normal form ([`Name`]); a malformed one is an error naming
@@ -208,6 +208,9 @@ pub enum Quirk {
     ExpiredAsString,
     /// `amount` as a string instead of a JSON number (MathWallet samples).
     AmountAsString,
+    /// `precision` as a string of digits instead of a JSON number (a request built from
+    /// form fields or URL parameters, as `amount` is).
+    PrecisionAsString,
     /// The notify URL under a MYKEY SDK name (`transferUrl`, `contractUrl`, `signUrl`)
     /// instead of `notifyUrl` (SW-X3, SW-S1).
     NotifyUrlSpelling(String),
@@ -239,6 +242,9 @@ impl Quirk {
             }
             Quirk::AmountAsString => {
                 "sent `amount` as a string; the documented type is a JSON number".to_owned()
+            }
+            Quirk::PrecisionAsString => {
+                "sent `precision` as a string; the documented type is a JSON number".to_owned()
             }
             Quirk::NotifyUrlSpelling(name) => {
                 format!("sent the notify URL as `{name}`; the documented field is `notifyUrl`")
@@ -1214,9 +1220,22 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `precision`: an integer 0 … 18.
-    fn precision(&self) -> Result<u8, MessageError> {
-        let precision = self.required_integer("precision")?;
+    /// `precision`: an integer 0 … 18, or (a quirk) a string of one or two decimal digits.
+    fn precision(&mut self) -> Result<u8, MessageError> {
+        let precision = match self.map.get("precision") {
+            Some(Value::String(text)) => {
+                if text.is_empty() || text.len() > 2 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(MessageError::invalid(
+                        &self.field("precision"),
+                        format!("{} is not 1 or 2 decimal digits", quoted(text)),
+                    ));
+                }
+                self.quirks.push(Quirk::PrecisionAsString);
+                // At most two digits: always fits.
+                text.parse().unwrap_or(u64::MAX)
+            }
+            _ => self.required_integer("precision")?,
+        };
         u8::try_from(precision)
             .ok()
             .filter(|p| *p <= super::eosio::MAX_PRECISION)

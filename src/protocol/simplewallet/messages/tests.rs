@@ -409,8 +409,23 @@ fn precision_symbol_and_account_names_are_checked() {
         "precision",
         "invalid",
     );
+    // A string of digits is tolerated, as a quirk; anything else in a string is not.
+    let (_, quirks) = transfer_with("precision", json!("4")).unwrap();
+    assert!(quirks.contains(&Quirk::PrecisionAsString), "{quirks:?}");
+    for text in ["", "4.0", "-1", "019", " 4"] {
+        assert_refused(
+            &transfer_with("precision", json!(text)).unwrap_err(),
+            "precision",
+            "invalid",
+        );
+    }
     assert_refused(
-        &transfer_with("precision", json!("4")).unwrap_err(),
+        &transfer_with("precision", json!("19")).unwrap_err(),
+        "precision",
+        "invalid",
+    );
+    assert_refused(
+        &transfer_with("precision", json!(true)).unwrap_err(),
         "precision",
         "wrong-type",
     );
@@ -1189,6 +1204,21 @@ fn the_serde_types_and_the_schemas_agree() {
             "simplewallet.transfer.request",
             edited(&transfer, json!({"precision": 18})),
             true,
+        ),
+        (
+            "simplewallet.transfer.request",
+            edited(&transfer, json!({"precision": "4"})),
+            true,
+        ),
+        (
+            "simplewallet.transfer.request",
+            edited(&transfer, json!({"precision": "19"})),
+            false,
+        ),
+        (
+            "simplewallet.transfer.request",
+            edited(&transfer, json!({"precision": "4.0"})),
+            false,
         ),
         (
             "simplewallet.transfer.request",

@@ -26,6 +26,8 @@ named_faults! {
         "accepts logins after the QR code expired";
     LowercaseKeysOnly => "lowercase-keys-only",
         "refuses login posts spelling Account/Ref";
+    NumbersAsStrings => "numbers-as-strings",
+        "writes the transfer QR code's `amount` and `precision` as strings of digits, not JSON numbers";
     TimestampNumberOnly => "timestamp-number-only",
         "refuses a login whose `timestamp` is a string of digits, as MYKEY's SDK sends it";
     TimestampWindow => "timestamp-window",

@@ -131,6 +131,18 @@ pub fn transfer(issuer: &Issuer<'_>, payee: Name, amount: &str) -> Result<(Issue
     Ok((issued, Value::Object(qr)))
 }
 
+/// A transfer QR code with its `amount` and `precision` written as strings of their digits
+/// (the `numbers-as-strings` fault): the form a request assembled from text fields takes.
+pub fn numbers_as_strings(qr: &mut Value) {
+    for key in ["amount", "precision"] {
+        if let Some(value) = qr.get_mut(key) {
+            if value.is_number() {
+                *value = Value::String(value.to_string());
+            }
+        }
+    }
+}
+
 /// The MYKEY transaction QR code (SW-X2): one `eosio.token::transfer` action from `payer` to
 /// `payee`, the order in the memo.
 pub fn transaction(

@@ -68,7 +68,10 @@ impl IssuesQrCodes for Shared {
             "sign" => qr::sign(issuer),
             _ => return Err((StatusCode::NOT_FOUND, "not found".into())),
         };
-        let (issued, qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        let (issued, mut qr) = issued.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        if kind == "transfer" && self.has(SwDappFault::NumbersAsStrings) {
+            qr::numbers_as_strings(&mut qr);
+        }
         self.issued.insert_keyed(issued.id.clone(), issued);
         Ok(qr.to_string())
     }

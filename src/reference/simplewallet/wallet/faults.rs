@@ -10,6 +10,10 @@ named_faults! {
         "acts on requests whose `expired` has passed";
     ChainEosOnly => "chain-eos-only",
         "refuses a login whose `chain` is not `EOS`, though MYKEY's `ANY` means EOS for an EOS account";
+    ChainIgnored => "chain-ignored",
+        "logs in with its EOS account whatever the login's `chain` asks for, `ETH` included";
+    ChainNamedRefused => "chain-named-refused",
+        "refuses every login that names a `chain`, even `EOS`, as if the member were unknown to the protocol";
     ExpiryGrace => "expiry-grace",
         "acts on requests up to five minutes after their `expired`, allowing for clock drift";
     SignOnReject => "sign-on-reject",
@@ -24,6 +28,8 @@ named_faults! {
         "reads a transaction request's actions only as `actions`, refusing MYKEY's documented `ContractRequest`";
     AmountNumberOnly => "amount-number-only",
         "refuses a transfer whose `amount` is a string of digits rather than a JSON number";
+    PrecisionNumberOnly => "precision-number-only",
+        "refuses a transfer whose `precision` is a string of digits rather than a JSON number";
     CallbackNeverOpened => "callback-never-opened",
         "never opens a deep link's `callback`";
     CallbackNoTxid => "callback-no-txid",
@@ -70,6 +76,8 @@ named_faults! {
         "signs the bytes of a `0x`-prefixed hex message instead of its UTF-8 text";
     SignWrongKey => "sign-wrong-key",
         "signs messages with its owner key, not the active key it names";
+    MykeyAdminKey => "mykey-admin-key",
+        "as a MYKEY wallet, signs logins with its admin (owner) key, not the reserved key at `keydata` index 3 that dApps verify with";
     SendactionForPlainAccount => "sendaction-for-plain-account",
         "wraps every payment in `mykeymanager::sendaction` as MYKEY does, though its account is not a MYKEY account, so no transfer is executed";
 }

@@ -66,7 +66,7 @@ pub const MYKEY_MANAGER: &str = "mykeymanager";
 pub struct SimpleWalletConfig {
     /// The account's active key: it signs logins, messages and transactions.
     pub active: PrivateKey,
-    /// The account's owner key (only the `sign-wrong-key` fault uses it).
+    /// The account's owner key (only the `sign-wrong-key` and `mykey-admin-key` faults use it).
     pub owner: PrivateKey,
     pub account: Name,
     pub wallet_ref: String,

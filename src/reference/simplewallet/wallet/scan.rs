@@ -115,10 +115,7 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
     }
     .map_err(|e| format!("the QR text is not a SimpleWallet request: {e}"))?;
     if let Request::Login(login) = &parsed {
-        let chain = login.chain.as_deref().unwrap_or("EOS");
-        if chain != "EOS" && shared.has(SimpleWalletFault::ChainEosOnly) {
-            return Err(format!("the login asks for chain `{chain}`, not EOS"));
-        }
+        check_chain(shared, login.chain.as_deref())?;
     }
     for quirk in &quirks {
         match quirk {
@@ -133,10 +130,37 @@ fn decode(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
             Quirk::AmountAsString if shared.has(SimpleWalletFault::AmountNumberOnly) => {
                 return Err("the request's `amount` is not a number".to_string())
             }
+            Quirk::PrecisionAsString if shared.has(SimpleWalletFault::PrecisionNumberOnly) => {
+                return Err("the request's `precision` is not a number".to_string())
+            }
             _ => {}
         }
     }
     Ok(parsed)
+}
+
+/// A login's `chain` (SW-L1, SW-L6): absent, `EOS` or `ANY` (EOS first, and this wallet has
+/// an EOS account) is this wallet's chain; any other names an account it does not have, and
+/// signing with its EOS account would answer a question the dApp did not ask.
+fn check_chain(shared: &Shared, chain: Option<&str>) -> Result<(), String> {
+    let Some(chain) = chain else {
+        return Ok(());
+    };
+    if shared.has(SimpleWalletFault::ChainNamedRefused) {
+        return Err(format!("the login names a chain (`{chain}`)"));
+    }
+    let ours = match chain {
+        "EOS" => true,
+        "ANY" => !shared.has(SimpleWalletFault::ChainEosOnly),
+        _ => shared.has(SimpleWalletFault::ChainIgnored),
+    };
+    if ours {
+        Ok(())
+    } else {
+        Err(format!(
+            "the login asks for chain `{chain}`; this wallet has an EOS account only"
+        ))
+    }
 }
 
 /// The request as `any-protocol` or `any-version` reads QR JSON: the header the fault does

@@ -33,12 +33,17 @@ pub(super) async fn login(shared: &Shared, request: &LoginRequest) -> Result<(),
     } else {
         login_signed_string(&timestamp, &account, &request.uuid, &shared.wallet_ref)
     };
-    let signature = if shared.has(SimpleWalletFault::DoubleSha256) {
-        shared
-            .active
-            .sign_digest(&sha256(&sha256(signed.as_bytes())))
+    // A MYKEY account's logins are verified with its reserved key (SW-L4), which is the
+    // wallet's `active`; the fault signs with the admin key instead.
+    let key = if shared.mykey && shared.has(SimpleWalletFault::MykeyAdminKey) {
+        &shared.owner
     } else {
-        shared.active.sign(signed.as_bytes())
+        &shared.active
+    };
+    let signature = if shared.has(SimpleWalletFault::DoubleSha256) {
+        key.sign_digest(&sha256(&sha256(signed.as_bytes())))
+    } else {
+        key.sign(signed.as_bytes())
     };
     let signature = if shared.has(SimpleWalletFault::HighSSignature) {
         signature.high_s()
