@@ -206,4 +206,11 @@ fn print_proof(proof: &SuiteProof) {
             println!("  - {problem}");
         }
     }
+    if !matrix.review.is_empty() {
+        println!(
+            "{id}: {} REVIEW cases are outside the matrix: a person judges what the wallet shows in interactive mode, so no fault can be killed with them; the clean run skips each (needs a person): {}",
+            matrix.review.len(),
+            matrix.review.join(", ")
+        );
+    }
 }

@@ -121,6 +121,11 @@ pub fn play_the_person(mut harness: Child, wallet_url: &str) -> (usize, Output, 
     // What the wallet opened for the last scan, as its driver reply says: the person saw it.
     let mut opened: Vec<String> = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if line.starts_with(qrconform::harness::driver::REVIEW_PROMPT) {
+            // A REVIEW case's question about the screen: the person saw it.
+            writeln!(enter, "y").expect("answer");
+            enter.flush().expect("flush");
+        }
         if line.starts_with(qrconform::harness::driver::OPENED_PROMPT) {
             let answer = opened.first().map_or("none", String::as_str);
             writeln!(enter, "{answer}").expect("answer");

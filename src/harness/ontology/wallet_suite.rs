@@ -20,14 +20,14 @@ use crate::chain::ontology::ledger::RecordedRequest;
 use crate::chain::ontology::{self as chain, Action, Node, NodeConfig, RunningNode};
 use crate::clock::Clock;
 use crate::entropy::Entropy;
-use crate::harness::catalogue::{Case, Catalogue, Expect};
+use crate::harness::catalogue::{Case, Catalogue, Expect, Level};
 use crate::harness::driver::Driver;
 use crate::harness::harness_dapp::Received;
 use crate::harness::steps::{error, fail, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
-    check_plays_and_forms, dropped_dapp_requests, judge_case, shorten, transcribe_received,
-    WalletLimits, WalletSide,
+    check_plays_and_forms, dropped_dapp_requests, judge_case, review_expectation, shorten,
+    transcribe_received, WalletLimits, WalletSide,
 };
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
 use crate::protocol::driver::{Identity, Outcome};
@@ -250,10 +250,57 @@ impl WalletSuite {
 
     /// Runs one case to its verdict.
     pub async fn run_case(&self, case: &Case) -> CaseOutcome {
+        if case.level == Level::REVIEW {
+            return judge_case(case, review_expectation(case), async |_| {
+                self.side
+                    .review(case, || {
+                        let minted = self.mint(case)?;
+                        let values = self.review_values(&minted);
+                        Ok((minted.token, minted.qr, values))
+                    })
+                    .await
+            })
+            .await;
+        }
         judge_case(case, expectation(case), async |warnings| {
             self.judge(case, warnings).await
         })
         .await
+    }
+
+    /// What a REVIEW case's pointers read: the request and its invoke config as served, the
+    /// wallet's address (the sender a transfer's `%address` names), the transfer's asset
+    /// and amount as the pre-execution's Notify states them, and the fee (gasPrice times
+    /// gasLimit, in ONG).
+    fn review_values(&self, minted: &Minted) -> Value {
+        let config = minted.config.clone().unwrap_or(Value::Null);
+        let asset = match config["contractHash"].as_str() {
+            Some("0100000000000000000000000000000000000000") => "ONT",
+            Some("0200000000000000000000000000000000000000") => "ONG",
+            _ => "a contract's token",
+        };
+        let amount = config["functions"][0]["args"]
+            .as_array()
+            .and_then(|args| args.iter().find(|a| a["name"] == "amount"))
+            .map(|a| match asset {
+                // ONG counts in 10^-9 ONG; ONT is indivisible.
+                "ONG" => format!("{} ONG", ong_units(a["value"].as_u64().unwrap_or(0))),
+                _ => format!("{} {asset}", a["value"]),
+            });
+        let fee = match (config["gasPrice"].as_u64(), config["gasLimit"].as_u64()) {
+            (Some(price), Some(limit)) => Some(format!(
+                "{} ONG at most (gasPrice {price} x gasLimit {limit})",
+                ong_units(price.saturating_mul(limit))
+            )),
+            _ => None,
+        };
+        json!({
+            "request": minted.request,
+            "config": config,
+            "wallet": self.identity.address,
+            "amount": amount,
+            "fee": fee,
+        })
     }
 
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
@@ -1058,6 +1105,17 @@ fn invoke_config(play: &str, wallet: &str) -> Value {
             "gasLimit": 20000,
             "gasPrice": 500,
         }),
+    }
+}
+
+/// An amount in ONG's smallest unit (10^-9 ONG) written in ONG, without trailing zeros.
+fn ong_units(units: u64) -> String {
+    let whole = units / 1_000_000_000;
+    let fraction = units % 1_000_000_000;
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{fraction:09}").trim_end_matches('0'))
     }
 }
 
