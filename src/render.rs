@@ -167,19 +167,46 @@ mod tests {
         assert!(render_fitted(&code, None, 3, "x.svg").is_ok());
     }
 
+    /// The longest QR text the wallet suites hand over (1094 bytes: the SimpleWallet
+    /// transaction request as a deep link) and the shortest (168 bytes: an Ontology invoke
+    /// QR code pointing at its payload), as a run printed them.
+    const LONGEST: &str = concat!(
+        "simplewallet://eos.io?param=%7B%22protocol%22%3A+%22SimpleWallet%22%2C+%22version%22%3A+",
+        "%221.0%22%2C+%22action%22%3A+%22transaction%22%2C+%22dappName%22%3A+%22qrconform%20harne",
+        "ss%22%2C+%22dappIcon%22%3A+%22http%3A%2F%2F127.0.0.1%3A39873%2Ficon.png%22%2C+%22expired",
+        "%22%3A+1796624310%2C+%22desc%22%3A+%22qrconform%20transaction%20check%22%2C+%22actions%2",
+        "2%3A+%5B%7B%22account%22%3A+%22eosio%22%2C+%22name%22%3A+%22buyram%22%2C+%22info%22%3A+%",
+        "22buy%20RAM%22%2C+%22data%22%3A+%7B%22payer%22%3A+%22qrconformwlt%22%2C+%22receiver%22%3",
+        "A+%22qrconformwlt%22%2C+%22quant%22%3A+%220.1000%20EOS%22%7D%7D%2C+%7B%22account%22%3A+%",
+        "22eosio.token%22%2C+%22name%22%3A+%22transfer%22%2C+%22info%22%3A+%22pay%20the%20order%2",
+        "2%2C+%22data%22%3A+%7B%22from%22%3A+%22qrconformwlt%22%2C+%22to%22%3A+%22qrcpayee1111%22",
+        "%2C+%22quantity%22%3A+%220.0001%20EOS%22%2C+%22memo%22%3A+%22qrconform%20order%2083f6dbb",
+        "c826ae83420be8f00b0a51a6e%22%7D%7D%5D%2C+%22notifyUrl%22%3A+%22http%3A%2F%2F127.0.0.1%3A",
+        "39873%2Fcallback%2Fff6063f912820028%22%2C+%22callback%22%3A+%22qrconform-dapp%3A%2F%2Fca",
+        "llback%3Fcase%3Dff6063f912820028%22%7D",
+    );
+    const SHORTEST: &str = "{\"action\":\"invoke\",\"version\":\"v1.0.0\",\"id\":\"95e758a1bfaa0028\",\"params\":{\"login\":true,\"qrcodeUrl\":\"http://127.0.0.1:43655/payload/95e758a1bfaa0028\",\"expire\":1796624330}}";
+
     #[test]
     fn a_code_too_large_for_the_terminal_says_so_and_points_to_the_svg() {
-        // As long as the longest QR text the wallet suites hand over (a SimpleWallet
-        // transaction request as a deep link, about 1000 bytes).
-        let text = format!("simplewallet://eos.io?param={}", "%7B%22a%22".repeat(97));
-        let code = build_code(&text).unwrap();
+        assert_eq!((LONGEST.len(), SHORTEST.len()), (1094, 168));
+        let code = build_code(LONGEST).unwrap();
         let (columns, lines) = terminal_footprint(&code);
-        assert!(columns > 80 || lines + 3 > 24, "{columns}x{lines}");
+        // Version 27 at level M: 125 modules and the 2-module quiet zone on each side.
+        assert_eq!((columns, lines), (129, 65));
+        let drawn = render_terminal(&code);
+        assert_eq!(drawn.lines().count(), lines);
         let told = render_fitted(&code, Some((80, 24)), 3, "/tmp/qr/case.svg").unwrap_err();
         assert!(told.contains("too small"), "{told}");
-        assert!(told.contains(&format!("needs {columns} columns")), "{told}");
+        assert!(told.contains("needs 129 columns and 68 lines"), "{told}");
+        assert!(told.contains("has 80x24"), "{told}");
         assert!(told.ends_with("/tmp/qr/case.svg"), "{told}");
         // A terminal large enough draws it.
-        assert!(render_fitted(&code, Some((columns, lines + 3)), 3, "x").is_ok());
+        assert_eq!(render_fitted(&code, Some((129, 68)), 3, "x"), Ok(drawn));
+        // Even the shortest needs more than 24 lines: version 9, 57x29, and 3 lines below.
+        let code = build_code(SHORTEST).unwrap();
+        assert_eq!(terminal_footprint(&code), (57, 29));
+        assert!(render_fitted(&code, Some((80, 24)), 3, "x").is_err());
+        assert!(render_fitted(&code, Some((80, 32)), 3, "x").is_ok());
     }
 }

@@ -304,7 +304,7 @@ fn a_review_case_records_what_the_person_says_the_wallet_showed() {
     );
     assert!(
         transcript
-            .contains("Expected: the wallet completes it — the wallet pre-executes the transfer"),
+            .contains("Expected: the wallet shows what is listed below — the wallet pre-executes the transfer"),
         "{transcript}"
     );
     assert!(

@@ -86,6 +86,8 @@ pub enum ExpectedAction {
     Refuse,
     /// Either; the case judges by other means.
     Either,
+    /// Show the person what the briefing lists (a REVIEW case).
+    Show,
 }
 
 /// What interactive mode tells the person about a case before the scan.
@@ -151,6 +153,7 @@ fn briefing_text(
         ExpectedAction::Complete => "the wallet completes it",
         ExpectedAction::Refuse => "refuse",
         ExpectedAction::Either => "either outcome",
+        ExpectedAction::Show => "the wallet shows what is listed below",
     };
     let _ = writeln!(out, "\n== {}: {}", brief.case, brief.title);
     let _ = writeln!(out, "QR text: {qr}");

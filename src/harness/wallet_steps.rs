@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::catalogue::{Case, Catalogue, Expect};
+use super::catalogue::{Case, Catalogue, Expect, Level};
 use super::driver::{stdin_lines, Briefing, Console, Driver, ExpectedAction};
 use super::harness_dapp::{CallbackReply, HarnessDapp, Received};
 use super::steps::Step;
@@ -117,6 +117,7 @@ pub fn briefing<'a>(case: &'a Case, look_for: &'a [(String, String)]) -> Briefin
         title: &case.title,
         approve: case.approve,
         expected: match case.expect {
+            _ if case.level == Level::REVIEW => ExpectedAction::Show,
             Expect::Accept => ExpectedAction::Complete,
             Expect::Reject => ExpectedAction::Refuse,
             Expect::Any => ExpectedAction::Either,
