@@ -144,8 +144,13 @@ fn print_proof(proof: &SuiteProof) {
         matrix.faults.len(),
         TargetInfo::reference(proof.kind, Vec::new()).name
     );
+    let review = if matrix.review.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} REVIEW skipped: need a person)", matrix.review.len())
+    };
     println!(
-        "clean reference: {passed}/{} PASS in {:.1} s",
+        "clean reference: {passed}/{} PASS{review} in {:.1} s",
         proof.clean.len(),
         proof
             .clean
