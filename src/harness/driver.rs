@@ -131,8 +131,9 @@ impl ReviewAnswer {
     }
 }
 
-/// Lines printed after the code (its SVG path, the decision, the wait): the code is drawn
-/// last but these, so it stays on screen while the person scans.
+/// Lines printed after the code (its SVG path, the decision, the wait), besides the
+/// countdown's: the code is drawn last but these, so it stays on screen while the person
+/// scans.
 const LINES_AFTER_CODE: usize = 3;
 
 /// The text that briefs the person about one case: what the wallet should do and why, what
@@ -167,8 +168,9 @@ fn briefing_text(
             let _ = writeln!(out, "  - {what}: {}", crate::escape::escape_controls(value));
         }
     }
-    match crate::render::render_fitted(code, crate::render::terminal_size(), LINES_AFTER_CODE, svg)
-    {
+    // The countdown's lines come after the code too: it must stay on screen through them.
+    let below = LINES_AFTER_CODE + countdown_marks(wait).len();
+    match crate::render::render_fitted(code, crate::render::terminal_size(), below, svg) {
         Ok(drawn) => out.push_str(&drawn),
         Err(too_small) => {
             let _ = writeln!(out, "{too_small}");
