@@ -15,8 +15,13 @@ use serde_json::Value;
 
 #[test]
 fn the_reference_wallet_passes_every_case_and_exits_0() {
-    let (stdout, _) = reference_passes(&["test", "wallet"], 63);
+    let (stdout, stderr) = reference_passes(&["test", "wallet"], 63);
     assert!(stdout.contains("invoke.transfer.honest"), "{stdout}");
+    // The REVIEW cases need a person: skipped, and the run is still green.
+    assert!(
+        stderr.contains("65 of 65 cases ran: 63 PASS, 2 SKIPPED"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -171,5 +176,160 @@ fn a_driver_command_drives_a_wallet_through_the_environment() {
     ]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stderr.contains("63 of 63 cases ran: 63 PASS"), "{stderr}");
+    // The REVIEW cases need a person: skipped, and the run is still green.
+    assert!(
+        stderr.contains("65 of 65 cases ran: 63 PASS, 2 SKIPPED"),
+        "{stderr}"
+    );
+}
+
+/// A REVIEW case in interactive mode, with this test as the person: it scans each code with a
+/// reference wallet, rejects as told, and answers what the wallet showed: yes, no (the wallet
+/// did not show it), or what it showed instead. The verdict is REVIEW with those answers in
+/// the report; the run is not red for it.
+#[test]
+fn a_review_case_records_what_the_person_says_the_wallet_showed() {
+    use std::io::{BufRead, BufReader, Write};
+    let node_port = free_port();
+    let (_wallet, wallet_url) = serve_wallet(node_port);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let http = HttpClient::new(ClientLimits::default());
+    let identity = runtime
+        .block_on(http.get(&format!("{wallet_url}/identity")))
+        .expect("identity");
+    let identity: Value = serde_json::from_slice(&identity.body).expect("JSON");
+    // A directory of its own: it is removed at the end.
+    let dir = scratch_dir("test-wallet-cli-review");
+    let target = dir.join("review.toml");
+    std::fs::write(
+        &target,
+        format!(
+            "name = \"a phone\"\nversion = \"1\"\n[driver]\ninteractive = true\npublic_key = \"{}\"\n[node]\nrest = \"127.0.0.1:{node_port}\"\nrpc = \"127.0.0.1:0\"\n[limits]\ninteractive_wait_secs = 30\n",
+            identity["publicKey"].as_str().expect("publicKey")
+        ),
+    )
+    .expect("write");
+    let report = dir.join("review.json");
+    let mut harness = Command::new(env!("CARGO_BIN_EXE_qrconform"))
+        .args([
+            "test",
+            "wallet",
+            "--target",
+            target.to_str().expect("utf-8"),
+            "--svg-dir",
+            dir.join("svg").to_str().expect("utf-8"),
+            "--report",
+            &format!("json={}", report.display()),
+            "review.",
+        ])
+        // A terminal of 80x24: the person is told the code does not fit and where its SVG is.
+        .env("COLUMNS", "80")
+        .env("LINES", "24")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the harness starts");
+    let mut enter = harness.stdin.take().expect("stdin");
+    let stderr = harness.stderr.take().expect("stderr");
+    // review.login asks two things, review.invoke.transfer three.
+    let mut answers = ["y", "n", "y", "0.5 ONG", "n"].into_iter();
+    let mut qr = None;
+    let mut transcript = Vec::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if let Some(text) = line.strip_prefix("QR text: ") {
+            qr = Some(text.to_string());
+        }
+        if let Some(decision) = line.strip_prefix("Decision: ") {
+            assert_eq!(
+                decision, "reject",
+                "a REVIEW case ends with the person's reject"
+            );
+            let body =
+                serde_json::json!({"qr": qr.take().expect("QR text first"), "approve": false});
+            let reply = runtime
+                .block_on(
+                    http.post_json(&format!("{wallet_url}/scan"), body.to_string().into_bytes()),
+                )
+                .expect("the wallet answers");
+            assert_eq!(reply.status, 200);
+            writeln!(enter).expect("press Enter");
+            enter.flush().expect("flush");
+        }
+        if line.starts_with(qrconform::harness::driver::REVIEW_PROMPT) {
+            writeln!(
+                enter,
+                "{}",
+                answers.next().expect("no more questions than items")
+            )
+            .expect("answer");
+            enter.flush().expect("flush");
+        }
+        transcript.push(line);
+    }
+    let out = harness.wait_with_output().expect("the harness ends");
+    let transcript = transcript.join("\n");
+    assert_eq!(answers.next(), None, "every item was asked: {transcript}");
+    // REVIEW never turns a run red.
+    assert_eq!(out.status.code(), Some(0), "{transcript}");
+    assert!(
+        transcript.contains("2 of 2 cases ran: 2 REVIEW"),
+        "{transcript}"
+    );
+    assert!(
+        transcript
+            .contains("Expected: the wallet shows what is listed below — the wallet pre-executes the transfer"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("  - the fee: 0.01 ONG at most (gasPrice 500 x gasLimit 20000)"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("  - the amount: 0.000000001 ONG"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("The terminal is too small for this QR code"),
+        "{transcript}"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("the report")).expect("JSON");
+    assert_eq!(json["summary"]["review"], 2, "{json}");
+    assert_eq!(json["summary"]["exit_code"], 0, "{json}");
+    let case = |id: &str| {
+        json["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .expect("the case")
+    };
+    let login = case("review.login");
+    assert_eq!(login["verdict"], "REVIEW");
+    assert_eq!(login["level"], "REVIEW");
+    let reason = login["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("the dApp name `qrconform harness`: shown (the person confirmed it)"),
+        "{reason}"
+    );
+    assert!(reason.contains("the wallet did not show it"), "{reason}");
+    let transfer = case("review.invoke.transfer");
+    let reason = transfer["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("the wallet showed `0.5 ONG` instead"),
+        "{reason}"
+    );
+    assert!(
+        transfer["observed"]
+            .as_str()
+            .expect("observed")
+            .contains("the fee `0.01 ONG at most"),
+        "{transfer}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -144,8 +144,13 @@ fn print_proof(proof: &SuiteProof) {
         matrix.faults.len(),
         TargetInfo::reference(proof.kind, Vec::new()).name
     );
+    let review = if matrix.review.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} REVIEW skipped: need a person)", matrix.review.len())
+    };
     println!(
-        "clean reference: {passed}/{} PASS in {:.1} s",
+        "clean reference: {passed}/{} PASS{review} in {:.1} s",
         proof.clean.len(),
         proof
             .clean
@@ -205,5 +210,12 @@ fn print_proof(proof: &SuiteProof) {
         for problem in &matrix.problems {
             println!("  - {problem}");
         }
+    }
+    if !matrix.review.is_empty() {
+        println!(
+            "{id}: {} REVIEW cases are outside the matrix: a person judges what the wallet shows in interactive mode, so no fault can be killed with them; the clean run skips each (needs a person): {}",
+            matrix.review.len(),
+            matrix.review.join(", ")
+        );
     }
 }

@@ -121,7 +121,9 @@ impl Baseline {
                     Some(Verdict::Fail | Verdict::Timeout | Verdict::Warning) => {
                         EntryStatus::FailingAsExpected
                     }
-                    Some(Verdict::Skipped | Verdict::Error) | None => EntryStatus::NotRun,
+                    Some(Verdict::Skipped | Verdict::Error | Verdict::Review) | None => {
+                        EntryStatus::NotRun
+                    }
                 };
                 EntryReport {
                     id: id.clone(),

@@ -95,6 +95,10 @@ pub fn all() -> Vec<Catalogue> {
 pub enum Level {
     MUST,
     SHOULD,
+    /// A display duty a person checks: what the wallet shows cannot be seen by a machine.
+    /// Run only in interactive mode (verdict REVIEW), skipped with any other driver; never
+    /// makes a run incomplete, and is outside the kill matrix (it names no fault).
+    REVIEW,
 }
 
 impl Level {
@@ -102,6 +106,7 @@ impl Level {
         match self {
             Level::MUST => "MUST",
             Level::SHOULD => "SHOULD",
+            Level::REVIEW => "REVIEW",
         }
     }
 }
@@ -167,6 +172,23 @@ pub struct Case {
     pub probe: Option<ProbeExpect>,
     #[serde(default)]
     pub needs_probe: bool,
+    /// Why the wallet should act as the case expects, in words for the person in interactive
+    /// mode (`Expected: refuse — <why>`); the title stands in where it is absent.
+    #[serde(default)]
+    pub why: Option<String>,
+    /// What a REVIEW case asks the person to find on the wallet's screen.
+    #[serde(default)]
+    pub show: Vec<Shown>,
+}
+
+/// One thing the wallet must display (a REVIEW case): what it is, and where its value is in
+/// the case's request as the runner describes it (a JSON pointer, see
+/// `wallet_steps::review`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shown {
+    pub what: String,
+    pub at: String,
 }
 
 fn yes() -> bool {
@@ -244,10 +266,39 @@ impl Catalogue {
             if let Some(bad) = case.clauses.iter().find(|c| !is_clause_id(c)) {
                 return Err(fail(&case.id, format!("`{bad}` is not a clause id")));
             }
-            if case.faults.is_empty() {
+            if case.level == Level::REVIEW {
+                // A person judges a REVIEW case; no automated run can kill a fault with it.
+                if !case.faults.is_empty() {
+                    return Err(fail(
+                        &case.id,
+                        "a REVIEW case names no faults: a person judges it, so no automated \
+                         run can catch one with it"
+                            .into(),
+                    ));
+                }
+                if case.show.is_empty() || case.twin.is_some() || case.expect != Expect::Accept {
+                    return Err(fail(
+                        &case.id,
+                        "a REVIEW case lists what the wallet must show, expects accept and \
+                         has no twin"
+                            .into(),
+                    ));
+                }
+            } else if case.faults.is_empty() {
                 return Err(fail(
                     &case.id,
                     "no faults: every case must catch at least one named fault".into(),
+                ));
+            } else if !case.show.is_empty() {
+                return Err(fail(
+                    &case.id,
+                    "only a REVIEW case lists what the wallet must show".into(),
+                ));
+            }
+            if let Some(bad) = case.show.iter().find(|s| !s.at.starts_with('/')) {
+                return Err(fail(
+                    &case.id,
+                    format!("`{}` is not a JSON pointer", bad.at),
                 ));
             }
             if case.expect != Expect::Accept && case.twin.is_none() {
@@ -487,6 +538,32 @@ faults = ["no-id-echo"]
         )
         .unwrap_err();
         assert!(err.to_string().contains("no faults"), "{err}");
+        // A REVIEW case lists what to show, names no fault, and only it lists what to show.
+        let review = |extra: &str| {
+            format!(
+                "{base}\n[[case]]\nid = \"a.review\"\ntitle = \"t\"\nclauses = [\"ONT-D1\"]\naction = \"login\"\nlevel = \"REVIEW\"\nplay = \"honest\"\nexpect = \"accept\"\n{extra}"
+            )
+        };
+        let shown = "show = [{ what = \"the dApp name\", at = \"/request/params/dappName\" }]";
+        let parsed = Catalogue::parse("x", &review(&format!("faults = []\n{shown}"))).unwrap();
+        assert_eq!(parsed.cases[1].level, Level::REVIEW);
+        assert_eq!(parsed.cases[1].show[0].at, "/request/params/dappName");
+        let err =
+            Catalogue::parse("x", &review(&format!("faults = [\"f\"]\n{shown}"))).unwrap_err();
+        assert!(err.to_string().contains("names no faults"), "{err}");
+        let err = Catalogue::parse("x", &review("faults = []")).unwrap_err();
+        assert!(
+            err.to_string().contains("lists what the wallet must show"),
+            "{err}"
+        );
+        let err = Catalogue::parse(
+            "x",
+            &review("faults = []\nshow = [{ what = \"x\", at = \"request\" }]"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("not a JSON pointer"), "{err}");
+        let err = Catalogue::parse("x", &format!("{base}{shown}\n")).unwrap_err();
+        assert!(err.to_string().contains("only a REVIEW case"), "{err}");
         let err = Catalogue::parse("x", &base.replace("level = \"MUST\"", "level = \"MAYBE\""))
             .unwrap_err();
         assert!(matches!(err, CatalogueError::Parse { .. }), "{err}");

@@ -6,8 +6,10 @@
 //!   `scan`), `QRCONFORM_QR` and `QRCONFORM_APPROVE` in its environment; it prints the
 //!   driver protocol's JSON answer on standard output;
 //! - **interactive**: a person scans the QR code shown in the terminal (and written as SVG)
-//!   with a phone; the harness prints the text payload and the decision to take, then waits,
-//!   with a deadline, for the wallet's callback or for the person to press Enter.
+//!   with a phone; the harness prints the text payload, what the wallet should do and why,
+//!   the decision to take and a countdown, then waits, with a deadline, for the wallet's
+//!   callback or for the person to press Enter; for a REVIEW case it then asks the person
+//!   what the wallet showed.
 //!
 //! None of them is trusted: every step has a timeout and a body cap, and every answer is
 //! checked against the driver protocol's schema.
@@ -67,6 +69,155 @@ const MAX_OPENED_URL_CHARS: usize = 8192;
 
 /// How interactive mode starts the line that asks the person what the wallet opened.
 pub const OPENED_PROMPT: &str = "Opened URL?";
+
+/// How interactive mode starts each line that asks the person about what the wallet showed
+/// (a REVIEW case).
+pub const REVIEW_PROMPT: &str = "Shown?";
+
+/// The longest answer kept from the person's review of a screen.
+const MAX_REVIEW_ANSWER_CHARS: usize = 200;
+
+/// What the wallet should do with a case's request, as the catalogue expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedAction {
+    /// Complete it (sign, send, post the callback).
+    Complete,
+    /// Refuse it: no success, nothing signed or sent.
+    Refuse,
+    /// Either; the case judges by other means.
+    Either,
+    /// Show the person what the briefing lists (a REVIEW case).
+    Show,
+}
+
+/// What interactive mode tells the person about a case before the scan.
+#[derive(Debug, Clone)]
+pub struct Briefing<'a> {
+    pub case: &'a str,
+    pub title: &'a str,
+    /// The decision the person takes in the wallet.
+    pub approve: bool,
+    pub expected: ExpectedAction,
+    /// Why the wallet should act so (the case's `why`, else its title).
+    pub why: &'a str,
+    /// For a REVIEW case, what to find on the wallet's screen: (what, value).
+    pub look_for: &'a [(String, String)],
+}
+
+/// What the person said the wallet showed, for one thing a REVIEW case lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewAnswer {
+    Shown,
+    /// The person says the wallet did not show it.
+    NotShown,
+    /// The person typed what the wallet showed instead.
+    ShowedInstead(String),
+    /// No answer within the wait.
+    NoAnswer,
+}
+
+impl ReviewAnswer {
+    /// The answer in words, for the transcript and the reason.
+    pub fn words(&self) -> String {
+        match self {
+            ReviewAnswer::Shown => "shown (the person confirmed it)".to_string(),
+            ReviewAnswer::NotShown => "the wallet did not show it".to_string(),
+            ReviewAnswer::ShowedInstead(text) => format!(
+                "the wallet showed `{}` instead",
+                crate::escape::escape_controls(text)
+            ),
+            ReviewAnswer::NoAnswer => "no answer from the person within the wait".to_string(),
+        }
+    }
+}
+
+/// Lines printed after the code (its SVG path, the decision, the wait), besides the
+/// countdown's: the code is drawn last but these, so it stays on screen while the person
+/// scans.
+const LINES_AFTER_CODE: usize = 3;
+
+/// The text that briefs the person about one case: what the wallet should do and why, what
+/// to look for (REVIEW), the QR text, the code drawn to fit the terminal (or why it is not),
+/// the decision to take and the time left. The `Decision:` line comes last but one.
+fn briefing_text(
+    brief: &Briefing<'_>,
+    qr: &str,
+    code: &qrcode::QrCode,
+    svg: &str,
+    wait: Duration,
+    deadline: u64,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let decision = if brief.approve { "approve" } else { "reject" };
+    let expected = match brief.expected {
+        ExpectedAction::Complete => "the wallet completes it",
+        ExpectedAction::Refuse => "refuse",
+        ExpectedAction::Either => "either outcome",
+        ExpectedAction::Show => "the wallet shows what is listed below",
+    };
+    let _ = writeln!(out, "\n== {}: {}", brief.case, brief.title);
+    let _ = writeln!(out, "QR text: {qr}");
+    let _ = writeln!(out, "Expected: {expected} — {}", brief.why);
+    if !brief.look_for.is_empty() {
+        let _ = writeln!(
+            out,
+            "Look at the wallet's screen before deciding; it should show:"
+        );
+        for (what, value) in brief.look_for {
+            let _ = writeln!(out, "  - {what}: {}", crate::escape::escape_controls(value));
+        }
+    }
+    // The countdown's lines come after the code too: it must stay on screen through them.
+    let below = LINES_AFTER_CODE + countdown_marks(wait).len();
+    match crate::render::render_fitted(code, crate::render::terminal_size(), below, svg) {
+        Ok(drawn) => out.push_str(&drawn),
+        Err(too_small) => {
+            let _ = writeln!(out, "{too_small}");
+        }
+    }
+    let _ = writeln!(out, "QR SVG: {svg}");
+    let _ = writeln!(out, "Decision: {decision}");
+    let _ = writeln!(
+        out,
+        "Waiting up to {} s (until {} UTC) for the wallet; press Enter once it has refused, or you have rejected it.",
+        wait.as_secs(),
+        clock_time(deadline)
+    );
+    out
+}
+
+/// `HH:MM:SS` of a Unix time, UTC.
+fn clock_time(unix: u64) -> String {
+    let day = unix % 86_400;
+    format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
+}
+
+/// The seconds left at which the countdown speaks: every half minute, then 10 and 5.
+fn countdown_marks(wait: Duration) -> Vec<u64> {
+    let total = wait.as_secs();
+    let mut marks: Vec<u64> = (1..)
+        .map(|n| n * 30)
+        .take_while(|m| *m < total)
+        .chain([10, 5].into_iter().filter(|m| *m < total))
+        .collect();
+    marks.sort_unstable_by(|a, b| b.cmp(a));
+    marks.dedup();
+    marks
+}
+
+/// Tells the person the case's time left at each of [`countdown_marks`], one line each (a
+/// line, not a carriage return, so the person's typing is never overwritten); never ends.
+async fn countdown(console: &Console, case: &str, wait: Duration) {
+    let start = tokio::time::Instant::now();
+    for left in countdown_marks(wait) {
+        tokio::time::sleep_until(start + wait - Duration::from_secs(left)).await;
+        let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "  {left} s left for {case}");
+        let _ = out.flush();
+    }
+    std::future::pending::<()>().await;
+}
 
 /// Reads standard input lines on a thread of its own, for the interactive mode.
 pub fn stdin_lines() -> mpsc::UnboundedReceiver<String> {
@@ -181,12 +332,11 @@ impl Driver {
     /// interactive wait early.
     pub async fn scan(
         &self,
-        case: &str,
-        title: &str,
+        brief: &Briefing<'_>,
         qr: &str,
-        approve: bool,
         arrived: impl std::future::Future<Output = bool>,
     ) -> Result<Option<ScanReply>, Stop> {
+        let approve = brief.approve;
         match self {
             Driver::Http { base, client } => {
                 let url = format!("{base}/scan");
@@ -218,59 +368,130 @@ impl Driver {
                     .await?;
                 parse_scan_reply(&out, "the driver command's scan answer").map(Some)
             }
-            Driver::Interactive {
-                svg_dir,
-                wait,
-                console,
-                enter,
-                ..
-            } => {
-                let svg_path = svg_dir.join(format!("{case}.svg"));
-                let code = crate::render::build_code(qr).map_err(|e| (Verdict::Error, e))?;
-                std::fs::write(&svg_path, crate::render::render_svg(&code)).map_err(|e| {
-                    (
-                        Verdict::Error,
-                        format!("cannot write {}: {e}", svg_path.display()),
-                    )
-                })?;
-                {
-                    let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
-                    let _ = writeln!(out, "\n== {case}: {title}");
-                    let _ = write!(out, "{}", crate::render::render_terminal(&code));
-                    let _ = writeln!(out, "QR SVG: {}", svg_path.display());
-                    let _ = writeln!(out, "QR text: {qr}");
-                    let _ = writeln!(
-                        out,
-                        "Decision: {}",
-                        if approve { "approve" } else { "reject" }
-                    );
-                    let _ = writeln!(
-                        out,
-                        "Waiting up to {} s for the wallet; press Enter once it has refused, or you have rejected it.",
-                        wait.as_secs()
-                    );
-                    let _ = out.flush();
-                }
-                let mut enter = enter.lock().await;
-                // Only an arrival ends the wait early; a bounded wait that gave up does not.
-                let arrived = async {
-                    if !arrived.await {
-                        std::future::pending::<()>().await;
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::time::sleep(*wait) => {
-                        if approve {
-                            Err((Verdict::Timeout, format!("nothing arrived within {} s of showing the QR code", wait.as_secs())))
-                        } else {
-                            Ok(None)
-                        }
-                    }
-                    _ = enter.recv() => Ok(None),
-                    _ = arrived => Ok(None),
+            Driver::Interactive { .. } => self.scan_interactive(brief, qr, arrived).await,
+        }
+    }
+
+    /// Whether a person plays the wallet (interactive mode): only then can a REVIEW case
+    /// ask what the wallet showed.
+    pub fn is_interactive(&self) -> bool {
+        matches!(self, Driver::Interactive { .. })
+    }
+
+    /// Interactive mode's scan: writes the code as SVG, briefs the person (what to do, what
+    /// the wallet should do and why, what to look for, the code), then waits for the
+    /// wallet's first callback, an Enter press or the end of the wait, counting down.
+    async fn scan_interactive(
+        &self,
+        brief: &Briefing<'_>,
+        qr: &str,
+        arrived: impl std::future::Future<Output = bool>,
+    ) -> Result<Option<ScanReply>, Stop> {
+        let Driver::Interactive {
+            svg_dir,
+            wait,
+            console,
+            enter,
+            ..
+        } = self
+        else {
+            return Err((Verdict::Error, "not the interactive driver".into()));
+        };
+        let svg_path = svg_dir.join(format!("{}.svg", brief.case));
+        let code = crate::render::build_code(qr).map_err(|e| (Verdict::Error, e))?;
+        std::fs::write(&svg_path, crate::render::render_svg(&code)).map_err(|e| {
+            (
+                Verdict::Error,
+                format!("cannot write {}: {e}", svg_path.display()),
+            )
+        })?;
+        let deadline = crate::clock::Clock::system().unix_secs() + wait.as_secs();
+        {
+            let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = write!(
+                out,
+                "{}",
+                briefing_text(
+                    brief,
+                    qr,
+                    &code,
+                    &svg_path.display().to_string(),
+                    *wait,
+                    deadline
+                )
+            );
+            let _ = out.flush();
+        }
+        let mut enter = enter.lock().await;
+        // Only an arrival ends the wait early; a bounded wait that gave up does not.
+        let arrived = async {
+            if !arrived.await {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(*wait) => {
+                if brief.approve {
+                    Err((Verdict::Timeout, format!("nothing arrived within {} s of showing the QR code", wait.as_secs())))
+                } else {
+                    Ok(None)
                 }
             }
+            _ = enter.recv() => Ok(None),
+            _ = arrived => Ok(None),
+            _ = countdown(console, brief.case, *wait) => Ok(None),
         }
+    }
+
+    /// In interactive mode, asks the person, for each thing a REVIEW case lists, whether the
+    /// wallet showed it: `y`, `n`, or what it showed instead. One answer per item, in order;
+    /// an item left unanswered within the wait is recorded as such. Empty for the other
+    /// drivers (a machine cannot see the screen).
+    pub async fn ask_review(&self, case: &str, items: &[(String, String)]) -> Vec<ReviewAnswer> {
+        let Driver::Interactive {
+            wait,
+            console,
+            enter,
+            ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut enter = enter.lock().await;
+        let mut answers = Vec::with_capacity(items.len());
+        for (what, value) in items {
+            {
+                let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+                let _ = writeln!(
+                    out,
+                    "{REVIEW_PROMPT} {case}: did the wallet show {what} `{}`? y = yes, n = no (it did not show it), or type what it showed, then Enter",
+                    crate::escape::escape_controls(value)
+                );
+                let _ = out.flush();
+            }
+            let answer = async {
+                while let Some(line) = enter.recv().await {
+                    match line.trim() {
+                        // Enter presses meant for the scan are passed over.
+                        "" => continue,
+                        "y" | "Y" | "yes" => return ReviewAnswer::Shown,
+                        "n" | "N" | "no" => return ReviewAnswer::NotShown,
+                        other => {
+                            return ReviewAnswer::ShowedInstead(
+                                other.chars().take(MAX_REVIEW_ANSWER_CHARS).collect(),
+                            )
+                        }
+                    }
+                }
+                ReviewAnswer::NoAnswer
+            };
+            answers.push(
+                tokio::time::timeout(*wait, answer)
+                    .await
+                    .unwrap_or(ReviewAnswer::NoAnswer),
+            );
+        }
+        answers
     }
 
     /// In interactive mode, asks the person which URL the wallet opened for the case just
@@ -409,5 +630,63 @@ impl Driver {
             ));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_countdown_speaks_every_half_minute_then_at_10_and_5() {
+        assert_eq!(
+            countdown_marks(Duration::from_secs(120)),
+            vec![90, 60, 30, 10, 5]
+        );
+        assert_eq!(countdown_marks(Duration::from_secs(30)), vec![10, 5]);
+        assert_eq!(countdown_marks(Duration::from_secs(5)), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn the_briefing_says_what_the_wallet_should_do_and_why_and_ends_with_the_decision() {
+        let look_for = [("the fee".to_string(), "0.01 ONG\u{1b}[2J".to_string())];
+        let brief = Briefing {
+            case: "login.expired",
+            title: "The wallet refuses an expired login",
+            approve: true,
+            expected: ExpectedAction::Refuse,
+            why: "the request expired ten minutes before it was shown",
+            look_for: &look_for,
+        };
+        let code = crate::render::build_code("{}").unwrap();
+        let text = briefing_text(
+            &brief,
+            "{}",
+            &code,
+            "/tmp/x.svg",
+            Duration::from_secs(90),
+            3600 + 61,
+        );
+        assert!(
+            text.contains("Expected: refuse — the request expired ten minutes before it was shown"),
+            "{text}"
+        );
+        // What the screen should show is escaped: a peer never writes to the terminal.
+        assert!(text.contains("  - the fee: 0.01 ONG\\u{1b}[2J"), "{text}");
+        assert!(
+            text.contains("Waiting up to 90 s (until 01:01:01 UTC)"),
+            "{text}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[lines.len() - 2], "Decision: approve");
+        assert_eq!(lines[lines.len() - 3], "QR SVG: /tmp/x.svg");
+    }
+
+    #[test]
+    fn review_answers_read_as_words() {
+        assert_eq!(ReviewAnswer::NotShown.words(), "the wallet did not show it");
+        assert!(ReviewAnswer::ShowedInstead("2 ONG".into())
+            .words()
+            .contains("`2 ONG`"));
     }
 }

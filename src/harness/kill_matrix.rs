@@ -5,6 +5,12 @@
 //! for its own reason. A suite is proven when the clean reference passes every case, every
 //! fault is killed by some case, every case kills some fault, and every kill the catalogue
 //! claims happens. The report layer shows the matrix; this module draws it.
+//!
+//! REVIEW cases (display duties a person judges in interactive mode) are outside the
+//! matrix: an automated run cannot see a screen, so no fault can be killed with them. They
+//! name no fault, get no row, and are listed apart; the proof requires only that the clean
+//! reference run skips each of them (the reference has no person to ask) and never passes
+//! or fails one.
 
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +80,10 @@ pub struct KillMatrix {
     /// Why the matrix does not prove the suite (empty when it does): a fault no case kills,
     /// a case that kills no fault, a claim the run does not bear out.
     pub problems: Vec<String>,
+    /// The REVIEW cases, outside the matrix: a person judges them, no fault can be killed
+    /// with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
 }
 
 /// What one fault run gave.
@@ -105,7 +115,24 @@ pub fn kill_matrix(catalogue: &Catalogue, clean: &[CaseOutcome], runs: &[FaultRu
             .unwrap_or(Verdict::Error)
     };
     let mut problems = Vec::new();
-    for case in &catalogue.cases {
+    let (review, proved): (Vec<&Case>, Vec<&Case>) = catalogue
+        .cases
+        .iter()
+        .partition(|case| case.level == Level::REVIEW);
+    for case in &review {
+        match clean.iter().find(|o| o.id == case.id) {
+            Some(o) if o.verdict == Verdict::Skipped => {}
+            Some(o) => problems.push(format!(
+                "the REVIEW case `{}` was not skipped by the automated clean run: {} ({})",
+                case.id, o.verdict, o.reason
+            )),
+            None => problems.push(format!(
+                "`{}` did not run against the clean reference",
+                case.id
+            )),
+        }
+    }
+    for case in &proved {
         match clean.iter().find(|o| o.id == case.id) {
             Some(o) if o.verdict == Verdict::Pass => {}
             Some(o) => problems.push(format!(
@@ -118,8 +145,7 @@ pub fn kill_matrix(catalogue: &Catalogue, clean: &[CaseOutcome], runs: &[FaultRu
             )),
         }
     }
-    let rows: Vec<KillRow> = catalogue
-        .cases
+    let rows: Vec<KillRow> = proved
         .iter()
         .map(|case| {
             let cells = runs
@@ -198,6 +224,7 @@ pub fn kill_matrix(catalogue: &Catalogue, clean: &[CaseOutcome], runs: &[FaultRu
         faults,
         rows,
         problems,
+        review: review.iter().map(|case| case.id.clone()).collect(),
     }
 }
 
@@ -331,5 +358,52 @@ faults = ["b"]
             "{text}"
         );
         assert_eq!(matrix.rows[1].cells[1].kill, Kill::Broken);
+    }
+
+    #[test]
+    fn a_review_case_is_outside_the_matrix_and_must_be_skipped_by_the_automated_run() {
+        let text = format!(
+            "{CATALOGUE}\n[[case]]\nid = \"review\"\ntitle = \"r\"\nclauses = [\"ONT-D1\"]\naction = \"login\"\nlevel = \"REVIEW\"\nplay = \"honest\"\nexpect = \"accept\"\nfaults = []\nshow = [{{ what = \"name\", at = \"/n\" }}]\n"
+        );
+        let catalogue = Catalogue::parse("t", &text).unwrap();
+        let verdicts = |review: Verdict| {
+            vec![
+                outcome(&catalogue.cases[0], Verdict::Pass),
+                outcome(&catalogue.cases[1], Verdict::Pass),
+                outcome(&catalogue.cases[2], review),
+            ]
+        };
+        let run = |fault: &str, verdicts: [Verdict; 3]| FaultRun {
+            fault: fault.into(),
+            description: String::new(),
+            outcomes: catalogue
+                .cases
+                .iter()
+                .zip(verdicts)
+                .map(|(c, v)| outcome(c, v))
+                .collect(),
+            elapsed: Duration::ZERO,
+        };
+        let runs = [
+            run("a", [Verdict::Fail, Verdict::Pass, Verdict::Skipped]),
+            run("b", [Verdict::Pass, Verdict::Fail, Verdict::Skipped]),
+        ];
+        // Skipped by the clean run, no row, listed apart: proven.
+        let matrix = kill_matrix(&catalogue, &verdicts(Verdict::Skipped), &runs);
+        assert!(matrix.problems.is_empty(), "{:?}", matrix.problems);
+        assert_eq!(matrix.rows.len(), 2);
+        assert_eq!(matrix.review, vec!["review".to_string()]);
+        // An automated run that passes (or judges) a REVIEW case is a problem.
+        for verdict in [Verdict::Pass, Verdict::Review, Verdict::Fail] {
+            let matrix = kill_matrix(&catalogue, &verdicts(verdict), &runs);
+            assert!(
+                matrix
+                    .problems
+                    .iter()
+                    .any(|p| p.contains("the REVIEW case `review` was not skipped")),
+                "{verdict}: {:?}",
+                matrix.problems
+            );
+        }
     }
 }

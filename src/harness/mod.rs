@@ -54,6 +54,9 @@ pub enum Verdict {
     Timeout,
     /// The harness or the target's configuration failed; the peer was not judged.
     Error,
+    /// A person judged what the wallet showed (a display duty, REVIEW level); the reason
+    /// holds their answers. Neither a pass nor a failure: it never changes the exit code.
+    Review,
 }
 
 impl Verdict {
@@ -65,6 +68,7 @@ impl Verdict {
             Verdict::Skipped => "SKIPPED",
             Verdict::Timeout => "TIMEOUT",
             Verdict::Error => "ERROR",
+            Verdict::Review => "REVIEW",
         }
     }
 

@@ -233,6 +233,7 @@ impl RunSummary {
             Verdict::Skipped,
             Verdict::Timeout,
             Verdict::Error,
+            Verdict::Review,
         ];
         let parts: Vec<String> = verdicts
             .iter()
@@ -357,6 +358,8 @@ pub fn run_cases(
                     // A warning passes the build; its reason is in the summary after the run.
                     Verdict::Warning => Ok(Completion::Completed),
                     Verdict::Skipped => Ok(Completion::ignored_with(reason)),
+                    // A person's review is neither a pass nor a failure: shown, never counted.
+                    Verdict::Review => Ok(Completion::ignored_with(format!("REVIEW: {reason}"))),
                     _ => Err(Failed::from(format!("{verdict}: {reason}"))),
                 }
             })

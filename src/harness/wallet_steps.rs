@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::catalogue::{Case, Catalogue};
-use super::driver::{stdin_lines, Console, Driver};
+use super::catalogue::{Case, Catalogue, Expect, Level};
+use super::driver::{stdin_lines, Briefing, Console, Driver, ExpectedAction};
 use super::harness_dapp::{CallbackReply, HarnessDapp, Received};
 use super::steps::Step;
 use super::target::{DriverSpec, WalletTarget};
@@ -137,8 +137,25 @@ pub(crate) async fn hand_over(
     qr: &str,
     expect_post: bool,
 ) -> Step<Option<ScanReply>> {
+    hand_over_looking_for(driver, harness, limits, case, token, qr, expect_post, &[]).await
+}
+
+/// [`hand_over`], telling a person in interactive mode what to find on the wallet's screen
+/// (`look_for`, a REVIEW case's list).
+#[allow(clippy::too_many_arguments)]
+async fn hand_over_looking_for(
+    driver: &Driver,
+    harness: &HarnessDapp,
+    limits: &WalletLimits,
+    case: &Case,
+    token: &str,
+    qr: &str,
+    expect_post: bool,
+    look_for: &[(String, String)],
+) -> Step<Option<ScanReply>> {
     let arrived = harness.wait_for_callbacks(token, 1, Duration::from_secs(24 * 3600));
-    let scan = driver.scan(&case.id, &case.title, qr, case.approve, arrived);
+    let brief = briefing(case, look_for);
+    let scan = driver.scan(&brief, qr, arrived);
     // With a web view (`--web`), the person also sees the case there, live.
     let reply = match (super::web_view::current(), driver) {
         (Some(view), Driver::Interactive { wait, .. }) => {
@@ -165,6 +182,61 @@ pub(crate) async fn hand_over(
         }
     }
     Ok(reply)
+}
+
+/// What interactive mode tells the person about `case`: the decision, what the wallet should
+/// do and why (the case's `why`, else its title).
+pub fn briefing<'a>(case: &'a Case, look_for: &'a [(String, String)]) -> Briefing<'a> {
+    Briefing {
+        case: &case.id,
+        title: &case.title,
+        approve: case.approve,
+        expected: match case.expect {
+            _ if case.level == Level::REVIEW => ExpectedAction::Show,
+            Expect::Accept => ExpectedAction::Complete,
+            Expect::Reject => ExpectedAction::Refuse,
+            Expect::Any => ExpectedAction::Either,
+        },
+        why: case.why.as_deref().unwrap_or(&case.title),
+        look_for,
+    }
+}
+
+/// Why a REVIEW case does not run with a driver that is no person.
+pub const NEEDS_A_PERSON: &str = "needs a person: a REVIEW case asks what the wallet's screen \
+    showed, which only a person in interactive mode (`[driver] interactive = true`) can see";
+
+/// The expectation of a REVIEW case, in words.
+pub fn review_expectation(case: &Case) -> String {
+    let items: Vec<&str> = case.show.iter().map(|s| s.what.as_str()).collect();
+    format!(
+        "the wallet shows the person, before the decision: {} (each as the request gives it)",
+        items.join(", ")
+    )
+}
+
+/// The values a REVIEW case lists, read from `values` (the request as the runner describes
+/// it) at each item's JSON pointer: strings as they are, anything else as JSON.
+pub fn review_items(case: &Case, values: &serde_json::Value) -> Step<Vec<(String, String)>> {
+    case.show
+        .iter()
+        .map(|shown| {
+            let value = values.pointer(&shown.at).ok_or_else(|| {
+                (
+                    super::Verdict::Error,
+                    format!(
+                        "the REVIEW case's `{}` ({}) names nothing in the request the harness made",
+                        shown.at, shown.what
+                    ),
+                )
+            })?;
+            let text = match value {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            Ok((shown.what.clone(), text))
+        })
+        .collect()
 }
 
 /// The observation a case records when the peer sent the harness dApp more requests for the
@@ -306,6 +378,51 @@ impl WalletSide {
         token
     }
 
+    /// Plays a REVIEW case: skipped (needs a person) unless a person plays the wallet; else
+    /// hands over the code with the list of what to look for (`values` is the request as
+    /// the runner describes it, read by the case's pointers), asks the person about each
+    /// item and ends with REVIEW, their answers recorded as observations and in the reason.
+    /// `mint` makes the case's (token, QR text, values); it runs only with a person.
+    pub async fn review(
+        &self,
+        case: &Case,
+        mint: impl FnOnce() -> Step<(String, String, serde_json::Value)>,
+    ) -> Step<()> {
+        if !self.driver.is_interactive() {
+            return Err((super::Verdict::Skipped, NEEDS_A_PERSON.to_string()));
+        }
+        let (token, qr, values) = mint()?;
+        let items = review_items(case, &values)?;
+        let handed = hand_over_looking_for(
+            &self.driver,
+            &self.harness,
+            &self.limits,
+            case,
+            &token,
+            &qr,
+            false,
+            &items,
+        )
+        .await;
+        transcribe_received(&self.harness, &self.harness.received(&token));
+        handed?;
+        let answers = self.driver.ask_review(&case.id, &items).await;
+        let mut said = Vec::with_capacity(items.len());
+        for ((what, value), answer) in items.iter().zip(&answers) {
+            let line = format!(
+                "{what} `{}`: {}",
+                crate::escape::escape_controls(value),
+                answer.words()
+            );
+            transcript::observe(line.clone());
+            said.push(line);
+        }
+        Err((
+            super::Verdict::Review,
+            format!("a person reviewed the wallet's screen: {}", said.join("; ")),
+        ))
+    }
+
     /// Hands the case's QR text to the driver (see [`hand_over`]).
     pub async fn hand_over(
         &self,
@@ -390,6 +507,24 @@ macro_rules! wallet_runner {
                 &self,
                 case: &$crate::harness::catalogue::Case,
             ) -> $crate::harness::CaseOutcome {
+                // A REVIEW case mints its request as any case does; the person (or the skip,
+                // without one) judges what the wallet showed of `review_values`.
+                if case.level == $crate::harness::catalogue::Level::REVIEW {
+                    return $crate::harness::wallet_steps::judge_case(
+                        case,
+                        $crate::harness::wallet_steps::review_expectation(case),
+                        async |_| {
+                            self.side
+                                .review(case, || {
+                                    let minted = self.mint(case)?;
+                                    let values = self.review_values(&minted);
+                                    Ok((minted.token, minted.qr, values))
+                                })
+                                .await
+                        },
+                    )
+                    .await;
+                }
                 $crate::harness::wallet_steps::judge_case(
                     case,
                     expectation(case),

@@ -149,6 +149,7 @@ struct Tally {
     skipped: usize,
     timeout: usize,
     error: usize,
+    review: usize,
 }
 
 impl Tally {
@@ -160,12 +161,19 @@ impl Tally {
             Verdict::Skipped => &mut self.skipped,
             Verdict::Timeout => &mut self.timeout,
             Verdict::Error => &mut self.error,
+            Verdict::Review => &mut self.review,
         };
         *count += 1;
     }
 
     fn done(&self) -> usize {
-        self.pass + self.fail + self.warning + self.skipped + self.timeout + self.error
+        self.pass
+            + self.fail
+            + self.warning
+            + self.skipped
+            + self.timeout
+            + self.error
+            + self.review
     }
 
     /// The tally in words. A negative case's twin runs too when it was not selected, so
@@ -173,14 +181,15 @@ impl Tally {
     fn line(&self, planned: Option<usize>) -> String {
         let of = planned.map_or(String::new(), |n| format!(" ({n} selected)"));
         format!(
-            "{} done{of}: {} PASS, {} FAIL, {} WARNING, {} SKIPPED, {} TIMEOUT, {} ERROR",
+            "{} done{of}: {} PASS, {} FAIL, {} WARNING, {} SKIPPED, {} TIMEOUT, {} ERROR, {} REVIEW",
             self.done(),
             self.pass,
             self.fail,
             self.warning,
             self.skipped,
             self.timeout,
-            self.error
+            self.error,
+            self.review
         )
     }
 }

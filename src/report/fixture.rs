@@ -1,4 +1,4 @@
-//! A hand-built report for the writers' tests: every verdict, an expected failure, a stale
+//! A hand-built report for the writers' tests: every verdict (REVIEW too), an expected failure, a stale
 //! baseline entry, a transcript from both senders, a three-fault kill matrix with a problem,
 //! and text a hostile peer could have written.
 
@@ -126,6 +126,14 @@ pub fn sample() -> Report {
             "the mock node did not start",
             vec![],
         ),
+        case(
+            "login.display.review",
+            Level::REVIEW,
+            Verdict::Review,
+            &["ONT-D1"],
+            "a person reviewed it: dApp name: shown; dApp icon: the wallet did not show it",
+            vec![],
+        ),
     ];
     cases[2].twin = Some("login.address.honest".into());
     cases[3].expected_failure = Some("replay protection ships in 2.4 (ticket 1182)".into());
@@ -207,6 +215,7 @@ pub fn sample() -> Report {
         problems: vec![format!(
             "no case kills the fault `accept-any-signature` {HOSTILE}"
         )],
+        review: vec!["login.display.review".into()],
     };
     Report {
         schema_version: SCHEMA_VERSION,
@@ -230,14 +239,15 @@ pub fn sample() -> Report {
             faults: vec!["no-id-echo".into(), "reject-high-s".into()],
         },
         summary: Summary {
-            planned: 8,
-            ran: 8,
+            planned: 9,
+            ran: 9,
             pass: 2,
             fail: 2,
             warning: 1,
             skipped: 1,
             timeout: 1,
             error: 1,
+            review: 1,
             expected_failures: 1,
             stale: 1,
             exit_code: 1,

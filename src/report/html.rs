@@ -42,18 +42,19 @@ use crate::harness::Verdict;
 use crate::transcript::{Exchange, Sender};
 
 /// Every verdict, in the order the page lists them.
-const VERDICTS: [Verdict; 6] = [
+const VERDICTS: [Verdict; 7] = [
     Verdict::Pass,
     Verdict::Fail,
     Verdict::Warning,
     Verdict::Skipped,
     Verdict::Timeout,
     Verdict::Error,
+    Verdict::Review,
 ];
 
 const STYLE: &str = r#"
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--link:#0969da;
---pass:#1a7f37;--fail:#cf222e;--warning:#d4a72c;--skipped:#6e7781;--timeout:#8250df;--error:#82071e;
+--pass:#1a7f37;--fail:#cf222e;--warning:#d4a72c;--skipped:#6e7781;--timeout:#8250df;--error:#82071e;--review:#0969da;
 --k-killed:#aceebb;--k-wrong:#ffe58f;--k-survived:transparent;--k-broken:#ffcecb}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--bg:#0d1117;
 --soft:#151b23;--link:#4493f8;--k-killed:#1f5f2f;--k-wrong:#6b5200;--k-broken:#7d1f22}}
@@ -74,7 +75,7 @@ nav{margin:.75rem auto;font-size:.9rem}nav a{margin-right:1rem}
 .badge{display:inline-block;padding:0 .55rem;border-radius:1rem;color:#fff;font-weight:600;font-size:.78rem;line-height:1.55;letter-spacing:.02em;white-space:nowrap;vertical-align:.1em}
 .badge.big{font-size:.95rem;padding:.1rem .8rem}
 .v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-warning{background:var(--warning);color:#1f2328}
-.v-skipped{background:var(--skipped)}.v-timeout{background:var(--timeout)}.v-error{background:var(--error)}
+.v-skipped{background:var(--skipped)}.v-timeout{background:var(--timeout)}.v-error{background:var(--error)}.v-review{background:var(--review)}
 .tag{display:inline-block;padding:0 .45rem;border:1px solid var(--line);border-radius:.3rem;font-size:.75rem;color:var(--muted);white-space:nowrap}
 .tag.stale{border-color:var(--fail);color:var(--fail)}
 .bar{display:flex;height:.9rem;border-radius:.45rem;overflow:hidden;margin:.5rem 0;background:var(--soft)}
@@ -260,6 +261,7 @@ fn count(report: &Report, verdict: Verdict) -> usize {
         Verdict::Skipped => s.skipped,
         Verdict::Timeout => s.timeout,
         Verdict::Error => s.error,
+        Verdict::Review => s.review,
     }
 }
 
@@ -729,6 +731,18 @@ fn write_kill_matrix(out: &mut String, report: &Report, matrix: &KillMatrix) -> 
         }
         writeln!(out, "</ul>")?;
     }
+    if !matrix.review.is_empty() {
+        let ids: Vec<String> = matrix
+            .review
+            .iter()
+            .map(|id| format!("<code>{}</code>", esc(id)))
+            .collect();
+        writeln!(
+            out,
+            "<p class=\"muted\">Outside the matrix, REVIEW cases (a person judges what the wallet shows; no automated run can catch a fault with them): {}</p>",
+            ids.join(", ")
+        )?;
+    }
     writeln!(out, "</section>")
 }
 
@@ -747,6 +761,7 @@ fn verdict_class(verdict: Verdict) -> &'static str {
         Verdict::Skipped => "v-skipped",
         Verdict::Timeout => "v-timeout",
         Verdict::Error => "v-error",
+        Verdict::Review => "v-review",
     }
 }
 
@@ -878,8 +893,11 @@ mod tests {
             "<span class=\"badge big v-fail\">NOT CONFORMANT</span> not conformant: a case failed"
         ));
         let summary = element(&html, "summary", "</section>");
+        assert!(summary.contains(
+            "aria-label=\"2 PASS, 2 FAIL, 1 WARNING, 1 SKIPPED, 1 TIMEOUT, 1 ERROR, 1 REVIEW\""
+        ));
         assert!(summary
-            .contains("aria-label=\"2 PASS, 2 FAIL, 1 WARNING, 1 SKIPPED, 1 TIMEOUT, 1 ERROR\""));
+            .contains("<li><span class=\"badge v-review\">REVIEW</span> <strong>1</strong></li>"));
         assert!(summary.contains(
             "<li><span class=\"badge v-timeout\">TIMEOUT</span> <strong>1</strong></li>"
         ));

@@ -35,7 +35,8 @@
 //!
 //! A CI system knows only passed, failed, errored and skipped, so the verdicts map onto them:
 //! PASS and WARNING pass (a WARNING carries its reason in `system-out`), FAIL and TIMEOUT
-//! fail, ERROR errors, SKIPPED skips. A failure the baseline expects is reported as skipped,
+//! fail, ERROR errors, SKIPPED skips, and REVIEW (a person's answers on what the wallet
+//! showed) is a skip of type `REVIEW`, counted neither way. A failure the baseline expects is reported as skipped,
 //! so it neither breaks the build nor disappears, and a stale baseline entry fails its
 //! (passing) case, as it fails the run. Escaping is quick-junit's, which also drops the
 //! control characters XML cannot carry.
@@ -180,6 +181,16 @@ fn case_test(
             Verdict::Skipped => {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(case.reason.as_str());
+                status
+            }
+            // A person's review is neither a pass nor a failure: a skip typed REVIEW, with
+            // the person's answers as its message.
+            Verdict::Review => {
+                let mut status = TestCaseStatus::skipped();
+                status
+                    .set_type(case.verdict.label())
+                    .set_message(case.reason.as_str())
+                    .set_description(expected_observed);
                 status
             }
         }
@@ -353,8 +364,8 @@ mod tests {
             (parsed.tests, parsed.failures, parsed.errors, parsed.skipped),
             (tests, failures, errors, skipped)
         );
-        // Eight cases; three faults and the problems case.
-        assert_eq!(parsed.test_suites[0].tests, 8);
+        // Nine cases; three faults and the problems case.
+        assert_eq!(parsed.test_suites[0].tests, 9);
         assert_eq!(parsed.test_suites[1].tests, 4);
         assert_eq!(
             parsed.test_suites[1].name.as_str(),
@@ -397,6 +408,10 @@ mod tests {
                 ..
             }
         ));
+        // REVIEW: a skip of type REVIEW carrying the person's answers, neither pass nor fail.
+        let review = status_of(&junit, 0, "login.display.review");
+        assert!(matches!(review, TestCaseStatus::Skipped { .. }));
+        assert!(message(review).contains("the wallet did not show it"));
         let skipped = status_of(&junit, 0, "invoke.source.missing");
         assert!(matches!(skipped, TestCaseStatus::Skipped { .. }));
         assert_eq!(message(skipped), "the target has no invoke QR source");

@@ -21,7 +21,7 @@
 //! <details><summary>The clauses these cases cite</summary> each clause's full text </details>
 //! ### Stale baseline entries
 //! <details><summary>Clause coverage (9 clauses)</summary> ... </details>
-//! <details><summary>All cases (8)</summary> ... </details>
+//! <details><summary>All cases (9)</summary> ... </details>
 //! ### Kill matrix
 //! | case | no-id-echo | accept-any-signature | reject-high-s |
 //! ...   (K a claimed catch, k an unclaimed one, w a wrong-reason failure)
@@ -83,14 +83,23 @@ fn write_report(out: &mut String, report: &Report) -> std::fmt::Result {
         }
         writeln!(out)?;
     }
+    // The REVIEW column only when a person reviewed a case: automated runs have none.
+    let (review_head, review_rule, review_cell) = if s.review > 0 {
+        (" REVIEW |", "--:|", format!(" {} |", s.review))
+    } else {
+        ("", "", String::new())
+    };
     writeln!(
         out,
-        "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |"
+        "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR |{review_head} expected failures | stale |"
     )?;
-    writeln!(out, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")?;
     writeln!(
         out,
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|{review_rule}--:|--:|"
+    )?;
+    writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {} |{review_cell} {} | {} |\n",
         s.planned,
         s.ran,
         s.pass,
@@ -319,6 +328,19 @@ fn write_kill_matrix(out: &mut String, matrix: &KillMatrix) -> std::fmt::Result 
         }
         writeln!(out)?;
     }
+    if !matrix.review.is_empty() {
+        writeln!(
+            out,
+            "Outside the matrix, REVIEW cases (a person judges what the wallet shows; no \
+             automated run can catch a fault with them): {}\n",
+            matrix
+                .review
+                .iter()
+                .map(|id| format!("`{}`", inline(id)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
     Ok(())
 }
 
@@ -396,9 +418,9 @@ mod tests {
             )
         );
         assert!(md.contains(
-            "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | expected failures | stale |\n\
-             |--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n\
-             | 8 | 8 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 |\n"
+            "| planned | ran | PASS | FAIL | WARNING | SKIPPED | TIMEOUT | ERROR | REVIEW | expected failures | stale |\n\
+             |--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n\
+             | 9 | 9 | 2 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 |\n"
         ));
         assert!(md.ends_with(
             "<sub>qrconform 0.1.0 · vector set sha256:vvvv · catalogue sha256:cccc · total 61.005 s</sub>\n"
@@ -410,7 +432,10 @@ mod tests {
     fn markdown_lists_every_case_that_needs_attention() {
         let md = render(&sample());
         let rows = section(&md, "### Needs attention");
-        assert_eq!(rows.len(), 2 + 6, "{rows:#?}");
+        assert_eq!(rows.len(), 2 + 7, "{rows:#?}");
+        assert!(rows.iter().any(|r| r.starts_with(
+            "| login.display.review | REVIEW | REVIEW | ONT-D1 | a person reviewed it:"
+        )));
         assert!(rows.iter().any(|r| r.starts_with(
             "| login.message.replay | MUST | FAIL (expected failure) | ONT-L9 | the replayed \
              login was accepted (baseline: replay protection ships in 2.4 (ticket 1182)) |"
@@ -440,14 +465,14 @@ mod tests {
     fn markdown_folds_coverage_and_the_case_list() {
         let md = render(&sample());
         assert!(md.contains(
-            "<details><summary>Clause coverage (9 clauses)</summary>\n\n| clause | level | verdict | cases |\n"
+            "<details><summary>Clause coverage (10 clauses)</summary>\n\n| clause | level | verdict | cases |\n"
         ));
         assert!(md.contains("| ONT-L8 | MUST | FAIL | 1 |\n"));
         // The clauses the listed cases check, in full.
         assert!(md.contains("<details><summary>The clauses these cases check"));
         assert!(md.contains("- **ONT-L8** (MUST): \\`message\\` MUST be one the dApp issued"));
         assert!(md
-            .contains("<details><summary>All cases (8)</summary>\n\n| case | verdict | title |\n"));
+            .contains("<details><summary>All cases (9)</summary>\n\n| case | verdict | title |\n"));
         assert!(md.contains("| login.address.honest | PASS | the case login.address.honest |\n"));
         assert_eq!(
             md.matches("<details>").count(),
@@ -474,6 +499,7 @@ mod tests {
             ]
         );
         assert!(md.contains("**Problems**\n\n- no case kills the fault \\`accept-any-signature\\`"));
+        assert!(md.contains("Outside the matrix, REVIEW cases"));
 
         let mut report = sample();
         let matrix = report.kill_matrix.as_mut().unwrap();

@@ -118,6 +118,10 @@ pub struct Summary {
     pub skipped: usize,
     pub timeout: usize,
     pub error: usize,
+    /// Cases a person reviewed (REVIEW): neither passed nor failed, they never change the
+    /// exit code. Absent when none.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub review: usize,
     /// FAIL, TIMEOUT or WARNING verdicts the baseline expected.
     pub expected_failures: usize,
     /// Baseline entries whose case now passes.
@@ -242,7 +246,8 @@ pub fn kill_mark(kill: Kill, claimed: bool) -> char {
 /// reader must act on before anything else. Exhaustive, so a new verdict takes a side.
 pub fn needs_attention(verdict: Verdict) -> bool {
     match verdict {
-        Verdict::Fail | Verdict::Timeout | Verdict::Error => true,
+        // A REVIEW is a person's answers on what the wallet showed: a reader reads them.
+        Verdict::Fail | Verdict::Timeout | Verdict::Error | Verdict::Review => true,
         Verdict::Pass | Verdict::Warning | Verdict::Skipped => false,
     }
 }
@@ -519,6 +524,7 @@ impl Report {
                 skipped: count(Verdict::Skipped),
                 timeout: count(Verdict::Timeout),
                 error: count(Verdict::Error),
+                review: count(Verdict::Review),
                 expected_failures: expected.len(),
                 stale,
                 exit_code: facts.exit_code,
@@ -638,14 +644,19 @@ fn replace_whole(text: &str, value: &str, placeholder: &str) -> String {
 }
 
 /// Which of two verdicts a clause reports: the worse one.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn worse(a: Verdict, b: Verdict) -> Verdict {
     let rank = |v: Verdict| match v {
         Verdict::Pass => 0,
-        Verdict::Skipped => 1,
-        Verdict::Warning => 2,
-        Verdict::Timeout => 3,
-        Verdict::Fail => 4,
-        Verdict::Error => 5,
+        Verdict::Review => 1,
+        Verdict::Skipped => 2,
+        Verdict::Warning => 3,
+        Verdict::Timeout => 4,
+        Verdict::Fail => 5,
+        Verdict::Error => 6,
     };
     if rank(b) > rank(a) {
         b

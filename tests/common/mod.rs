@@ -126,8 +126,9 @@ pub fn reference_passes(args: &[&str], cases: usize) -> (String, String) {
     let out = qrconform(&[args, &["--target", "reference"]].concat());
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    let all_passed = format!("{cases} of {cases} cases ran: {cases} PASS");
-    assert!(stderr.contains(&all_passed), "{stderr}");
+    // REVIEW cases, which need a person, are skipped beside the passes.
+    let passed = format!("cases ran: {cases} PASS");
+    assert!(stderr.contains(&passed), "{stderr}");
     (stdout, stderr)
 }
 
@@ -276,6 +277,11 @@ pub fn play_the_person_opening(
     // What the wallet opened for the last scan, as its driver reply says: the person saw it.
     let mut opened: Vec<String> = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if line.starts_with(qrconform::harness::driver::REVIEW_PROMPT) {
+            // A REVIEW case's question about the screen: the person saw it.
+            writeln!(enter, "y").expect("answer");
+            enter.flush().expect("flush");
+        }
         if line.starts_with(qrconform::harness::driver::OPENED_PROMPT) {
             let answer = opened.first().map_or("none", String::as_str);
             writeln!(enter, "{answer}").expect("answer");

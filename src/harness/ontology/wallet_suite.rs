@@ -225,6 +225,41 @@ impl WalletSuite {
         )
     }
 
+    /// What a REVIEW case's pointers read: the request and its invoke config as served, the
+    /// wallet's address (the sender a transfer's `%address` names), the transfer's asset
+    /// and amount as the pre-execution's Notify states them, and the fee (gasPrice times
+    /// gasLimit, in ONG).
+    fn review_values(&self, minted: &Minted) -> Value {
+        let config = minted.config.clone().unwrap_or(Value::Null);
+        let asset = match config["contractHash"].as_str() {
+            Some("0100000000000000000000000000000000000000") => "ONT",
+            Some("0200000000000000000000000000000000000000") => "ONG",
+            _ => "a contract's token",
+        };
+        let amount = config["functions"][0]["args"]
+            .as_array()
+            .and_then(|args| args.iter().find(|a| a["name"] == "amount"))
+            .map(|a| match asset {
+                // ONG counts in 10^-9 ONG; ONT is indivisible.
+                "ONG" => format!("{} ONG", ong_units(a["value"].as_u64().unwrap_or(0))),
+                _ => format!("{} {asset}", a["value"]),
+            });
+        let fee = match (config["gasPrice"].as_u64(), config["gasLimit"].as_u64()) {
+            (Some(price), Some(limit)) => Some(format!(
+                "{} ONG at most (gasPrice {price} x gasLimit {limit})",
+                ong_units(price.saturating_mul(limit))
+            )),
+            _ => None,
+        };
+        json!({
+            "request": minted.request,
+            "config": config,
+            "wallet": self.identity.address,
+            "amount": amount,
+            "fee": fee,
+        })
+    }
+
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let before_txs = self.running.node.accepted_transactions().len();
@@ -1015,6 +1050,17 @@ fn invoke_config(play: &str, wallet: &str) -> Value {
             "gasLimit": 20000,
             "gasPrice": 500,
         }),
+    }
+}
+
+/// An amount in ONG's smallest unit (10^-9 ONG) written in ONG, without trailing zeros.
+fn ong_units(units: u64) -> String {
+    let whole = units / 1_000_000_000;
+    let fraction = units % 1_000_000_000;
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{fraction:09}").trim_end_matches('0'))
     }
 }
 

@@ -350,6 +350,12 @@ impl SimpleWalletSuite {
         )
     }
 
+    /// What a REVIEW case's pointers read: the request as the QR code carries it, and the
+    /// wallet's account (the payer a transfer names none for).
+    fn review_values(&self, minted: &Minted) -> Value {
+        json!({"request": minted.request, "wallet": self.identity.account})
+    }
+
     async fn judge(&self, case: &Case, warnings: &mut Vec<String>) -> Step<()> {
         let minted = self.mint(case)?;
         let node = self.running.node();
