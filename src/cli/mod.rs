@@ -8,6 +8,7 @@
 //! error that names the input, and [`CliError`] carries it to `main`.
 
 pub mod eos;
+pub mod init;
 pub mod list;
 pub mod ontology;
 pub mod qr;
@@ -35,18 +36,42 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
     harness or configuration error, 3 a suite run in which nothing ran or that stopped early."
 )]
 pub struct Cli {
+    /// When to colour the output: `auto` colours it when it goes to a terminal and
+    /// NO_COLOR is not set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `--color`: when the output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When the output goes to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented target file for `test dapp` or `test wallet` to start from.
+    #[command(
+        after_help = "Example: qrconform init dapp --protocol ontology --out backend.toml\n\n\
+        The file declares every source, port and limit with what it means, and `qrconform test \
+        dapp|wallet --protocol P --target FILE --list` accepts it as written. Without --out it \
+        is printed on standard output; an existing file is kept unless --force is given."
+    )]
+    Init(init::InitArgs),
     /// Prove the suites: run them against the reference implementations, clean and with
     /// every named fault, and print the kill matrix.
     SelfTest(selftest::SelfTestArgs),
     /// List the cases of the embedded suites with the clauses each checks.
     List(list::ListArgs),
-    /// Ontology keys, addresses, signatures and verification.
+    /// Ontology keys, addresses, signatures, verification and transactions (build, decode,
+    /// hash).
     #[command(subcommand)]
     Ontology(ontology::OntologyCommand),
     /// EOS keys, SIG_K1_ signatures, verification and key recovery (SimpleWallet).
@@ -58,7 +83,7 @@ pub enum Command {
     /// List the embedded JSON Schemas and validate messages against them.
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
-    /// Run a conformance suite against a dApp back end (or the reference dApp).
+    /// Run a conformance suite against a dApp back end or a wallet (or a reference).
     #[command(subcommand)]
     Test(Box<test::TestCommand>),
     /// Run the mock chain node, the reference dApp or the reference wallet as a server.
@@ -96,7 +121,13 @@ pub type CmdResult = Result<Verdict, CliError>;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CmdResult {
+    crate::harness::run::set_color(match cli.color {
+        ColorChoice::Auto => None,
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+    });
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Eos(cmd) => eos::run(cmd),
         Command::List(args) => list::run(args),
         Command::Ontology(cmd) => ontology::run(cmd),

@@ -11,7 +11,7 @@ use super::{runtime, CliError, CmdResult, Verdict};
 use crate::harness::baseline::{Baseline, EntryStatus};
 use crate::harness::catalogue::Catalogue;
 use crate::harness::run::{
-    run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, StopSignal,
+    list_cases, run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, StopSignal,
 };
 use crate::harness::steps::preflight;
 use crate::harness::suite::{self, Against, Role, Started, SuiteKind};
@@ -31,7 +31,8 @@ pub enum TestCommand {
     /// (honestly, or with one named defect: a bad signature, a replay, a key that is not the
     /// user's, an expired QR code, a transaction the chain never saw…), posts the callback
     /// and judges the reply, what the back end asked the mock node, and (when declared) its
-    /// status probe. The harness runs the mock Ontology node on the target's declared ports.
+    /// status probe. The harness runs the protocol's mock node (Ontology, or EOS for
+    /// SimpleWallet) on the target's declared ports.
     #[command(
         after_help = "Exit codes: 0 every selected MUST case ran and passed; 1 a \
         conformance failure (FAIL or TIMEOUT); 2 a harness or configuration error (a bad \
@@ -90,17 +91,17 @@ pub struct WalletArgs {
     pub interactive: bool,
     /// With --interactive: the wallet's public key, which names it (Ontology: hex; SimpleWallet:
     /// `EOS…`, the key its signatures verify with).
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", requires = "interactive")]
     pub wallet_public_key: Option<String>,
     /// With --interactive --protocol simplewallet: the EOS account the wallet signs for.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "interactive")]
     pub wallet_account: Option<String>,
     /// With --interactive --protocol simplewallet: the name the wallet sends as `ref`.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "interactive")]
     pub wallet_ref: Option<String>,
     /// With --interactive --protocol simplewallet: the account is a MYKEY account whose
     /// reserved key is --wallet-public-key (a target file's `[driver] mykey = true`).
-    #[arg(long)]
+    #[arg(long, requires = "interactive")]
     pub wallet_mykey: bool,
     /// With --protocol simplewallet: where the harness's mock EOS node listens (the wallet
     /// under test pushes there) [default: 127.0.0.1:8888].
@@ -289,6 +290,12 @@ fn run_dapp(args: DappArgs) -> CmdResult {
         deadline: args.select.deadline()?,
     };
     if args.target == "reference" {
+        if args.timeout_ms.is_some() {
+            return Err(CliError::new(
+                "--timeout-ms overrides a target file's limits.timeout_ms; the reference runs \
+                 under its own limits",
+            ));
+        }
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -309,16 +316,19 @@ fn run_dapp(args: DappArgs) -> CmdResult {
             target.protocol.name()
         )));
     }
+    if options.list {
+        // The file is valid: list what would run without binding its ports.
+        list_cases(&catalogue.cases, &options);
+        return Ok(Verdict::Positive);
+    }
     let info = TargetInfo {
         name: target.name.clone(),
         version: target.version.clone(),
         ..TargetInfo::reference(kind, Vec::new())
     };
-    if !options.list {
-        runtime
-            .block_on(preflight(&target))
-            .map_err(|e| set_up_failed(&run, info.clone(), e))?;
-    }
+    runtime
+        .block_on(preflight(&target))
+        .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     let started = runtime
         .block_on(kind.start(Against::Dapp(target)))
         .map_err(|e| set_up_failed(&run, info.clone(), e))?;
@@ -537,6 +547,22 @@ fn conclude(summary: &RunSummary) -> CmdResult {
     }
 }
 
+/// The first flag given that only a wallet under test uses (the harness's addresses and
+/// limits), if any.
+fn wallet_flags_for_a_target(args: &WalletArgs) -> Option<&'static str> {
+    [
+        ("--eos-node", args.eos_node.is_some()),
+        ("--node-rest", args.node_rest.is_some()),
+        ("--node-rpc", args.node_rpc.is_some()),
+        ("--listen", args.listen.is_some()),
+        ("--callback-base", args.callback_base.is_some()),
+        ("--timeout-ms", args.timeout_ms.is_some()),
+    ]
+    .into_iter()
+    .find(|(_, given)| *given)
+    .map(|(flag, _)| flag)
+}
+
 /// The wallet target the flags describe, when they describe one.
 fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, CliError> {
     let driver = if let Some(url) = &args.driver {
@@ -601,6 +627,12 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
         deadline: args.select.deadline()?,
     };
     if args.target.as_deref() == Some("reference") {
+        if let Some(flag) = wallet_flags_for_a_target(&args) {
+            return Err(CliError::new(format!(
+                "{flag} configures the harness for a wallet under test; the reference wallet \
+                 runs in-process on ports the system chooses"
+            )));
+        }
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -626,6 +658,18 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     if let Some(ms) = args.timeout_ms {
         check_timeout_ms(ms)?;
         target.timeout = Duration::from_millis(ms);
+    }
+    if args.protocol == Protocol::Ontology {
+        let simplewallet_only = [
+            ("--wallet-account", args.wallet_account.is_some()),
+            ("--wallet-ref", args.wallet_ref.is_some()),
+            ("--wallet-mykey", args.wallet_mykey),
+        ];
+        if let Some((flag, _)) = simplewallet_only.iter().find(|(_, given)| *given) {
+            return Err(CliError::new(format!(
+                "{flag} names a SimpleWallet wallet; give --protocol simplewallet"
+            )));
+        }
     }
     // A node flag for the other protocol's node would be ignored: say so instead.
     let (wrong_node_flag, node) = match args.protocol {
@@ -660,6 +704,11 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     }
     if let Some(base) = &args.callback_base {
         target.public_url = Some(base.trim_end_matches('/').to_string());
+    }
+    if options.list {
+        // The target is valid: list what would run without starting the driver or the node.
+        list_cases(&catalogue.cases, &options);
+        return Ok(Verdict::Positive);
     }
     let svg_dir = args.svg_dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("qrconform-qr-{}", std::process::id()))

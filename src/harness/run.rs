@@ -253,8 +253,24 @@ impl RunSummary {
     }
 }
 
+/// `--color`: unset follows the terminal and NO_COLOR; otherwise always or never.
+static COLOR: std::sync::OnceLock<Option<bool>> = std::sync::OnceLock::new();
+
+/// Sets whether case lines are coloured, once per process (the command line's `--color`):
+/// `None` colours them when standard output is a terminal and NO_COLOR is not set.
+pub fn set_color(color: Option<bool>) {
+    let _ = COLOR.set(color);
+}
+
 fn arguments(options: &RunOptions) -> Arguments {
     Arguments {
+        color: COLOR.get().copied().flatten().map(|always| {
+            if always {
+                libtest_mimic::ColorSetting::Always
+            } else {
+                libtest_mimic::ColorSetting::Never
+            }
+        }),
         filter: options.filter.clone(),
         exact: options.exact,
         skip: options.skip.clone(),
@@ -280,6 +296,17 @@ pub fn selected_cases(cases: &[Case], options: &RunOptions) -> Vec<Case> {
         })
         .cloned()
         .collect()
+}
+
+/// Lists the cases `options` select, as `--list` prints them, without starting anything.
+pub fn list_cases(cases: &[Case], options: &RunOptions) {
+    let mut args = arguments(options);
+    args.list = true;
+    let trials = cases
+        .iter()
+        .map(|case| Trial::test(case.id.clone(), || Ok(())).with_kind(case.level.label()))
+        .collect();
+    let _ = libtest_mimic::run(&args, trials);
 }
 
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the
