@@ -337,6 +337,15 @@ fn color_is_chosen_by_the_flag_and_no_color() {
     );
     let never = qrconform_in(dir, &[&args[..], &["--color", "never"]].concat(), &[]);
     assert!(!text(&never.stdout).contains(ESC));
+    // The terminal QR drawing keeps its black-on-white colours under auto, even into a
+    // pipe (they make it scan on dark themes), and drops them for never or NO_COLOR.
+    let render = ["qr", "render", "--format", "terminal", "examples/qr.txt"];
+    let coloured = qrconform_in(dir, &render, &[]);
+    assert!(text(&coloured.stdout).contains(ESC));
+    let plain = qrconform_in(dir, &[&render[..], &["--color", "never"]].concat(), &[]);
+    assert!(!text(&plain.stdout).contains(ESC) && text(&plain.stdout).contains('█'));
+    let no_color = qrconform_in(dir, &render, &[("NO_COLOR", "1")]);
+    assert_eq!(no_color.stdout, plain.stdout);
     let bad = qrconform(&["--color", "sometimes", "list"]);
     assert_eq!(bad.status.code(), Some(2));
 }
@@ -355,4 +364,71 @@ fn help_texts_name_what_each_command_covers() {
     assert!(dapp.contains("or EOS for"), "{dapp}");
     let node = text(&qrconform(&["serve", "node", "--help"]).stdout);
     assert!(node.contains("not with `--protocol eos`"), "{node}");
+}
+
+/// The ```toml blocks of a document, in order.
+fn toml_blocks(doc: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(doc))
+        .expect("the document");
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_start() == "```toml" => current = Some(String::new()),
+            Some(block) if line.trim_start() == "```" => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_target_files_and_baseline_the_docs_show_are_accepted() {
+    let scratch = Scratch::new("doc-toml");
+    let check = |doc: &str, index: usize, args: &[&str]| {
+        let block = &toml_blocks(doc)[index];
+        let file = scratch.0.join(format!("block-{index}.toml"));
+        std::fs::write(&file, block).expect("write");
+        let mut all: Vec<&str> = args.to_vec();
+        let path = file.to_str().expect("utf-8").to_string();
+        all.push(&path);
+        all.push("--list");
+        let out = qrconform(&all);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{doc} block {index}: {}\n{block}",
+            text(&out.stderr)
+        );
+    };
+    check("docs/targets.md", 0, &["test", "dapp", "--target"]);
+    check(
+        "docs/targets.md",
+        1,
+        &["test", "dapp", "--protocol", "simplewallet", "--target"],
+    );
+    check("docs/wallet-driver.md", 0, &["test", "wallet", "--target"]);
+    check(
+        "docs/wallet-driver.md",
+        1,
+        &["test", "wallet", "--protocol", "simplewallet", "--target"],
+    );
+    check(
+        "docs/reports.md",
+        0,
+        &[
+            "test",
+            "dapp",
+            "--target",
+            "reference",
+            "--expected-failures",
+        ],
+    );
 }

@@ -213,7 +213,23 @@ fn render(file: Option<String>, format: RenderFormat) -> CmdResult {
     let text = without_trailing_newline(read_input(file.as_deref())?);
     let code = build_code(&text)?;
     match format {
-        RenderFormat::Terminal => print!("{}", render_terminal(&code)),
+        RenderFormat::Terminal => {
+            let drawn = render_terminal(&code);
+            // The colours make the code scan on dark themes too, so auto keeps them even
+            // into a file; `--color never`, or NO_COLOR under auto, drops them.
+            let plain = match crate::harness::run::color_choice() {
+                Some(always) => !always,
+                None => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            };
+            if plain {
+                print!(
+                    "{}",
+                    drawn.replace("\x1b[30;47m", "").replace("\x1b[0m", "")
+                );
+            } else {
+                print!("{drawn}");
+            }
+        }
         RenderFormat::Svg => println!("{}", render_svg(&code)),
     }
     Ok(Verdict::Positive)

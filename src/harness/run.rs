@@ -262,6 +262,11 @@ pub fn set_color(color: Option<bool>) {
     let _ = COLOR.set(color);
 }
 
+/// The `--color` choice: `None` for auto, else always (`true`) or never (`false`).
+pub fn color_choice() -> Option<bool> {
+    COLOR.get().copied().flatten()
+}
+
 fn arguments(options: &RunOptions) -> Arguments {
     Arguments {
         color: COLOR.get().copied().flatten().map(|always| {
