@@ -346,6 +346,12 @@ fn color_is_chosen_by_the_flag_and_no_color() {
     assert!(!text(&plain.stdout).contains(ESC) && text(&plain.stdout).contains('█'));
     let no_color = qrconform_in(dir, &render, &[("NO_COLOR", "1")]);
     assert_eq!(no_color.stdout, plain.stdout);
+    // clap's own messages follow the flag too.
+    let usage = qrconform_in(dir, &["--color", "always", "--bogus"], &[]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(text(&usage.stderr).contains(ESC), "{}", text(&usage.stderr));
+    let usage = qrconform_in(dir, &["--color=never", "--bogus"], &[]);
+    assert!(!text(&usage.stderr).contains(ESC));
     let bad = qrconform(&["--color", "sometimes", "list"]);
     assert_eq!(bad.status.code(), Some(2));
 }

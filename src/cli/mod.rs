@@ -36,8 +36,7 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
     harness or configuration error, 3 a suite run in which nothing ran or that stopped early."
 )]
 pub struct Cli {
-    /// When to colour the output: `auto` colours it when it goes to a terminal and
-    /// NO_COLOR is not set.
+    /// When to colour the output; `auto` colours it on a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(subcommand)]
@@ -47,12 +46,34 @@ pub struct Cli {
 /// `--color`: when the output is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// When the output goes to a terminal and NO_COLOR is not set.
+    // No variant docs: clap would list them under `--color` in every command's help.
     Auto,
-    /// Always, even into a pipe or a file.
     Always,
-    /// Never.
     Never,
+}
+
+impl ColorChoice {
+    /// The choice the command line makes, read before clap parses it so that clap's own
+    /// help and error messages follow it too; `auto` when absent or unreadable.
+    pub fn from_args(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+        let mut value = None;
+        let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+        while let Some(word) = words.next() {
+            if word == "--" {
+                break;
+            }
+            if let Some(given) = word.strip_prefix("--color=") {
+                value = Some(given.to_string());
+            } else if word == "--color" {
+                value = words.next().map(|w| w.to_string());
+            }
+        }
+        match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            _ => clap::ColorChoice::Auto,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
