@@ -10,6 +10,8 @@
 fn readme_and_docs_examples() {
     trycmd::TestCases::new()
         .timeout(std::time::Duration::from_secs(60))
+        // Help text wraps at the terminal's width, or at COLUMNS when there is no terminal.
+        .env("COLUMNS", "100")
         .case("README.md")
         .case("docs/*.md");
 }

@@ -98,7 +98,7 @@ pub enum Command {
     /// EOS keys, SIG_K1_ signatures, verification and key recovery (SimpleWallet).
     #[command(subcommand)]
     Eos(eos::EosCommand),
-    /// Decode, encode and render QR code text (plain JSON and deep-link forms).
+    /// Decode, encode and render QR code text of either protocol (plain JSON and deep links).
     #[command(subcommand)]
     Qr(qr::QrCommand),
     /// List the embedded JSON Schemas and validate messages against them.
@@ -107,7 +107,8 @@ pub enum Command {
     /// Run a conformance suite against a dApp back end or a wallet (or a reference).
     #[command(subcommand)]
     Test(Box<test::TestCommand>),
-    /// Run the mock chain node, the reference dApp or the reference wallet as a server.
+    /// Run a mock chain node (Ontology or EOS), a reference dApp or a reference wallet as a
+    /// server.
     #[command(subcommand)]
     Serve(serve::ServeCommand),
     /// Check or regenerate the golden vectors.

@@ -40,10 +40,12 @@ pub enum TestCommand {
         case skipped, a negative case whose positive twin did not pass, nothing selected, or \
         the run stopped (Ctrl-C, SIGTERM, --deadline-secs; reports are still written, marked \
         partial).\n\nTargets: `reference` runs the built-in reference dApp in-process \
-        (with --fault to plant named defects); otherwise a target file, see docs/targets.md."
+        (with --fault to plant named defects); otherwise a target file, see docs/targets.md \
+        (`qrconform init dapp --protocol P --out FILE` writes one to start from; `--list` \
+        checks it without starting anything)."
     )]
     Dapp(DappArgs),
-    /// Certify a wallet: the harness plays the dApp (and runs the mock node).
+    /// Certify a wallet: the harness plays the dApp (and runs the protocol's mock node).
     ///
     /// For each case the harness mints a QR code (plain JSON or deep link), hands it to the
     /// wallet through a driver with the user's decision (approve or reject), and judges what
@@ -61,8 +63,10 @@ pub enum TestCommand {
         can reach the harness.\n\nSimpleWallet (--protocol simplewallet): the harness \
         runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
         account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
-        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nExit codes as for \
-        `test dapp`."
+        --wallet-ref; a target file says protocol = \"simplewallet\" (`qrconform init wallet \
+        --protocol P --out FILE` writes one to start from).\n\nThe node, --listen, \
+        --callback-base and --timeout-ms flags configure the harness for a wallet under test; \
+        with --target reference they are refused.\n\nExit codes as for `test dapp`."
     )]
     Wallet(WalletArgs),
 }
@@ -150,7 +154,8 @@ pub struct DappArgs {
     pub select: SelectArgs,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Timeout for every network step, overriding the target file's.
+    /// Timeout for every network step, overriding the target file's (not with --target
+    /// reference).
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
 }
