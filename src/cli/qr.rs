@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::transport::{self, QrForm};
 use crate::protocol::simplewallet::messages as sw;
-use crate::render::{self, render_svg, render_terminal};
+use crate::render::{self, render_svg};
 
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
@@ -213,23 +213,10 @@ fn render(file: Option<String>, format: RenderFormat) -> CmdResult {
     let text = without_trailing_newline(read_input(file.as_deref())?);
     let code = build_code(&text)?;
     match format {
-        RenderFormat::Terminal => {
-            let drawn = render_terminal(&code);
-            // The colours make the code scan on dark themes too, so auto keeps them even
-            // into a file; `--color never`, or NO_COLOR under auto, drops them.
-            let plain = match crate::harness::run::color_choice() {
-                Some(always) => !always,
-                None => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            };
-            if plain {
-                print!(
-                    "{}",
-                    drawn.replace("\x1b[30;47m", "").replace("\x1b[0m", "")
-                );
-            } else {
-                print!("{drawn}");
-            }
-        }
+        RenderFormat::Terminal => print!(
+            "{}",
+            render::render_terminal_styled(&code, crate::harness::run::qr_drawing_coloured())
+        ),
         RenderFormat::Svg => println!("{}", render_svg(&code)),
     }
     Ok(Verdict::Positive)
@@ -262,7 +249,7 @@ fn build_code(text: &str) -> Result<QrCode, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{MAX_QR_BYTES, QUIET_ZONE};
+    use crate::render::{render_terminal, MAX_QR_BYTES, QUIET_ZONE};
 
     #[test]
     fn simplewallet_text_is_told_from_ontology_text() {

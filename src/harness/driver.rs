@@ -236,7 +236,11 @@ impl Driver {
                 {
                     let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
                     let _ = writeln!(out, "\n== {case}: {title}");
-                    let _ = write!(out, "{}", crate::render::render_terminal(&code));
+                    let drawing = crate::render::render_terminal_styled(
+                        &code,
+                        crate::harness::run::qr_drawing_coloured(),
+                    );
+                    let _ = write!(out, "{drawing}");
                     let _ = writeln!(out, "QR SVG: {}", svg_path.display());
                     let _ = writeln!(out, "QR text: {qr}");
                     let _ = writeln!(

@@ -267,6 +267,16 @@ pub fn color_choice() -> Option<bool> {
     COLOR.get().copied().flatten()
 }
 
+/// Whether a QR code drawn for the terminal keeps its black-on-white colours: they make it
+/// scan on dark themes too, so `auto` keeps them even into a file, unless NO_COLOR is set;
+/// `--color` decides otherwise.
+pub fn qr_drawing_coloured() -> bool {
+    match color_choice() {
+        Some(always) => always,
+        None => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 fn arguments(options: &RunOptions) -> Arguments {
     Arguments {
         color: COLOR.get().copied().flatten().map(|always| {
