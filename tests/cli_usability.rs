@@ -335,7 +335,15 @@ fn color_is_chosen_by_the_flag_and_no_color() {
         "{}",
         text(&always.stdout)
     );
+    // The summary on standard error colours its verdict counts the same way.
+    assert!(!text(&auto.stderr).contains(ESC));
+    assert!(
+        text(&always.stderr).contains("\u{1b}[1;32m1 PASS\u{1b}[0m"),
+        "{}",
+        text(&always.stderr)
+    );
     let never = qrconform_in(dir, &[&args[..], &["--color", "never"]].concat(), &[]);
+    assert!(!text(&never.stderr).contains(ESC));
     assert!(!text(&never.stdout).contains(ESC));
     // The terminal QR drawing keeps its black-on-white colours under auto, even into a
     // pipe (they make it scan on dark themes), and drops them for never or NO_COLOR.

@@ -761,7 +761,7 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
     }
     eprintln!(
         "qrconform: {} in {:.1} s",
-        summary.tally(),
+        summary.tally_styled(crate::harness::run::stderr_coloured()),
         elapsed.as_secs_f64()
     );
 

@@ -226,6 +226,12 @@ impl RunSummary {
 
     /// `39 cases: 37 PASS, 1 WARNING, 1 SKIPPED` (verdicts that occurred, in a fixed order).
     pub fn tally(&self) -> String {
+        self.tally_styled(false)
+    }
+
+    /// [`RunSummary::tally`], with each verdict's count coloured when `coloured`: PASS green,
+    /// FAIL, TIMEOUT and ERROR red, WARNING and SKIPPED yellow.
+    pub fn tally_styled(&self, coloured: bool) -> String {
         let verdicts = [
             Verdict::Pass,
             Verdict::Fail,
@@ -238,7 +244,18 @@ impl RunSummary {
             .iter()
             .map(|v| (v, self.outcomes.iter().filter(|o| o.verdict == *v).count()))
             .filter(|(_, n)| *n > 0)
-            .map(|(v, n)| format!("{n} {v}"))
+            .map(|(v, n)| {
+                let colour = match v {
+                    Verdict::Pass => "32",
+                    Verdict::Warning | Verdict::Skipped => "33",
+                    _ => "31",
+                };
+                if coloured {
+                    format!("\x1b[1;{colour}m{n} {v}\x1b[0m")
+                } else {
+                    format!("{n} {v}")
+                }
+            })
             .collect();
         format!(
             "{} of {} cases ran: {}",
@@ -265,6 +282,19 @@ pub fn set_color(color: Option<bool>) {
 /// The `--color` choice: `None` for auto, else always (`true`) or never (`false`).
 pub fn color_choice() -> Option<bool> {
     COLOR.get().copied().flatten()
+}
+
+/// Whether text for standard error is coloured: `--color`, else a terminal without
+/// NO_COLOR.
+pub fn stderr_coloured() -> bool {
+    use std::io::IsTerminal;
+    match color_choice() {
+        Some(always) => always,
+        None => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 /// Whether a QR code drawn for the terminal keeps its black-on-white colours: they make it
