@@ -2,11 +2,16 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use qrconform::cli::{self, Cli, Verdict};
+use clap::{CommandFactory, FromArgMatches};
+use qrconform::cli::{self, Cli, ColorChoice, Verdict};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's help and usage errors follow `--color` too.
+    let args: Vec<_> = std::env::args_os().collect();
+    let matches = Cli::command()
+        .color(ColorChoice::from_args(&args))
+        .get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if !cli.command.is_long_running() {
         restore_default_sigpipe();
     }

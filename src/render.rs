@@ -110,6 +110,17 @@ pub fn render_fitted(
 /// the code on a dark theme (light modules on black), which many phone scanners refuse;
 /// the explicit white background is also what makes the quiet zone visible.
 pub fn render_terminal(code: &QrCode) -> String {
+    render_terminal_styled(code, true)
+}
+
+/// [`render_terminal`], or without its colours when `coloured` is false (`--color never`,
+/// NO_COLOR): the modules are then drawn in the terminal's own colours.
+pub fn render_terminal_styled(code: &QrCode, coloured: bool) -> String {
+    let (start, end) = if coloured {
+        ("\x1b[30;47m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let width = code.width();
     let colors = code.to_colors();
     let side = width + 2 * QUIET_ZONE;
@@ -122,7 +133,7 @@ pub fn render_terminal(code: &QrCode) -> String {
     };
     let mut out = String::new();
     for y in (0..side).step_by(2) {
-        out.push_str("\x1b[30;47m");
+        out.push_str(start);
         for x in 0..side {
             out.push(match (dark(x, y), dark(x, y + 1)) {
                 (true, true) => '█',
@@ -131,7 +142,8 @@ pub fn render_terminal(code: &QrCode) -> String {
                 (false, false) => ' ',
             });
         }
-        out.push_str("\x1b[0m\n");
+        out.push_str(end);
+        out.push('\n');
     }
     out
 }

@@ -9,6 +9,7 @@
 
 pub mod eos;
 pub mod explain;
+pub mod init;
 pub mod list;
 pub mod ontology;
 pub mod qr;
@@ -36,12 +37,56 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
     harness or configuration error, 3 a suite run in which nothing ran or that stopped early."
 )]
 pub struct Cli {
+    /// When to colour the output; `auto` colours it on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `--color`: when the output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    // No variant docs: clap would list them under `--color` in every command's help.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// The choice the command line makes, read before clap parses it so that clap's own
+    /// help and error messages follow it too; `auto` when absent or unreadable.
+    pub fn from_args(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+        let mut value = None;
+        let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+        while let Some(word) = words.next() {
+            if word == "--" {
+                break;
+            }
+            if let Some(given) = word.strip_prefix("--color=") {
+                value = Some(given.to_string());
+            } else if word == "--color" {
+                value = words.next().map(|w| w.to_string());
+            }
+        }
+        match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            _ => clap::ColorChoice::Auto,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented target file for `test dapp` or `test wallet` to start from.
+    #[command(
+        after_help = "Example: qrconform init dapp --protocol ontology --out backend.toml\n\n\
+        The file declares every source, port and limit with what it means, and `qrconform test \
+        dapp|wallet --protocol P --target FILE --list` accepts it as written. Without --out it \
+        is printed on standard output; an existing file is kept unless --force is given."
+    )]
+    Init(init::InitArgs),
     /// Prove the suites: run them against the reference implementations, clean and with
     /// every named fault, and print the kill matrix.
     SelfTest(selftest::SelfTestArgs),
@@ -50,22 +95,24 @@ pub enum Command {
     /// Explain one case (its clauses, seeds, play, expectation, twin and the faults it is
     /// proven to kill) or one clause (its text, duties and the cases citing it).
     Explain(explain::ExplainArgs),
-    /// Ontology keys, addresses, signatures and verification.
+    /// Ontology keys, addresses, signatures, verification and transactions (build, decode,
+    /// hash).
     #[command(subcommand)]
     Ontology(ontology::OntologyCommand),
     /// EOS keys, SIG_K1_ signatures, verification and key recovery (SimpleWallet).
     #[command(subcommand)]
     Eos(eos::EosCommand),
-    /// Decode, encode and render QR code text (plain JSON and deep-link forms).
+    /// Decode, encode and render QR code text of either protocol (plain JSON and deep links).
     #[command(subcommand)]
     Qr(qr::QrCommand),
     /// List the embedded JSON Schemas and validate messages against them.
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
-    /// Run a conformance suite against a dApp back end (or the reference dApp).
+    /// Run a conformance suite against a dApp back end or a wallet (or a reference).
     #[command(subcommand)]
     Test(Box<test::TestCommand>),
-    /// Run the mock chain node, the reference dApp or the reference wallet as a server.
+    /// Run a mock chain node (Ontology or EOS), a reference dApp or a reference wallet as a
+    /// server.
     #[command(subcommand)]
     Serve(serve::ServeCommand),
     /// Check or regenerate the golden vectors.
@@ -100,7 +147,13 @@ pub type CmdResult = Result<Verdict, CliError>;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> CmdResult {
+    crate::harness::run::set_color(match cli.color {
+        ColorChoice::Auto => None,
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+    });
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Eos(cmd) => eos::run(cmd),
         Command::Explain(args) => explain::run(args),
         Command::List(args) => list::run(args),

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::{parse_json, print_json, read_input, CliError, CmdResult, Verdict};
 use crate::protocol::ontology::transport::{self, QrForm};
 use crate::protocol::simplewallet::messages as sw;
-use crate::render::{self, render_svg, render_terminal};
+use crate::render::{self, render_svg};
 
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
@@ -213,7 +213,10 @@ fn render(file: Option<String>, format: RenderFormat) -> CmdResult {
     let text = without_trailing_newline(read_input(file.as_deref())?);
     let code = build_code(&text)?;
     match format {
-        RenderFormat::Terminal => print!("{}", render_terminal(&code)),
+        RenderFormat::Terminal => print!(
+            "{}",
+            render::render_terminal_styled(&code, crate::harness::run::qr_drawing_coloured())
+        ),
         RenderFormat::Svg => println!("{}", render_svg(&code)),
     }
     Ok(Verdict::Positive)
@@ -246,7 +249,7 @@ fn build_code(text: &str) -> Result<QrCode, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{MAX_QR_BYTES, QUIET_ZONE};
+    use crate::render::{render_terminal, MAX_QR_BYTES, QUIET_ZONE};
 
     #[test]
     fn simplewallet_text_is_told_from_ontology_text() {

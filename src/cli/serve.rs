@@ -48,17 +48,19 @@ pub enum ServeCommand {
         /// The chain to mock.
         #[arg(long, value_enum, default_value_t = Protocol::Ontology)]
         protocol: Protocol,
-        /// Address for the REST API.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:20334")]
-        rest: SocketAddr,
-        /// Address for the JSON-RPC API.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:20336")]
-        rpc: SocketAddr,
+        /// Address for the Ontology node's REST API (not with `--protocol eos`)
+        /// [default: 127.0.0.1:20334].
+        #[arg(long, value_name = "ADDR")]
+        rest: Option<SocketAddr>,
+        /// Address for the Ontology node's JSON-RPC API (not with `--protocol eos`)
+        /// [default: 127.0.0.1:20336].
+        #[arg(long, value_name = "ADDR")]
+        rpc: Option<SocketAddr>,
         /// Register an ONT ID: `DID=KEY[,KEY…]`, or just `KEY` for the ONT ID of that key's
-        /// own address (keys are 33-byte compressed P-256, hex). Repeatable.
+        /// own address (keys are 33-byte compressed P-256, hex). Repeatable; Ontology only.
         #[arg(long, value_name = "DID=KEY,…|KEY")]
         identity: Vec<String>,
-        /// Start without the two demo identities.
+        /// Start without the two demo identities (Ontology only).
         #[arg(long)]
         no_demo_identities: bool,
         /// The port of the EOS node's HTTP API on 127.0.0.1 (`--protocol eos` only; 0 picks
@@ -94,10 +96,10 @@ pub enum ServeCommand {
         /// simplewallet].
         #[arg(long, value_name = "URL")]
         node: Option<String>,
-        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`);
-        /// not used with `--protocol simplewallet`.
-        #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
-        node_api: NodeApiArg,
+        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`)
+        /// [default: rest]; not with `--protocol simplewallet`.
+        #[arg(long, value_enum, value_name = "API")]
+        node_api: Option<NodeApiArg>,
         /// Switch on a named fault (repeatable); the list is below.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
@@ -139,19 +141,19 @@ pub enum ServeCommand {
         /// http://127.0.0.1:8888 for SimpleWallet].
         #[arg(long, value_name = "URL")]
         node: Option<String>,
-        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`);
-        /// not used with `--protocol simplewallet`.
-        #[arg(long, value_enum, value_name = "API", default_value_t = NodeApiArg::Rest)]
-        node_api: NodeApiArg,
+        /// Which API of the Ontology node to use: REST (`/api/v1/...`) or JSON-RPC (POST `/`)
+        /// [default: rest]; not with `--protocol simplewallet`.
+        #[arg(long, value_enum, value_name = "API")]
+        node_api: Option<NodeApiArg>,
         /// The wallet's private key: Ontology 64 hex digits or WIF [default: the key seeded
         /// from `qrconform/reference-wallet`]; SimpleWallet the active key, WIF or `PVT_K1_`
         /// [default: the key seeded from `qrconform/simplewallet-wallet/active`].
         #[arg(long, value_name = "HEX|WIF")]
         key: Option<String>,
-        /// With --protocol simplewallet: the EOS account the wallet signs for (not used with
-        /// `--protocol ontology`).
-        #[arg(long, value_name = "NAME", default_value = sw_wallet::DEFAULT_ACCOUNT)]
-        account: String,
+        /// With --protocol simplewallet: the EOS account the wallet signs for
+        /// [default: qrconformwlt].
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
         /// With --protocol simplewallet: a MYKEY wallet, whose account is a MYKEY account
         /// with `--key` as its reserved key, paying through `mykeymanager::sendaction`; its
         /// identity says `"mykey": true`.
@@ -302,6 +304,8 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
                     "--port is for --protocol eos; the Ontology node takes --rest and --rpc",
                 ));
             }
+            let rest = rest.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 20334)));
+            let rpc = rpc.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 20336)));
             let mut config = if no_demo_identities {
                 NodeConfig::default()
             } else {
@@ -314,15 +318,22 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
         }
         ServeCommand::Node {
             protocol: Protocol::Eos,
+            rest,
+            rpc,
             identity,
             no_demo_identities,
             port,
-            ..
         } => {
-            if !identity.is_empty() || no_demo_identities {
-                return Err(CliError::new(
-                    "--identity and --no-demo-identities are for the Ontology node",
-                ));
+            let ontology_only = [
+                ("--rest", rest.is_some()),
+                ("--rpc", rpc.is_some()),
+                ("--identity", !identity.is_empty()),
+                ("--no-demo-identities", no_demo_identities),
+            ];
+            if let Some((flag, _)) = ontology_only.iter().find(|(_, given)| *given) {
+                return Err(CliError::new(format!(
+                    "{flag} is for the Ontology node; the EOS node (--protocol eos) takes --port"
+                )));
             }
             let addr = SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(eos::DEFAULT_PORT)));
             serve_eos(EosNodeConfig::demo(), addr)
@@ -331,11 +342,17 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             protocol: SuiteProtocol::Simplewallet,
             listen,
             node,
-            node_api: _,
+            node_api,
             faults,
             qr_lifetime,
             public_url,
         } => {
+            if node_api.is_some() {
+                return Err(CliError::new(
+                    "--node-api is for the Ontology dApp; the SimpleWallet dApp asks the EOS \
+                     node's HTTP API at --node",
+                ));
+            }
             let node = node.unwrap_or_else(|| format!("http://127.0.0.1:{}", eos::DEFAULT_PORT));
             let mut config = SwDappConfig::new(check_url("--node", &node)?);
             config.faults = parse_faults(&faults)?;
@@ -356,6 +373,7 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             public_url,
         } => {
             let node = node.unwrap_or_else(|| "http://127.0.0.1:20334".to_string());
+            let node_api = node_api.unwrap_or(NodeApiArg::Rest);
             let mut config = DappConfig::new(node_api.into(), check_url("--node", &node)?);
             config.faults = parse_faults(&faults)?;
             config.qr_lifetime = Duration::from_secs(qr_lifetime);
@@ -369,12 +387,19 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             protocol: WalletProtocol::Simplewallet,
             listen,
             node,
+            node_api,
             key,
             account,
             mykey,
             faults,
-            ..
         } => {
+            if node_api.is_some() {
+                return Err(CliError::new(
+                    "--node-api is for the Ontology wallet; the SimpleWallet wallet pushes \
+                     through the EOS node's HTTP API at --node",
+                ));
+            }
+            let account = account.unwrap_or_else(|| sw_wallet::DEFAULT_ACCOUNT.to_string());
             let active = match key {
                 Some(text) => parse_eos_private_key(&text)?,
                 None => EosPrivateKey::from_seed(sw_wallet::DEFAULT_KEY_SEED),
@@ -397,9 +422,22 @@ pub fn run(cmd: ServeCommand) -> CmdResult {
             node,
             node_api,
             key,
+            account,
+            mykey,
             faults,
-            ..
         } => {
+            if account.is_some() || mykey {
+                return Err(CliError::new(format!(
+                    "{} is for --protocol simplewallet; an Ontology wallet is named by its key \
+                     (--key)",
+                    if account.is_some() {
+                        "--account"
+                    } else {
+                        "--mykey"
+                    }
+                )));
+            }
+            let node_api = node_api.unwrap_or(NodeApiArg::Rest);
             let key = match key {
                 Some(text) => parse_private_key(&text)?,
                 None => PrivateKey::from_seed(DEFAULT_KEY_SEED),

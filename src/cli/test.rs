@@ -11,7 +11,7 @@ use super::{runtime, CliError, CmdResult, Verdict};
 use crate::harness::baseline::{Baseline, EntryStatus};
 use crate::harness::catalogue::Catalogue;
 use crate::harness::run::{
-    run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, StopSignal,
+    list_cases, run_cases, selected_cases, OutputFormat, RunOptions, RunSummary, StopSignal,
 };
 use crate::harness::steps::preflight;
 use crate::harness::suite::{self, Against, Role, Started, SuiteKind};
@@ -33,7 +33,8 @@ pub enum TestCommand {
     /// (honestly, or with one named defect: a bad signature, a replay, a key that is not the
     /// user's, an expired QR code, a transaction the chain never saw…), posts the callback
     /// and judges the reply, what the back end asked the mock node, and (when declared) its
-    /// status probe. The harness runs the mock Ontology node on the target's declared ports.
+    /// status probe. The harness runs the protocol's mock node (Ontology, or EOS for
+    /// SimpleWallet) on the target's declared ports.
     #[command(
         after_help = "Exit codes: 0 every selected MUST case ran and passed; 1 a \
         conformance failure (FAIL or TIMEOUT); 2 a harness or configuration error (a bad \
@@ -41,14 +42,16 @@ pub enum TestCommand {
         case skipped, a negative case whose positive twin did not pass, nothing selected, or \
         the run stopped (Ctrl-C, SIGTERM, --deadline-secs; reports are still written, marked \
         partial).\n\nTargets: `reference` runs the built-in reference dApp in-process \
-        (with --fault to plant named defects); otherwise a target file, see docs/targets.md.\n\n\
+        (with --fault to plant named defects); otherwise a target file, see docs/targets.md \
+        (`qrconform init dapp --protocol P --out FILE` writes one to start from; `--list` \
+        checks it without starting anything).\n\n\
         https targets: the harness trusts the operating system's root certificates \
         (SSL_CERT_FILE or SSL_CERT_DIR replace them) and those of --ca-cert FILE or the \
         target's ca_cert. A certificate it cannot verify is a set-up error (exit 2) naming \
         the URL and the TLS error, not the back end's FAIL."
     )]
     Dapp(DappArgs),
-    /// Certify a wallet: the harness plays the dApp (and runs the mock node).
+    /// Certify a wallet: the harness plays the dApp (and runs the protocol's mock node).
     ///
     /// For each case the harness mints a QR code (plain JSON or deep link), hands it to the
     /// wallet through a driver with the user's decision (approve or reject), and judges what
@@ -68,7 +71,10 @@ pub enum TestCommand {
         left, the live status and the tally.\n\nSimpleWallet (--protocol simplewallet): the harness \
         runs a mock EOS node (--eos-node ADDR, default 127.0.0.1:8888) holding the wallet's \
         account; interactive mode needs --wallet-public-key EOS…, --wallet-account and \
-        --wallet-ref; a target file says protocol = \"simplewallet\".\n\nAn https:// \
+        --wallet-ref; a target file says protocol = \"simplewallet\" (`qrconform init wallet \
+        --protocol P --out FILE` writes one to start from).\n\nThe node, --listen, \
+        --callback-base and --timeout-ms flags configure the harness for a wallet under test; \
+        with --target reference they are refused.\n\nAn https:// \
         driver is verified against the operating system's root certificates and those of \
         --ca-cert FILE (or the target's ca_cert); a certificate the harness cannot verify \
         is a set-up error (exit 2).\n\nExit codes as for `test dapp`."
@@ -100,17 +106,17 @@ pub struct WalletArgs {
     pub interactive: bool,
     /// With --interactive: the wallet's public key, which names it (Ontology: hex; SimpleWallet:
     /// `EOS…`, the key its signatures verify with).
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", requires = "interactive")]
     pub wallet_public_key: Option<String>,
     /// With --interactive --protocol simplewallet: the EOS account the wallet signs for.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "interactive")]
     pub wallet_account: Option<String>,
     /// With --interactive --protocol simplewallet: the name the wallet sends as `ref`.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "interactive")]
     pub wallet_ref: Option<String>,
     /// With --interactive --protocol simplewallet: the account is a MYKEY account whose
     /// reserved key is --wallet-public-key (a target file's `[driver] mykey = true`).
-    #[arg(long)]
+    #[arg(long, requires = "interactive")]
     pub wallet_mykey: bool,
     /// With --protocol simplewallet: where the harness's mock EOS node listens (the wallet
     /// under test pushes there) [default: 127.0.0.1:8888].
@@ -173,7 +179,8 @@ pub struct DappArgs {
     pub select: SelectArgs,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Timeout for every network step, overriding the target file's.
+    /// Timeout for every network step, overriding the target file's (not with --target
+    /// reference).
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<u64>,
     /// Trust the CA certificates in this PEM file (one or more) for https URLs, besides the
@@ -318,6 +325,12 @@ fn run_dapp(args: DappArgs) -> CmdResult {
     };
     if args.target == "reference" {
         refuse_ca_cert_for_reference(args.ca_cert.as_deref())?;
+        if args.timeout_ms.is_some() {
+            return Err(CliError::new(
+                "--timeout-ms overrides a target file's limits.timeout_ms; the reference runs \
+                 under its own limits",
+            ));
+        }
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -341,16 +354,19 @@ fn run_dapp(args: DappArgs) -> CmdResult {
             target.protocol.name()
         )));
     }
+    if options.list {
+        // The file is valid: list what would run without binding its ports.
+        list_cases(&catalogue.cases, &options);
+        return Ok(Verdict::Positive);
+    }
     let info = TargetInfo {
         name: target.name.clone(),
         version: target.version.clone(),
         ..TargetInfo::reference(kind, Vec::new())
     };
-    if !options.list {
-        runtime
-            .block_on(preflight(&target))
-            .map_err(|e| set_up_failed(&run, info.clone(), e))?;
-    }
+    runtime
+        .block_on(preflight(&target))
+        .map_err(|e| set_up_failed(&run, info.clone(), e))?;
     let started = runtime
         .block_on(kind.start(Against::Dapp(target)))
         .map_err(|e| set_up_failed(&run, info.clone(), e))?;
@@ -586,6 +602,22 @@ fn conclude(summary: &RunSummary) -> CmdResult {
     }
 }
 
+/// The first flag given that only a wallet under test uses (the harness's addresses and
+/// limits), if any.
+fn wallet_flags_for_a_target(args: &WalletArgs) -> Option<&'static str> {
+    [
+        ("--eos-node", args.eos_node.is_some()),
+        ("--node-rest", args.node_rest.is_some()),
+        ("--node-rpc", args.node_rpc.is_some()),
+        ("--listen", args.listen.is_some()),
+        ("--callback-base", args.callback_base.is_some()),
+        ("--timeout-ms", args.timeout_ms.is_some()),
+    ]
+    .into_iter()
+    .find(|(_, given)| *given)
+    .map(|(flag, _)| flag)
+}
+
 /// The wallet target the flags describe, when they describe one.
 fn wallet_target_from_flags(args: &WalletArgs) -> Result<Option<WalletTarget>, CliError> {
     let driver = if let Some(url) = &args.driver {
@@ -657,6 +689,12 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     }
     if args.target.as_deref() == Some("reference") {
         refuse_ca_cert_for_reference(args.ca_cert.as_deref())?;
+        if let Some(flag) = wallet_flags_for_a_target(&args) {
+            return Err(CliError::new(format!(
+                "{flag} configures the harness for a wallet under test; the reference wallet \
+                 runs in-process on ports the system chooses"
+            )));
+        }
         return run_reference(&runtime, &run, &args.faults);
     }
     if !args.faults.is_empty() {
@@ -682,6 +720,18 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
     if let Some(ms) = args.timeout_ms {
         check_timeout_ms(ms)?;
         target.timeout = Duration::from_millis(ms);
+    }
+    if args.protocol == Protocol::Ontology {
+        let simplewallet_only = [
+            ("--wallet-account", args.wallet_account.is_some()),
+            ("--wallet-ref", args.wallet_ref.is_some()),
+            ("--wallet-mykey", args.wallet_mykey),
+        ];
+        if let Some((flag, _)) = simplewallet_only.iter().find(|(_, given)| *given) {
+            return Err(CliError::new(format!(
+                "{flag} names a SimpleWallet wallet; give --protocol simplewallet"
+            )));
+        }
     }
     if let Some(path) = &args.ca_cert {
         target.ca_cert = Some(read_ca_cert(path)?);
@@ -745,6 +795,11 @@ fn run_wallet(args: WalletArgs) -> CmdResult {
             Some((view, server))
         }
     };
+    if options.list {
+        // The target is valid: list what would run without starting the driver or the node.
+        list_cases(&catalogue.cases, &options);
+        return Ok(Verdict::Positive);
+    }
     // The QR codes lead to the harness dApp, which stops with the run: a folder the run
     // chose for them is removed with it; a folder the user named is left as it is.
     let (svg_dir, _run_svg_dir) = match args.svg_dir.clone() {
@@ -812,7 +867,7 @@ fn report(summary: &RunSummary, elapsed: Duration, quiet: bool) {
     }
     eprintln!(
         "qrconform: {} in {:.1} s",
-        summary.tally(),
+        summary.tally_styled(crate::harness::run::stderr_coloured()),
         elapsed.as_secs_f64()
     );
 

@@ -81,15 +81,16 @@ impl Baseline {
 
     /// Parses a baseline's text; `file` names it in errors.
     pub fn parse(file: &str, text: &str, catalogue: &Catalogue) -> Result<Self, String> {
+        let hint = |message: String| super::target::with_toml_hint(message, text, &[]);
         let table: toml::Table = toml::from_str(text)
-            .map_err(|e| format!("the baseline {file} is not valid TOML: {e}"))?;
+            .map_err(|e| hint(format!("the baseline {file} is not valid TOML: {e}")))?;
         let mut entries = BTreeMap::new();
         for (id, value) in table {
             let Some(reason) = value.as_str() else {
-                return Err(format!(
+                return Err(hint(format!(
                     "the baseline {file}: `{id}` must map to a reason (a string), not {}",
                     value.type_str()
-                ));
+                )));
             };
             if reason.trim().is_empty() {
                 return Err(format!(
@@ -172,6 +173,13 @@ mod tests {
         assert!(err.contains("not a case of the suite"), "{err}");
         let err = Baseline::parse("b.toml", "this is not toml", &catalogue).unwrap_err();
         assert!(err.contains("not valid TOML"), "{err}");
+        // An unquoted dotted id is a table to TOML: the error says to quote it.
+        let err = Baseline::parse("b.toml", "login.expired = \"later\"", &catalogue).unwrap_err();
+        assert!(
+            err.contains("hint: line 1: `login.expired` is a dotted key")
+                && err.contains("\"login.expired\" = …"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -226,6 +226,12 @@ impl RunSummary {
 
     /// `39 cases: 37 PASS, 1 WARNING, 1 SKIPPED` (verdicts that occurred, in a fixed order).
     pub fn tally(&self) -> String {
+        self.tally_styled(false)
+    }
+
+    /// [`RunSummary::tally`], with each verdict's count coloured when `coloured`: PASS green,
+    /// FAIL, TIMEOUT and ERROR red, WARNING and SKIPPED yellow.
+    pub fn tally_styled(&self, coloured: bool) -> String {
         let verdicts = [
             Verdict::Pass,
             Verdict::Fail,
@@ -239,7 +245,18 @@ impl RunSummary {
             .iter()
             .map(|v| (v, self.outcomes.iter().filter(|o| o.verdict == *v).count()))
             .filter(|(_, n)| *n > 0)
-            .map(|(v, n)| format!("{n} {v}"))
+            .map(|(v, n)| {
+                let colour = match v {
+                    Verdict::Pass => "32",
+                    Verdict::Warning | Verdict::Skipped => "33",
+                    _ => "31",
+                };
+                if coloured {
+                    format!("\x1b[1;{colour}m{n} {v}\x1b[0m")
+                } else {
+                    format!("{n} {v}")
+                }
+            })
             .collect();
         format!(
             "{} of {} cases ran: {}",
@@ -254,8 +271,52 @@ impl RunSummary {
     }
 }
 
+/// `--color`: unset follows the terminal and NO_COLOR; otherwise always or never.
+static COLOR: std::sync::OnceLock<Option<bool>> = std::sync::OnceLock::new();
+
+/// Sets whether case lines are coloured, once per process (the command line's `--color`):
+/// `None` colours them when standard output is a terminal and NO_COLOR is not set.
+pub fn set_color(color: Option<bool>) {
+    let _ = COLOR.set(color);
+}
+
+/// The `--color` choice: `None` for auto, else always (`true`) or never (`false`).
+pub fn color_choice() -> Option<bool> {
+    COLOR.get().copied().flatten()
+}
+
+/// Whether text for standard error is coloured: `--color`, else a terminal without
+/// NO_COLOR.
+pub fn stderr_coloured() -> bool {
+    use std::io::IsTerminal;
+    match color_choice() {
+        Some(always) => always,
+        None => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Whether a QR code drawn for the terminal keeps its black-on-white colours: they make it
+/// scan on dark themes too, so `auto` keeps them even into a file, unless NO_COLOR is set;
+/// `--color` decides otherwise.
+pub fn qr_drawing_coloured() -> bool {
+    match color_choice() {
+        Some(always) => always,
+        None => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 fn arguments(options: &RunOptions) -> Arguments {
     Arguments {
+        color: COLOR.get().copied().flatten().map(|always| {
+            if always {
+                libtest_mimic::ColorSetting::Always
+            } else {
+                libtest_mimic::ColorSetting::Never
+            }
+        }),
         filter: options.filter.clone(),
         exact: options.exact,
         skip: options.skip.clone(),
@@ -281,6 +342,17 @@ pub fn selected_cases(cases: &[Case], options: &RunOptions) -> Vec<Case> {
         })
         .cloned()
         .collect()
+}
+
+/// Lists the cases `options` select, as `--list` prints them, without starting anything.
+pub fn list_cases(cases: &[Case], options: &RunOptions) {
+    let mut args = arguments(options);
+    args.list = true;
+    let trials = cases
+        .iter()
+        .map(|case| Trial::test(case.id.clone(), || Ok(())).with_kind(case.level.label()))
+        .collect();
+    let _ = libtest_mimic::run(&args, trials);
 }
 
 /// Runs `cases` against `suite`, printing each result as it ends. Must be called outside the

@@ -230,6 +230,71 @@ fn check_protocol(protocol: Option<&str>, suite: &str) -> Result<(), String> {
     }
 }
 
+/// The top-level keys of a dApp target file and of a wallet target file.
+const DAPP_TOP_LEVEL: [&str; 6] = [
+    "name",
+    "version",
+    "protocol",
+    "status",
+    "allowed_origins",
+    "allowed_hosts",
+];
+const WALLET_TOP_LEVEL: [&str; 3] = ["name", "version", "protocol"];
+
+/// `message` (a TOML or field error in `text`) with the fix for the two usual mistakes, when
+/// `text` shows one: an unquoted dotted key (TOML reads `login.address = …` as nested tables,
+/// so a dotted case id or source name must be quoted), or a top-level key written after a
+/// table header (where it belongs to that table). `top_level` names the file's top-level keys.
+pub(crate) fn with_toml_hint(message: String, text: &str, top_level: &[&str]) -> String {
+    let mut hints = Vec::new();
+    if let Some((line, key)) = first_unquoted_dotted_key(text) {
+        hints.push(format!(
+            "line {line}: `{key}` is a dotted key, which TOML reads as nested tables; quote a \
+             dotted case id or source name: \"{key}\" = …"
+        ));
+    }
+    let mut table = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('[') {
+            table = Some(line.to_string());
+            continue;
+        }
+        let key = line.split('=').next().unwrap_or("").trim();
+        if let Some(header) = &table {
+            if line.contains('=') && top_level.contains(&key) {
+                hints.push(format!(
+                    "line {}: `{key}` comes after the table header {header}, so it belongs to \
+                     that table; move it above the first [table]",
+                    i + 1
+                ));
+                break;
+            }
+        }
+    }
+    if hints.is_empty() {
+        message
+    } else {
+        format!("{message}\nhint: {}", hints.join("\nhint: "))
+    }
+}
+
+/// The first line (1-based) whose key is dotted and unquoted, with the key.
+fn first_unquoted_dotted_key(text: &str) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(i, raw)| {
+        let line = raw.trim();
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim();
+        let bare = |part: &str| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        (key.contains('.') && key.split('.').all(bare)).then(|| (i + 1, key.to_string()))
+    })
+}
+
 /// A `[node]` or `[harness]` address, or its default.
 fn socket_addr(
     origin: &str,
@@ -321,7 +386,8 @@ impl DappTarget {
             origin: origin.to_string(),
             reason,
         };
-        let raw: RawTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+        let raw: RawTarget = toml::from_str(text)
+            .map_err(|e| fail(with_toml_hint(e.to_string(), text, &DAPP_TOP_LEVEL)))?;
         let protocol = match raw.protocol.as_deref() {
             Some("simplewallet") => DappProtocol::SimpleWallet,
             other => {
@@ -514,6 +580,34 @@ transaction = { url = "http://127.0.0.1:8080/qr/transaction?account=qrcwalletone
     }
 
     #[test]
+    fn the_usual_toml_mistakes_get_their_fix() {
+        let dotted = GOOD.replace("\"login.address\" =", "login.address =");
+        let err = DappTarget::parse("t", &dotted).unwrap_err().to_string();
+        assert!(
+            err.contains("hint: line 9: `login.address` is a dotted key")
+                && err.contains("\"login.address\" = …"),
+            "{err}"
+        );
+        let late = format!("{GOOD}allowed_origins = [\"http://127.0.0.1:8081\"]\n");
+        let err = DappTarget::parse("t", &late).unwrap_err().to_string();
+        assert!(
+            err.contains("`allowed_origins` comes after the table header [sources]"),
+            "{err}"
+        );
+        let wallet = "name = \"w\"\n[driver]\nurl = \"http://127.0.0.1:1\"\nversion = \"1\"\n";
+        let err = WalletTarget::parse("t", wallet).unwrap_err().to_string();
+        assert!(
+            err.contains("`version` comes after the table header [driver]"),
+            "{err}"
+        );
+        // A correct file has no hint to give.
+        let err = DappTarget::parse("t", &GOOD.replace("name = \"shop\"", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hint"), "{err}");
+    }
+
+    #[test]
     fn mistakes_name_the_field() {
         let cases = [
             (
@@ -667,7 +761,8 @@ impl WalletTarget {
             origin: origin.to_string(),
             reason,
         };
-        let raw: RawWalletTarget = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+        let raw: RawWalletTarget = toml::from_str(text)
+            .map_err(|e| fail(with_toml_hint(e.to_string(), text, &WALLET_TOP_LEVEL)))?;
         let protocol = match raw.protocol.as_deref() {
             None | Some("ontology") => "ontology",
             Some("simplewallet") => "simplewallet",
