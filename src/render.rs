@@ -81,11 +81,17 @@ fn window_size() -> Option<(usize, usize)> {
 /// for text below the code, or, when the code does not fit, why not and where to scan it
 /// from instead: `svg`, the path of the code's SVG file. With no known size the code is
 /// drawn (a terminal that does not say its size is assumed large enough).
+///
+/// No denser drawing helps: block characters give two module rows per line at most, so a
+/// code's lines are half its side whatever the width, and finer cells (sextants, Braille)
+/// are drawn with gaps or not at all by common terminal fonts, which phones do not read.
+/// `coloured` draws black on an explicit white background ([`render_terminal_styled`]).
 pub fn render_fitted(
     code: &QrCode,
     size: Option<(usize, usize)>,
     reserved: usize,
     svg: &str,
+    coloured: bool,
 ) -> Result<String, String> {
     let (columns, lines) = terminal_footprint(code);
     match size {
@@ -95,11 +101,12 @@ pub fn render_fitted(
             Err(format!(
                 "The terminal is too small for this QR code: it needs {columns} columns and {} \
                  lines, the terminal has {have_columns}x{have_lines}. Enlarge the window or \
-                 reduce the font size, or scan the SVG instead: {svg}",
+                 reduce the font size, or scan the SVG instead: {svg} (or the page of \
+                 `--web 127.0.0.1:0`, which shows the code large)",
                 lines + reserved
             ))
         }
-        _ => Ok(render_terminal(code)),
+        _ => Ok(render_terminal_styled(code, coloured)),
     }
 }
 
@@ -174,9 +181,12 @@ mod tests {
                 .trim_end_matches("\x1b[0m");
             assert_eq!(cells.chars().count(), columns);
         }
-        assert_eq!(render_fitted(&code, Some((80, 24)), 3, "x.svg"), Ok(drawn));
+        assert_eq!(
+            render_fitted(&code, Some((80, 24)), 3, "x.svg", true),
+            Ok(drawn)
+        );
         // No known size: drawn.
-        assert!(render_fitted(&code, None, 3, "x.svg").is_ok());
+        assert!(render_fitted(&code, None, 3, "x.svg", true).is_ok());
     }
 
     /// The longest QR text the wallet suites hand over (1094 bytes: the SimpleWallet
@@ -208,17 +218,21 @@ mod tests {
         assert_eq!((columns, lines), (129, 65));
         let drawn = render_terminal(&code);
         assert_eq!(drawn.lines().count(), lines);
-        let told = render_fitted(&code, Some((80, 24)), 3, "/tmp/qr/case.svg").unwrap_err();
+        let told = render_fitted(&code, Some((80, 24)), 3, "/tmp/qr/case.svg", true).unwrap_err();
         assert!(told.contains("too small"), "{told}");
         assert!(told.contains("needs 129 columns and 68 lines"), "{told}");
         assert!(told.contains("has 80x24"), "{told}");
-        assert!(told.ends_with("/tmp/qr/case.svg"), "{told}");
+        assert!(told.contains("/tmp/qr/case.svg"), "{told}");
+        assert!(told.contains("--web"), "{told}");
         // A terminal large enough draws it.
-        assert_eq!(render_fitted(&code, Some((129, 68)), 3, "x"), Ok(drawn));
+        assert_eq!(
+            render_fitted(&code, Some((129, 68)), 3, "x", true),
+            Ok(drawn)
+        );
         // Even the shortest needs more than 24 lines: version 9, 57x29, and 3 lines below.
         let code = build_code(SHORTEST).unwrap();
         assert_eq!(terminal_footprint(&code), (57, 29));
-        assert!(render_fitted(&code, Some((80, 24)), 3, "x").is_err());
-        assert!(render_fitted(&code, Some((80, 32)), 3, "x").is_ok());
+        assert!(render_fitted(&code, Some((80, 24)), 3, "x", true).is_err());
+        assert!(render_fitted(&code, Some((80, 32)), 3, "x", true).is_ok());
     }
 }

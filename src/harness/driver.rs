@@ -157,7 +157,8 @@ fn briefing_text(
         ExpectedAction::Show => "the wallet shows what is listed below",
     };
     let _ = writeln!(out, "\n== {}: {}", brief.case, brief.title);
-    let _ = writeln!(out, "QR text: {qr}");
+    // The QR text is the harness's own, but a case may carry a peer's words into it.
+    let _ = writeln!(out, "QR text: {}", crate::escape::escape_controls(qr));
     let _ = writeln!(out, "Expected: {expected} — {}", brief.why);
     if !brief.look_for.is_empty() {
         let _ = writeln!(
@@ -170,7 +171,8 @@ fn briefing_text(
     }
     // The countdown's lines come after the code too: it must stay on screen through them.
     let below = LINES_AFTER_CODE + countdown_marks(wait).len();
-    match crate::render::render_fitted(code, crate::render::terminal_size(), below, svg) {
+    let coloured = crate::harness::run::qr_drawing_coloured();
+    match crate::render::render_fitted(code, crate::render::terminal_size(), below, svg, coloured) {
         Ok(drawn) => out.push_str(&drawn),
         Err(too_small) => {
             let _ = writeln!(out, "{too_small}");
