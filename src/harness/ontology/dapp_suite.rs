@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 44] = [
+pub const PLAYS: [&str; 46] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -87,7 +87,18 @@ pub const PLAYS: [&str; 44] = [
     "message-cross-action",
     "multi-empty",
     "before-expiry",
+    "invoke-event-delayed",
+    "invoke-node-error",
 ];
+
+/// How long the mock node hides the event of the transaction in the delayed-event cases:
+/// half a second, less than one block interval of the real chain, so a back end that waits
+/// for the chain at all sees it appear.
+pub const EVENT_DELAY: Duration = Duration::from_millis(500);
+
+/// How long after the delayed event appears the suite asks a back end's status probe
+/// whether it confirmed the invocation in the end.
+pub const EVENT_SETTLE: Duration = Duration::from_secs(2);
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
 pub const CONCURRENT_COPIES: usize = 10;
@@ -98,6 +109,12 @@ pub fn expectation(case: &Case) -> String {
         return format!(
             "of {CONCURRENT_COPIES} copies of one honest callback posted at once, the dApp accepts exactly one and rejects the others"
         );
+    }
+    if case.play == "invoke-event-delayed" {
+        return match case.expect {
+            Expect::Accept => "the event appears only after the callback; the dApp waits for it and confirms: a success reply, or its status probe says `confirmed` once the event is on chain".to_string(),
+            _ => "the event appears only after the callback; the dApp never confirms before it is on chain: a success reply only after it appeared and was asked for, else a failure".to_string(),
+        };
     }
     let mut text = match case.expect {
         Expect::Accept => {
@@ -272,9 +289,21 @@ impl DappSuite {
         let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
         // What the dApp asked the mock node during the case belongs to its transcript too.
         let (requests, dropped) = self.running.node.requests_since(mark);
-        record
-            .exchanges
-            .extend(requests.iter().map(|r| node_exchange(r, &self.running)));
+        let mut exchanges: Vec<_> = requests
+            .iter()
+            .map(|r| node_exchange(r, &self.running))
+            .collect();
+        // A back end waiting for an event asks again and again, as often as its timing
+        // makes it: each run of the same exchange is shown once, so reports stay the same
+        // run after run.
+        let asked = exchanges.len();
+        exchanges.dedup();
+        if exchanges.len() < asked {
+            record.observations.push(
+                "the dApp repeated requests to the node while it waited; each run of the same request is shown once".to_string(),
+            );
+        }
+        record.exchanges.extend(exchanges);
         if dropped > 0 {
             record.observations.push(dropped_node_requests(dropped));
         }
@@ -919,6 +948,21 @@ impl DappSuite {
         else {
             return Ok(());
         };
+        let status = self.probe_status(template, id).await?;
+        let confirmed = status == "confirmed";
+        match expect {
+            ProbeExpect::Confirmed if !confirmed => fail(format!(
+                "the chain confirmed the transaction, but the dApp's status is `{status}` (ONT-I10)"
+            )),
+            ProbeExpect::NotConfirmed if confirmed => fail(
+                "the chain has no successful transaction for this invocation, but the dApp's status is `confirmed` (ONT-I10)",
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// What the status probe says of the invocation `id`.
+    async fn probe_status(&self, template: &str, id: &str) -> Step<String> {
         let url = template.replace("{id}", id);
         let reply = self
             .http
@@ -936,16 +980,7 @@ impl DappSuite {
             ));
         };
         transcript::observe(format!("the status probe says `{status}`"));
-        let confirmed = status == "confirmed";
-        match expect {
-            ProbeExpect::Confirmed if !confirmed => fail(format!(
-                "the chain confirmed the transaction, but the dApp's status is `{status}` (ONT-I10)"
-            )),
-            ProbeExpect::NotConfirmed if confirmed => fail(
-                "the chain has no successful transaction for this invocation, but the dApp's status is `confirmed` (ONT-I10)",
-            ),
-            _ => Ok(()),
-        }
+        Ok(status)
     }
 
     // -----------------------------------------------------------------------------------
@@ -960,6 +995,9 @@ impl DappSuite {
     ) -> Step<()> {
         let callback = self.callback_url(request)?;
         let id = request.id.clone();
+        // The earliest the delayed event can be visible (the node counts from after the
+        // send, so this is never later than the node's own instant).
+        let mut visible_from = None;
         let hash = match case.play.as_str() {
             "invoke-unknown-hash" => Some(self.entropy.hex(32).or_else(error)?),
             "invoke-send-error" => None,
@@ -971,6 +1009,10 @@ impl DappSuite {
                 if play == "invoke-state-0" {
                     self.running.node.fail_next_execution();
                 }
+                if play == "invoke-event-delayed" {
+                    self.running.node.delay_next_event(EVENT_DELAY);
+                    visible_from = Some(Instant::now() + EVENT_DELAY);
+                }
                 let hash = tx.display_hash();
                 self.running
                     .node
@@ -980,6 +1022,9 @@ impl DappSuite {
                             "the harness's own node refused the transaction: {e}"
                         ))
                     })?;
+                if play == "invoke-node-error" {
+                    self.running.node.fail_event_queries(&hash);
+                }
                 Some(hash)
             }
         };
@@ -1007,6 +1052,11 @@ impl DappSuite {
         let reply = self
             .post(&callback, &Value::Object(body), request, true, warnings)
             .await?;
+        if let (Some(visible_from), Some(hash)) = (visible_from, &hash) {
+            return self
+                .judge_delayed(case, request, &reply, visible_from, hash)
+                .await;
+        }
         self.expect(case, &reply, warnings)?;
         if let Some(hash) = &hash {
             transcript::observe(if self.running.node.event_queried(hash) {
@@ -1025,6 +1075,64 @@ impl DappSuite {
             }
         }
         self.probe(case, request).await
+    }
+
+    /// Judges an invocation whose event the node hid for [`EVENT_DELAY`] after the send: a
+    /// success is due only once the event was on chain and asked for (ONT-I10); a failure
+    /// while it was missing is what ONT-I10 asks, and the SHOULD case then looks for the
+    /// confirmation the back end reached by waiting, in its reply or its status probe.
+    async fn judge_delayed(
+        &self,
+        case: &Case,
+        request: &Request,
+        reply: &Reply,
+        visible_from: Instant,
+        hash: &str,
+    ) -> Step<()> {
+        let answered = Instant::now();
+        if reply.error == 0 {
+            if answered < visible_from {
+                return fail(format!(
+                    "the dApp confirmed the invocation before the chain had its event (it appeared {} ms after the reply) (ONT-I10)",
+                    visible_from.saturating_duration_since(answered).as_millis()
+                ));
+            }
+            if !self.running.node.event_queried(hash) {
+                return fail(format!(
+                    "the dApp confirmed the invocation without asking the chain for the event of {hash} (ONT-I10)"
+                ));
+            }
+            transcript::observe("the dApp answered success once the event was on chain");
+            return Ok(());
+        }
+        transcript::observe(format!(
+            "the dApp answered error {} ({}) while the event was not yet on chain",
+            reply.error, reply.desc
+        ));
+        if case.expect != Expect::Accept {
+            return Ok(());
+        }
+        let Some(template) = &self.target.status else {
+            return fail(format!(
+                "the dApp answered error {} ({}) for a transaction whose event appeared {} ms later, and has no status probe to show it confirmed the invocation once it did (ONT-I10)",
+                reply.error,
+                reply.desc,
+                EVENT_DELAY.as_millis()
+            ));
+        };
+        let Some(id) = &request.id else {
+            return skip("the invoke QR code has no id to ask the status probe about");
+        };
+        tokio::time::sleep_until((visible_from + EVENT_SETTLE).into()).await;
+        match self.probe_status(template, id).await? {
+            status if status == "confirmed" => Ok(()),
+            status => fail(format!(
+                "the dApp answered error {} ({}) while the event was missing, and its status is `{status}` {} s after the event appeared: it never confirmed a payment the chain holds (ONT-I10)",
+                reply.error,
+                reply.desc,
+                EVENT_SETTLE.as_secs()
+            )),
+        }
     }
 
     /// Fetches the payload and builds the transaction an honest wallet would send.
