@@ -1192,6 +1192,36 @@ async fn fault_confirm_on_node_error_confirms_what_the_node_could_not_tell() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_replay_after_restart_accepts_a_login_replayed_after_a_restart() {
+    for (faults, replay_accepted) in [(vec![], false), (vec![DappFault::ReplayAfterRestart], true)]
+    {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let body = login_callback(&qr, &wallet());
+        assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+        let restarted = env
+            .http
+            .post_raw(
+                &format!("{}/restart", env.dapp.base_url()),
+                "application/json",
+                b"{}".to_vec(),
+            )
+            .await
+            .expect("the restart is answered");
+        assert_eq!(restarted.status, 200);
+        // The session survived the restart: the login still counts.
+        assert_eq!(env.status(&qr["id"]).await["status"], "accepted");
+        let replay = env.post("login", &body).await;
+        if replay_accepted {
+            assert_success(&replay, "login", &qr["id"]);
+        } else {
+            assert_rejected(&replay, 80001);
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_confirm_failed_send_confirms_after_send_tx_error() {
     let env = env(&[DappFault::ConfirmFailedSend]).await;
     let qr = env.qr("/qr/invoke").await;

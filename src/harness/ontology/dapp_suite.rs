@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 46] = [
+pub const PLAYS: [&str; 47] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -89,6 +89,7 @@ pub const PLAYS: [&str; 46] = [
     "before-expiry",
     "invoke-event-delayed",
     "invoke-node-error",
+    "replay-after-restart",
 ];
 
 /// How long the mock node hides the event of the transaction in the delayed-event cases:
@@ -314,6 +315,11 @@ impl DappSuite {
         if case.needs_probe && self.target.status.is_none() {
             return skip(
                 "this case is judged by the status probe, and the target declares no `status` URL",
+            );
+        }
+        if case.play == "replay-after-restart" && self.target.restart.is_none() {
+            return skip(
+                "this case restarts the back end's session store between a login and its replay, and the target declares no `restart` URL",
             );
         }
         let source = case_source(&self.target, case)?;
@@ -668,7 +674,7 @@ impl DappSuite {
         if case.play == "replay-concurrent" {
             return self.post_concurrently(&url, &body, request, warnings).await;
         }
-        if case.play == "replay" {
+        if matches!(case.play.as_str(), "replay" | "replay-after-restart") {
             let first = self.post(&url, &body, request, echo, warnings).await?;
             if first.error != 0 || first.result != Value::Bool(true) {
                 return fail(format!(
@@ -677,9 +683,35 @@ impl DappSuite {
                 ));
             }
         }
+        if case.play == "replay-after-restart" {
+            self.restart().await?;
+        }
         let reply = self.post(&url, &body, request, echo, warnings).await?;
         self.expect(case, &reply, warnings)?;
         self.probe(case, request).await
+    }
+
+    /// Asks the back end to restart its session store (the target's `restart` hook), which
+    /// answers 2xx once it serves again. The hook is part of the target's set-up, not of the
+    /// protocol: when it fails, the case cannot be run.
+    async fn restart(&self) -> Step<()> {
+        let Some(url) = &self.target.restart else {
+            return skip("the target declares no `restart` URL");
+        };
+        let reply = self
+            .http
+            .post_raw(url, "application/json", b"{}".to_vec())
+            .await
+            .or_else(|e| error(format!("the target's restart hook {url} failed: {e}")))?;
+        if !(200..300).contains(&reply.status) {
+            return error(format!(
+                "the target's restart hook {url} answered HTTP {}: {}",
+                reply.status,
+                abbreviate(&reply.body)
+            ));
+        }
+        transcript::observe("the harness restarted the back end's session store");
+        Ok(())
     }
 
     /// Answers the case's QR code (issued for one action) with an honest login over its
@@ -1326,6 +1358,10 @@ pub async fn against_reference(
         &sources,
         Some(format!("{base}/status/{{id}}")),
     );
+    let target = DappTarget {
+        restart: Some(format!("{base}/restart")),
+        ..target
+    };
     Ok((
         DappSuite::with_node(target, running).reproducible("qrconform/harness-wallet", clock),
         dapp,

@@ -61,6 +61,8 @@ named_faults! {
         "confirms an invocation when the node cannot be asked for its event";
     NoEventWait => "no-event-wait",
         "asks the chain once and fails an invocation whose event is not there yet";
+    ReplayAfterRestart => "replay-after-restart",
+        "keeps its sessions across a restart but not which were used (the replay check lived in memory)";
 }
 
 #[cfg(test)]
