@@ -1100,8 +1100,13 @@ impl DappSuite {
         if case.require_event_query {
             if let Some(hash) = &hash {
                 if !self.running.node.event_queried(hash) {
+                    let verdict = if reply.error == 0 {
+                        "accepted"
+                    } else {
+                        "rejected"
+                    };
                     return fail(format!(
-                        "the dApp accepted the invocation without asking the chain for the event of {hash} (ONT-I10)"
+                        "the dApp {verdict} the invocation without asking the chain for the event of {hash} (ONT-I10)"
                     ));
                 }
             }
