@@ -94,12 +94,16 @@ pub const PLAYS: [&str; 47] = [
 
 /// How long the mock node hides the event of the transaction in the delayed-event cases:
 /// half a second, less than one block interval of the real chain, so a back end that waits
-/// for the chain at all sees it appear.
+/// for the chain at all sees it appear. After four times as long the suite asks a back end
+/// that answered failure meanwhile whether it confirmed the invocation in the end.
 pub const EVENT_DELAY: Duration = Duration::from_millis(500);
 
-/// How long after the delayed event appears the suite asks a back end's status probe
-/// whether it confirmed the invocation in the end.
-pub const EVENT_SETTLE: Duration = Duration::from_secs(2);
+/// The event delay against the reference dApp, which waits [`REFERENCE_EVENT_WAIT`]: short,
+/// so that self-tests stay quick.
+pub const REFERENCE_EVENT_DELAY: Duration = Duration::from_millis(100);
+
+/// How long the reference dApp waits for a late event when the suite runs against it.
+pub const REFERENCE_EVENT_WAIT: Duration = Duration::from_millis(400);
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
 pub const CONCURRENT_COPIES: usize = 10;
@@ -200,6 +204,8 @@ pub struct DappSuite {
     entropy: Entropy,
     clock: Clock,
     prefetched: Prefetched,
+    /// How long the delayed-event cases hide the event ([`EVENT_DELAY`]).
+    event_delay: Duration,
 }
 
 impl std::fmt::Debug for DappSuite {
@@ -250,6 +256,7 @@ impl DappSuite {
             entropy: Entropy::os(),
             clock: Clock::system(),
             prefetched: Prefetched::default(),
+            event_delay: EVENT_DELAY,
         }
     }
 
@@ -1042,8 +1049,8 @@ impl DappSuite {
                     self.running.node.fail_next_execution();
                 }
                 if play == "invoke-event-delayed" {
-                    self.running.node.delay_next_event(EVENT_DELAY);
-                    visible_from = Some(Instant::now() + EVENT_DELAY);
+                    self.running.node.delay_next_event(self.event_delay);
+                    visible_from = Some(Instant::now() + self.event_delay);
                 }
                 let hash = tx.display_hash();
                 self.running
@@ -1151,23 +1158,24 @@ impl DappSuite {
         }
         let Some(template) = &self.target.status else {
             return fail(format!(
-                "the dApp answered error {} ({}) for a transaction whose event appeared {} ms later, and has no status probe to show it confirmed the invocation once it did (ONT-I10)",
+                "the dApp answered error {} ({}) for a transaction whose event appeared {} ms later, and has no status probe to show it confirmed the invocation once it did (ONT-I13)",
                 reply.error,
                 reply.desc,
-                EVENT_DELAY.as_millis()
+                self.event_delay.as_millis()
             ));
         };
         let Some(id) = &request.id else {
             return skip("the invoke QR code has no id to ask the status probe about");
         };
-        tokio::time::sleep_until((visible_from + EVENT_SETTLE).into()).await;
+        let settle = self.event_delay * 4;
+        tokio::time::sleep_until((visible_from + settle).into()).await;
         match self.probe_status(template, id).await? {
             status if status == "confirmed" => Ok(()),
             status => fail(format!(
-                "the dApp answered error {} ({}) while the event was missing, and its status is `{status}` {} s after the event appeared: it never confirmed a payment the chain holds (ONT-I10)",
+                "the dApp answered error {} ({}) while the event was missing, and its status is `{status}` {} ms after the event appeared: it never confirmed a payment the chain holds (ONT-I13)",
                 reply.error,
                 reply.desc,
-                EVENT_SETTLE.as_secs()
+                settle.as_millis()
             )),
         }
     }
@@ -1341,6 +1349,7 @@ pub async fn against_reference(
     config.clock = clock.clone();
     config.qr_lifetime = REFERENCE_QR_LIFETIME;
     config.faults = faults;
+    config.event_wait = REFERENCE_EVENT_WAIT;
     // Reference runs are reproducible: the same session ids and messages, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-dapp"));
     let dapp = reference::ontology::dapp::start(config, loopback).await?;
@@ -1367,10 +1376,9 @@ pub async fn against_reference(
         restart: Some(format!("{base}/restart")),
         ..target
     };
-    Ok((
-        DappSuite::with_node(target, running).reproducible("qrconform/harness-wallet", clock),
-        dapp,
-    ))
+    let mut suite = DappSuite::with_node(target, running);
+    suite.event_delay = REFERENCE_EVENT_DELAY;
+    Ok((suite.reproducible("qrconform/harness-wallet", clock), dapp))
 }
 
 impl Reproducible for DappSuite {

@@ -747,7 +747,7 @@ async fn invoke(shared: &Shared, id: Option<&str>, body: &Value) -> Result<Value
     };
     // A transaction the wallet just sent may not be executed yet: the event is asked for
     // until it appears or [`EVENT_WAIT`] has passed (`no-event-wait` asks once).
-    let waited_until = tokio::time::Instant::now() + EVENT_WAIT;
+    let waited_until = tokio::time::Instant::now() + shared.event_wait;
     let event = loop {
         match shared.node.event(hash).await {
             Ok(Some(event)) => break event,
@@ -795,8 +795,9 @@ async fn invoke(shared: &Shared, id: Option<&str>, body: &Value) -> Result<Value
     confirm()
 }
 
-/// How long the dApp waits for the event of a transaction the wallet reports sent: longer
-/// than the dApp suite's delayed event, short enough to answer within a wallet's timeout.
+/// How long the dApp waits by default for the event of a transaction the wallet reports
+/// sent: longer than the dApp suite's delayed event, short enough to answer within a
+/// wallet's timeout.
 pub const EVENT_WAIT: Duration = Duration::from_millis(1500);
 
 /// How often the dApp asks for an event while it waits.
