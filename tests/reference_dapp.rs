@@ -1151,6 +1151,77 @@ async fn fault_accept_missing_event_confirms_a_hash_the_chain_does_not_know() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_no_event_wait_fails_an_invocation_whose_event_is_late() {
+    for (faults, confirmed) in [(vec![], true), (vec![DappFault::NoEventWait], false)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/invoke").await;
+        env.node()
+            .delay_next_event(std::time::Duration::from_millis(300));
+        let hash = env.pay(&qr, |_| {}).await;
+        let reply = env.post("invoke", &invoke_callback(&qr, &hash)).await;
+        if confirmed {
+            // The dApp waited for the event and found it.
+            assert_success(&reply, "invoke", &qr["id"]);
+            assert_eq!(env.status(&qr["id"]).await["status"], "confirmed");
+        } else {
+            assert_rejected(&reply, 80001);
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_confirm_on_node_error_confirms_what_the_node_could_not_tell() {
+    for (faults, confirmed) in [(vec![], false), (vec![DappFault::ConfirmOnNodeError], true)] {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/invoke").await;
+        let hash = env.pay(&qr, |_| {}).await;
+        env.node().fail_event_queries(&hash);
+        let reply = env.post("invoke", &invoke_callback(&qr, &hash)).await;
+        let status = env.status(&qr["id"]).await["status"].clone();
+        if confirmed {
+            assert_success(&reply, "invoke", &qr["id"]);
+            assert_eq!(status, "confirmed");
+        } else {
+            // The back end could not decide: 80003, and the invocation is not confirmed.
+            assert_rejected(&reply, 80003);
+            assert_ne!(status, "confirmed");
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_replay_after_restart_accepts_a_login_replayed_after_a_restart() {
+    for (faults, replay_accepted) in [(vec![], false), (vec![DappFault::ReplayAfterRestart], true)]
+    {
+        let env = env(&faults).await;
+        let qr = env.qr("/qr/login").await;
+        let body = login_callback(&qr, &wallet());
+        assert_success(&env.post("login", &body).await, "login", &qr["id"]);
+        let restarted = env
+            .http
+            .post_raw(
+                &format!("{}/restart", env.dapp.base_url()),
+                "application/json",
+                b"{}".to_vec(),
+            )
+            .await
+            .expect("the restart is answered");
+        assert_eq!(restarted.status, 200);
+        // The session survived the restart: the login still counts.
+        assert_eq!(env.status(&qr["id"]).await["status"], "accepted");
+        let replay = env.post("login", &body).await;
+        if replay_accepted {
+            assert_success(&replay, "login", &qr["id"]);
+        } else {
+            assert_rejected(&replay, 80001);
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_confirm_failed_send_confirms_after_send_tx_error() {
     let env = env(&[DappFault::ConfirmFailedSend]).await;
     let qr = env.qr("/qr/invoke").await;

@@ -54,6 +54,17 @@ struct Hit {
 struct Dapp {
     hits: Arc<Mutex<Vec<Hit>>>,
     served: Arc<Mutex<HashMap<String, String>>>,
+    /// Answers other than the usual, per path: status, `Location`, content type, body.
+    raw: Arc<Mutex<HashMap<String, RawAnswer>>>,
+}
+
+/// An answer a test sets for one path of the test dApp.
+#[derive(Clone)]
+struct RawAnswer {
+    status: u16,
+    location: Option<String>,
+    content_type: &'static str,
+    body: String,
 }
 
 impl Dapp {
@@ -78,6 +89,20 @@ impl Dapp {
             body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
         };
         self.hits.lock().unwrap().push(hit.clone());
+        if let Some(raw) = self.raw.lock().unwrap().get(uri.path()).cloned() {
+            let mut response = (
+                StatusCode::from_u16(raw.status).expect("a status"),
+                [(header::CONTENT_TYPE, raw.content_type)],
+                raw.body,
+            )
+                .into_response();
+            if let Some(location) = raw.location {
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, location.parse().expect("a location"));
+            }
+            return response;
+        }
         if method == Method::POST {
             let reply = json!({"action": hit.body["action"], "id": hit.body["id"],
                                "error": 0, "desc": "SUCCESS", "result": true});
@@ -195,6 +220,15 @@ impl Env {
             .lock()
             .unwrap()
             .insert(path.to_string(), text);
+    }
+
+    /// Answers requests to `path` with `answer` instead of the usual.
+    fn answer(&self, path: &str, answer: RawAnswer) {
+        self.dapp
+            .raw
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), answer);
     }
 
     fn hits(&self) -> Vec<Hit> {
@@ -1311,6 +1345,152 @@ async fn fault_login_flag_required_refuses_an_invoke_with_login_false() {
     qr["params"]["login"] = json!(false);
     assert_refused(&env.scan(&qr).await, "does not ask for a login");
     assert!(env.node().accepted_transactions().is_empty());
+    env.shutdown().await;
+}
+
+fn refusal() -> RawAnswer {
+    RawAnswer {
+        status: 200,
+        location: None,
+        content_type: "application/json",
+        body: json!({"action": "login", "id": "login-1", "error": 80001,
+            "desc": "PARAMS ERROR", "result": 1})
+        .to_string(),
+    }
+}
+
+fn html() -> RawAnswer {
+    RawAnswer {
+        status: 200,
+        location: None,
+        content_type: "text/html",
+        body: "<html>busy</html>".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_ignore_dapp_reply_reports_success_for_a_refused_or_unreadable_reply() {
+    for (answer, why) in [(refusal(), "error 80001"), (html(), "not a JSON object")] {
+        let clean = env(&[]).await;
+        clean.answer("/callback/login", answer.clone());
+        let qr = clean.login_qr(None);
+        // The callback is posted whole; the refusal is in the scan's outcome.
+        assert_refused(&clean.scan(&qr).await, why);
+        assert_eq!(clean.callback().body["action"], json!("login"));
+        clean.shutdown().await;
+        let env = env(&[WalletFault::IgnoreDappReply]).await;
+        env.answer("/callback/login", answer);
+        assert_completed(&env.scan(&env.login_qr(None)).await);
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_payload_status_ignored_acts_on_a_500_that_carries_a_request() {
+    for faults in [vec![], vec![WalletFault::PayloadStatusIgnored]] {
+        let env = env(&faults).await;
+        let qr = env.invoke_qr(config());
+        let payload = env.dapp.served.lock().unwrap()["/payload/invoke-1"].clone();
+        env.answer(
+            "/payload/invoke-1",
+            RawAnswer {
+                status: 500,
+                location: None,
+                content_type: "application/json",
+                body: payload,
+            },
+        );
+        let reply = env.scan(&qr).await;
+        if faults.is_empty() {
+            assert_refused(&reply, "HTTP 500");
+            assert!(env.node().accepted_transactions().is_empty());
+            assert!(env.callbacks().is_empty());
+        } else {
+            assert_completed(&reply);
+            env.accepted();
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_success_on_payload_failure_posts_success_without_a_transaction() {
+    for faults in [vec![], vec![WalletFault::SuccessOnPayloadFailure]] {
+        let env = env(&faults).await;
+        let qr = env.invoke_qr(config());
+        env.answer("/payload/invoke-1", html());
+        let reply = env.scan(&qr).await;
+        assert!(env.node().accepted_transactions().is_empty());
+        if faults.is_empty() {
+            assert_refused(&reply, "not JSON");
+            assert!(env.callbacks().is_empty());
+        } else {
+            assert_completed(&reply);
+            assert_eq!(env.callback().body["error"], json!(0));
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_follow_redirects_fetches_the_payload_from_another_origin() {
+    for faults in [vec![], vec![WalletFault::FollowRedirects]] {
+        let env = env(&faults).await;
+        let mut qr = env.invoke_qr(config());
+        // The QR code names 127.0.0.1; the redirect sends the wallet to localhost.
+        let elsewhere =
+            env.dapp_url("/payload/invoke-1")
+                .replacen("://127.0.0.1:", "://localhost:", 1);
+        env.answer(
+            "/moved/invoke-1",
+            RawAnswer {
+                status: 302,
+                location: Some(elsewhere),
+                content_type: "text/plain",
+                body: "moved".into(),
+            },
+        );
+        qr["params"]["qrcodeUrl"] = json!(env.dapp_url("/moved/invoke-1"));
+        let reply = env.scan(&qr).await;
+        if faults.is_empty() {
+            assert_refused(&reply, "HTTP 302");
+            assert!(env.node().accepted_transactions().is_empty());
+        } else {
+            assert_completed(&reply);
+            env.accepted();
+        }
+        env.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_unknown_action_as_login_signs_a_request_of_an_unknown_action() {
+    let clean = env(&[]).await;
+    let mut qr = clean.login_qr(None);
+    qr["action"] = json!("qrconformUnknown");
+    assert_refused(&clean.scan(&qr).await, "unsupported action");
+    assert!(clean.callbacks().is_empty());
+    clean.shutdown().await;
+    let env = env(&[WalletFault::UnknownActionAsLogin]).await;
+    let mut qr = env.login_qr(None);
+    qr["action"] = json!("qrconformUnknown");
+    assert_completed(&env.scan(&qr).await);
+    assert_eq!(env.callback().body["action"], json!("login"));
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_any_version_acts_on_a_version_the_profile_does_not_know() {
+    let clean = env(&[]).await;
+    let mut qr = clean.login_qr(None);
+    qr["version"] = json!("v2.0.0");
+    assert_refused(&clean.scan(&qr).await, "schema");
+    clean.shutdown().await;
+    let env = env(&[WalletFault::AnyVersion]).await;
+    let mut qr = env.login_qr(None);
+    qr["version"] = json!("v2.0.0");
+    assert_completed(&env.scan(&qr).await);
+    env.callback();
     env.shutdown().await;
 }
 

@@ -135,14 +135,15 @@ fn one_format_goes_to_one_file_and_a_bad_spec_exits_2() {
 fn a_baseline_excuses_its_failures_and_fails_the_run_when_an_entry_is_stale() {
     let dir = scratch_dir("baseline");
     let baseline = dir.join("baseline.toml");
-    // The replay fault fails login.message.replay (and its concurrent form), sign.text.replay
-    // and multi.message.replay: all accepted.
+    // The replay fault fails login.message.replay (and its concurrent and after-restart
+    // forms), sign.text.replay and multi.message.replay: all accepted.
     std::fs::write(
         &baseline,
         "\"login.message.replay\" = \"replay protection ships in 2.4\"\n\
          \"sign.text.replay\" = \"replay protection ships in 2.4\"\n\
          \"multi.message.replay\" = \"replay protection ships in 2.4\"\n\
-         \"login.message.replay.concurrent\" = \"replay protection ships in 2.4\"\n",
+         \"login.message.replay.concurrent\" = \"replay protection ships in 2.4\"\n\
+         \"login.message.replay.after-restart\" = \"replay protection ships in 2.4\"\n",
     )
     .unwrap();
     let path = baseline.to_str().unwrap();
@@ -168,7 +169,7 @@ fn a_baseline_excuses_its_failures_and_fails_the_run_when_an_entry_is_stale() {
         "{stderr}"
     );
     let json = read_json(&report);
-    assert_eq!(json["summary"]["expected_failures"], 4);
+    assert_eq!(json["summary"]["expected_failures"], 5);
     assert_eq!(
         json["cases"][0]["expected_failure"],
         "replay protection ships in 2.4"
@@ -193,7 +194,7 @@ fn a_baseline_excuses_its_failures_and_fails_the_run_when_an_entry_is_stale() {
         "{stderr}"
     );
     let json = read_json(&report);
-    assert_eq!(json["summary"]["stale"], 4);
+    assert_eq!(json["summary"]["stale"], 5);
     assert_eq!(json["baseline"]["entries"][0]["status"], "stale");
 
     for (content, expected) in [

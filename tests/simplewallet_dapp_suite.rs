@@ -146,6 +146,7 @@ fn hostile_target(addr: SocketAddr, behaviour: &str, timeout: Duration) -> DappT
         protocol: DappProtocol::SimpleWallet,
         sources,
         status: None,
+        restart: None,
         allowed_origins: vec![Origin::of(&format!("http://{addr}")).expect("origin")],
         node_rest: loopback,
         node_rpc: loopback,

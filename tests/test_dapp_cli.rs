@@ -15,12 +15,14 @@ fn scratch_file(name: &str, contents: &str) -> ScratchFile {
 
 #[test]
 fn the_reference_passes_every_case_and_exits_0() {
-    let (stdout, _) = reference_passes(&["test", "dapp"], 77);
+    let (stdout, stderr) = reference_passes(&["test", "dapp"], 83);
+    // Levels are padded to the width of `[SHOULD]`, which the suite also has.
     assert!(
-        stdout.contains("test [MUST] login.address.honest"),
+        stdout.contains("test [MUST]   login.address.honest"),
         "{stdout}"
     );
     assert!(stdout.contains("0 failed"), "{stdout}");
+    assert!(stderr.contains("83 of 83 cases ran: 83 PASS"), "{stderr}");
 }
 
 #[test]
@@ -145,6 +147,7 @@ fn a_target_file_certifies_a_back_end_running_in_another_process() {
         r#"name = "reference dApp, served"
 version = "test"
 status = "{base}/status/{{id}}"
+restart = "{base}/restart"
 
 [node]
 rest = "127.0.0.1:{rest}"
@@ -170,5 +173,23 @@ max_expiry_wait_secs = 10
     let out = qrconform(&["test", "dapp", "--target", path.to_str().expect("utf-8")]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stderr.contains("77 of 77 cases ran: 77 PASS"), "{stderr}");
+    assert!(stderr.contains("83 of 83 cases ran: 83 PASS"), "{stderr}");
+    // Without the `restart` hook the restart case is skipped, and a skipped MUST case keeps
+    // the run from being conformant (H-1).
+    let without = target.replace(&format!("restart = \"{base}/restart\"\n"), "");
+    assert_ne!(without, target);
+    let path = scratch_file("served-no-restart.toml", &without);
+    let out = qrconform(&[
+        "test",
+        "dapp",
+        "--target",
+        path.to_str().expect("utf-8"),
+        "login.message.replay",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("login.message.replay.after-restart ... ignored (this case restarts"),
+        "{stdout}"
+    );
 }

@@ -74,6 +74,10 @@ pub const OPENED_PROMPT: &str = "Opened URL?";
 /// (a REVIEW case).
 pub const REVIEW_PROMPT: &str = "Shown?";
 
+/// How interactive mode asks whether the wallet showed the person success (a case judged by
+/// what the wallet reports, which a driver's scan reply says and a person sees).
+pub const OUTCOME_PROMPT: &str = "Success shown?";
+
 /// The longest answer kept from the person's review of a screen.
 const MAX_REVIEW_ANSWER_CHARS: usize = 200;
 
@@ -526,6 +530,42 @@ impl Driver {
                     "none" => return Some(Vec::new()),
                     // As long as the scan reply's schema lets a URL be.
                     url => return Some(vec![url.chars().take(MAX_OPENED_URL_CHARS).collect()]),
+                }
+            }
+            None
+        };
+        tokio::time::timeout(*wait, answer).await.ok().flatten()
+    }
+
+    /// In interactive mode, asks the person whether the wallet showed success for the case
+    /// just scanned: `Some(true)` for `y`, `Some(false)` for `n` (it showed a failure or a
+    /// refusal). Empty lines (Enter presses meant for the scan) are passed over. `None` for
+    /// the other drivers, whose scan reply says it, and when no answer comes within the wait.
+    pub async fn ask_success_shown(&self, case: &str) -> Option<bool> {
+        let Driver::Interactive {
+            wait,
+            console,
+            enter,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        {
+            let mut out = console.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(
+                out,
+                "{OUTCOME_PROMPT} {case}: did the wallet tell you it succeeded? y = it showed success, n = it showed a failure or a refusal, then Enter"
+            );
+            let _ = out.flush();
+        }
+        let mut enter = enter.lock().await;
+        let answer = async {
+            while let Some(line) = enter.recv().await {
+                match line.trim().to_ascii_lowercase().as_str() {
+                    "y" | "yes" => return Some(true),
+                    "n" | "no" => return Some(false),
+                    _ => continue,
                 }
             }
             None

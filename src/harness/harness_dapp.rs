@@ -6,6 +6,8 @@
 //! Callbacks are answered with a success, in the form the protocol's runner passes to
 //! [`HarnessDapp::start`], unless a case sets another [`Answer`] for its token (a refusal, a
 //! body that is not JSON, a redirect) to see what the wallet reports when the dApp says no.
+//! A case's payload can likewise be served badly ([`PayloadAnswer`]: an error status, a body
+//! that is not JSON, a redirect) to see that the wallet then acts on nothing.
 //!
 //! The record is bounded whatever the wallet sends (profile H-5): only the tokens of cases
 //! the harness opened ([`HarnessDapp::open_case`]; the last [`MAX_OPEN_CASES`]) are recorded,
@@ -98,6 +100,8 @@ struct Record {
     payloads: HashMap<String, Value>,
     /// Answers other than the success, per open case token.
     answers: HashMap<String, Answer>,
+    /// Payload answers other than the payload, per open case token.
+    payload_answers: HashMap<String, PayloadAnswer>,
     /// Fetches of [`ICON_PATH`].
     icon: Kept,
     /// Requests to other paths or to tokens of no open case: counted, not stored.
@@ -114,6 +118,7 @@ impl Record {
                 self.by_token.remove(&oldest);
                 self.payloads.remove(&oldest);
                 self.answers.remove(&oldest);
+                self.payload_answers.remove(&oldest);
             }
         }
         self.open.push_back(token.to_string());
@@ -138,6 +143,22 @@ pub enum Answer {
     /// `302 Found` to this location.
     Redirect(String),
 }
+
+/// How one case's payload URL is answered instead of with the payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayloadAnswer {
+    /// This status, with the case's payload as the body: an error page that still carries a
+    /// request, so that a wallet reading bodies whatever their status acts on it.
+    Status(u16),
+    /// `200` with a body that is not JSON.
+    NotJson,
+    /// `302 Found` to this location. A fetch whose query is [`MOVED_QUERY`] is served the
+    /// payload, so a location naming the payload path with that query is followed once.
+    Redirect(String),
+}
+
+/// The query a redirected payload fetch carries ([`PayloadAnswer::Redirect`]).
+pub const MOVED_QUERY: &str = "moved=1";
 
 #[derive(Debug)]
 struct Shared {
@@ -224,6 +245,20 @@ impl HarnessDapp {
         let mut record = self.shared.lock();
         record.open(token);
         record.answers.insert(token.to_string(), answer);
+    }
+
+    /// Answers the case's payload URL with `answer` instead of the payload (opening the
+    /// case; the payload is still set with [`HarnessDapp::set_payload`]).
+    pub fn answer_payload_with(&self, token: &str, answer: PayloadAnswer) {
+        let mut record = self.shared.lock();
+        record.open(token);
+        record.payload_answers.insert(token.to_string(), answer);
+    }
+
+    /// The base URL the server is bound to (the same as [`HarnessDapp::public_url`] unless
+    /// a public URL was given).
+    pub fn bound_url(&self) -> String {
+        self.server.base_url()
     }
 
     /// What the case's token received so far (its last [`MAX_RECEIVED_PER_CASE`]
@@ -381,15 +416,34 @@ async fn payload(
         &headers,
         ReadBody::default(),
     );
-    let payload = shared.lock().payloads.get(&token).cloned();
-    match payload {
-        Some(payload) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
+    let (payload, answer) = {
+        let record = shared.lock();
+        (
+            record.payloads.get(&token).cloned(),
+            record.payload_answers.get(&token).cloned(),
+        )
+    };
+    let Some(payload) = payload else {
+        return (StatusCode::NOT_FOUND, "no payload for this token\n").into_response();
+    };
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match answer {
+        Some(PayloadAnswer::Status(code)) => (
+            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            json,
             payload.to_string(),
         )
             .into_response(),
-        None => (StatusCode::NOT_FOUND, "no payload for this token\n").into_response(),
+        Some(PayloadAnswer::NotJson) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><body>the payload is elsewhere</body></html>\n",
+        )
+            .into_response(),
+        Some(PayloadAnswer::Redirect(location)) if uri.query() != Some(MOVED_QUERY) => {
+            (StatusCode::FOUND, [(header::LOCATION, location)], "moved\n").into_response()
+        }
+        _ => (StatusCode::OK, json, payload.to_string()).into_response(),
     }
 }
 

@@ -391,6 +391,7 @@ mod tests {
             protocol: crate::harness::target::DappProtocol::SimpleWallet,
             sources: Default::default(),
             status: None,
+            restart: None,
             allowed_origins: Vec::new(),
             node_rest: loopback,
             node_rpc: loopback,

@@ -139,6 +139,10 @@ pub struct DappTarget {
     pub sources: BTreeMap<String, QrSource>,
     /// `GET` with `{id}` replaced by the request id → `{"status": …}`.
     pub status: Option<String>,
+    /// `POST` here restarts the back end's session store as a restart of the back end would
+    /// (what it persists survives, what it holds only in memory is lost), answering 2xx once
+    /// it serves again. Without it the cases that need a restart are skipped.
+    pub restart: Option<String>,
     /// The origins (scheme, host, port) the harness may contact (H-5): those of the URL
     /// sources and the status probe, and any the file adds.
     pub allowed_origins: Vec<Origin>,
@@ -165,6 +169,8 @@ struct RawTarget {
     sources: BTreeMap<String, RawSource>,
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    restart: Option<String>,
     /// Origins the harness may contact besides those of the sources and the status probe
     /// (a callback served on another port, say).
     #[serde(default)]
@@ -359,6 +365,7 @@ impl DappTarget {
                 .map(|(key, path)| (key.to_string(), QrSource::Url(format!("{base}{path}"))))
                 .collect(),
             status,
+            restart: None,
             allowed_origins: crate::net::Origin::of(base).into_iter().collect(),
             node_rest: loopback,
             node_rpc: loopback,
@@ -437,6 +444,10 @@ impl DappTarget {
             host_of(&probe).map_err(|e| fail(format!("status: {e}")))?;
             origins.push(Origin::of(&probe).map_err(|e| fail(format!("status: {e}")))?);
         }
+        if let Some(restart) = &raw.restart {
+            host_of(restart).map_err(|e| fail(format!("restart: {e}")))?;
+            origins.push(Origin::of(restart).map_err(|e| fail(format!("restart: {e}")))?);
+        }
         if raw.allowed_hosts.is_some() {
             return Err(fail(
                 "allowed_hosts was replaced by allowed_origins, which also names the scheme and \
@@ -497,6 +508,7 @@ impl DappTarget {
             protocol,
             sources,
             status: raw.status,
+            restart: raw.restart,
             allowed_origins,
             node_rest: addr("node.rest", raw.node.rest, "127.0.0.1:20334")?,
             node_rpc: addr("node.rpc", raw.node.rpc, "127.0.0.1:20336")?,
@@ -522,6 +534,28 @@ rpc = "127.0.0.1:0"
 "login.address" = { url = "http://127.0.0.1:8080/qr/login" }
 invoke = { command = ["./mint", "invoke"] }
 "#;
+
+    #[test]
+    fn a_restart_hook_is_read_and_its_origin_allowed() {
+        let t = DappTarget::parse("t", GOOD).unwrap();
+        assert_eq!(t.restart, None);
+        let with = GOOD.replace(
+            "status =",
+            "restart = \"http://127.0.0.1:9090/admin/restart\"\nstatus =",
+        );
+        let t = DappTarget::parse("t", &with).unwrap();
+        assert_eq!(
+            t.restart.as_deref(),
+            Some("http://127.0.0.1:9090/admin/restart")
+        );
+        assert!(t
+            .allowed_origins
+            .iter()
+            .any(|o| o.to_string() == "http://127.0.0.1:9090"));
+        let bad = GOOD.replace("status =", "restart = \"not a url\"\nstatus =");
+        let err = DappTarget::parse("t", &bad).unwrap_err().to_string();
+        assert!(err.contains("restart"), "{err}");
+    }
 
     #[test]
     fn a_good_file_resolves_with_origins_from_its_urls() {

@@ -89,6 +89,11 @@ impl<V: Clone> BoundedStore<V> {
         self.lock().map.get_mut(key).map(f)
     }
 
+    /// Runs `f` on every entry under the lock.
+    pub fn update_all(&self, mut f: impl FnMut(&mut V)) {
+        self.lock().map.values_mut().for_each(&mut f);
+    }
+
     pub fn len(&self) -> usize {
         self.lock().map.len()
     }

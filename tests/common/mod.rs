@@ -276,10 +276,16 @@ pub fn play_the_person_opening(
     let mut scanned = 0;
     // What the wallet opened for the last scan, as its driver reply says: the person saw it.
     let mut opened: Vec<String> = Vec::new();
+    let mut last_refused = false;
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
         if line.starts_with(qrconform::harness::driver::REVIEW_PROMPT) {
             // A REVIEW case's question about the screen: the person saw it.
             writeln!(enter, "y").expect("answer");
+            enter.flush().expect("flush");
+        }
+        if line.starts_with(qrconform::harness::driver::OUTCOME_PROMPT) {
+            // The person saw what the wallet showed for the last scan.
+            writeln!(enter, "{}", if last_refused { "n" } else { "y" }).expect("answer");
             enter.flush().expect("flush");
         }
         if line.starts_with(qrconform::harness::driver::OPENED_PROMPT) {
@@ -305,6 +311,7 @@ pub fn play_the_person_opening(
             let answer =
                 serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap_or_default();
             let refused = answer["outcome"] == "refused";
+            last_refused = refused;
             opened = answer["opened"]
                 .as_array()
                 .map(|urls| {

@@ -204,9 +204,16 @@ pub struct Behaviours {
     pub fail_next_send: Option<i64>,
     /// Record the next accepted transaction's event with `State: 0`.
     pub fail_next_execution: bool,
-    /// Make the next accepted transaction's event visible only after this long.
+    /// Make the next accepted transaction's event visible only after this long (at most
+    /// [`MAX_EVENT_DELAY`]).
     pub delay_next_event: Option<Duration>,
+    /// Answer every query for this display hash's event with an internal error, as a node
+    /// that cannot serve it would (one hash at a time: setting another replaces it).
+    pub failing_event_query: Option<String>,
 }
+
+/// The longest a suite may hide an event: a run must end, whatever a case asks.
+pub const MAX_EVENT_DELAY: Duration = Duration::from_secs(60);
 
 /// A send's answer: the display hash, or a pre-execution result.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,7 +309,12 @@ impl Ledger {
         if let Some(Effect::RegisterIdentity { ontid, key }) = execution.effect.clone() {
             self.registry.insert(ontid, vec![key]);
         }
-        let delay = self.behaviours.delay_next_event.take().unwrap_or_default();
+        let delay = self
+            .behaviours
+            .delay_next_event
+            .take()
+            .unwrap_or_default()
+            .min(MAX_EVENT_DELAY);
         self.height += 1;
         let display = tx.display_hash();
         self.txs.insert(
@@ -328,6 +340,17 @@ impl Ledger {
 
     /// The event of a hash, when it exists and is visible at `now`.
     pub fn event(&self, display_hash: &str, now: Instant) -> Result<Option<Value>, NodeError> {
+        if self
+            .behaviours
+            .failing_event_query
+            .as_deref()
+            .is_some_and(|h| h.eq_ignore_ascii_case(display_hash))
+        {
+            return Err(NodeError::new(
+                code::INTERNAL_ERROR,
+                "the event cannot be read",
+            ));
+        }
         Ok(self
             .transaction(display_hash)?
             .filter(|stored| stored.visible_at <= now)
@@ -553,6 +576,28 @@ mod tests {
             ledger.event(&fourth.display_hash(), now).unwrap().unwrap()["State"],
             1
         );
+
+        // A delay is bounded, whatever a suite asks.
+        ledger.behaviours.delay_next_event = Some(Duration::from_secs(86_400));
+        let fifth = transfer(&key, 5, None);
+        ledger.send(&fifth.to_hex(), false, now).unwrap();
+        let hash = fifth.display_hash();
+        assert_eq!(ledger.event(&hash, now).unwrap(), None);
+        assert!(ledger
+            .event(&hash, now + MAX_EVENT_DELAY)
+            .unwrap()
+            .is_some());
+
+        // A failing query answers the node's internal error for that hash only.
+        ledger.behaviours.failing_event_query = Some(hash.to_uppercase());
+        assert_eq!(
+            ledger
+                .event(&hash, now + MAX_EVENT_DELAY)
+                .unwrap_err()
+                .error,
+            code::INTERNAL_ERROR
+        );
+        assert!(ledger.event(&fourth.display_hash(), now).unwrap().is_some());
     }
 
     #[test]

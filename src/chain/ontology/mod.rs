@@ -12,7 +12,8 @@
 //! before taking it ([`ledger::check`]), so the lock is held only to apply the outcome.
 //!
 //! [`Node`] is the handle suites hold: it switches behaviours for the next request
-//! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::delay_next_event`]),
+//! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::delay_next_event`],
+//! [`Node::fail_event_queries`]),
 //! registers identities, and answers "what was asked of the chain?" from the request record,
 //! waiting for a request with a deadline instead of sleeping. The record keeps the last
 //! [`ledger::MAX_RECORDED_REQUESTS`] requests with bodies cut to
@@ -180,9 +181,16 @@ impl Node {
         self.update(|l| l.behaviours.fail_next_execution = true);
     }
 
-    /// Makes the next accepted transaction's event visible only after `delay`.
+    /// Makes the next accepted transaction's event visible only after `delay` (at most
+    /// [`ledger::MAX_EVENT_DELAY`]).
     pub fn delay_next_event(&self, delay: Duration) {
         self.update(|l| l.behaviours.delay_next_event = Some(delay));
+    }
+
+    /// Answers every query for the event of `display_hash` with the node's internal error
+    /// (45001), until another hash is named.
+    pub fn fail_event_queries(&self, display_hash: &str) {
+        self.update(|l| l.behaviours.failing_event_query = Some(display_hash.to_string()));
     }
 
     /// Registers (or replaces) an identity's keys.

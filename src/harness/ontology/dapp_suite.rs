@@ -42,7 +42,7 @@ use crate::reference::ontology::dapp::{DappConfig, DappFault, RunningDapp};
 use crate::transcript;
 
 /// Every play the runner knows.
-pub const PLAYS: [&str; 44] = [
+pub const PLAYS: [&str; 47] = [
     "honest",
     "sig-64-byte",
     "sig-high-s",
@@ -87,7 +87,23 @@ pub const PLAYS: [&str; 44] = [
     "message-cross-action",
     "multi-empty",
     "before-expiry",
+    "invoke-event-delayed",
+    "invoke-node-error",
+    "replay-after-restart",
 ];
+
+/// How long the mock node hides the event of the transaction in the delayed-event cases:
+/// half a second, less than one block interval of the real chain, so a back end that waits
+/// for the chain at all sees it appear. After four times as long the suite asks a back end
+/// that answered failure meanwhile whether it confirmed the invocation in the end.
+pub const EVENT_DELAY: Duration = Duration::from_millis(500);
+
+/// The event delay against the reference dApp, which waits [`REFERENCE_EVENT_WAIT`]: short,
+/// so that self-tests stay quick.
+pub const REFERENCE_EVENT_DELAY: Duration = Duration::from_millis(100);
+
+/// How long the reference dApp waits for a late event when the suite runs against it.
+pub const REFERENCE_EVENT_WAIT: Duration = Duration::from_millis(400);
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
 pub const CONCURRENT_COPIES: usize = 10;
@@ -98,6 +114,12 @@ pub fn expectation(case: &Case) -> String {
         return format!(
             "of {CONCURRENT_COPIES} copies of one honest callback posted at once, the dApp accepts exactly one and rejects the others"
         );
+    }
+    if case.play == "invoke-event-delayed" {
+        return match case.expect {
+            Expect::Accept => "the event appears only after the callback; the dApp waits for it and confirms: a success reply, or its status probe says `confirmed` once the event is on chain".to_string(),
+            _ => "the event appears only after the callback; the dApp never confirms before it is on chain: a success reply only after it appeared and was asked for, else a failure".to_string(),
+        };
     }
     let mut text = match case.expect {
         Expect::Accept => {
@@ -182,6 +204,8 @@ pub struct DappSuite {
     entropy: Entropy,
     clock: Clock,
     prefetched: Prefetched,
+    /// How long the delayed-event cases hide the event ([`EVENT_DELAY`]).
+    event_delay: Duration,
 }
 
 impl std::fmt::Debug for DappSuite {
@@ -233,6 +257,7 @@ impl DappSuite {
             entropy: Entropy::os(),
             clock: Clock::system(),
             prefetched: Prefetched::default(),
+            event_delay: EVENT_DELAY,
         }
     }
 
@@ -273,9 +298,21 @@ impl DappSuite {
         let (judged, mut record) = transcript::capture(self.judge(case, &mut warnings)).await;
         // What the dApp asked the mock node during the case belongs to its transcript too.
         let (requests, dropped) = self.running.node.requests_since(mark);
-        record
-            .exchanges
-            .extend(requests.iter().map(|r| node_exchange(r, &self.running)));
+        let mut exchanges: Vec<_> = requests
+            .iter()
+            .map(|r| node_exchange(r, &self.running))
+            .collect();
+        // A back end waiting for an event asks again and again, as often as its timing
+        // makes it: each run of the same exchange is shown once, so reports stay the same
+        // run after run.
+        let asked = exchanges.len();
+        exchanges.dedup();
+        if exchanges.len() < asked {
+            record.observations.push(
+                "the dApp repeated requests to the node while it waited; each run of the same request is shown once".to_string(),
+            );
+        }
+        record.exchanges.extend(exchanges);
         if dropped > 0 {
             record.observations.push(dropped_node_requests(dropped));
         }
@@ -286,6 +323,11 @@ impl DappSuite {
         if case.needs_probe && self.target.status.is_none() {
             return skip(
                 "this case is judged by the status probe, and the target declares no `status` URL",
+            );
+        }
+        if case.play == "replay-after-restart" && self.target.restart.is_none() {
+            return skip(
+                "this case restarts the back end's session store between a login and its replay, and the target declares no `restart` URL",
             );
         }
         let source = case_source(&self.target, case)?;
@@ -640,7 +682,7 @@ impl DappSuite {
         if case.play == "replay-concurrent" {
             return self.post_concurrently(&url, &body, request, warnings).await;
         }
-        if case.play == "replay" {
+        if matches!(case.play.as_str(), "replay" | "replay-after-restart") {
             let first = self.post(&url, &body, request, echo, warnings).await?;
             if first.error != 0 || first.result != Value::Bool(true) {
                 return fail(format!(
@@ -649,9 +691,35 @@ impl DappSuite {
                 ));
             }
         }
+        if case.play == "replay-after-restart" {
+            self.restart().await?;
+        }
         let reply = self.post(&url, &body, request, echo, warnings).await?;
         self.expect(case, &reply, warnings)?;
         self.probe(case, request).await
+    }
+
+    /// Asks the back end to restart its session store (the target's `restart` hook), which
+    /// answers 2xx once it serves again. The hook is part of the target's set-up, not of the
+    /// protocol: when it fails, the case cannot be run.
+    async fn restart(&self) -> Step<()> {
+        let Some(url) = &self.target.restart else {
+            return skip("the target declares no `restart` URL");
+        };
+        let reply = self
+            .http
+            .post_raw(url, "application/json", b"{}".to_vec())
+            .await
+            .or_else(|e| error(format!("the target's restart hook {url} failed: {e}")))?;
+        if !(200..300).contains(&reply.status) {
+            return error(format!(
+                "the target's restart hook {url} answered HTTP {}: {}",
+                reply.status,
+                abbreviate(&reply.body)
+            ));
+        }
+        transcript::observe("the harness restarted the back end's session store");
+        Ok(())
     }
 
     /// Answers the case's QR code (issued for one action) with an honest login over its
@@ -920,6 +988,21 @@ impl DappSuite {
         else {
             return Ok(());
         };
+        let status = self.probe_status(template, id).await?;
+        let confirmed = status == "confirmed";
+        match expect {
+            ProbeExpect::Confirmed if !confirmed => fail(format!(
+                "the chain confirmed the transaction, but the dApp's status is `{status}` (ONT-I10)"
+            )),
+            ProbeExpect::NotConfirmed if confirmed => fail(
+                "the chain has no successful transaction for this invocation, but the dApp's status is `confirmed` (ONT-I10)",
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// What the status probe says of the invocation `id`.
+    async fn probe_status(&self, template: &str, id: &str) -> Step<String> {
         let url = template.replace("{id}", id);
         let reply = self
             .http
@@ -937,16 +1020,7 @@ impl DappSuite {
             ));
         };
         transcript::observe(format!("the status probe says `{status}`"));
-        let confirmed = status == "confirmed";
-        match expect {
-            ProbeExpect::Confirmed if !confirmed => fail(format!(
-                "the chain confirmed the transaction, but the dApp's status is `{status}` (ONT-I10)"
-            )),
-            ProbeExpect::NotConfirmed if confirmed => fail(
-                "the chain has no successful transaction for this invocation, but the dApp's status is `confirmed` (ONT-I10)",
-            ),
-            _ => Ok(()),
-        }
+        Ok(status)
     }
 
     // -----------------------------------------------------------------------------------
@@ -961,6 +1035,9 @@ impl DappSuite {
     ) -> Step<()> {
         let callback = self.callback_url(request)?;
         let id = request.id.clone();
+        // The earliest the delayed event can be visible (the node counts from after the
+        // send, so this is never later than the node's own instant).
+        let mut visible_from = None;
         let hash = match case.play.as_str() {
             "invoke-unknown-hash" => Some(self.entropy.hex(32).or_else(error)?),
             "invoke-send-error" => None,
@@ -972,6 +1049,10 @@ impl DappSuite {
                 if play == "invoke-state-0" {
                     self.running.node.fail_next_execution();
                 }
+                if play == "invoke-event-delayed" {
+                    self.running.node.delay_next_event(self.event_delay);
+                    visible_from = Some(Instant::now() + self.event_delay);
+                }
                 let hash = tx.display_hash();
                 self.running
                     .node
@@ -981,6 +1062,9 @@ impl DappSuite {
                             "the harness's own node refused the transaction: {e}"
                         ))
                     })?;
+                if play == "invoke-node-error" {
+                    self.running.node.fail_event_queries(&hash);
+                }
                 Some(hash)
             }
         };
@@ -1008,6 +1092,11 @@ impl DappSuite {
         let reply = self
             .post(&callback, &Value::Object(body), request, true, warnings)
             .await?;
+        if let (Some(visible_from), Some(hash)) = (visible_from, &hash) {
+            return self
+                .judge_delayed(case, request, &reply, visible_from, hash)
+                .await;
+        }
         self.expect(case, &reply, warnings)?;
         if let Some(hash) = &hash {
             transcript::observe(if self.running.node.event_queried(hash) {
@@ -1019,13 +1108,77 @@ impl DappSuite {
         if case.require_event_query {
             if let Some(hash) = &hash {
                 if !self.running.node.event_queried(hash) {
+                    let verdict = if reply.error == 0 {
+                        "accepted"
+                    } else {
+                        "rejected"
+                    };
                     return fail(format!(
-                        "the dApp accepted the invocation without asking the chain for the event of {hash} (ONT-I10)"
+                        "the dApp {verdict} the invocation without asking the chain for the event of {hash} (ONT-I10)"
                     ));
                 }
             }
         }
         self.probe(case, request).await
+    }
+
+    /// Judges an invocation whose event the node hid for [`EVENT_DELAY`] after the send: a
+    /// success is due only once the event was on chain and asked for (ONT-I10); a failure
+    /// while it was missing is what ONT-I10 asks, and the SHOULD case then looks for the
+    /// confirmation the back end reached by waiting, in its reply or its status probe.
+    async fn judge_delayed(
+        &self,
+        case: &Case,
+        request: &Request,
+        reply: &Reply,
+        visible_from: Instant,
+        hash: &str,
+    ) -> Step<()> {
+        let answered = Instant::now();
+        if reply.error == 0 {
+            if answered < visible_from {
+                return fail(format!(
+                    "the dApp confirmed the invocation before the chain had its event (it appeared {} ms after the reply) (ONT-I10)",
+                    visible_from.saturating_duration_since(answered).as_millis()
+                ));
+            }
+            if !self.running.node.event_queried(hash) {
+                return fail(format!(
+                    "the dApp confirmed the invocation without asking the chain for the event of {hash} (ONT-I10)"
+                ));
+            }
+            transcript::observe("the dApp answered success once the event was on chain");
+            return Ok(());
+        }
+        transcript::observe(format!(
+            "the dApp answered error {} ({}) while the event was not yet on chain",
+            reply.error, reply.desc
+        ));
+        if case.expect != Expect::Accept {
+            return Ok(());
+        }
+        let Some(template) = &self.target.status else {
+            return fail(format!(
+                "the dApp answered error {} ({}) for a transaction whose event appeared {} ms later, and has no status probe to show it confirmed the invocation once it did (ONT-I13)",
+                reply.error,
+                reply.desc,
+                self.event_delay.as_millis()
+            ));
+        };
+        let Some(id) = &request.id else {
+            return skip("the invoke QR code has no id to ask the status probe about");
+        };
+        let settle = self.event_delay * 4;
+        tokio::time::sleep_until((visible_from + settle).into()).await;
+        match self.probe_status(template, id).await? {
+            status if status == "confirmed" => Ok(()),
+            status => fail(format!(
+                "the dApp answered error {} ({}) while the event was missing, and its status is `{status}` {} ms after the event appeared: it never confirmed a payment the chain holds (ONT-I13)",
+                reply.error,
+                reply.desc,
+                settle.as_millis()
+            )),
+        }
     }
 
     /// Fetches the payload and builds the transaction an honest wallet would send.
@@ -1197,6 +1350,7 @@ pub async fn against_reference(
     config.clock = clock.clone();
     config.qr_lifetime = REFERENCE_QR_LIFETIME;
     config.faults = faults;
+    config.event_wait = REFERENCE_EVENT_WAIT;
     // Reference runs are reproducible: the same session ids and messages, run after run.
     config.entropy = std::sync::Arc::new(Entropy::seeded("qrconform/reference-dapp"));
     let dapp = reference::ontology::dapp::start(config, loopback).await?;
@@ -1219,10 +1373,13 @@ pub async fn against_reference(
         &sources,
         Some(format!("{base}/status/{{id}}")),
     );
-    Ok((
-        DappSuite::with_node(target, running).reproducible("qrconform/harness-wallet", clock),
-        dapp,
-    ))
+    let target = DappTarget {
+        restart: Some(format!("{base}/restart")),
+        ..target
+    };
+    let mut suite = DappSuite::with_node(target, running);
+    suite.event_delay = REFERENCE_EVENT_DELAY;
+    Ok((suite.reproducible("qrconform/harness-wallet", clock), dapp))
 }
 
 impl Reproducible for DappSuite {

@@ -22,8 +22,8 @@ use crate::clock::Clock;
 use crate::entropy::Entropy;
 use crate::harness::catalogue::{Case, Catalogue, Expect};
 use crate::harness::driver::Driver;
-use crate::harness::harness_dapp::Received;
-use crate::harness::steps::{error, fail, Step};
+use crate::harness::harness_dapp::{Answer, PayloadAnswer, Received, MOVED_QUERY};
+use crate::harness::steps::{error, fail, skip, Step};
 use crate::harness::suite::Reproducible;
 use crate::harness::wallet_steps::{
     check_plays_and_forms, describe_accepted, describe_driver, expectation_of, reference_driver,
@@ -44,7 +44,7 @@ use crate::reference::ontology::wallet::{RunningWallet, WalletConfig, WalletFaul
 use crate::transcript::{self};
 
 /// Every play the wallet runner knows.
-pub const PLAYS: [&str; 55] = [
+pub const PLAYS: [&str; 76] = [
     "login-address",
     "login-version-cyano",
     "login-account",
@@ -100,7 +100,44 @@ pub const PLAYS: [&str; 55] = [
     "invoke-expiring-soon",
     "invoke-login-false",
     "invoke-login-absent",
+    "login-dapp-refuses",
+    "sign-dapp-refuses",
+    "multi-dapp-refuses",
+    "login-dapp-not-json",
+    "sign-dapp-not-json",
+    "multi-dapp-not-json",
+    "invoke-payload-404",
+    "invoke-payload-500",
+    "invoke-payload-not-json",
+    "invoke-payload-redirect",
+    "invoke-payload-redirect-off-origin",
+    "login-unknown-action",
+    "login-version-unknown",
+    "login-expire-boundary",
+    "sign-expire-boundary",
+    "multi-expire-boundary",
+    "invoke-expire-boundary",
+    "login-expired-boundary",
+    "sign-expired-boundary",
+    "multi-expired-boundary",
+    "invoke-expired-boundary",
 ];
+
+/// The clock skew the wallet suite allows a wallet's clock (either way) at the expiry
+/// boundary: a request whose `expire` is one second past `now + skew` is valid on every
+/// clock within the skew, and one whose `expire` is one second before `now - skew` has
+/// expired on every such clock (ONT-L9). Half a minute, as the SimpleWallet suite allows.
+pub const WALLET_CLOCK_SKEW_SECS: u64 = 30;
+
+/// Why a case judged by the scan's outcome was not judged: neither the driver nor the person
+/// said what the wallet showed.
+const INTERACTIVE_OUTCOME: &str = "the driver does not report the scan's outcome (interactive) and the person gave no answer in time, so whether the wallet showed success cannot be seen";
+
+/// The plays where the harness dApp answers the wallet's callback with a refusal or a body
+/// that is not JSON, and the wallet must not report success (ONT-T10).
+fn dapp_refuses(play: &str) -> bool {
+    play.ends_with("-dapp-refuses") || play.ends_with("-dapp-not-json")
+}
 
 /// Checks that a catalogue uses only plays this runner knows.
 pub fn check_catalogue(catalogue: &Catalogue) -> Result<(), String> {
@@ -129,6 +166,13 @@ pub fn expectation(case: &Case) -> String {
         }
         (_, "invoke-no-callback") => {
             "the wallet sends the requested transaction and, having no callback, posts nothing".to_string()
+        }
+        (_, play) if dapp_refuses(play) => format!(
+            "the wallet completes the {} with one well-formed callback; the harness dApp refuses it, and the wallet's driver reports `refused`, not success",
+            case.action
+        ),
+        (_, "invoke-payload-redirect") => {
+            "the wallet either follows the redirect within the payload's origin and completes the invoke, or acts on nothing: never a success without the requested transaction".to_string()
         }
         (Expect::Accept, _) => format!(
             "the wallet completes the {}: one well-formed callback, signed over the right bytes, and (for invoke) the requested transaction at the node",
@@ -269,10 +313,21 @@ impl WalletSuite {
         }
         let expect_callback = (case.expect == Expect::Accept && case.play != "invoke-no-callback")
             || case.play == "invoke-send-failure";
-        let reply = self
+        let mut reply = self
             .side
             .hand_over(case, &minted.token, &minted.qr, expect_callback)
             .await?;
+        // What the wallet made of the dApp's refusal is what it showed: a person playing the
+        // wallet saw it, and says so (other drivers report it in their scan reply).
+        if reply.is_none() && dapp_refuses(&case.play) {
+            reply = match self.side.driver.ask_success_shown(&case.id).await {
+                Some(true) => Some(crate::protocol::driver::ScanReply::completed()),
+                Some(false) => Some(crate::protocol::driver::ScanReply::refused(
+                    "the person saw the wallet show no success",
+                )),
+                None => None,
+            };
+        }
         let (new_requests, dropped_requests) = self.running.node.requests_since(request_mark);
         let new_requests = new_requests.as_slice();
         let transactions: Vec<Transaction> = self
@@ -327,8 +382,14 @@ impl WalletSuite {
             preexec_before_send,
             submitted,
         };
+        // A redirect within the payload's origin may be followed or not (ONT-I12): what is
+        // judged is that the wallet does one or the other whole.
+        let acted = !observed.transactions.is_empty() || !observed.submitted.is_empty();
         match case.expect {
             Expect::Accept => self.judge_accepted(case, &minted, &observed, warnings),
+            _ if case.play == "invoke-payload-redirect" && acted => {
+                self.judge_accepted(case, &minted, &observed, warnings)
+            }
             _ => self.judge_refused(case, &minted, &observed, warnings),
         }
     }
@@ -348,6 +409,12 @@ impl WalletSuite {
             // time a scan takes.
             play if play.ends_with("-expired-recently") => now.saturating_sub(60),
             play if play.ends_with("-expiring-soon") => now + 30,
+            // The boundary itself: valid on every clock within the skew, or expired on every
+            // one.
+            play if play.ends_with("-expire-boundary") => now + WALLET_CLOCK_SKEW_SECS + 1,
+            play if play.ends_with("-expired-boundary") => {
+                now.saturating_sub(WALLET_CLOCK_SKEW_SECS + 1)
+            }
             _ => now + 600,
         };
         transcript::placeholder(expire.to_string(), "<expire>");
@@ -439,12 +506,20 @@ impl WalletSuite {
             if case.play.ends_with("-no-id") {
                 request.as_object_mut().map(|r| r.remove("id"));
             }
+            // An action and a version the profile does not know (ONT-T4, ONT-T11), on a
+            // request that is a login in every other respect.
+            match case.play.as_str() {
+                "login-unknown-action" => request["action"] = json!("qrconformUnknown"),
+                "login-version-unknown" => request["version"] = json!("v2.0.0"),
+                _ => {}
+            }
             request
         };
         let form = match case.form.as_deref() {
             Some("deeplink") => QrForm::DeepLink,
             _ => QrForm::Json,
         };
+        self.answer_badly(case, &token)?;
         let qr = transport::encode(&request, form)
             .or_else(|e| error(format!("cannot write the QR text: {e}")))?;
         if form == QrForm::DeepLink {
@@ -457,6 +532,47 @@ impl WalletSuite {
             request,
             config,
         })
+    }
+
+    /// Sets how the harness dApp answers a case whose dApp is not perfect: its callback
+    /// refused or answered with a body that is not JSON, its payload URL answering an error,
+    /// a body that is not JSON or a redirect.
+    fn answer_badly(&self, case: &Case, token: &str) -> Step<()> {
+        let harness = &self.side.harness;
+        let play = case.play.as_str();
+        if play.ends_with("-dapp-refuses") {
+            // The seeds' failure reply (ONT-L10), echoing the action and id.
+            harness.answer_with(
+                token,
+                Answer::Json(json!({"action": case.action, "id": token, "error": 80001,
+                    "desc": "PARAMS ERROR", "result": 1})),
+            );
+        } else if play.ends_with("-dapp-not-json") {
+            harness.answer_with(
+                token,
+                Answer::NotJson {
+                    content_type: "text/html",
+                    body: "<html><body>Service Unavailable</body></html>\n".into(),
+                },
+            );
+        }
+        let payload_url = harness.payload_url(token);
+        let moved = format!("{payload_url}?{MOVED_QUERY}");
+        let answer = match play {
+            "invoke-payload-404" => PayloadAnswer::Status(404),
+            "invoke-payload-500" => PayloadAnswer::Status(500),
+            "invoke-payload-not-json" => PayloadAnswer::NotJson,
+            "invoke-payload-redirect" => PayloadAnswer::Redirect(moved),
+            "invoke-payload-redirect-off-origin" => {
+                PayloadAnswer::Redirect(other_origin(&moved, &harness.bound_url()).ok_or((
+                    Verdict::Skipped,
+                    "the harness dApp has no second origin to redirect to (its public URL is neither loopback name nor its bound address)".to_string(),
+                ))?)
+            }
+            _ => return Ok(()),
+        };
+        harness.answer_payload_with(token, answer);
+        Ok(())
     }
 
     // -----------------------------------------------------------------------------------
@@ -491,8 +607,10 @@ impl WalletSuite {
         for callback in &observed.callbacks {
             let body = callback.json().unwrap_or(Value::Null);
             let error_code = body.get("error").and_then(Value::as_i64);
-            // A login callback has no `error`: any post is a signed login.
-            let success = case.action == "login" || error_code == Some(0) || error_code.is_none();
+            // A login callback has no `error`: any post is a signed login (but for a request
+            // of an unknown action, only a post without an error code is a success).
+            let login = case.action == "login" && case.play != "login-unknown-action";
+            let success = login || error_code == Some(0) || error_code.is_none();
             if success {
                 return fail(format!(
                     "the wallet posted a success callback: {}",
@@ -556,6 +674,23 @@ impl WalletSuite {
         observed: &Observed,
         warnings: &mut Vec<String>,
     ) -> Step<()> {
+        if dapp_refuses(&case.play) {
+            // The callback is judged as any other; then what the wallet made of the answer.
+            self.judge_callback(case, minted, observed, warnings)?;
+            let answered = if case.play.ends_with("-dapp-refuses") {
+                "error 80001 (PARAMS ERROR)"
+            } else {
+                "a body that is not JSON"
+            };
+            return match &observed.reply {
+                None => skip(INTERACTIVE_OUTCOME),
+                Some(reply) if reply.outcome != Outcome::Refused => fail(format!(
+                    "the harness dApp answered the {} callback with {answered}, yet the wallet's driver reported `{:?}`: the wallet shows success for what the dApp refused (ONT-T10)",
+                    case.action, reply.outcome
+                )),
+                Some(_) => Ok(()),
+            };
+        }
         if let Some(reply) = &observed.reply {
             if reply.outcome == Outcome::Refused {
                 return fail(format!(
@@ -564,6 +699,18 @@ impl WalletSuite {
                 ));
             }
         }
+        self.judge_callback(case, minted, observed, warnings)
+    }
+
+    /// The callback of a wallet that acted: one, JSON, the action and id echoed, and what
+    /// the action puts in it.
+    fn judge_callback(
+        &self,
+        case: &Case,
+        minted: &Minted,
+        observed: &Observed,
+        warnings: &mut Vec<String>,
+    ) -> Step<()> {
         if case.play == "invoke-no-callback" {
             if let Some(callback) = observed.callbacks.first() {
                 return fail(format!(
@@ -895,6 +1042,24 @@ impl WalletSuite {
         }
         Ok(())
     }
+}
+
+/// `url` on another origin of the same server: `127.0.0.1` and `localhost` swapped, or else
+/// the server's bound address; `None` when neither gives another origin.
+fn other_origin(url: &str, bound: &str) -> Option<String> {
+    for (from, to) in [
+        ("://127.0.0.1:", "://localhost:"),
+        ("://localhost:", "://127.0.0.1:"),
+    ] {
+        if url.contains(from) {
+            return Some(url.replacen(from, to, 1));
+        }
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let other = format!("{}{path}", bound.trim_end_matches('/'));
+    (!other.starts_with(&format!("{scheme}://{}", &rest[..rest.len() - path.len()])))
+        .then_some(other)
 }
 
 /// An ONT ID no one registers on the harness's node.

@@ -1091,7 +1091,7 @@ pub struct SignedMessage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Quirk {
     /// `publicKey` (camel case) instead of `publickey`, as both iOS wallets send it in the
-    /// login callback (`ONT-L2`).
+    /// login callback (`ONT-L2`), and one of them in sign results (`ONT-S6`).
     PublicKeyCamelCase,
 }
 
@@ -1172,9 +1172,11 @@ fn read_signed(
     ))
 }
 
+/// Sign results tolerate `publicKey` as logins do (ONT-S6: cyano-ios-oc's signMessage sends
+/// it too); only the login callback keeps the quirks it saw, for its report.
 impl FromJson for SignedMessage {
     fn from_json_at(value: &Value, at: &str) -> Result<Self, MessageError> {
-        read_signed(value, at, false).map(|(signed, _)| signed)
+        read_signed(value, at, true).map(|(signed, _)| signed)
     }
 }
 

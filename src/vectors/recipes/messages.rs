@@ -1471,7 +1471,7 @@ fn sign_message_success() -> Value {
 fn sign_message_callback() -> TestGroup {
     let mut f = Family::new(
         MessageKind::SignMessageCallback,
-        &["ONT-T4", "ONT-T5", "ONT-T6", "ONT-S2", "ONT-S3"],
+        &["ONT-T4", "ONT-T5", "ONT-T6", "ONT-S2", "ONT-S3", "ONT-S6"],
     );
     let doc = sign_message_success();
     f.valid(
@@ -1493,10 +1493,9 @@ fn sign_message_callback() -> TestGroup {
         "/result",
         set(&remove(&doc, "/result"), "/params", doc["result"].clone()),
     );
-    f.invalid(
-        "publicKey (camel case): tolerated in login callbacks only",
-        &[MISSING],
-        "/result/publickey",
+    f.valid(
+        "publicKey (camel case), as cyano-ios-oc's signMessage sends it (ONT-S6)",
+        &[QUIRK],
         set(
             &remove(&doc, "/result/publickey"),
             "/result/publicKey",

@@ -33,6 +33,8 @@
 //!   failed transaction notifies nothing, so checking the content after ignoring the state
 //!   would hide the fault.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use super::qr::ONG_CONTRACT;
@@ -743,15 +745,30 @@ async fn invoke(shared: &Shared, id: Option<&str>, body: &Value) -> Result<Value
         mark(shared, &session.id, Status::Failed, Some(reason.clone()));
         Rejection::params(reason)
     };
-    let event = match shared.node.event(hash).await {
-        Ok(Some(event)) => event,
-        // `accept-missing-event` fails only what the chain says failed.
-        Ok(None) if shared.has(DappFault::AcceptMissingEvent) => return confirm(),
-        Ok(None) => return Err(fail(format!("the chain has no event for {hash}"))),
-        Err(e) => {
-            return Err(Rejection::internal(format!(
-                "the node could not be asked for the event of {hash}: {e}"
-            )))
+    // A transaction the wallet just sent may not be executed yet: the event is asked for
+    // until it appears or [`EVENT_WAIT`] has passed (`no-event-wait` asks once).
+    let waited_until = tokio::time::Instant::now() + shared.event_wait;
+    let event = loop {
+        match shared.node.event(hash).await {
+            Ok(Some(event)) => break event,
+            // `accept-missing-event` fails only what the chain says failed.
+            Ok(None) if shared.has(DappFault::AcceptMissingEvent) => return confirm(),
+            Ok(None)
+                if !shared.has(DappFault::NoEventWait)
+                    && tokio::time::Instant::now() < waited_until =>
+            {
+                tokio::time::sleep(EVENT_POLL).await;
+            }
+            Ok(None) => return Err(fail(format!("the chain has no event for {hash}"))),
+            // `confirm-on-node-error` takes a node that cannot answer for one that agrees.
+            Err(_) if shared.has(DappFault::ConfirmOnNodeError) => return confirm(),
+            // Not a verdict on the payment: the back end could not decide (80003), and the
+            // invocation stays pending.
+            Err(e) => {
+                return Err(Rejection::internal(format!(
+                    "the node could not be asked for the event of {hash}: {e}"
+                )))
+            }
         }
     };
     // `ignore-event-state` takes the event's existence for success: neither its state nor
@@ -777,6 +794,14 @@ async fn invoke(shared: &Shared, id: Option<&str>, body: &Value) -> Result<Value
     }
     confirm()
 }
+
+/// How long the dApp waits by default for the event of a transaction the wallet reports
+/// sent: longer than the dApp suite's delayed event, short enough to answer within a
+/// wallet's timeout.
+pub const EVENT_WAIT: Duration = Duration::from_millis(1500);
+
+/// How often the dApp asks for an event while it waits.
+const EVENT_POLL: Duration = Duration::from_millis(100);
 
 /// Whether an event notifies an ONG transfer of `amount` to `payee`, from anyone.
 fn pays(event: &Value, payee: &str, amount: u64) -> bool {

@@ -57,6 +57,12 @@ named_faults! {
         "finds a callback's session by id alone, whatever action issued it";
     ReplayRace => "replay-race",
         "checks for a replay before a slow store write and never again (check-then-set)";
+    ConfirmOnNodeError => "confirm-on-node-error",
+        "confirms an invocation when the node cannot be asked for its event";
+    NoEventWait => "no-event-wait",
+        "asks the chain once and fails an invocation whose event is not there yet";
+    ReplayAfterRestart => "replay-after-restart",
+        "keeps its sessions across a restart but not which were used (the replay check lived in memory)";
 }
 
 #[cfg(test)]

@@ -58,6 +58,9 @@ pub struct DappConfig {
     pub payee: Address,
     /// The ONG amount each invoke asks for.
     pub amount: u64,
+    /// How long an invoke callback waits for a late event ([`callback::EVENT_WAIT`] by
+    /// default).
+    pub event_wait: Duration,
     /// Where session ids and messages come from (the OS unless a reproducible run seeds it).
     pub entropy: Arc<Entropy>,
     /// What `expire` is measured against: the system clock, or the virtual clock an
@@ -77,6 +80,7 @@ impl DappConfig {
             faults: BTreeSet::new(),
             payee: Address::from_public_key(&PrivateKey::from_seed(PAYEE_SEED).public_key()),
             amount: 1,
+            event_wait: callback::EVENT_WAIT,
             entropy: Arc::new(Entropy::os()),
             clock: Clock::system(),
         }
@@ -89,6 +93,7 @@ pub struct Shared {
     pub faults: BTreeSet<DappFault>,
     pub payee: Address,
     pub amount: u64,
+    pub event_wait: Duration,
     pub qr_lifetime: Duration,
     pub sessions: Sessions,
     pub node: NodeClient,
@@ -125,6 +130,7 @@ pub async fn start(config: DappConfig, listen: SocketAddr) -> Result<RunningDapp
         faults: config.faults,
         payee: config.payee,
         amount: config.amount,
+        event_wait: config.event_wait,
         qr_lifetime: config.qr_lifetime,
         entropy: config.entropy,
         clock: config.clock,

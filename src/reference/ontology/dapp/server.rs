@@ -11,6 +11,7 @@
 //! | `GET /payload/{id}` | 200 JSON invoke payload; 404 for an unknown id |
 //! | `POST /callback/{kind}` | 200 JSON reply envelope (ONT-T8); 404 for another kind |
 //! | `GET /status/{id}` | 200 JSON session status; 404 JSON for an unknown id |
+//! | `POST /restart` | 200: the session store as a restart leaves it (the suite's `restart` hook) |
 //! | `GET /icon.png` | 204 |
 //!
 //! Anything else is a plain-text 404. A bad query option is a plain-text 400.
@@ -22,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
@@ -36,6 +37,19 @@ use crate::entropy::Entropy;
 use crate::net::LoggedVerdict;
 use crate::reference::http::{finish_router, json_reply, text, IssuesQrCodes};
 
+/// `POST /restart`: the session store as a restart of the back end leaves it. The store is
+/// the reference's durable memory, so every session survives as it was, the replay check's
+/// `accepted` included; `replay-after-restart` loses that flag, as a back end whose replay
+/// check lived in memory would.
+async fn restart(State(shared): State<Arc<Shared>>) -> Response {
+    if shared.has(DappFault::ReplayAfterRestart) {
+        shared
+            .sessions
+            .update_all(|session| session.accepted = false);
+    }
+    (StatusCode::OK, "restarted\n").into_response()
+}
+
 /// The largest callback body read: a signMultiMessage callback is a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -44,7 +58,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let routes = Router::new()
         .route("/payload/{id}", get(payload))
         .route("/callback/{kind}", post(callback_route))
-        .route("/status/{id}", get(status));
+        .route("/status/{id}", get(status))
+        .route("/restart", post(restart));
     finish_router(routes, MAX_BODY_BYTES, shared)
 }
 

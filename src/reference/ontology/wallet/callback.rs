@@ -112,19 +112,64 @@ pub(super) fn success(mut body: Map<String, Value>, result: Value) -> Map<String
     body
 }
 
-/// POSTs a callback body as JSON (ONT-T7) and reads the answer. Any answer will do: the
-/// dApp's verdict is for the harness to read; only an exchange that did not happen is a
-/// failure.
+/// POSTs a callback body as JSON (ONT-T7) and reads the answer: the dApp's verdict is its
+/// `error` (ONT-L10), so a reply that is not a JSON object, or whose `error` is not 0, is a
+/// refusal the wallet reports rather than a success (ONT-T10). `ignore-dapp-reply` reports
+/// success whatever came back.
 pub(super) async fn post_callback(
     shared: &Shared,
     url: &str,
     body: Map<String, Value>,
 ) -> Result<(), String> {
     let bytes = Value::Object(body).to_string().into_bytes();
-    shared
+    let reply = shared
         .http
         .post_json(url, bytes)
         .await
-        .map(|_| ())
-        .map_err(|e| format!("the callback failed: {}", http_reason(&e)))
+        .map_err(|e| format!("the callback failed: {}", http_reason(&e)))?;
+    if shared.has(WalletFault::IgnoreDappReply) {
+        return Ok(());
+    }
+    dapp_verdict(reply.status, &reply.body)
+}
+
+/// What the dApp's reply to a callback says: `Ok` for `error: 0`, else why not.
+fn dapp_verdict(status: u16, body: &[u8]) -> Result<(), String> {
+    let Ok(Value::Object(reply)) = serde_json::from_slice::<Value>(body) else {
+        return Err(format!(
+            "the dApp answered the callback with HTTP {status} and a body that is not a JSON object"
+        ));
+    };
+    match reply.get("error").and_then(Value::as_i64) {
+        Some(0) => Ok(()),
+        Some(code) => Err(clip(format!(
+            "the dApp refused the callback: error {code} ({})",
+            reply
+                .get("desc")
+                .and_then(Value::as_str)
+                .unwrap_or("no desc")
+        ))),
+        None => Err("the dApp's reply to the callback has no integer `error`".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dapp_verdict;
+
+    #[test]
+    fn only_an_error_0_envelope_is_the_dapps_acceptance() {
+        assert!(dapp_verdict(
+            200,
+            br#"{"action":"login","error":0,"desc":"SUCCESS","result":true}"#
+        )
+        .is_ok());
+        // The verdict is in `error`, whatever the status (ONT-T8).
+        assert!(dapp_verdict(400, br#"{"error":0}"#).is_ok());
+        let refused = dapp_verdict(200, br#"{"error":80001,"desc":"PARAMS ERROR","result":1}"#);
+        assert!(refused.unwrap_err().contains("80001"));
+        assert!(dapp_verdict(200, b"<html>ok</html>").is_err());
+        assert!(dapp_verdict(200, b"[0]").is_err());
+        assert!(dapp_verdict(200, br#"{"error":"0"}"#).is_err());
+    }
 }

@@ -79,6 +79,18 @@ named_faults! {
         "refuses an invoke QR code unless its `login` is true";
     IdRequired => "id-required",
         "refuses requests that have no `id`";
+    IgnoreDappReply => "ignore-dapp-reply",
+        "reports success whatever the dApp answers its callback (an error, a body that is not JSON)";
+    PayloadStatusIgnored => "payload-status-ignored",
+        "reads the invoke payload's body whatever the HTTP status it came with";
+    SuccessOnPayloadFailure => "success-on-payload-failure",
+        "posts a success callback when the invoke payload cannot be fetched or read";
+    FollowRedirects => "follow-redirects",
+        "follows redirects when fetching the invoke payload, to any origin";
+    UnknownActionAsLogin => "unknown-action-as-login",
+        "acts on a request of an action it does not know as a login";
+    AnyVersion => "any-version",
+        "acts on requests of any `version`, not only `v1.0.0` and `1.0.0`";
 }
 
 #[cfg(test)]

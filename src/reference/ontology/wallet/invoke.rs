@@ -1,7 +1,8 @@
 //! Invoke (ONT-I1…I9): from the QR code's `qrcodeUrl` to a transaction on the node and the
 //! outcome posted to `callback`, in this order:
 //!
-//! 1. GET `qrcodeUrl`; the payload must match the `invoke.payload` schema;
+//! 1. GET `qrcodeUrl` (no redirect followed); a `200` whose body matches the `invoke.payload`
+//!    schema, else the QR code is refused with nothing sent or posted;
 //! 2. replace `%address` and `%ontid` in the invokeConfig (ONT-I4), before anything reads it;
 //! 3. parse the config (ONT-I2, ONT-I3): an unknown prefix or a malformed value refuses the
 //!    QR code, and no transaction is built;
@@ -43,7 +44,21 @@ async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
     let url = req
         .param_str("qrcodeUrl")
         .ok_or_else(|| "the request has no `qrcodeUrl` text".to_string())?;
-    let payload = fetch_payload(shared, url).await?;
+    let payload = match fetch_payload(shared, url).await {
+        Ok(payload) => payload,
+        Err(reason) => {
+            // `success-on-payload-failure`: a success with no transaction behind it.
+            if let (true, Some(callback)) = (
+                shared.has(WalletFault::SuccessOnPayloadFailure),
+                req.param_str("callback"),
+            ) {
+                let body = success(envelope(shared, "invoke", req), "".into());
+                post_callback(shared, callback, body).await?;
+                return Ok(());
+            }
+            return Err(reason);
+        }
+    };
     let config = payload
         .get("params")
         .and_then(|p| p.get("invokeConfig"))
@@ -91,14 +106,24 @@ async fn invoke_steps(shared: &Shared, req: &Request) -> Result<(), String> {
     post_callback(shared, callback, body).await
 }
 
-/// Step 1: the payload served at `qrcodeUrl`.
+/// Step 1: the payload served at `qrcodeUrl`: a `200` JSON body, read from that URL itself
+/// (no redirect is followed, ONT-I12).
 async fn fetch_payload(shared: &Shared, url: &str) -> Result<Value, String> {
-    let reply = shared
-        .http
-        .get(url)
-        .await
-        .map_err(|e| format!("the invoke payload cannot be fetched: {}", http_reason(&e)))?;
-    if reply.status != 200 {
+    let (status, body) = if shared.has(WalletFault::FollowRedirects) {
+        fetch_following_redirects(shared, url).await?
+    } else {
+        let reply =
+            shared.http.get(url).await.map_err(|e| {
+                format!("the invoke payload cannot be fetched: {}", http_reason(&e))
+            })?;
+        (reply.status, reply.body)
+    };
+    let reply = crate::net::HttpReply {
+        status,
+        content_type: None,
+        body,
+    };
+    if reply.status != 200 && !shared.has(WalletFault::PayloadStatusIgnored) {
         return Err(format!(
             "the invoke payload URL answered HTTP {}",
             reply.status
@@ -108,6 +133,30 @@ async fn fetch_payload(shared: &Shared, url: &str) -> Result<Value, String> {
         .map_err(|e| format!("the invoke payload is not JSON: {e}"))?;
     conforms("invoke.payload", &payload, "the invoke payload")?;
     Ok(payload)
+}
+
+/// `follow-redirects`: the payload fetched as an HTTP client's defaults would, following up
+/// to three redirects wherever they lead; the body is still capped and the time bounded.
+async fn fetch_following_redirects(shared: &Shared, url: &str) -> Result<(u16, Vec<u8>), String> {
+    let limits = shared.http.limits();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .no_proxy()
+        .connect_timeout(limits.connect)
+        .timeout(limits.request)
+        .build()
+        .map_err(|e| format!("no HTTP client: {e}"))?;
+    let cannot = |e: reqwest::Error| format!("the invoke payload cannot be fetched: {e}");
+    let mut reply = client.get(url).send().await.map_err(cannot)?;
+    let status = reply.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = reply.chunk().await.map_err(cannot)? {
+        if body.len().saturating_add(chunk.len()) > limits.max_body {
+            return Err("the invoke payload is larger than the wallet reads".to_string());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, body))
 }
 
 /// Steps 2–5: the signed transaction the config describes.

@@ -35,7 +35,8 @@ pub(super) async fn scan(shared: &Shared, request: &ScanRequest) -> ScanReply {
 
 /// Steps 1–4.
 async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, String> {
-    let message = read_qr(shared, &request.qr).await?;
+    let mut message = read_qr(shared, &request.qr).await?;
+    lenient_reading(shared, &mut message);
     if shared.has(WalletFault::StrictVersion)
         && message.get("version").and_then(Value::as_str) != Some("v1.0.0")
     {
@@ -68,6 +69,26 @@ async fn prepare(shared: &Shared, request: &ScanRequest) -> Result<Request, Stri
         return Err("rejected by the user".to_string());
     }
     Ok(request_json)
+}
+
+/// What `unknown-action-as-login` and `any-version` read into a request before it is
+/// checked: an action other than the four as `login`, any version as `v1.0.0`.
+fn lenient_reading(shared: &Shared, message: &mut Value) {
+    let Some(request) = message.as_object_mut() else {
+        return;
+    };
+    if shared.has(WalletFault::UnknownActionAsLogin) {
+        let known = request
+            .get("action")
+            .and_then(Value::as_str)
+            .is_some_and(|name| Action::from_name(name).is_some());
+        if !known {
+            request.insert("action".into(), "login".into());
+        }
+    }
+    if shared.has(WalletFault::AnyVersion) {
+        request.insert("version".into(), "v1.0.0".into());
+    }
 }
 
 /// Whether the QR code is past its `expire` second (ONT-L9), as the faults read it.
