@@ -142,6 +142,8 @@ async fn fetch_following_redirects(shared: &Shared, url: &str) -> Result<(u16, V
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::limited(3))
         .no_proxy()
+        // The crate builds reqwest without a default TLS provider: hand it the harness's.
+        .tls_backend_preconfigured(crate::net::tls::client_config(None))
         .connect_timeout(limits.connect)
         .timeout(limits.request)
         .build()
