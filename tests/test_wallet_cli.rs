@@ -138,16 +138,18 @@ fn interactive_mode_is_played_by_a_person_reading_the_printed_payload() {
         .expect("the harness starts");
     let (scanned, out, transcript) = common::play_the_person(harness, &wallet_url);
     let stdout = text(&out.stdout);
-    // The two cases judged by the scan's outcome (what the wallet shows after the dApp
-    // refuses its callback) cannot be seen through a person: skipped without a scan, and a
-    // skipped MUST case leaves the run incomplete (H-1).
-    assert_eq!(out.status.code(), Some(3), "{stdout}\n{transcript}");
-    assert_eq!(scanned, 18, "{transcript}");
-    assert!(stdout.contains("18 passed"), "{stdout}");
-    assert!(stdout.contains("2 ignored"), "{stdout}");
+    // The two cases judged by what the wallet shows after the dApp refuses its callback
+    // ask the person, who saw it.
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{transcript}");
+    assert_eq!(scanned, 20, "{transcript}");
+    assert!(stdout.contains("20 passed"), "{stdout}");
+    assert!(
+        transcript.contains(qrconform::harness::driver::OUTCOME_PROMPT),
+        "{transcript}"
+    );
     assert!(transcript.contains("QR SVG: "), "{transcript}");
     let svgs = std::fs::read_dir(&svg_dir).expect("svg dir").count();
-    assert_eq!(svgs, 18);
+    assert_eq!(svgs, 20);
 }
 
 /// The command driver: a small program per request, here a Python script forwarding to a

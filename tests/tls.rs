@@ -241,6 +241,7 @@ fn reference_dapp_behind_tls(
         r#"name = "reference dApp behind TLS"
 version = "test"
 status = "{base}/status/{{id}}"
+restart = "{base}/restart"
 {ca_line}
 [node]
 rest = "127.0.0.1:{rest}"
@@ -286,7 +287,7 @@ fn a_back_end_behind_a_private_ca_passes_with_ca_cert_and_is_a_set_up_error_with
     ]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stderr.contains("77 of 77 cases ran: 77 PASS"), "{stderr}");
+    assert!(stderr.contains("83 of 83 cases ran: 83 PASS"), "{stderr}");
 
     let out = qrconform(&["test", "dapp", "--target", target_arg]);
     let stderr = text(&out.stderr);

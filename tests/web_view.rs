@@ -382,6 +382,10 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
             "expire",
             "--skip",
             "id.absent",
+            "--skip",
+            "dapp-",
+            "--skip",
+            "unknown",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -102,6 +102,12 @@ protocol = "ontology"          # ontology (the default) or simplewallet
 # the invoke cases also check that the back end's conclusion matches the chain.
 # status = "http://127.0.0.1:8080/status/{id}"
 
+# Restart hook: POST here restarts the back end's session store as a restart of the back
+# end would (what it persists survives, what it keeps only in memory is lost), answering 2xx
+# once it serves again. The MUST case login.message.replay.after-restart needs it: without
+# it that case is skipped and the run is not conformant (H-1, exit 3).
+# restart = "http://127.0.0.1:8080/restart"
+
 # Origins (scheme, host and port) the harness may contact besides those of the sources and
 # the status probe, which are always allowed: a callback served on another port, say.
 # Nothing else is ever contacted; redirects are never followed.
