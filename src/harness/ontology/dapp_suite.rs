@@ -100,10 +100,10 @@ pub const EVENT_DELAY: Duration = Duration::from_millis(500);
 
 /// The event delay against the reference dApp, which waits [`REFERENCE_EVENT_WAIT`]: short,
 /// so that self-tests stay quick.
-pub const REFERENCE_EVENT_DELAY: Duration = Duration::from_millis(100);
+pub const REFERENCE_EVENT_DELAY: Duration = Duration::from_millis(10);
 
 /// How long the reference dApp waits for a late event when the suite runs against it.
-pub const REFERENCE_EVENT_WAIT: Duration = Duration::from_millis(400);
+pub const REFERENCE_EVENT_WAIT: Duration = Duration::from_millis(50);
 
 /// How many copies of one honest callback `replay-concurrent` posts at once.
 pub const CONCURRENT_COPIES: usize = 10;

@@ -99,6 +99,9 @@ pub struct Shared {
     pub node: NodeClient,
     pub entropy: Arc<Entropy>,
     pub clock: Clock,
+    /// Callbacks being judged right now: `replay-race` holds an accepted login back only
+    /// while another copy may be racing it.
+    pub callbacks_in_flight: std::sync::atomic::AtomicUsize,
     /// The base URL for QR texts, fixed once the listening address is known.
     base: PublicBase,
 }
@@ -136,6 +139,7 @@ pub async fn start(config: DappConfig, listen: SocketAddr) -> Result<RunningDapp
         clock: config.clock,
         sessions: Sessions::default(),
         node,
+        callbacks_in_flight: std::sync::atomic::AtomicUsize::new(0),
         base: PublicBase::new(config.public_url.as_deref(), listen),
     });
     RunningServer::start(listen, shared.clone(), server::router(shared)).await
