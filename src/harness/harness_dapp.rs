@@ -71,6 +71,26 @@ impl Received {
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// The body as a JSON object, or why it cannot be judged as one: cut (longer than the
+    /// harness records), or not a JSON object. `what` names the post in the reason, and
+    /// `clause` (` (ONT-T7)`, or empty) the clause that makes JSON a MUST.
+    pub fn json_object(
+        &self,
+        what: &str,
+        clause: &str,
+    ) -> Result<serde_json::Map<String, Value>, String> {
+        if self.truncated {
+            return Err(format!("the {what} is larger than the harness records"));
+        }
+        match self.json() {
+            Some(Value::Object(body)) => Ok(body),
+            _ => Err(format!(
+                "the {what} is not a JSON object{clause}: {}",
+                super::wallet_steps::shorten(&String::from_utf8_lossy(&self.body))
+            )),
+        }
+    }
 }
 
 /// The last requests of one kind, and how many older ones were dropped.

@@ -345,6 +345,18 @@ fn host_of(url: &str) -> Result<String, String> {
 }
 
 impl DappTarget {
+    /// The client the dApp suites talk to this back end with: the target's timeout on every
+    /// step, its body bound, its private CA trusted, only its declared origins reachable.
+    pub fn http_client(&self) -> crate::net::HttpClient {
+        crate::net::HttpClient::new(crate::net::ClientLimits {
+            connect: self.limits.timeout,
+            request: self.limits.timeout,
+            max_body: self.limits.max_body,
+        })
+        .trusting(self.ca_cert.as_ref())
+        .with_allowed_origins(self.allowed_origins.clone())
+    }
+
     /// The target an in-process reference dApp at `base` is: its QR `sources` (source name,
     /// path below `base`), its status probe, its origin the only one allowed, and the
     /// reference's limits. The node addresses are the harness's to fill in.

@@ -30,7 +30,7 @@ use crate::harness::steps::{
 use crate::harness::suite::Reproducible;
 use crate::harness::target::{DappProtocol, DappTarget, QrSource, DAPP_SOURCES};
 use crate::harness::{dropped_node_requests, node_exchange, CaseOutcome, Verdict};
-use crate::net::{ClientLimits, HttpClient, HttpReply};
+use crate::net::{HttpClient, HttpReply};
 use crate::protocol::ontology::crypto::{message_bytes, PrivateKey};
 use crate::protocol::ontology::invoke::{
     build_script, parse_config, substitute_placeholders, ArgValue, BytesOrigin,
@@ -241,13 +241,7 @@ impl DappSuite {
         target.node_rpc = running.rpc.addr();
         let wallet = HarnessWallet::new();
         wallet.register(&running.node);
-        let http = HttpClient::new(ClientLimits {
-            connect: target.limits.timeout,
-            request: target.limits.timeout,
-            max_body: target.limits.max_body,
-        })
-        .trusting(target.ca_cert.as_ref())
-        .with_allowed_origins(target.allowed_origins.clone());
+        let http = target.http_client();
         DappSuite {
             target,
             http,

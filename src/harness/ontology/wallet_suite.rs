@@ -743,14 +743,9 @@ impl WalletSuite {
                 "the callback's Content-Type is `{content_type}`, not application/json (ONT-T7)"
             ));
         }
-        if callback.truncated {
-            return fail("the callback body is larger than the harness records");
-        }
-        let Some(Value::Object(body)) = callback.json() else {
-            return fail(format!(
-                "the callback body is not a JSON object (ONT-T7): {}",
-                shorten(&String::from_utf8_lossy(&callback.body))
-            ));
+        let body = match callback.json_object("callback body", " (ONT-T7)") {
+            Ok(body) => body,
+            Err(reason) => return fail(reason),
         };
         let action = body.get("action").and_then(Value::as_str).unwrap_or("");
         if action != case.action {

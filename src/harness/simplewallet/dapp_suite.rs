@@ -41,7 +41,7 @@ use crate::harness::steps::{
 use crate::harness::suite::Reproducible;
 use crate::harness::target::{DappProtocol, DappTarget, QrSource, SW_DAPP_SOURCES};
 use crate::harness::{dropped_node_requests, CaseOutcome};
-use crate::net::{ClientLimits, HttpClient, HttpReply};
+use crate::net::{HttpClient, HttpReply};
 use crate::protocol::simplewallet::crypto::{sha256, PrivateKey};
 use crate::protocol::simplewallet::eosio::{
     pack_action_data, Action, Asset, Name, PermissionLevel, Transfer,
@@ -208,13 +208,7 @@ impl SwDappSuite {
         target.node_eos = running.addr();
         let wallet = HarnessEosWallet::new();
         wallet.register(&running.node());
-        let http = HttpClient::new(ClientLimits {
-            connect: target.limits.timeout,
-            request: target.limits.timeout,
-            max_body: target.limits.max_body,
-        })
-        .trusting(target.ca_cert.as_ref())
-        .with_allowed_origins(target.allowed_origins.clone());
+        let http = target.http_client();
         SwDappSuite {
             target,
             http,

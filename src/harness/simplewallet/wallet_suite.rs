@@ -699,14 +699,9 @@ impl SimpleWalletSuite {
                 ))
             }
         };
-        if body.truncated {
-            return fail("the post's body is larger than the harness records");
-        }
-        let Some(Value::Object(body)) = body.json() else {
-            return fail(format!(
-                "the post's body is not a JSON object: {}",
-                shorten(&String::from_utf8_lossy(&body.body))
-            ));
+        let body = match body.json_object("post's body", "") {
+            Ok(body) => body,
+            Err(reason) => return fail(reason),
         };
         check_envelope(&self.identity, case, &body, warnings)?;
         match (case.action.as_str(), pushed) {
