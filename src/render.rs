@@ -38,8 +38,8 @@ pub fn terminal_footprint(code: &QrCode) -> (usize, usize) {
 }
 
 /// The terminal's size in columns and lines: `COLUMNS` and `LINES` when both are set (a
-/// shell exports them, and a user can), else the window size of standard error or standard
-/// output when one is a terminal. `None` when neither says.
+/// shell exports them, and a user can), else the window size of standard error, standard
+/// output or standard input, the first that is a terminal. `None` when none says.
 pub fn terminal_size() -> Option<(usize, usize)> {
     let from_env = |name: &str| {
         std::env::var(name)
@@ -55,7 +55,9 @@ pub fn terminal_size() -> Option<(usize, usize)> {
 
 #[cfg(unix)]
 fn window_size() -> Option<(usize, usize)> {
-    for fd in [libc::STDERR_FILENO, libc::STDOUT_FILENO] {
+    // Standard input last: in interactive mode the person answers there, so it is the
+    // terminal even when the output is piped (`… 2>&1 | tee run.log`).
+    for fd in [libc::STDERR_FILENO, libc::STDOUT_FILENO, libc::STDIN_FILENO] {
         let mut size = libc::winsize {
             ws_row: 0,
             ws_col: 0,

@@ -436,7 +436,7 @@ fn a_phone_decodes_the_web_view_s_qr_code_as_the_case_s_qr_text() {
         assert_eq!(decoded, qr, "the QR code decoded from the page");
         eprintln!("decoded from the page: {decoded}");
         scanned.push(decoded);
-        let approve = decision == "approve";
+        let approve = decision.starts_with("approve");
         let body = serde_json::json!({ "qr": qr, "approve": approve });
         let reply = runtime
             .block_on(http.post_json(&format!("{wallet_url}/scan"), body.to_string().into_bytes()))

@@ -31,6 +31,8 @@ impl Role {
 pub enum LevelFilter {
     Must,
     Should,
+    /// Display duties a person judges in interactive mode.
+    Review,
 }
 
 impl LevelFilter {
@@ -38,6 +40,7 @@ impl LevelFilter {
         match self {
             LevelFilter::Must => Level::MUST,
             LevelFilter::Should => Level::SHOULD,
+            LevelFilter::Review => Level::REVIEW,
         }
     }
 }
@@ -72,8 +75,8 @@ pub struct ListArgs {
     /// Only the cases starting from this action (`login`, `signMessage`, `transfer`, …).
     #[arg(long, value_name = "NAME")]
     pub action: Option<String>,
-    /// Only the cases of this level.
-    #[arg(long, value_enum)]
+    /// Only the cases of this level (as listed: `MUST`, or `must`).
+    #[arg(long, value_enum, ignore_case = true)]
     pub level: Option<LevelFilter>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,

@@ -135,11 +135,6 @@ impl ReviewAnswer {
     }
 }
 
-/// Lines printed after the code (its SVG path, the decision, the wait), besides the
-/// countdown's: the code is drawn last but these, so it stays on screen while the person
-/// scans.
-const LINES_AFTER_CODE: usize = 3;
-
 /// The text that briefs the person about one case: what the wallet should do and why, what
 /// to look for (REVIEW), the QR text, the code drawn to fit the terminal (or why it is not),
 /// the decision to take and the time left. The `Decision:` line comes last but one.
@@ -153,7 +148,15 @@ fn briefing_text(
 ) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let decision = if brief.approve { "approve" } else { "reject" };
+    // The person approves a defective request too, when the wallet asks: the case is about
+    // whether the wallet refuses it by itself, which the line must not leave in doubt.
+    let decision = match (brief.approve, brief.expected) {
+        (false, _) => "reject",
+        (true, ExpectedAction::Refuse) => {
+            "approve if the wallet asks (a conforming wallet refuses by itself)"
+        }
+        (true, _) => "approve",
+    };
     let expected = match brief.expected {
         ExpectedAction::Complete => "the wallet completes it",
         ExpectedAction::Refuse => "refuse",
@@ -173,24 +176,41 @@ fn briefing_text(
             let _ = writeln!(out, "  - {what}: {}", crate::escape::escape_controls(value));
         }
     }
-    // The countdown's lines come after the code too: it must stay on screen through them.
-    let below = LINES_AFTER_CODE + countdown_marks(wait).len();
+    // What follows the code (its SVG path, the decision, the wait) is written first so its
+    // height is known: the code is drawn last but these and the countdown's lines, and must
+    // stay on screen whole while the person scans, so a line the terminal wraps counts twice.
+    let mut after = String::new();
+    let _ = writeln!(after, "QR SVG: {svg}");
+    let _ = writeln!(after, "Decision: {decision}");
+    let _ = writeln!(
+        after,
+        "Waiting up to {} s (until {} UTC) for the wallet; press Enter once it has refused, or you have rejected it.",
+        wait.as_secs(),
+        clock_time(deadline)
+    );
+    let size = crate::render::terminal_size();
+    let below =
+        screen_lines(&after, size.map(|(columns, _)| columns)) + countdown_marks(wait).len();
     let coloured = crate::harness::run::qr_drawing_coloured();
-    match crate::render::render_fitted(code, crate::render::terminal_size(), below, svg, coloured) {
+    match crate::render::render_fitted(code, size, below, svg, coloured) {
         Ok(drawn) => out.push_str(&drawn),
         Err(too_small) => {
             let _ = writeln!(out, "{too_small}");
         }
     }
-    let _ = writeln!(out, "QR SVG: {svg}");
-    let _ = writeln!(out, "Decision: {decision}");
-    let _ = writeln!(
-        out,
-        "Waiting up to {} s (until {} UTC) for the wallet; press Enter once it has refused, or you have rejected it.",
-        wait.as_secs(),
-        clock_time(deadline)
-    );
+    out.push_str(&after);
     out
+}
+
+/// How many lines `text` takes on a terminal `columns` wide (each line at least one; a longer
+/// one wraps), or its line count when the width is unknown.
+fn screen_lines(text: &str, columns: Option<usize>) -> usize {
+    text.lines()
+        .map(|line| match columns {
+            Some(columns) if columns > 0 => line.chars().count().div_ceil(columns).max(1),
+            _ => 1,
+        })
+        .sum()
 }
 
 /// `HH:MM:SS` of a Unix time, UTC.
@@ -690,6 +710,14 @@ mod tests {
     }
 
     #[test]
+    fn a_line_the_terminal_wraps_counts_once_per_screen_line() {
+        let text = "short\n\n".to_string() + &"x".repeat(81) + "\n";
+        assert_eq!(screen_lines(&text, Some(80)), 4);
+        assert_eq!(screen_lines(&text, Some(81)), 3);
+        assert_eq!(screen_lines(&text, None), 3);
+    }
+
+    #[test]
     fn the_briefing_says_what_the_wallet_should_do_and_why_and_ends_with_the_decision() {
         let look_for = [("the fee".to_string(), "0.01 ONG\u{1b}[2J".to_string())];
         let brief = Briefing {
@@ -720,7 +748,10 @@ mod tests {
             "{text}"
         );
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[lines.len() - 2], "Decision: approve");
+        assert_eq!(
+            lines[lines.len() - 2],
+            "Decision: approve if the wallet asks (a conforming wallet refuses by itself)"
+        );
         assert_eq!(lines[lines.len() - 3], "QR SVG: /tmp/x.svg");
     }
 

@@ -249,17 +249,33 @@ fn decision_and_why(case: &Case) -> (&'static str, String) {
                  nothing signed or sent. {ENTER}"
             ),
         ),
-        (true, Expect::Reject) => (
-            "Approve if asked",
-            format!(
-                "Scan the QR code, and approve if the wallet asks at all. The request is \
-                 defective on purpose{}: a conforming wallet refuses it by itself and does not \
-                 act. {ENTER}",
-                case.twin
-                    .as_deref()
-                    .map_or(String::new(), |twin| format!(" (the negative of {twin})"))
-            ),
-        ),
+        (true, Expect::Reject) => {
+            // Why the request is defective (the catalogue's `why`) and the honest case it
+            // departs from, so the person knows what the wallet should notice.
+            let about: Vec<String> = case
+                .why
+                .iter()
+                .cloned()
+                .chain(
+                    case.twin
+                        .iter()
+                        .map(|twin| format!("the negative of {twin}")),
+                )
+                .collect();
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join("; "))
+            };
+            (
+                "Approve if asked",
+                format!(
+                    "Scan the QR code, and approve if the wallet asks at all. The request is \
+                     defective on purpose{about}: a conforming wallet refuses it by itself and \
+                     does not act. {ENTER}"
+                ),
+            )
+        }
         (true, Expect::Accept) => (
             "Approve",
             "Scan the QR code, then approve the request in the wallet. A conforming wallet \

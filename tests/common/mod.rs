@@ -240,11 +240,31 @@ pub fn copy_of_vectors(label: &str) -> ScratchDir {
 
 /// A loopback port that was free a moment ago: where the harness starts its node, for a
 /// server started first and told to use it.
+///
+/// The port is released before the harness binds it, so it comes from below the range the
+/// kernel hands out for port 0 and for outgoing connections
+/// (`/proc/sys/net/ipv4/ip_local_port_range`): a port taken from that range could be given
+/// to another test's listener or client in between. Within one test binary a counter keeps
+/// two calls from naming the same port; cargo runs the test binaries one at a time.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    const FLOOR: usize = 10_000;
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<usize>().ok())
+        .filter(|low| *low > FLOOR + 1_000)
+        .unwrap_or(32_768);
+    let span = ephemeral_low - FLOOR;
+    // Where this binary starts counting: its process id spreads binaries over the span.
+    let start = std::process::id() as usize % span;
+    for _ in 0..span {
+        let offset = (start + NEXT.fetch_add(1, Ordering::Relaxed)) % span;
+        let port = u16::try_from(FLOOR + offset).expect("below 65536");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between {FLOOR} and {ephemeral_low}")
 }
 
 /// Plays the person of interactive mode for a harness started with piped stdin and stderr:
@@ -297,7 +317,7 @@ pub fn play_the_person_opening(
             qr = Some(text.to_string());
         }
         if let Some(decision) = line.strip_prefix("Decision: ") {
-            let approve = decision == "approve";
+            let approve = decision.starts_with("approve");
             let body = serde_json::json!({
                 "qr": qr.take().expect("the QR text comes first"),
                 "approve": approve,
