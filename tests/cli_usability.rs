@@ -446,3 +446,61 @@ fn the_target_files_and_baseline_the_docs_show_are_accepted() {
         ],
     );
 }
+
+#[test]
+fn every_example_target_and_baseline_is_accepted_as_shipped() {
+    let example = |name: &str| format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let runs: [(&str, &[&str]); 6] = [
+        ("backend.toml", &["test", "dapp"]),
+        ("staging.toml", &["test", "dapp"]),
+        (
+            "eos-backend.toml",
+            &["test", "dapp", "--protocol", "simplewallet"],
+        ),
+        ("wallet.toml", &["test", "wallet"]),
+        (
+            "eos-wallet.toml",
+            &["test", "wallet", "--protocol", "simplewallet"],
+        ),
+        (
+            "qrconform-baseline.toml",
+            &["test", "dapp", "--target", "reference"],
+        ),
+    ];
+    for (file, command) in runs {
+        let path = example(file);
+        let mut args: Vec<&str> = command.to_vec();
+        if file.contains("baseline") {
+            args.extend(["--expected-failures", &path]);
+        } else {
+            args.extend(["--target", &path]);
+        }
+        args.push("--list");
+        let out = qrconform(&args);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains(": test"),
+            "{file} lists its cases"
+        );
+    }
+    // Every example file is one of those above or a payload the README's commands read.
+    let mut shipped: Vec<String> = std::fs::read_dir(example(""))
+        .expect("examples/")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    shipped.sort();
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README");
+    for file in shipped {
+        assert!(
+            readme.contains(&format!("`{file}`")) || readme.contains(&format!("examples/{file}")),
+            "examples/{file} is not described in the README"
+        );
+    }
+}
