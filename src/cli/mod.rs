@@ -4,8 +4,9 @@
 //! Exit codes: `0` success or a positive verdict; `1` a negative verdict (an invalid
 //! signature, a schema violation, a vector mismatch, a conformance failure); `2` a usage,
 //! input, harness or configuration error (clap's own usage errors already exit 2); `3` a
-//! suite run in which nothing ran or that stopped early. Malformed input never panics: every decoder returns a typed
-//! error that names the input, and [`CliError`] carries it to `main`.
+//! incomplete suite run (a MUST case skipped, a negative case whose twin did not pass, nothing
+//! selected, or a run stopped early). Malformed input never panics: every decoder returns a
+//! typed error that names the input, and [`CliError`] carries it to `main`.
 
 pub mod eos;
 pub mod explain;
@@ -34,7 +35,8 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 #[command(name = "qrconform", version, about, long_about = None)]
 #[command(
     after_help = "Exit codes: 0 ok, 1 negative verdict (a conformance failure), 2 usage, input, \
-    harness or configuration error, 3 a suite run in which nothing ran or that stopped early."
+    harness or configuration error, 3 an incomplete suite run (a MUST case skipped, a negative \
+    case whose twin did not pass, nothing selected, or the run stopped early)."
 )]
 pub struct Cli {
     /// When to colour the output; `auto` colours it on a terminal unless NO_COLOR is set.
