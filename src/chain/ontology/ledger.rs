@@ -170,6 +170,41 @@ pub struct StoredTx {
     pub execution: Execution,
     /// When its event becomes visible.
     pub visible_at: Instant,
+    /// How many more queries for its event are answered "nothing", whenever they come: a
+    /// delay counted in queries as well as in time (see [`EventDelay`]).
+    pub hidden_queries: u32,
+    /// When a query was first answered with its event.
+    pub shown_at: Option<Instant>,
+}
+
+impl StoredTx {
+    /// Whether a query at `now` sees the event.
+    fn visible(&self, now: Instant) -> bool {
+        self.visible_at <= now && self.hidden_queries == 0
+    }
+
+    /// Answers one query at `now` for the event: its visibility, counting a hidden answer
+    /// against [`StoredTx::hidden_queries`] and a visible one as shown.
+    fn query(&mut self, now: Instant) -> bool {
+        if self.visible(now) {
+            self.shown_at.get_or_insert(now);
+            true
+        } else {
+            self.hidden_queries = self.hidden_queries.saturating_sub(1);
+            false
+        }
+    }
+}
+
+/// How the next accepted transaction's event is hidden: until `at_least` has passed since
+/// the send and `hidden_queries` queries for it have been answered "nothing". A delay in
+/// time alone is what a real chain shows; the count makes a test of a peer that runs beside
+/// the harness independent of how busy the machine is (a peer that asks once is always
+/// answered "nothing", however late it asks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventDelay {
+    pub at_least: Duration,
+    pub hidden_queries: u32,
 }
 
 impl StoredTx {
@@ -204,13 +239,16 @@ pub struct Behaviours {
     pub fail_next_send: Option<i64>,
     /// Record the next accepted transaction's event with `State: 0`.
     pub fail_next_execution: bool,
-    /// Make the next accepted transaction's event visible only after this long (at most
-    /// [`MAX_EVENT_DELAY`]).
-    pub delay_next_event: Option<Duration>,
+    /// Hide the next accepted transaction's event (for at most [`MAX_EVENT_DELAY`] and
+    /// [`MAX_HIDDEN_QUERIES`] queries).
+    pub delay_next_event: Option<EventDelay>,
     /// Answer every query for this display hash's event with an internal error, as a node
     /// that cannot serve it would (one hash at a time: setting another replaces it).
     pub failing_event_query: Option<String>,
 }
+
+/// The most queries a suite may have answered "nothing" for one event.
+pub const MAX_HIDDEN_QUERIES: u32 = 16;
 
 /// The longest a suite may hide an event: a run must end, whatever a case asks.
 pub const MAX_EVENT_DELAY: Duration = Duration::from_secs(60);
@@ -309,12 +347,7 @@ impl Ledger {
         if let Some(Effect::RegisterIdentity { ontid, key }) = execution.effect.clone() {
             self.registry.insert(ontid, vec![key]);
         }
-        let delay = self
-            .behaviours
-            .delay_next_event
-            .take()
-            .unwrap_or_default()
-            .min(MAX_EVENT_DELAY);
+        let delay = self.behaviours.delay_next_event.take().unwrap_or_default();
         self.height += 1;
         let display = tx.display_hash();
         self.txs.insert(
@@ -324,7 +357,9 @@ impl Ledger {
                 height: self.height,
                 index: 0,
                 execution,
-                visible_at: now + delay,
+                visible_at: now + delay.at_least.min(MAX_EVENT_DELAY),
+                hidden_queries: delay.hidden_queries.min(MAX_HIDDEN_QUERIES),
+                shown_at: None,
             },
         );
         self.order.push(hash);
@@ -338,8 +373,9 @@ impl Ledger {
         Ok(self.txs.get(&hash))
     }
 
-    /// The event of a hash, when it exists and is visible at `now`.
-    pub fn event(&self, display_hash: &str, now: Instant) -> Result<Option<Value>, NodeError> {
+    /// The event of a hash, when it exists and is visible at `now`. A query: it counts
+    /// against a hidden event's queries, and marks a visible one shown.
+    pub fn event(&mut self, display_hash: &str, now: Instant) -> Result<Option<Value>, NodeError> {
         if self
             .behaviours
             .failing_event_query
@@ -351,19 +387,26 @@ impl Ledger {
                 "the event cannot be read",
             ));
         }
-        Ok(self
-            .transaction(display_hash)?
-            .filter(|stored| stored.visible_at <= now)
-            .map(StoredTx::event_json))
+        let Some(stored) = self.txs.get_mut(&parse_hash(display_hash)?) else {
+            return Ok(None);
+        };
+        Ok(stored.query(now).then(|| stored.event_json()))
     }
 
-    /// The visible events of the transactions sealed at `height`.
-    pub fn events_at(&self, height: u32, now: Instant) -> Vec<Value> {
+    /// When a query was first answered with the event of this display hash.
+    pub fn event_shown_at(&self, display_hash: &str) -> Option<Instant> {
+        self.transaction(display_hash).ok().flatten()?.shown_at
+    }
+
+    /// The visible events of the transactions sealed at `height`: a query for each of them.
+    pub fn events_at(&mut self, height: u32, now: Instant) -> Vec<Value> {
+        let txs = &mut self.txs;
         self.order
             .iter()
-            .filter_map(|h| self.txs.get(h))
-            .filter(|s| s.height == height && s.visible_at <= now)
-            .map(StoredTx::event_json)
+            .filter_map(|h| {
+                let stored = txs.get_mut(h)?;
+                (stored.height == height && stored.query(now)).then(|| stored.event_json())
+            })
             .collect()
     }
 
@@ -562,7 +605,10 @@ mod tests {
         assert_eq!(event["State"], 0);
         assert_eq!(event["Notify"], Value::Null);
 
-        ledger.behaviours.delay_next_event = Some(Duration::from_secs(5));
+        ledger.behaviours.delay_next_event = Some(EventDelay {
+            at_least: Duration::from_secs(5),
+            hidden_queries: 0,
+        });
         let third = transfer(&key, 3, None);
         ledger.send(&third.to_hex(), false, now).unwrap();
         let hash = third.display_hash();
@@ -578,7 +624,10 @@ mod tests {
         );
 
         // A delay is bounded, whatever a suite asks.
-        ledger.behaviours.delay_next_event = Some(Duration::from_secs(86_400));
+        ledger.behaviours.delay_next_event = Some(EventDelay {
+            at_least: Duration::from_secs(86_400),
+            hidden_queries: 0,
+        });
         let fifth = transfer(&key, 5, None);
         ledger.send(&fifth.to_hex(), false, now).unwrap();
         let hash = fifth.display_hash();
@@ -598,6 +647,35 @@ mod tests {
             code::INTERNAL_ERROR
         );
         assert!(ledger.event(&fourth.display_hash(), now).unwrap().is_some());
+
+        // Hidden for queries as well as for time: the first query is answered "nothing"
+        // however late it comes, and only an answered query makes the event shown.
+        ledger.behaviours.delay_next_event = Some(EventDelay {
+            at_least: Duration::from_millis(10),
+            hidden_queries: 1,
+        });
+        let sixth = transfer(&key, 6, None);
+        ledger.send(&sixth.to_hex(), false, now).unwrap();
+        let hash = sixth.display_hash();
+        let late = now + Duration::from_secs(60);
+        assert_eq!(ledger.event_shown_at(&hash), None);
+        assert_eq!(ledger.event(&hash, late).unwrap(), None);
+        assert_eq!(ledger.event_shown_at(&hash), None);
+        let height = ledger.transaction(&hash).unwrap().unwrap().height;
+        assert_eq!(ledger.events_at(height, late).len(), 1);
+        assert_eq!(ledger.event_shown_at(&hash), Some(late));
+        // A count is bounded too.
+        ledger.behaviours.delay_next_event = Some(EventDelay {
+            at_least: Duration::ZERO,
+            hidden_queries: u32::MAX,
+        });
+        let seventh = transfer(&key, 7, None);
+        ledger.send(&seventh.to_hex(), false, now).unwrap();
+        let hash = seventh.display_hash();
+        for _ in 0..MAX_HIDDEN_QUERIES {
+            assert_eq!(ledger.event(&hash, now).unwrap(), None);
+        }
+        assert!(ledger.event(&hash, now).unwrap().is_some());
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! before taking it ([`ledger::check`]), so the lock is held only to apply the outcome.
 //!
 //! [`Node`] is the handle suites hold: it switches behaviours for the next request
-//! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::delay_next_event`],
+//! ([`Node::fail_next_send`], [`Node::fail_next_execution`], [`Node::hide_next_event`],
 //! [`Node::fail_event_queries`]),
 //! registers identities, and answers "what was asked of the chain?" from the request record,
 //! waiting for a request with a deadline instead of sleeping. The record keeps the last
@@ -146,12 +146,18 @@ impl Node {
 
     /// The visible event of a display hash; `Ok(None)` when the node has none (yet).
     pub fn event(&self, display_hash: &str) -> Result<Option<serde_json::Value>, NodeError> {
-        self.inspect(|l| l.event(display_hash, Instant::now()))
+        self.update(|l| l.event(display_hash, Instant::now()))
     }
 
     /// The visible events sealed at a height.
     pub fn events_at(&self, height: u32) -> Vec<serde_json::Value> {
-        self.inspect(|l| l.events_at(height, Instant::now()))
+        self.update(|l| l.events_at(height, Instant::now()))
+    }
+
+    /// When a query was first answered with the event of this display hash: from then on a
+    /// back end can know the chain has it.
+    pub fn event_shown_at(&self, display_hash: &str) -> Option<Instant> {
+        self.inspect(|l| l.event_shown_at(display_hash))
     }
 
     /// An accepted transaction and its height.
@@ -184,7 +190,18 @@ impl Node {
     /// Makes the next accepted transaction's event visible only after `delay` (at most
     /// [`ledger::MAX_EVENT_DELAY`]).
     pub fn delay_next_event(&self, delay: Duration) {
-        self.update(|l| l.behaviours.delay_next_event = Some(delay));
+        self.hide_next_event(delay, 0);
+    }
+
+    /// Makes the next accepted transaction's event visible only once `delay` has passed and
+    /// `hidden_queries` queries for it were answered "nothing" ([`ledger::EventDelay`]).
+    pub fn hide_next_event(&self, delay: Duration, hidden_queries: u32) {
+        self.update(|l| {
+            l.behaviours.delay_next_event = Some(ledger::EventDelay {
+                at_least: delay,
+                hidden_queries,
+            })
+        });
     }
 
     /// Answers every query for the event of `display_hash` with the node's internal error
