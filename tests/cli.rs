@@ -162,6 +162,11 @@ fn garbage_into_every_command_exits_2_naming_the_input_without_panicking() {
             "QR text",
         ),
         (
+            vec!["qr", "decode", not_json],
+            b"",
+            "is a file: give its text, or read it with `qrconform qr decode - < FILE`",
+        ),
+        (
             vec!["qr", "decode", "-"],
             b"\xff\xfe\x00binary",
             "standard input",

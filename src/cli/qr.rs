@@ -128,7 +128,18 @@ fn decode(text: Option<String>) -> CmdResult {
     if is_simplewallet(&text) {
         return decode_simplewallet(&text);
     }
-    let decoded = transport::decode(&text).map_err(|e| CliError::new(e.to_string()))?;
+    let decoded = transport::decode(&text).map_err(|e| {
+        // A file's name given where the text belongs is the usual slip: say how to read it.
+        let hint = if std::path::Path::new(text.trim()).is_file() {
+            format!(
+                " (`{}` is a file: give its text, or read it with `qrconform qr decode - < FILE`)",
+                crate::escape::escape_controls(text.trim())
+            )
+        } else {
+            String::new()
+        };
+        CliError::new(format!("{e}{hint}"))
+    })?;
     for quirk in &decoded.quirks {
         eprintln!("qrconform: warning: {quirk}: {}", quirk.description());
     }
