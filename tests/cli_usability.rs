@@ -512,28 +512,30 @@ fn every_named_fault_of_the_references_is_documented() {
     let doc = |name: &str| {
         std::fs::read_to_string(format!("{}/docs/{name}", env!("CARGO_MANIFEST_DIR"))).expect("doc")
     };
-    let documented = |doc_name: &str, faults: Vec<&str>| {
+    let by_doc: [(&str, Vec<&str>); 4] = [
+        (
+            "reference-dapp.md",
+            DappFault::ALL.iter().map(|f| f.name()).collect(),
+        ),
+        (
+            "reference-wallet.md",
+            WalletFault::ALL.iter().map(|f| f.name()).collect(),
+        ),
+        (
+            "simplewallet-dapp.md",
+            SwDappFault::ALL.iter().map(|f| f.name()).collect(),
+        ),
+        (
+            "reference-wallet.md",
+            SimpleWalletFault::ALL.iter().map(|f| f.name()).collect(),
+        ),
+    ];
+    for (doc_name, faults) in by_doc {
         let text = doc(doc_name);
         let missing: Vec<&str> = faults
             .into_iter()
             .filter(|fault| !text.contains(&format!("`{fault}`")))
             .collect();
         assert!(missing.is_empty(), "docs/{doc_name} lacks {missing:?}");
-    };
-    documented(
-        "reference-dapp.md",
-        DappFault::ALL.iter().map(|f| f.name()).collect(),
-    );
-    documented(
-        "reference-wallet.md",
-        WalletFault::ALL.iter().map(|f| f.name()).collect(),
-    );
-    documented(
-        "simplewallet-dapp.md",
-        SwDappFault::ALL.iter().map(|f| f.name()).collect(),
-    );
-    documented(
-        "reference-wallet.md",
-        SimpleWalletFault::ALL.iter().map(|f| f.name()).collect(),
-    );
+    }
 }

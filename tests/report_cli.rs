@@ -338,6 +338,12 @@ fn list_filters_by_clause_action_and_level_and_its_json_carries_every_field() {
     assert!(!should.contains(" MUST "), "{should}");
     assert!(!should.contains("invoke."), "{should}");
 
+    // A level as the listing prints it, and the display duties a person reviews.
+    let review = text(&qrconform(&["list", "--level", "REVIEW"]).stdout);
+    assert!(review.contains("review.login"), "{review}");
+    assert!(!review.contains(" MUST "), "{review}");
+    assert!(!review.contains(" SHOULD "), "{review}");
+
     let unknown = qrconform(&["list", "--clause", "ONT-L99"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(

@@ -177,6 +177,17 @@ pub struct StoredTx {
     pub shown_at: Option<Instant>,
 }
 
+/// How the next accepted transaction's event is hidden: until `at_least` has passed since
+/// the send and `hidden_queries` queries for it have been answered "nothing". A delay in
+/// time alone is what a real chain shows; the count makes a test of a peer that runs beside
+/// the harness independent of how busy the machine is (a peer that asks once is always
+/// answered "nothing", however late it asks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventDelay {
+    pub at_least: Duration,
+    pub hidden_queries: u32,
+}
+
 impl StoredTx {
     /// Whether a query at `now` sees the event.
     fn visible(&self, now: Instant) -> bool {
@@ -194,20 +205,7 @@ impl StoredTx {
             false
         }
     }
-}
 
-/// How the next accepted transaction's event is hidden: until `at_least` has passed since
-/// the send and `hidden_queries` queries for it have been answered "nothing". A delay in
-/// time alone is what a real chain shows; the count makes a test of a peer that runs beside
-/// the harness independent of how busy the machine is (a peer that asks once is always
-/// answered "nothing", however late it asks).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EventDelay {
-    pub at_least: Duration,
-    pub hidden_queries: u32,
-}
-
-impl StoredTx {
     /// The event (`ExecuteNotify`) as the node reports it.
     pub fn event_json(&self) -> Value {
         let run = &self.execution;

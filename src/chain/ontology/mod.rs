@@ -127,6 +127,14 @@ impl Node {
         out
     }
 
+    /// Answers a query that may count against a hidden event ([`ledger::EventDelay`]) or
+    /// mark one shown. Waiters are not woken: nothing they wait for changes (the request
+    /// itself is recorded, and wakes them, through [`Node::record`]), and event queries are
+    /// the node's busiest path.
+    fn query<T>(&self, f: impl FnOnce(&mut ledger::Ledger) -> T) -> T {
+        f(&mut self.lock())
+    }
+
     /// Reads the ledger.
     pub fn inspect<T>(&self, f: impl FnOnce(&ledger::Ledger) -> T) -> T {
         f(&self.lock())
@@ -146,12 +154,12 @@ impl Node {
 
     /// The visible event of a display hash; `Ok(None)` when the node has none (yet).
     pub fn event(&self, display_hash: &str) -> Result<Option<serde_json::Value>, NodeError> {
-        self.update(|l| l.event(display_hash, Instant::now()))
+        self.query(|l| l.event(display_hash, Instant::now()))
     }
 
     /// The visible events sealed at a height.
     pub fn events_at(&self, height: u32) -> Vec<serde_json::Value> {
-        self.update(|l| l.events_at(height, Instant::now()))
+        self.query(|l| l.events_at(height, Instant::now()))
     }
 
     /// When a query was first answered with the event of this display hash: from then on a
